@@ -1,0 +1,141 @@
+import { isOneOf, isPlainObject, isStringOrNull, isTimestamp } from './checks';
+
+export const CALL_STATES = ['connecting', 'answered', 'disconnected'] as const;
+export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+export const CALL_RESULTS = ['answered', 'not_answered'] as const;
+export const AUTH_STATE_REASONS = ['signed_in', 'signed_out', 'expired', 'revoked', 'restored'] as const;
+export const CONNECTION_STATES = ['connecting', 'connected', 'disconnected'] as const;
+
+export type WireCallState = (typeof CALL_STATES)[number];
+export type WireCallDirection = (typeof CALL_DIRECTIONS)[number];
+export type WireCallResult = (typeof CALL_RESULTS)[number];
+export type AuthStateReason = (typeof AUTH_STATE_REASONS)[number];
+export type ConnectionState = (typeof CONNECTION_STATES)[number];
+
+/** The seed's `Call` with ISO-8601 strings for times, plus `end_reason`. */
+export interface WireCall {
+  id: string;
+  state: WireCallState;
+  direction: WireCallDirection;
+  result: WireCallResult | null;
+  from: string | null;
+  to: string | null;
+  caller: { caller_display_name: string | null };
+  start_time: string;
+  answer_time: string | null;
+  end_time: string | null;
+  end_reason: string | null;
+}
+
+/** The signed-in user, both on the postMessage and the WebSocket channel. */
+export interface WireUser {
+  username: string;
+  display_name: string;
+  extension: string;
+  number: string | null;
+}
+
+/** `{ type: "callStateChanged", call }`: the latest accumulated state of one call. */
+export interface CallStateChangedEvent {
+  type: 'callStateChanged';
+  call: WireCall;
+}
+
+/** `{ type: "authStateChanged", signed_in: false, user: null, reason: "expired" }` */
+export interface AuthStateChangedEvent {
+  type: 'authStateChanged';
+  signed_in: boolean;
+  user: WireUser | null;
+  reason: AuthStateReason;
+}
+
+/** `{ type: "connectionStateChanged", state: "connected" }`: the dialer's WebSocket. */
+export interface ConnectionStateChangedEvent {
+  type: 'connectionStateChanged';
+  state: ConnectionState;
+}
+
+/** `{ type: "tokenRequested" }`: the dialer needs a (new) token from the host's `getToken`. */
+export interface TokenRequestedEvent {
+  type: 'tokenRequested';
+}
+
+export type DialerEvent =
+  | CallStateChangedEvent
+  | AuthStateChangedEvent
+  | ConnectionStateChangedEvent
+  | TokenRequestedEvent;
+
+export type DialerEventType = DialerEvent['type'];
+
+export const EVENT_TYPES: readonly DialerEventType[] = [
+  'callStateChanged',
+  'authStateChanged',
+  'connectionStateChanged',
+  'tokenRequested',
+];
+
+export function isWireUser(value: unknown): value is WireUser {
+  return (
+    isPlainObject(value) &&
+    typeof value.username === 'string' &&
+    typeof value.display_name === 'string' &&
+    typeof value.extension === 'string' &&
+    isStringOrNull(value.number)
+  );
+}
+
+export function isWireCall(value: unknown): value is WireCall {
+  return (
+    isPlainObject(value) &&
+    typeof value.id === 'string' &&
+    value.id.length > 0 &&
+    isOneOf(CALL_STATES, value.state) &&
+    isOneOf(CALL_DIRECTIONS, value.direction) &&
+    (value.result === null || isOneOf(CALL_RESULTS, value.result)) &&
+    isStringOrNull(value.from) &&
+    isStringOrNull(value.to) &&
+    isPlainObject(value.caller) &&
+    isStringOrNull(value.caller.caller_display_name) &&
+    isTimestamp(value.start_time) &&
+    (value.answer_time === null || isTimestamp(value.answer_time)) &&
+    (value.end_time === null || isTimestamp(value.end_time)) &&
+    isStringOrNull(value.end_reason)
+  );
+}
+
+export function isCallStateChangedEvent(value: unknown): value is CallStateChangedEvent {
+  return isPlainObject(value) && value.type === 'callStateChanged' && isWireCall(value.call);
+}
+
+export function isAuthStateChangedEvent(value: unknown): value is AuthStateChangedEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'authStateChanged' &&
+    typeof value.signed_in === 'boolean' &&
+    (value.user === null || isWireUser(value.user)) &&
+    isOneOf(AUTH_STATE_REASONS, value.reason)
+  );
+}
+
+export function isConnectionStateChangedEvent(value: unknown): value is ConnectionStateChangedEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'connectionStateChanged' &&
+    isOneOf(CONNECTION_STATES, value.state)
+  );
+}
+
+export function isTokenRequestedEvent(value: unknown): value is TokenRequestedEvent {
+  return isPlainObject(value) && value.type === 'tokenRequested';
+}
+
+/** A known event with every field of the right type. Unknown event types are not `DialerEvent`s. */
+export function isDialerEvent(value: unknown): value is DialerEvent {
+  return (
+    isCallStateChangedEvent(value) ||
+    isAuthStateChangedEvent(value) ||
+    isConnectionStateChangedEvent(value) ||
+    isTokenRequestedEvent(value)
+  );
+}

@@ -1,0 +1,192 @@
+import { isOneOf, isPlainObject, isTimestamp, type PlainObject } from './checks';
+import { isMessageId } from './envelope';
+import type { ErrorName } from './errors';
+import { AUTH_STATE_REASONS, isWireUser, type AuthStateReason, type WireUser } from './events';
+
+/** WebSocket frames between the dialer and the gateway (protocol.md, part 2). */
+export const WS_PROTOCOL_VERSION = 1;
+export const WS_PATH = '/ws';
+/** Larger text frames, and every binary frame, are answered with `bad_request`. */
+export const WS_MAX_FRAME_BYTES = 64 * 1024;
+
+export interface WsSession {
+  token: string;
+  /** ISO-8601 */
+  expires_at: string;
+}
+
+export interface WsSignInResult {
+  session: WsSession;
+  user: WireUser;
+}
+
+/** The gateway's methods: params and result of each. */
+export interface WsMethods {
+  hello: { params: { protocol: 1 }; result: { protocol: 1; server: 'opendialer'; version: string } };
+  placeCall: { params: { to: string }; result: { call_id: string } };
+  signIn: { params: { username: string; password: string }; result: WsSignInResult };
+  signInWithToken: { params: { token: string }; result: WsSignInResult };
+  resume: { params: { session_token: string }; result: WsSignInResult };
+  signOut: { params: Record<string, never>; result: null };
+}
+
+export type WsMethodName = keyof WsMethods;
+export type WsMethodParams<M extends WsMethodName> = WsMethods[M]['params'];
+export type WsMethodResult<M extends WsMethodName> = WsMethods[M]['result'];
+
+export const WS_METHOD_NAMES: readonly WsMethodName[] = [
+  'hello',
+  'placeCall',
+  'signIn',
+  'signInWithToken',
+  'resume',
+  'signOut',
+];
+
+export const WS_ERROR_CODES = [
+  'bad_request',
+  'unknown_method',
+  'internal_error',
+  'invalid_phone_number',
+  'authentication_required',
+  'invalid_credentials',
+  'outgoing_call_already_ringing',
+  'call_in_progress',
+] as const;
+
+export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
+
+/** How the dialer turns a gateway error code into the name of the SDK error it answers with. */
+export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorName } = {
+  bad_request: 'Net2PhoneDialerError',
+  unknown_method: 'Net2PhoneDialerError',
+  internal_error: 'Net2PhoneDialerError',
+  invalid_phone_number: 'InvalidPhoneNumberError',
+  authentication_required: 'AuthenticationError',
+  invalid_credentials: 'AuthenticationError',
+  outgoing_call_already_ringing: 'OutgoingCallAlreadyRingingError',
+  call_in_progress: 'CallInProgressError',
+};
+
+/** The SDK error name for a gateway error code; codes this version does not know become the base error. */
+export function errorNameForWsErrorCode(code: string): ErrorName {
+  return isOneOf(WS_ERROR_CODES, code) ? WS_ERROR_CODE_TO_ERROR_NAME[code] : 'Net2PhoneDialerError';
+}
+
+export interface WsRequest<M extends string = string> {
+  v: typeof WS_PROTOCOL_VERSION;
+  type: 'request';
+  id: string;
+  method: M;
+  params: M extends WsMethodName ? WsMethodParams<M> : PlainObject;
+}
+
+export interface WsSuccessResponse<R = PlainObject | null> {
+  v: typeof WS_PROTOCOL_VERSION;
+  type: 'response';
+  id: string | null;
+  ok: true;
+  result: R;
+}
+
+export interface WsErrorResponse {
+  v: typeof WS_PROTOCOL_VERSION;
+  type: 'response';
+  id: string | null;
+  ok: false;
+  error: { code: string; message: string };
+}
+
+export type WsResponse<R = PlainObject | null> = WsSuccessResponse<R> | WsErrorResponse;
+
+export interface WsEvent<E extends { type: string } = { type: string; [field: string]: unknown }> {
+  v: typeof WS_PROTOCOL_VERSION;
+  type: 'event';
+  event: E;
+}
+
+/** Sent by the gateway when it ends a connection's session (or a sign-in changes it). */
+export interface WsAuthStateChangedEvent {
+  type: 'authStateChanged';
+  signed_in: boolean;
+  reason: AuthStateReason;
+  user?: WireUser | null;
+}
+
+export type WsServerMessage = WsResponse | WsEvent;
+
+function hasWsHeader(data: unknown, type: 'request' | 'response' | 'event'): data is PlainObject {
+  return isPlainObject(data) && data.v === WS_PROTOCOL_VERSION && data.type === type;
+}
+
+export function isWsRequest(data: unknown): data is WsRequest {
+  return (
+    hasWsHeader(data, 'request') &&
+    isMessageId(data.id) &&
+    typeof data.method === 'string' &&
+    data.method.length > 0 &&
+    isPlainObject(data.params)
+  );
+}
+
+export function isWsResponse(data: unknown): data is WsResponse {
+  if (!hasWsHeader(data, 'response') || !(data.id === null || isMessageId(data.id))) return false;
+  if (data.ok === true) return data.result === null || isPlainObject(data.result);
+  return (
+    data.ok === false &&
+    isPlainObject(data.error) &&
+    typeof data.error.code === 'string' &&
+    typeof data.error.message === 'string'
+  );
+}
+
+export function isWsEvent(data: unknown): data is WsEvent {
+  return (
+    hasWsHeader(data, 'event') &&
+    isPlainObject(data.event) &&
+    typeof data.event.type === 'string' &&
+    data.event.type.length > 0
+  );
+}
+
+export function isWsServerMessage(data: unknown): data is WsServerMessage {
+  return isWsResponse(data) || isWsEvent(data);
+}
+
+export function isWsAuthStateChangedEvent(value: unknown): value is WsAuthStateChangedEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'authStateChanged' &&
+    typeof value.signed_in === 'boolean' &&
+    isOneOf(AUTH_STATE_REASONS, value.reason) &&
+    (value.user === undefined || value.user === null || isWireUser(value.user))
+  );
+}
+
+export function isWsSignInResult(value: unknown): value is WsSignInResult {
+  return (
+    isPlainObject(value) &&
+    isPlainObject(value.session) &&
+    typeof value.session.token === 'string' &&
+    isTimestamp(value.session.expires_at) &&
+    isWireUser(value.user)
+  );
+}
+
+/**
+ * Parses one text frame from the gateway. Returns `null` for anything that is not a valid
+ * server message (the dialer drops it).
+ */
+export function parseWsServerMessage(text: string): WsServerMessage | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return isWsServerMessage(data) ? data : null;
+}
+
+export function createWsRequest<M extends WsMethodName>(id: string, method: M, params: WsMethodParams<M>): WsRequest<M> {
+  return { v: WS_PROTOCOL_VERSION, type: 'request', id, method, params } as WsRequest<M>;
+}

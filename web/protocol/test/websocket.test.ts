@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ERROR_NAMES,
+  WS_ERROR_CODES,
+  createWsRequest,
+  errorNameForWsErrorCode,
+  isErrorName,
+  isMethodName,
+  isWsAuthStateChangedEvent,
+  isWsEvent,
+  isWsRequest,
+  isWsResponse,
+  isWsServerMessage,
+  isWsSignInResult,
+  parseWsServerMessage,
+} from '../src/index';
+
+const request = { v: 1, type: 'request', id: '1', method: 'hello', params: { protocol: 1 } };
+const ok = { v: 1, type: 'response', id: '1', ok: true, result: { call_id: 'c1' } };
+const failure = { v: 1, type: 'response', id: null, ok: false, error: { code: 'bad_request', message: 'Not JSON' } };
+const event = { v: 1, type: 'event', event: { type: 'authStateChanged', signed_in: false, reason: 'expired' } };
+
+describe('isWsRequest', () => {
+  it('accepts a request', () => {
+    expect(isWsRequest(request)).toBe(true);
+    expect(isWsRequest(createWsRequest('2', 'placeCall', { to: '101' }))).toBe(true);
+  });
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a string', '{}'],
+    ['version 2', { ...request, v: 2 }],
+    ['a postMessage envelope', { ns: 'net2phone-dialer', v: 1, kind: 'request', id: '1', method: 'x', params: {} }],
+    ['type response', { ...request, type: 'response' }],
+    ['an unknown type', { ...request, type: 'ping' }],
+    ['a numeric id', { ...request, id: 1 }],
+    ['a 65-character id', { ...request, id: 'x'.repeat(65) }],
+    ['a missing method', { ...request, method: undefined }],
+    ['array params', { ...request, params: [] }],
+  ])('rejects %s', (_, data) => expect(isWsRequest(data)).toBe(false));
+});
+
+describe('isWsResponse', () => {
+  it('accepts success with an object or null result, and failures with a null id', () => {
+    expect(isWsResponse(ok)).toBe(true);
+    expect(isWsResponse({ ...ok, result: null })).toBe(true);
+    expect(isWsResponse(failure)).toBe(true);
+  });
+  it.each<[string, unknown]>([
+    ['a string result', { ...ok, result: 'c1' }],
+    ['a missing result', { ...ok, result: undefined }],
+    ['an error without a code', { ...failure, error: { message: 'x' } }],
+    ['an error with a numeric code', { ...failure, error: { code: 400, message: 'x' } }],
+    ['a missing id', { ...ok, id: undefined }],
+    ['a numeric id', { ...ok, id: 1 }],
+    ['version 0', { ...ok, v: 0 }],
+    ['an array', [ok]],
+  ])('rejects %s', (_, data) => expect(isWsResponse(data)).toBe(false));
+});
+
+describe('isWsEvent and isWsServerMessage', () => {
+  it('accept events and responses from the gateway', () => {
+    expect(isWsEvent(event)).toBe(true);
+    expect(isWsServerMessage(event)).toBe(true);
+    expect(isWsServerMessage(ok)).toBe(true);
+    expect(isWsServerMessage(request)).toBe(false);
+  });
+  it('reject events without a usable type', () => {
+    expect(isWsEvent({ ...event, event: {} })).toBe(false);
+    expect(isWsEvent({ ...event, event: 'x' })).toBe(false);
+    expect(isWsEvent({ ...event, v: 2 })).toBe(false);
+    expect(isWsServerMessage(42)).toBe(false);
+  });
+  it('isWsAuthStateChangedEvent accepts the gateway form without user', () => {
+    expect(isWsAuthStateChangedEvent(event.event)).toBe(true);
+    expect(isWsAuthStateChangedEvent({ ...event.event, reason: 'whatever' })).toBe(false);
+    expect(isWsAuthStateChangedEvent({ ...event.event, user: 'alice' })).toBe(false);
+  });
+  it('isWsSignInResult checks session and user', () => {
+    const user = { username: 'a', display_name: 'A', extension: '101', number: null };
+    expect(isWsSignInResult({ session: { token: 't', expires_at: '2026-11-25T00:00:00Z' }, user })).toBe(true);
+    expect(isWsSignInResult({ session: { token: 't', expires_at: 'never' }, user })).toBe(false);
+    expect(isWsSignInResult({ session: { token: 't', expires_at: '2026-11-25T00:00:00Z' }, user: null })).toBe(false);
+  });
+});
+
+describe('parseWsServerMessage', () => {
+  it('parses valid frames and returns null for anything else', () => {
+    expect(parseWsServerMessage(JSON.stringify(ok))).toEqual(ok);
+    expect(parseWsServerMessage('not json')).toBeNull();
+    expect(parseWsServerMessage('[1]')).toBeNull();
+    expect(parseWsServerMessage(JSON.stringify(request))).toBeNull();
+  });
+});
+
+describe('error codes and names', () => {
+  it('maps every gateway code as the table in protocol.md says', () => {
+    expect(WS_ERROR_CODES.map((code) => [code, errorNameForWsErrorCode(code)])).toEqual([
+      ['bad_request', 'Net2PhoneDialerError'],
+      ['unknown_method', 'Net2PhoneDialerError'],
+      ['internal_error', 'Net2PhoneDialerError'],
+      ['invalid_phone_number', 'InvalidPhoneNumberError'],
+      ['authentication_required', 'AuthenticationError'],
+      ['invalid_credentials', 'AuthenticationError'],
+      ['outgoing_call_already_ringing', 'OutgoingCallAlreadyRingingError'],
+      ['call_in_progress', 'CallInProgressError'],
+    ]);
+  });
+  it('maps unknown codes, and inherited property names, to the base error', () => {
+    expect(errorNameForWsErrorCode('rate_limited')).toBe('Net2PhoneDialerError');
+    expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
+  });
+  it('knows the ten error names and the four methods', () => {
+    expect(ERROR_NAMES).toHaveLength(10);
+    expect(isErrorName('ConnectionError')).toBe(true);
+    expect(isErrorName('TypeError')).toBe(false);
+    expect(isMethodName('placeCall')).toBe(true);
+    expect(isMethodName('hello')).toBe(false);
+  });
+});
