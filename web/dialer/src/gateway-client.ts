@@ -1,0 +1,201 @@
+import { DialerError } from './errors';
+import { strings } from './strings';
+import { errorNameForCode, isGatewayEvent, isGatewayResponse, VERSION, type ConnectionState, type GatewayEvent } from './wire';
+
+/** The subset of the DOM WebSocket the client uses (so tests can pass a fake). */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+
+export interface GatewayClientOptions {
+  url: string;
+  createSocket?: (url: string) => SocketLike;
+  random?: () => number;
+  /** Runs on every (re)connect before host requests are let through: `hello`, then `resume`. */
+  onConnected: (client: GatewayClient) => Promise<void>;
+  onEvent: (event: GatewayEvent['event']) => void;
+  onStateChange: (state: ConnectionState) => void;
+  requestTimeoutMs?: number;
+  openTimeoutMs?: number;
+}
+
+const OPEN = 1;
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 10_000;
+
+/**
+ * Reconnect delay for the n-th consecutive failed attempt (0-based): 0.5 s doubling up to 10 s,
+ * with "equal jitter" (a random point in the upper half) so that dialers that lost the gateway
+ * together do not all come back in the same millisecond.
+ */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(FIRST_DELAY_MS * 2 ** attempt, MAX_DELAY_MS);
+  return Math.round(base / 2 + (random() * base) / 2);
+}
+
+interface Pending {
+  resolve: (result: unknown) => void;
+  reject: (err: DialerError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** The dialer's WebSocket to the gateway (docs/protocol.md part 2). */
+export class GatewayClient {
+  private socket: SocketLike | null = null;
+  private ready = false;
+  private attempt = 0;
+  private seq = 0;
+  private stopped = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private readyWaiters: Array<() => void> = [];
+  private state: ConnectionState | null = null;
+  private readonly requestTimeoutMs: number;
+  private readonly openTimeoutMs: number;
+
+  constructor(private readonly opts: GatewayClientOptions) {
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+    this.openTimeoutMs = opts.openTimeoutMs ?? 10_000;
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state ?? 'connecting';
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.socket?.close();
+  }
+
+  /** A request on behalf of the host or the UI: waits up to 10 s for the connection first. */
+  async request(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    await this.whenReady();
+    return this.send(method, params);
+  }
+
+  /** Sends at once on the open socket; used by `onConnected` during the handshake. */
+  send(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) {
+      return Promise.reject(new DialerError('ConnectionError', strings.errors.connection));
+    }
+    const id = `d${++this.seq}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new DialerError('ConnectionError', strings.errors.timeout));
+      }, this.requestTimeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      socket.send(JSON.stringify({ v: VERSION, type: 'request', id, method, params }));
+    });
+  }
+
+  /** Resolves once connected and handshaken; rejects with ConnectionError after the open timeout. */
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.readyWaiters = this.readyWaiters.filter((w) => w !== waiter);
+        reject(new DialerError('ConnectionError', strings.errors.connection));
+      }, this.openTimeoutMs);
+      this.readyWaiters.push(waiter);
+    });
+  }
+
+  private connect(): void {
+    this.reconnectTimer = null;
+    this.setState('connecting');
+    const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+    let socket: SocketLike;
+    try {
+      socket = create(this.opts.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (ev) => this.onMessage(ev.data);
+    socket.onopen = () => void this.handshake(socket);
+    socket.onerror = () => {};
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.ready = false;
+      this.failPending();
+      this.setState('disconnected');
+      this.scheduleReconnect();
+    };
+  }
+
+  private async handshake(socket: SocketLike): Promise<void> {
+    try {
+      await this.opts.onConnected(this);
+    } catch {
+      if (this.socket === socket) socket.close();
+      return;
+    }
+    if (this.socket !== socket) return;
+    this.attempt = 0;
+    this.ready = true;
+    this.setState('connected');
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    const delay = backoffDelay(this.attempt++, this.opts.random);
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private failPending(): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new DialerError('ConnectionError', strings.errors.connection));
+      this.pending.delete(id);
+    }
+  }
+
+  private onMessage(data: unknown): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(String(data));
+    } catch {
+      return;
+    }
+    if (isGatewayEvent(msg)) {
+      this.opts.onEvent(msg.event);
+      return;
+    }
+    if (!isGatewayResponse(msg) || msg.id === null) return;
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    clearTimeout(p.timer);
+    if (msg.ok) p.resolve(msg.result);
+    else p.reject(new DialerError(errorNameForCode(msg.error.code), msg.error.message, msg.error.code));
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.opts.onStateChange(state);
+  }
+}

@@ -1,0 +1,66 @@
+import { DialerApp } from './dialer-app';
+import { HostChannel } from './host-channel';
+import { checkParent, isDialerConfig, type DialerConfig } from './parent-check';
+import { strings } from './strings';
+import { mount } from './ui/dom';
+import { noticeView } from './ui/notice-view';
+
+async function loadConfig(): Promise<DialerConfig | null> {
+  try {
+    const res = await fetch('./config.json', { cache: 'no-store', credentials: 'omit' });
+    const config: unknown = res.ok ? await res.json() : null;
+    return isDialerConfig(config) ? config : null;
+  } catch {
+    return null;
+  }
+}
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const root = document.getElementById('app') as HTMLElement;
+  const inIframe = window.parent !== window;
+  if (!inIframe) {
+    mount(root, noticeView(strings.notEmbedded));
+    return;
+  }
+  const config = await loadConfig();
+  if (!config) {
+    mount(root, noticeView(strings.configUnavailable));
+    return;
+  }
+  const check = checkParent({
+    parentOrigin: new URLSearchParams(location.search).get('parentOrigin'),
+    ancestorOrigin: location.ancestorOrigins?.[0],
+    inIframe,
+    allowedOrigins: config.allowedOrigins,
+  });
+  if (!check.ok) {
+    const origin = check.reason === 'not-allowed' ? check.origin : null;
+    mount(root, noticeView(strings.notAllowed(origin ?? strings.unknownOrigin)));
+    return;
+  }
+
+  let channel: HostChannel | null = null;
+  const app = new DialerApp({
+    root,
+    gatewayUrl: `${location.origin.replace(/^http/, 'ws')}/ws`,
+    storage: localStorageOrNull(),
+    emit: (event) => channel?.sendEvent(event),
+  });
+  // The counters let end-to-end tests see that forged messages were ignored.
+  channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => app.handleHostRequest(m, p), (s) => {
+    document.body.dataset.hostAccepted = String(s.accepted);
+    document.body.dataset.hostIgnored = String(s.ignored);
+  });
+  app.start();
+  channel.sendReady();
+}
+
+void main();

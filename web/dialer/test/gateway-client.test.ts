@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { backoffDelay, GatewayClient, type SocketLike } from '../src/gateway-client';
+
+class FakeSocket implements SocketLike {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  sent: Array<Record<string, unknown>> = [];
+  onopen: ((ev: unknown) => void) | null = null;
+  onclose: ((ev: unknown) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  constructor() {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.readyState = 3;
+    this.onclose?.({});
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  reply(id: unknown, body: Record<string, unknown>) {
+    this.onmessage?.({ data: JSON.stringify({ v: 1, type: 'response', id, ...body }) });
+  }
+}
+
+function client(opts: Partial<ConstructorParameters<typeof GatewayClient>[0]> = {}) {
+  const states: string[] = [];
+  const c = new GatewayClient({
+    url: 'ws://gw/ws',
+    createSocket: () => new FakeSocket(),
+    random: () => 0.5,
+    onConnected: async () => {},
+    onEvent: () => {},
+    onStateChange: (s) => states.push(s),
+    ...opts,
+  });
+  return { c, states };
+}
+
+describe('backoffDelay', () => {
+  it('starts at 0.5 s, doubles, caps at 10 s, and jitters within the upper half', () => {
+    const top = [0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, () => 1));
+    expect(top).toEqual([500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
+    const bottom = [0, 1, 5].map((n) => backoffDelay(n, () => 0));
+    expect(bottom).toEqual([250, 500, 5000]);
+  });
+});
+
+describe('GatewayClient', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.all = [];
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('reconnects after 375, 750, 1500 … ms (random 0.5) and resets after a successful connect', async () => {
+    const { c } = client();
+    c.start();
+    const delays: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const before = FakeSocket.all.length;
+      FakeSocket.all[before - 1].close();
+      const start = Date.now();
+      while (FakeSocket.all.length === before) await vi.advanceTimersByTimeAsync(1);
+      delays.push(Date.now() - start);
+    }
+    expect(delays).toEqual([375, 750, 1500, 3000, 6000, 7500, 7500]);
+
+    FakeSocket.all.at(-1)!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all.at(-1)!.close();
+    await vi.advanceTimersByTimeAsync(374);
+    const count = FakeSocket.all.length;
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeSocket.all.length).toBe(count + 1);
+  });
+
+  it('holds a request until the socket is open and the handshake is done', async () => {
+    const { c, states } = client({ onConnected: (cl) => cl.send('hello', { protocol: 1 }).then(() => {}) });
+    c.start();
+    const result = c.request('placeCall', { to: '+16502530000' });
+    const socket = FakeSocket.all[0];
+    await vi.advanceTimersByTimeAsync(2000);
+    socket.open();
+    expect(socket.sent.map((m) => m.method)).toEqual(['hello']);
+    socket.reply(socket.sent[0].id, { ok: true, result: { protocol: 1 } });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.sent.map((m) => m.method)).toEqual(['hello', 'placeCall']);
+    expect(socket.sent[1]).toMatchObject({ v: 1, type: 'request', params: { to: '+16502530000' } });
+    socket.reply(socket.sent[1].id, { ok: true, result: { call_id: 'c1' } });
+    await expect(result).resolves.toEqual({ call_id: 'c1' });
+    expect(states).toEqual(['connecting', 'connected']);
+  });
+
+  it('rejects a request with ConnectionError when the socket does not open within 10 s', async () => {
+    const { c } = client();
+    c.start();
+    const result = c.request('placeCall', { to: '1' });
+    const check = expect(result).rejects.toMatchObject({ errorName: 'ConnectionError' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await check;
+  });
+
+  it('rejects a request the gateway does not answer within 30 s with ConnectionError', async () => {
+    const { c } = client();
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    const result = c.request('placeCall', { to: '1' });
+    const check = expect(result).rejects.toMatchObject({ errorName: 'ConnectionError' });
+    await vi.advanceTimersByTimeAsync(29_999);
+    let settled = false;
+    result.catch(() => (settled = true));
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await check;
+  });
+
+  it('maps gateway error codes to SDK error names and keeps the message', async () => {
+    const { c } = client();
+    c.start();
+    const socket = FakeSocket.all[0];
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    const a = c.request('placeCall', { to: 'abc' });
+    const b = c.request('placeCall', { to: '+16502530000' });
+    await vi.advanceTimersByTimeAsync(0);
+    socket.reply(socket.sent[0].id, { ok: false, error: { code: 'invalid_phone_number', message: 'Not a number.' } });
+    socket.reply(socket.sent[1].id, { ok: false, error: { code: 'calls_unavailable', message: 'Calls are not available yet.' } });
+    await expect(a).rejects.toMatchObject({ errorName: 'InvalidPhoneNumberError', message: 'Not a number.', code: 'invalid_phone_number' });
+    await expect(b).rejects.toMatchObject({ errorName: 'Net2PhoneDialerError', code: 'calls_unavailable' });
+  });
+
+  it('fails in-flight requests with ConnectionError when the socket closes, then reconnects', async () => {
+    const { c, states } = client();
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    const r = c.request('signOut');
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].close();
+    await expect(r).rejects.toMatchObject({ errorName: 'ConnectionError' });
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeSocket.all.length).toBe(2);
+  });
+});
