@@ -1,0 +1,63 @@
+package org.opendialer.core.config;
+
+/**
+ * Every configuration key of the gateway, read from the environment. This enum is the single
+ * source of truth; docs/configuration.md documents each key and a test keeps the two in step.
+ */
+public enum ConfigKey {
+    HTTP_PORT("DIALER_HTTP_PORT", "8080",
+            "TCP port of the gateway (SDK bundles, dialer app, WebSocket, admin API)."),
+    BIND_ADDRESS("DIALER_BIND_ADDRESS", "127.0.0.1",
+            "Address the gateway and the demo site listen on; 0.0.0.0 for every interface."),
+    PUBLIC_URL("DIALER_PUBLIC_URL", "http://127.0.0.1:<DIALER_HTTP_PORT> (https when TLS is on)",
+            "The URL browsers use to reach the gateway (scheme, host and port, no path)."),
+    DEMO_PORT("DIALER_DEMO_PORT", "8081",
+            "Port of the demo host page, served at http://localhost:<port>/; 0 disables it."),
+    ALLOWED_ORIGINS("DIALER_ALLOWED_ORIGINS",
+            "http://localhost:<DIALER_DEMO_PORT> (when the demo is on) and the public URL's origin",
+            "Comma-separated origins of the host pages allowed to embed the dialer."),
+    DEFAULT_REGION("DIALER_DEFAULT_REGION", "US",
+            "ISO 3166 region used to parse phone numbers that do not start with +."),
+    DATA_DIR("DIALER_DATA_DIR", "./data",
+            "Directory for the gateway's own files (the default H2 database)."),
+    WEB_DIR("DIALER_WEB_DIR", "./web",
+            "Directory holding the built web assets: sdk/dist, dialer/dist and demo."),
+    DB_URL("DIALER_DB_URL", "jdbc:h2:file:<DIALER_DATA_DIR>/dialer",
+            "JDBC URL of the accounts database (H2 or PostgreSQL)."),
+    DB_USER("DIALER_DB_USER", "(empty)", "Database user name."),
+    DB_PASSWORD("DIALER_DB_PASSWORD", "(empty)", "Database password."),
+    ADMIN_KEY("DIALER_ADMIN_KEY", "(unset: admin API disabled)",
+            "Bearer key for the admin REST API; at least 16 characters."),
+    SESSION_IDLE_TTL_S("DIALER_SESSION_IDLE_TTL_S", "43200",
+            "Seconds a sign-in session lives without use before it expires."),
+    SIGNIN_TOKEN_TTL_S("DIALER_SIGNIN_TOKEN_TTL_S", "300",
+            "Seconds a single-use sign-in token minted by the admin API stays valid."),
+    TLS_CERT("DIALER_TLS_CERT", "(unset)",
+            "PEM certificate chain file; with DIALER_TLS_KEY the gateway serves HTTPS."),
+    TLS_KEY("DIALER_TLS_KEY", "(unset)",
+            "PEM private key file (PKCS#8 or PKCS#1, unencrypted) matching DIALER_TLS_CERT."),
+    LOG_LEVEL("DIALER_LOG_LEVEL", "info",
+            "Log level: trace, debug, info, warn or error.");
+
+    private final String envName;
+    private final String defaultDescription;
+    private final String meaning;
+
+    ConfigKey(String envName, String defaultDescription, String meaning) {
+        this.envName = envName;
+        this.defaultDescription = defaultDescription;
+        this.meaning = meaning;
+    }
+
+    public String envName() {
+        return envName;
+    }
+
+    public String defaultDescription() {
+        return defaultDescription;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}
