@@ -1,31 +1,10 @@
-import type { WireUser } from './wire';
+import { isWsSignInResult, type AuthState, type WireUser, type WsSignInResult } from '@opendialer/protocol';
 
 export const STORAGE_KEY = 'opendialer.session';
 
-export interface StoredSession {
-  token: string;
-  expires_at: string;
-}
-
 /** What `signIn`, `signInWithToken` and `resume` answer. */
-export interface SignInResult {
-  session: StoredSession;
-  user: WireUser;
-}
-
-export interface AuthSnapshot {
-  signed_in: boolean;
-  user: WireUser | null;
-}
-
-export function isSignInResult(x: unknown): x is SignInResult {
-  const r = x as SignInResult;
-  return (
-    typeof r === 'object' && r !== null &&
-    typeof r.session === 'object' && r.session !== null && typeof r.session.token === 'string' &&
-    typeof r.user === 'object' && r.user !== null && typeof r.user.username === 'string'
-  );
-}
+export type SignInResult = WsSignInResult;
+export const isSignInResult = isWsSignInResult;
 
 /**
  * Session state of the signed-in user. The token lives in localStorage (partitioned per embedding
@@ -50,7 +29,7 @@ export class AuthSession {
     try {
       const raw = this.storage?.getItem(STORAGE_KEY);
       if (!raw) return null;
-      const parsed = JSON.parse(raw) as Partial<StoredSession>;
+      const parsed = JSON.parse(raw) as Partial<WsSignInResult['session']>;
       return typeof parsed.token === 'string' && parsed.token ? parsed.token : null;
     } catch {
       return null;
@@ -77,7 +56,7 @@ export class AuthSession {
     }
   }
 
-  snapshot(): AuthSnapshot {
+  snapshot(): AuthState {
     return { signed_in: this.signedIn, user: this.currentUser };
   }
 }

@@ -6,7 +6,7 @@ import { mount, el } from './ui/dom';
 import { signInView } from './ui/sign-in-view';
 import { signedInView, type SignedInView } from './ui/signed-in-view';
 import { validateCallTarget } from './validation';
-import type { ConnectionState, DialerEvent } from './wire';
+import { isCallStateChangedEvent, isWsAuthStateChangedEvent, type ConnectionState, type DialerEvent } from '@opendialer/protocol';
 
 type SignedOutReason = 'signed_out' | 'expired' | 'revoked';
 
@@ -138,9 +138,9 @@ export class DialerApp {
   }
 
   private onGatewayEvent(event: { type: string; [k: string]: unknown }): void {
-    if (event.type === 'callStateChanged' && typeof event.call === 'object' && event.call !== null) {
-      this.opts.emit({ type: 'callStateChanged', call: event.call as Record<string, unknown> });
-    } else if (event.type === 'authStateChanged' && event.signed_in === false) {
+    if (isCallStateChangedEvent(event)) {
+      this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsAuthStateChangedEvent(event) && !event.signed_in) {
       this.signedOut(event.reason === 'revoked' ? 'revoked' : 'expired');
     }
   }

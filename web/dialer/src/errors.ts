@@ -1,4 +1,4 @@
-import type { ErrorName } from './wire';
+import type { ErrorName } from '@opendialer/protocol';
 
 /** An error that crosses to the host page as `{ name, message }` and is rebuilt there. */
 export class DialerError extends Error {

@@ -1,6 +1,12 @@
 import { DialerError } from './errors';
 import { strings } from './strings';
-import { errorNameForCode, isGatewayEvent, isGatewayResponse, VERSION, type ConnectionState, type GatewayEvent } from './wire';
+import {
+  errorNameForWsErrorCode,
+  parseWsServerMessage,
+  WS_PROTOCOL_VERSION,
+  type ConnectionState,
+  type WsEvent,
+} from '@opendialer/protocol';
 
 /** The subset of the DOM WebSocket the client uses (so tests can pass a fake). */
 export interface SocketLike {
@@ -19,7 +25,7 @@ export interface GatewayClientOptions {
   random?: () => number;
   /** Runs on every (re)connect before host requests are let through: `hello`, then `resume`. */
   onConnected: (client: GatewayClient) => Promise<void>;
-  onEvent: (event: GatewayEvent['event']) => void;
+  onEvent: (event: WsEvent['event']) => void;
   onStateChange: (state: ConnectionState) => void;
   requestTimeoutMs?: number;
   openTimeoutMs?: number;
@@ -98,7 +104,7 @@ export class GatewayClient {
         reject(new DialerError('ConnectionError', strings.errors.timeout));
       }, this.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer });
-      socket.send(JSON.stringify({ v: VERSION, type: 'request', id, method, params }));
+      socket.send(JSON.stringify({ v: WS_PROTOCOL_VERSION, type: 'request', id, method, params }));
     });
   }
 
@@ -174,23 +180,19 @@ export class GatewayClient {
   }
 
   private onMessage(data: unknown): void {
-    let msg: unknown;
-    try {
-      msg = JSON.parse(String(data));
-    } catch {
-      return;
-    }
-    if (isGatewayEvent(msg)) {
+    const msg = typeof data === 'string' ? parseWsServerMessage(data) : null;
+    if (!msg) return;
+    if (msg.type === 'event') {
       this.opts.onEvent(msg.event);
       return;
     }
-    if (!isGatewayResponse(msg) || msg.id === null) return;
+    if (msg.id === null) return;
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
     clearTimeout(p.timer);
     if (msg.ok) p.resolve(msg.result);
-    else p.reject(new DialerError(errorNameForCode(msg.error.code), msg.error.message, msg.error.code));
+    else p.reject(new DialerError(errorNameForWsErrorCode(msg.error.code), msg.error.message, msg.error.code));
   }
 
   private setState(state: ConnectionState): void {

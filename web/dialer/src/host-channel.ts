@@ -1,5 +1,13 @@
 import { toWireError } from './errors';
-import { isHostRequest, NS, VERSION, type DialerEvent, type HostRequest } from './wire';
+import {
+  createEventMessage,
+  createReadyMessage,
+  isRequestMessage,
+  PROTOCOL_NAMESPACE,
+  PROTOCOL_VERSION,
+  type DialerEvent,
+  type RequestMessage,
+} from '@opendialer/protocol';
 
 export type RequestHandler = (method: string, params: Record<string, unknown>) => Promise<unknown>;
 
@@ -32,11 +40,11 @@ export class HostChannel {
   sendReady(): void {
     if (this.readySent) return;
     this.readySent = true;
-    this.post({ ns: NS, v: VERSION, kind: 'ready' });
+    this.post(createReadyMessage());
   }
 
   sendEvent(event: DialerEvent): void {
-    this.post({ ns: NS, v: VERSION, kind: 'event', event });
+    this.post(createEventMessage(event));
   }
 
   close(): void {
@@ -44,7 +52,7 @@ export class HostChannel {
   }
 
   private onMessage(e: MessageEvent): void {
-    if (e.origin !== this.parentOrigin || e.source !== this.parent || !isHostRequest(e.data)) {
+    if (e.origin !== this.parentOrigin || e.source !== this.parent || !isRequestMessage(e.data)) {
       this.stats.ignored++;
       this.onStats(this.stats);
       return;
@@ -54,12 +62,12 @@ export class HostChannel {
     void this.answer(e.data);
   }
 
-  private async answer(req: HostRequest): Promise<void> {
+  private async answer(req: RequestMessage): Promise<void> {
     try {
-      const result = await this.handle(req.method, req.params);
-      this.post({ ns: NS, v: VERSION, kind: 'response', id: req.id, ok: true, result: result ?? null });
+      const result = await this.handle(req.method, req.params as Record<string, unknown>);
+      this.post({ ns: PROTOCOL_NAMESPACE, v: PROTOCOL_VERSION, kind: 'response', id: req.id, ok: true, result: result ?? null });
     } catch (err) {
-      this.post({ ns: NS, v: VERSION, kind: 'response', id: req.id, ok: false, error: toWireError(err) });
+      this.post({ ns: PROTOCOL_NAMESPACE, v: PROTOCOL_VERSION, kind: 'response', id: req.id, ok: false, error: toWireError(err) });
     }
   }
 

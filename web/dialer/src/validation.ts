@@ -1,7 +1,6 @@
+import { MAX_PHONE_NUMBER_LENGTH } from '@opendialer/protocol';
 import { DialerError } from './errors';
 import { strings } from './strings';
-
-export const MAX_NUMBER_LENGTH = 64;
 
 /**
  * The local part of the number rules (docs/protocol.md): a non-empty string of at most 64
@@ -11,7 +10,7 @@ export function validateCallTarget(to: unknown): string {
   if (typeof to !== 'string' || to.trim() === '') {
     throw new DialerError('InvalidPhoneNumberError', strings.errors.invalidNumber);
   }
-  if (to.length > MAX_NUMBER_LENGTH) {
+  if (to.length > MAX_PHONE_NUMBER_LENGTH) {
     throw new DialerError('InvalidPhoneNumberError', strings.errors.numberTooLong);
   }
   return to.trim();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DialerError, toWireError } from '../src/errors';
 import { validateCallTarget } from '../src/validation';
-import { errorNameForCode } from '../src/wire';
+import { errorNameForWsErrorCode as errorNameForCode } from '@opendialer/protocol';
 import { checkParent } from '../src/parent-check';
 
 describe('errorNameForCode', () => {

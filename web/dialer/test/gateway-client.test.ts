@@ -71,9 +71,9 @@ describe('GatewayClient', () => {
     }
     expect(delays).toEqual([375, 750, 1500, 3000, 6000, 7500, 7500]);
 
-    FakeSocket.all.at(-1)!.open();
+    FakeSocket.all[FakeSocket.all.length - 1].open();
     await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.all.at(-1)!.close();
+    FakeSocket.all[FakeSocket.all.length - 1].close();
     await vi.advanceTimersByTimeAsync(374);
     const count = FakeSocket.all.length;
     await vi.advanceTimersByTimeAsync(1);

@@ -1,6 +1,6 @@
 import { el } from './dom';
 import { strings } from '../strings';
-import type { ConnectionState, WireUser } from '../wire';
+import type { ConnectionState, WireUser } from '@opendialer/protocol';
 
 export interface SignedInView {
   root: HTMLElement;
