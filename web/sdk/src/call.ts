@@ -1,0 +1,48 @@
+export enum CallState {
+  /** The initial (first) state of the call. */
+  Connecting = 'connecting',
+  /** The call was accepted on the other side. */
+  Answered = 'answered',
+  /**
+   * The final (last) state of the call. Always emitted, whether the call was successful,
+   * rejected, cancelled or blocked; see `result`.
+   */
+  Disconnected = 'disconnected',
+}
+
+export enum CallDirection {
+  Inbound = 'inbound',
+  Outbound = 'outbound',
+}
+
+export enum CallResult {
+  /** The call was answered (including automated answers such as voicemail). */
+  Answered = 'answered',
+  /** Missed, busy, rejected, blocked or dropped, or cancelled early by the caller. */
+  NotAnswered = 'not_answered',
+}
+
+export interface Call {
+  /** Unique identifier of the call. */
+  id: string;
+  /** The current state of the call. */
+  state: CallState;
+  direction: CallDirection;
+  /** The final call status; `null` until the call is disconnected. */
+  result: CallResult | null;
+  /** E.164 phone number or an extension; `null` if the number is hidden. */
+  from: string | null;
+  /** E.164 phone number or an extension; `null` if the number is hidden. */
+  to: string | null;
+  caller: {
+    /** The optional display name as set in the call information. */
+    caller_display_name: string | null;
+  };
+  start_time: Date;
+  /** When the call became "answered"; `null` until then. */
+  answer_time: Date | null;
+  /** When the call became "disconnected"; `null` until then. */
+  end_time: Date | null;
+  /** Why the call ended, e.g. "remote_hangup"; `null` until the call is disconnected. */
+  end_reason: string | null;
+}

@@ -1,0 +1,109 @@
+/**
+ * The closed set of errors the SDK rejects with. Each class sets `name` explicitly (minifiers
+ * rename classes) and restores its prototype, so `instanceof` holds for the class and the base
+ * even when compiled to ES5, where `Error.call(this)` returns a fresh object.
+ */
+export class Net2PhoneDialerError extends Error {
+  constructor(message?: string) {
+    super(message);
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'Net2PhoneDialerError';
+    this.message = message || '';
+  }
+}
+
+/** `to` is missing, not a string, too long, or not a valid number or extension. */
+export class InvalidPhoneNumberError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'InvalidPhoneNumberError';
+  }
+}
+
+/** An outgoing call is already ringing. */
+export class OutgoingCallAlreadyRingingError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'OutgoingCallAlreadyRingingError';
+  }
+}
+
+/** The microphone is denied or unavailable. */
+export class MicrophonePermissionError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'MicrophonePermissionError';
+  }
+}
+
+/** The user is not signed in, or the session expired or was revoked. */
+export class AuthenticationError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** A constructor option or method argument has the wrong type. */
+export class InvalidOptionsError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'InvalidOptionsError';
+  }
+}
+
+/** The dialer did not become ready, or did not answer a request, in time. */
+export class DialerTimeoutError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'DialerTimeoutError';
+  }
+}
+
+/** The method was called after `dispose()`. */
+export class DialerDisposedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'DialerDisposedError';
+  }
+}
+
+/** The dialer cannot reach the gateway. */
+export class ConnectionError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+/** Another call is in progress. */
+export class CallInProgressError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'CallInProgressError';
+  }
+}
+
+/** `Net2PhoneDialer.errors`, and the name → class table errors are rebuilt from. */
+export const errors = {
+  Net2PhoneDialerError,
+  InvalidPhoneNumberError,
+  OutgoingCallAlreadyRingingError,
+  MicrophonePermissionError,
+  AuthenticationError,
+  InvalidOptionsError,
+  DialerTimeoutError,
+  DialerDisposedError,
+  ConnectionError,
+  CallInProgressError,
+};
+
+export type Net2PhoneDialerErrors = typeof errors;
+
+/** Rebuilds an error received as `{ name, message }`; an unknown name becomes the base class. */
+export function rebuildError(wire: { name: string; message: string }): Net2PhoneDialerError {
+  const ErrorClass = Object.prototype.hasOwnProperty.call(errors, wire.name)
+    ? errors[wire.name as keyof Net2PhoneDialerErrors]
+    : Net2PhoneDialerError;
+  return new ErrorClass(wire.message);
+}

@@ -1,0 +1,81 @@
+import type { Call } from './call';
+
+/**
+ * The latest accumulated state of a call, on every transition.
+ *
+ * ```js
+ * dialer.subscribe((event) => {
+ *   if (event.call.state === 'disconnected') console.log(event.call.result, event.call.end_time);
+ * });
+ * ```
+ */
+export interface CallStateChanged {
+  type: 'callStateChanged';
+  call: Call;
+}
+
+export interface DialerUser {
+  username: string;
+  display_name: string;
+  extension: string;
+  /** E.164 number of the user, `null` when the user has only an extension. */
+  number: string | null;
+}
+
+/** The result of `getAuthState()`. */
+export interface AuthState {
+  signed_in: boolean;
+  user: DialerUser | null;
+}
+
+/**
+ * Sign-in, sign-out, and sessions the server ended.
+ *
+ * ```js
+ * dialer.subscribe((e) => showLogin(!e.signed_in), { events: ['authStateChanged'] });
+ * ```
+ */
+export interface AuthStateChanged extends AuthState {
+  type: 'authStateChanged';
+  reason: 'signed_in' | 'signed_out' | 'expired' | 'revoked' | 'restored';
+}
+
+/**
+ * The dialer's connection to its server.
+ *
+ * ```js
+ * dialer.subscribe((e) => setOnline(e.state === 'connected'), { events: ['connectionStateChanged'] });
+ * ```
+ */
+export interface ConnectionStateChanged {
+  type: 'connectionStateChanged';
+  state: 'connecting' | 'connected' | 'disconnected';
+}
+
+/**
+ * The dialer needs a new sign-in token. The SDK answers it by itself when `getToken` was
+ * passed to the constructor; subscribe only to observe it.
+ */
+export interface TokenRequested {
+  type: 'tokenRequested';
+}
+
+export interface DialerEventMap {
+  callStateChanged: CallStateChanged;
+  authStateChanged: AuthStateChanged;
+  connectionStateChanged: ConnectionStateChanged;
+  tokenRequested: TokenRequested;
+}
+
+export type DialerEventType = keyof DialerEventMap;
+export type DialerEvent = DialerEventMap[DialerEventType];
+
+/** The second argument of `subscribe`: the event types the callback receives. */
+export interface SubscribeOptions<T extends DialerEventType = DialerEventType> {
+  events: readonly T[];
+}
+
+export interface EventSubscription {
+  /** Unsubscribe: the callback of this subscription will not be invoked anymore. */
+  dispose(): void;
+}

@@ -1,0 +1,42 @@
+/**
+ * @net2phone/dialer-sdk: the whole public API. Everything not exported here is internal.
+ *
+ * ```js
+ * import Net2PhoneDialer from '@net2phone/dialer-sdk';
+ * const dialer = new Net2PhoneDialer({ rootHtmlElement: document.getElementById('net2phone-dialer') });
+ * await dialer.placeCall({ to: '+15551234567' });
+ * ```
+ */
+import { Net2PhoneDialer } from './net2phone-dialer';
+
+export default Net2PhoneDialer;
+export { Net2PhoneDialer };
+export type { Net2PhoneDialerConstructorOptions, PlaceCallCommand } from './net2phone-dialer';
+export { CallDirection, CallResult, CallState } from './call';
+export type { Call } from './call';
+export type {
+  AuthState,
+  AuthStateChanged,
+  CallStateChanged,
+  ConnectionStateChanged,
+  DialerEvent,
+  DialerEventMap,
+  DialerEventType,
+  DialerUser,
+  EventSubscription,
+  SubscribeOptions,
+  TokenRequested,
+} from './events';
+export {
+  AuthenticationError,
+  CallInProgressError,
+  ConnectionError,
+  DialerDisposedError,
+  DialerTimeoutError,
+  InvalidOptionsError,
+  InvalidPhoneNumberError,
+  MicrophonePermissionError,
+  Net2PhoneDialerError,
+  OutgoingCallAlreadyRingingError,
+} from './errors';
+export type { Net2PhoneDialerErrors } from './errors';

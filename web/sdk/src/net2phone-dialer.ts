@@ -1,0 +1,273 @@
+import {
+  MAX_PHONE_NUMBER_LENGTH,
+  isAuthStateChangedEvent,
+  isCallStateChangedEvent,
+  isConnectionStateChangedEvent,
+  isTokenRequestedEvent,
+  type MethodName,
+  type MethodParams,
+  type MethodResult,
+} from '@opendialer/protocol';
+import { toCall } from './from-wire';
+import { DialerChannel } from './dialer-channel';
+import {
+  AuthenticationError,
+  DialerDisposedError,
+  DialerTimeoutError,
+  InvalidOptionsError,
+  InvalidPhoneNumberError,
+  errors,
+} from './errors';
+import type {
+  AuthState,
+  CallStateChanged,
+  DialerEvent,
+  DialerEventMap,
+  DialerEventType,
+  EventSubscription,
+  SubscribeOptions,
+} from './events';
+import { resolveServerUrl } from './server-url';
+
+export interface Net2PhoneDialerConstructorOptions {
+  /** The element the dialer renders into; it fills the element. */
+  rootHtmlElement: HTMLElement;
+  /** Base URL of the dialer server. Defaults to the origin the SDK file was loaded from. */
+  serverUrl?: string;
+  /** Returns a sign-in token (minted by the admin API); called on start and whenever the dialer asks. */
+  getToken?: () => Promise<string>;
+  /** How long to wait for the dialer to load before requests fail with `DialerTimeoutError`. Default 15000. */
+  readyTimeoutMs?: number;
+}
+
+export interface PlaceCallCommand {
+  /** The phone number (E.164 or national) or extension to call. */
+  to: string;
+}
+
+interface Subscriber {
+  callback(event: DialerEvent): void;
+  events: readonly string[];
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 15_000;
+const ALL_EVENT_TYPES: readonly DialerEventType[] = [
+  'callStateChanged',
+  'authStateChanged',
+  'connectionStateChanged',
+  'tokenRequested',
+];
+
+/** The embedded dialer: renders the dialer iframe into `rootHtmlElement` and talks to it. */
+export class Net2PhoneDialer {
+  /** The error classes, for `instanceof` checks: `const { InvalidPhoneNumberError } = Net2PhoneDialer.errors`. */
+  static readonly errors = errors;
+
+  private readonly iframe: HTMLIFrameElement;
+  private readonly channel: DialerChannel;
+  private readonly getToken: (() => Promise<string>) | undefined;
+  private subscribers: Subscriber[] = [];
+  private tokenExchange: Promise<void> | null = null;
+  private disposed = false;
+
+  constructor(options: Net2PhoneDialerConstructorOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionsError(
+        'new Net2PhoneDialer(options) needs an options object: { rootHtmlElement: document.getElementById("net2phone-dialer") }.',
+      );
+    }
+    const root = options.rootHtmlElement as unknown;
+    // Duck-typed rather than `instanceof HTMLElement`, so elements from other frames are accepted.
+    if (!isElement(root)) {
+      throw new InvalidOptionsError(`options.rootHtmlElement must be an HTML element, got ${describe(root)}.`);
+    }
+    if (options.getToken !== undefined && typeof options.getToken !== 'function') {
+      throw new InvalidOptionsError(`options.getToken must be a function returning Promise<string>, got ${describe(options.getToken)}.`);
+    }
+    const readyTimeoutMs = options.readyTimeoutMs === undefined ? DEFAULT_READY_TIMEOUT_MS : options.readyTimeoutMs;
+    if (typeof readyTimeoutMs !== 'number' || !(readyTimeoutMs > 0) || readyTimeoutMs === Infinity) {
+      throw new InvalidOptionsError(`options.readyTimeoutMs must be a positive number of milliseconds, got ${describe(readyTimeoutMs)}.`);
+    }
+    const serverUrl = resolveServerUrl(options.serverUrl);
+    const hostWindow = root.ownerDocument.defaultView || window;
+    this.getToken = options.getToken;
+
+    const iframe = root.ownerDocument.createElement('iframe');
+    iframe.setAttribute(
+      'src',
+      `${serverUrl}/dialer/?parentOrigin=${encodeURIComponent(hostWindow.location.origin)}`,
+    );
+    iframe.setAttribute('allow', 'microphone; autoplay');
+    iframe.setAttribute('title', 'Phone dialer');
+    iframe.style.cssText = 'width:100%;height:100%;border:0;display:block';
+    this.iframe = iframe;
+
+    this.channel = new DialerChannel({
+      window: hostWindow,
+      iframe,
+      origin: new URL(serverUrl).origin,
+      readyTimeoutMs,
+      onReady: () => this.exchangeToken(),
+      onEvent: (event) => this.dispatch(event),
+    });
+    root.appendChild(iframe);
+  }
+
+  /** Starts an outbound call. Only one outbound call can ring at a time. */
+  async placeCall(placeCallCommand: PlaceCallCommand): Promise<void> {
+    this.assertNotDisposed();
+    const command = placeCallCommand as unknown;
+    if (typeof command !== 'object' || command === null) {
+      throw new InvalidPhoneNumberError(`placeCall expects { to: string }, got ${describe(command)}.`);
+    }
+    const to = (command as { to?: unknown }).to;
+    if (typeof to !== 'string' || to.length === 0) {
+      throw new InvalidPhoneNumberError(`placeCall expects "to" to be a non-empty string, got ${describe(to)}.`);
+    }
+    if (to.length > MAX_PHONE_NUMBER_LENGTH) {
+      throw new InvalidPhoneNumberError(`The phone number is ${to.length} characters long; at most ${MAX_PHONE_NUMBER_LENGTH} are allowed.`);
+    }
+    await this.request('placeCall', { to });
+  }
+
+  /** Whether a user is signed in to the dialer, and who. */
+  getAuthState(): Promise<AuthState> {
+    return this.request('getAuthState', {});
+  }
+
+  /** Signs the current user out of the dialer. */
+  async signOut(): Promise<void> {
+    await this.request('signOut', {});
+  }
+
+  /** Receives every `callStateChanged` event. Can be called any number of times. */
+  subscribe(callback: (event: CallStateChanged) => void): EventSubscription;
+  /** Receives the listed event types: `subscribe(cb, { events: ['authStateChanged', 'callStateChanged'] })`. */
+  subscribe<T extends DialerEventType>(
+    callback: (event: DialerEventMap[T]) => void,
+    options: SubscribeOptions<T>,
+  ): EventSubscription;
+  subscribe(callback: (event: never) => void, options?: SubscribeOptions): EventSubscription {
+    this.assertNotDisposed();
+    if (typeof callback !== 'function') {
+      throw new InvalidOptionsError(`subscribe expects a callback function, got ${describe(callback)}.`);
+    }
+    let events: readonly string[] = ['callStateChanged'];
+    if (options !== undefined) {
+      const list = (options as { events?: unknown } | null)?.events;
+      if (!Array.isArray(list) || !list.every((type) => ALL_EVENT_TYPES.indexOf(type) !== -1)) {
+        throw new InvalidOptionsError(`subscribe options.events must be an array of ${ALL_EVENT_TYPES.join(', ')}.`);
+      }
+      events = list;
+    }
+    const subscriber: Subscriber = { callback: callback as (event: DialerEvent) => void, events };
+    this.subscribers.push(subscriber);
+    return {
+      dispose: () => {
+        this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+      },
+    };
+  }
+
+  /** Removes the dialer from the page and ends every subscription. The instance cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.subscribers = [];
+    this.channel.dispose();
+    const parent = this.iframe.parentNode;
+    if (parent) parent.removeChild(this.iframe);
+  }
+
+  private request<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
+    return this.channel.request(method, params);
+  }
+
+  private assertNotDisposed(): void {
+    if (this.disposed) {
+      throw new DialerDisposedError('The dialer was disposed: create a new Net2PhoneDialer to use it again.');
+    }
+  }
+
+  private dispatch(raw: { type: string }): void {
+    let event: DialerEvent;
+    if (isCallStateChangedEvent(raw)) {
+      event = { type: raw.type, call: toCall(raw.call) };
+    } else if (isAuthStateChangedEvent(raw)) {
+      event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };
+    } else if (isConnectionStateChangedEvent(raw)) {
+      event = { type: raw.type, state: raw.state };
+    } else if (isTokenRequestedEvent(raw)) {
+      event = { type: raw.type };
+      void this.exchangeToken();
+    } else {
+      return; // an event type this SDK version does not know, or a malformed one
+    }
+    for (const subscriber of this.subscribers) {
+      if (subscriber.events.indexOf(event.type) === -1) continue;
+      try {
+        subscriber.callback(event);
+      } catch (error) {
+        console.error(`[Net2PhoneDialer] A subscriber threw while handling "${event.type}":`, error);
+      }
+    }
+  }
+
+  /** Hands a fresh token from `getToken` to the dialer; one exchange at a time, failures only logged. */
+  private exchangeToken(): Promise<void> {
+    const getToken = this.getToken;
+    if (!getToken || this.disposed) return Promise.resolve();
+    if (!this.tokenExchange) {
+      this.tokenExchange = withTimeout(Promise.resolve().then(getToken), 30_000)
+        .then((token) => {
+          if (typeof token !== 'string' || token.length === 0) {
+            throw new AuthenticationError(`getToken() must resolve to a non-empty string, got ${describe(token)}.`);
+          }
+          return this.channel.send('setToken', { token });
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (!this.disposed) console.error('[Net2PhoneDialer] authStateChanged: signing in with getToken() failed:', error);
+          },
+        )
+        .then(() => {
+          this.tokenExchange = null;
+        });
+    }
+    return this.tokenExchange;
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DialerTimeoutError(`getToken() did not settle within ${ms / 1000} s.`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function isElement(value: unknown): value is HTMLElement {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Node).nodeType === 1 &&
+    typeof (value as Node).appendChild === 'function' &&
+    typeof (value as Node).ownerDocument === 'object'
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === 'object') return (value as object).constructor?.name || 'an object';
+  return typeof value === 'number' ? String(value) : typeof value;
+}
