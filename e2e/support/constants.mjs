@@ -1,0 +1,30 @@
+// Ports and origins of the e2e environment. Host pages (localhost) and the dialer (127.0.0.1)
+// are cross-site, as in production.
+export const GATEWAY_PORT = 18080;
+export const DEMO_PORT = 18081;
+export const HOST_PORT = 18090;
+export const FOREIGN_PORT = 18091;
+
+export const GATEWAY_URL = `http://127.0.0.1:${GATEWAY_PORT}`;
+export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
+export const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
+/** Serves the same fixtures, but is NOT in DIALER_ALLOWED_ORIGINS. */
+export const FOREIGN_ORIGIN = `http://localhost:${FOREIGN_PORT}`;
+export const ALLOWED_ORIGINS = [HOST_ORIGIN, DEMO_ORIGIN];
+
+/** One user per scenario, so that tests do not see each other's sessions or rate limits. */
+export const TEST_USERS = ['signin', 'wrongpw', 'ratelimit', 'tokenuser', 'revoked', 'caller'];
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--use-fake-device-for-media-stream',
+];

@@ -1,0 +1,175 @@
+// Starts and stops the real gateway jar and the fixture web server for e2e tests and the
+// benchmark. Every process is started with a known PID and stopped by that PID.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(here, '../..');
+export const JAR = path.join(REPO_ROOT, 'server/app/target/opendialer-gateway.jar');
+
+const BUILD_OUTPUTS = [
+  JAR,
+  'web/sdk/dist/dialer-sdk.umd.js',
+  'web/sdk/dist/dialer-sdk.mjs',
+  'web/dialer/dist/index.html',
+  'web/dialer/dist/dialer.js',
+  'web/dialer/dist/dialer.css',
+];
+
+/** Throws with a clear message when the jar or a web bundle has not been built. */
+export function checkBuildOutputs() {
+  const missing = BUILD_OUTPUTS.map((p) => path.resolve(REPO_ROOT, p)).filter((p) => !existsSync(p));
+  if (missing.length > 0) {
+    throw new Error(
+      `Build outputs are missing:\n  ${missing.map((p) => path.relative(REPO_ROOT, p)).join('\n  ')}\n` +
+        'Build them first: run `./dialer test` (it builds everything), or `mvn -q -B -DskipTests package` ' +
+        'and `cd web && npm run build`.',
+    );
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function tail(file, lines = 40) {
+  try {
+    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function waitForHttp(url, child, logFile, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let exited = null;
+  child.once('exit', (code, signal) => (exited = { code, signal }));
+  while (Date.now() < deadline) {
+    if (exited) {
+      throw new Error(`${url}: process exited (${JSON.stringify(exited)}) before answering.\n${tail(logFile)}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms.\n${tail(logFile)}`);
+}
+
+/**
+ * Starts `java -jar opendialer-gateway.jar` from the repo root with a fresh data directory and a
+ * random admin key, and waits for /healthz.
+ */
+export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir }) {
+  mkdirSync(workDir, { recursive: true });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'opendialer-e2e-data-'));
+  const adminKey = randomBytes(24).toString('hex');
+  const url = `http://127.0.0.1:${httpPort}`;
+  const logFile = path.join(workDir, 'gateway.log');
+  const log = openSync(logFile, 'w');
+  const child = spawn('java', ['-jar', JAR], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      DIALER_HTTP_PORT: String(httpPort),
+      DIALER_DEMO_PORT: String(demoPort),
+      DIALER_PUBLIC_URL: url,
+      DIALER_ALLOWED_ORIGINS: allowedOrigins.join(','),
+      DIALER_DATA_DIR: dataDir,
+      DIALER_ADMIN_KEY: adminKey,
+      DIALER_BIND_ADDRESS: '127.0.0.1',
+      DIALER_WEB_DIR: path.join(REPO_ROOT, 'web'),
+    },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  child.unref();
+  try {
+    await waitForHttp(`${url}/healthz`, child, logFile, 90_000);
+  } catch (e) {
+    await stopPid(child.pid);
+    throw e;
+  }
+  return { pid: child.pid, url, adminKey, dataDir, logFile };
+}
+
+/**
+ * Starts e2e/support/fixture-server.mjs serving e2e/fixtures on each of `ports` (localhost).
+ * The admin key stays in that server process; pages only see `/api/token/<user>`.
+ */
+export async function startFixtureServer({ ports, gatewayUrl, adminKey, workDir }) {
+  const logFile = path.join(workDir, 'fixture-server.log');
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [path.join(here, 'fixture-server.mjs')], {
+    env: { ...process.env, FIXTURE_PORTS: ports.join(','), GATEWAY_URL: gatewayUrl, GATEWAY_ADMIN_KEY: adminKey },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  child.unref();
+  try {
+    for (const port of ports) await waitForHttp(`http://127.0.0.1:${port}/healthz`, child, logFile, 15_000);
+  } catch (e) {
+    await stopPid(child.pid);
+    throw e;
+  }
+  return { pid: child.pid, logFile };
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL after 10 s. */
+export async function stopPid(pid) {
+  if (!pid || !alive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/** Calls the gateway's admin REST API. Returns `{ status, body }`. */
+export async function admin(gateway, method, apiPath, body) {
+  const res = await fetch(`${gateway.url}${apiPath}`, {
+    method,
+    headers: { authorization: `Bearer ${gateway.adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed };
+}
+
+export async function createUser(gateway, user) {
+  const res = await admin(gateway, 'POST', '/api/v1/users', user);
+  if (res.status < 200 || res.status >= 300) {
+    throw new Error(`creating user ${user.username} failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
+}
+
+export async function mintToken(gateway, username) {
+  const res = await admin(gateway, 'POST', `/api/v1/users/${encodeURIComponent(username)}/tokens`);
+  if (res.status < 200 || res.status >= 300 || typeof res.body?.token !== 'string') {
+    throw new Error(`minting a token for ${username} failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body.token;
+}
+
+export async function deleteUser(gateway, username) {
+  return admin(gateway, 'DELETE', `/api/v1/users/${encodeURIComponent(username)}`);
+}

@@ -1,0 +1,74 @@
+import { expect, type Frame, type Page } from '@playwright/test';
+import { GATEWAY_URL, HOST_ORIGIN } from '../support/constants.mjs';
+
+export interface Outcome {
+  ok: boolean;
+  result?: unknown;
+  name?: string;
+  message?: string;
+  isError?: boolean;
+  classes?: string[];
+}
+
+// Globals of fixtures/harness.js, as seen from page.evaluate().
+declare global {
+  interface Window {
+    harness: {
+      messages: Array<{ origin: string; data: any }>;
+      create(options?: Record<string, unknown>): boolean;
+      outcome(fn: () => unknown): Promise<Outcome>;
+      record(events?: string[]): { list: any[]; sub: { dispose(): void } };
+      addFrame(src: string): void;
+    };
+    dialer: any;
+  }
+}
+
+export const password = () => {
+  const p = process.env.E2E_PASSWORD;
+  if (!p) throw new Error('E2E_PASSWORD is not set: run the suite through playwright.config.mjs (global setup).');
+  return p;
+};
+
+export const gateway = () => ({ url: GATEWAY_URL, adminKey: process.env.E2E_ADMIN_KEY as string });
+
+/** Opens the harness page and constructs the dialer with `options`. */
+export async function openDialer(page: Page, options: Record<string, unknown> = {}, origin = HOST_ORIGIN) {
+  await page.goto(`${origin}/harness.html`);
+  await page.evaluate((o) => window.harness.create(o), options);
+}
+
+/** The dialer iframe, once it has been created. */
+export async function dialerFrame(page: Page): Promise<Frame> {
+  let frame: Frame | undefined;
+  await expect
+    .poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${GATEWAY_URL}/dialer/`))), { timeout: 10_000 })
+    .toBeTruthy();
+  return frame as Frame;
+}
+
+export function call(page: Page, to: unknown) {
+  return page.evaluate((t) => window.harness.outcome(() => window.dialer.placeCall({ to: t })), to);
+}
+
+export function authState(page: Page) {
+  return page.evaluate(() => window.harness.outcome(() => window.dialer.getAuthState()));
+}
+
+export async function signIn(frame: Frame, username: string, pass: string) {
+  await frame.getByLabel('Username').fill(username);
+  await frame.getByLabel('Password').fill(pass);
+  await frame.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Waits for the signed-in view of `displayName` with a live connection. */
+export async function expectSignedIn(frame: Frame, displayName: string) {
+  await expect(frame.getByRole('heading', { name: displayName })).toBeVisible();
+  await expect(frame.getByRole('status')).toHaveText('Connected');
+}
+
+export async function expectSignInForm(frame: Frame) {
+  await expect(frame.getByLabel('Username')).toBeVisible();
+  await expect(frame.getByLabel('Password')).toBeVisible();
+  await expect(frame.getByRole('button', { name: 'Sign in' })).toBeVisible();
+}

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_ORIGIN, HOST_ORIGIN } from '../support/constants.mjs';
+import { dialerFrame, expectSignInForm } from './helpers';
+
+test.describe('seed snippets', () => {
+  test("the seed's UMD snippet runs unchanged and the dialer shows its sign-in form", async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${HOST_ORIGIN}/umd-snippet.html`);
+    await expectSignInForm(await dialerFrame(page));
+    expect(await page.evaluate(() => typeof (window as any).Net2PhoneDialer)).toBe('function');
+    expect(errors).toEqual([]);
+  });
+
+  test("the seed's ES-module snippet runs unchanged and the dialer shows its sign-in form", async ({ page }) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${HOST_ORIGIN}/esm-snippet.html`);
+    await expectSignInForm(await dialerFrame(page));
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('demo site', () => {
+  test('loads on its own port, embeds the dialer with the sign-in form, and click-to-call reports AuthenticationError when signed out', async ({ page }) => {
+    await page.goto(`${DEMO_ORIGIN}/`);
+    await expect(page.getByRole('heading', { name: 'Contacts' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Call' }).first()).toBeVisible();
+    await expectSignInForm(await dialerFrame(page));
+    await page.getByRole('row', { name: /Ada Whitfield/ }).getByRole('button', { name: 'Call' }).click();
+    await expect(page.locator('#call-error')).toHaveText('Sign in to the phone on the right first.');
+    await expect(page.locator('#event-log')).toContainText('AuthenticationError');
+  });
+});
