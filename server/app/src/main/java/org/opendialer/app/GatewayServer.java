@@ -1,0 +1,117 @@
+package org.opendialer.app;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.opendialer.app.http.DemoSite;
+import org.opendialer.app.http.DialerRoutes;
+import org.opendialer.app.http.PemKeyStore;
+import org.opendialer.app.ws.CallStarter;
+import org.opendialer.app.ws.DialerMethods;
+import org.opendialer.app.ws.MethodDispatcher;
+import org.opendialer.app.ws.ProtocolCodec;
+import org.opendialer.app.ws.WsEndpoint;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.numbers.NumberValidator;
+
+/** The running web layer: the gateway's HTTP(S) server and, when enabled, the demo site. */
+public final class GatewayServer implements AutoCloseable {
+    private final Javalin gateway;
+    private final Javalin demo;
+    private final WsEndpoint ws;
+
+    private GatewayServer(Javalin gateway, Javalin demo, WsEndpoint ws) {
+        this.gateway = gateway;
+        this.demo = demo;
+        this.ws = ws;
+    }
+
+    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallStarter calls)
+            throws Exception {
+        String version = AppVersion.get();
+        ProtocolCodec codec = new ProtocolCodec();
+        MethodDispatcher dispatcher = new MethodDispatcher(codec, DialerMethods.create(
+                accounts, new NumberValidator(config.defaultRegion()), calls, version));
+        WsEndpoint ws = new WsEndpoint(codec, dispatcher);
+        KeyStore keyStore = null;
+        char[] keyStorePassword = null;
+        if (config.tlsEnabled()) {
+            byte[] random = new byte[18];
+            new SecureRandom().nextBytes(random);
+            keyStorePassword = Base64.getEncoder().encodeToString(random).toCharArray();
+            keyStore = PemKeyStore.load(config.tlsCert().orElseThrow(), config.tlsKey().orElseThrow(),
+                    keyStorePassword);
+        }
+        KeyStore tlsStore = keyStore;
+        char[] tlsPassword = keyStorePassword;
+        Javalin gateway = Javalin.create(app -> {
+            app.startup.showJavalinBanner = false;
+            app.startup.showOldJavalinVersionWarning = false;
+            app.jetty.modifyWebSocketServletFactory(factory -> {
+                factory.setMaxTextMessageSize(WsEndpoint.JETTY_MAX_MESSAGE_BYTES);
+                factory.setMaxBinaryMessageSize(WsEndpoint.JETTY_MAX_MESSAGE_BYTES);
+                factory.setIdleTimeout(Duration.ofMinutes(2));
+            });
+            if (tlsStore != null) {
+                addTlsConnector(app, config, tlsStore, tlsPassword);
+            }
+            new DialerRoutes(config, version).register(app, ws);
+        });
+        Javalin demo = config.demoEnabled() ? DemoSite.create(config) : null;
+        try {
+            gateway.start(config.bindAddress(), config.httpPort());
+            if (demo != null) {
+                demo.start(config.bindAddress(), config.demoPort());
+            }
+        } catch (RuntimeException e) {
+            gateway.stop();
+            throw e;
+        }
+        return new GatewayServer(gateway, demo, ws);
+    }
+
+    public int httpPort() {
+        return gateway.port();
+    }
+
+    public int openConnections() {
+        return ws.openConnections();
+    }
+
+    @Override
+    public void close() {
+        if (demo != null) {
+            demo.stop();
+        }
+        gateway.stop();
+    }
+
+    private static void addTlsConnector(JavalinConfig app, GatewayConfig config, KeyStore store,
+            char[] password) {
+        app.jetty.addConnector((server, httpConfig) -> {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStore(store);
+            tls.setKeyStorePassword(new String(password));
+            HttpConfiguration https = new HttpConfiguration(httpConfig);
+            SecureRequestCustomizer secure = new SecureRequestCustomizer();
+            // Browsers send no SNI for IP addresses, and self-signed local certs rarely match.
+            secure.setSniHostCheck(false);
+            https.addCustomizer(secure);
+            ServerConnector connector = new ServerConnector(server,
+                    new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+            connector.setHost(config.bindAddress());
+            connector.setPort(config.httpPort());
+            return connector;
+        });
+    }
+}

@@ -1,0 +1,69 @@
+package org.opendialer.app;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.opendialer.core.config.ConfigException;
+import org.opendialer.core.config.GatewayConfig;
+
+/** Command line: {@code serve} (default) or {@code user add NAME --extension N ...}. */
+public final class Main {
+    static final int EXIT_USAGE = 64;
+    static final int EXIT_CONFIG = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(List.of(args), System.getenv(), System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; returns the exit code (serve returns only when start-up fails). */
+    static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.from(env);
+        } catch (ConfigException e) {
+            err.println("Configuration error: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        String command = args.isEmpty() ? "serve" : args.get(0);
+        switch (command) {
+            case "serve":
+                return ServeCommand.run(config, out, err);
+            case "user":
+                return UserCommand.run(config, args.subList(1, args.size()), Main::readFirstLine, out, err);
+            case "help", "--help", "-h":
+                out.println(usage());
+                return 0;
+            default:
+                err.println("Unknown command '" + command + "'.\n" + usage());
+                return EXIT_USAGE;
+        }
+    }
+
+    static String usage() {
+        return String.join("\n", Arrays.asList(
+                "Usage: java -jar opendialer-gateway.jar [serve]",
+                "       java -jar opendialer-gateway.jar user add NAME --extension N [--number E164]"
+                        + " [--display-name TEXT]   (password: first line of stdin)",
+                "Configuration: environment variables DIALER_*, see docs/configuration.md"));
+    }
+
+    private static String readFirstLine() {
+        try {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return reader.readLine();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.opendialer.app.ws;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.Session;
+import org.opendialer.core.accounts.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** signIn, signInWithToken, resume and signOut, and the session check before privileged requests. */
+public final class AuthMethods {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthMethods.class);
+    static final String WRONG_CREDENTIALS = "Wrong username or password.";
+    private static final int MAX_FIELD = 1024;
+
+    private final AccountService accounts;
+
+    public AuthMethods(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    public Object signIn(DialerConnection connection, ObjectNode params) {
+        String username = Params.requiredString(params, "username", MAX_FIELD);
+        String password = Params.requiredString(params, "password", MAX_FIELD);
+        Optional<Session> session = accounts.signIn(username, password, connection.remoteAddress());
+        if (session.isEmpty()) {
+            LOG.info("sign-in refused for username {} from {}", printable(username), connection.remoteAddress());
+            throw new MethodException(ErrorCode.INVALID_CREDENTIALS, WRONG_CREDENTIALS);
+        }
+        return accepted(connection, session.get(), "sign-in");
+    }
+
+    public Object signInWithToken(DialerConnection connection, ObjectNode params) {
+        String token = Params.requiredString(params, "token", MAX_FIELD);
+        Optional<Session> session = accounts.signInWithToken(token, connection.remoteAddress());
+        if (session.isEmpty()) {
+            LOG.info("token sign-in refused from {}", connection.remoteAddress());
+            throw new MethodException(ErrorCode.INVALID_CREDENTIALS, WRONG_CREDENTIALS);
+        }
+        return accepted(connection, session.get(), "token sign-in");
+    }
+
+    public Object resume(DialerConnection connection, ObjectNode params) {
+        String token = Params.requiredString(params, "session_token", MAX_FIELD);
+        Optional<Session> session = accounts.resume(token);
+        if (session.isEmpty()) {
+            throw new MethodException(ErrorCode.AUTHENTICATION_REQUIRED,
+                    "Your session has expired or was revoked. Sign in again.");
+        }
+        return accepted(connection, session.get(), "resume");
+    }
+
+    public Object signOut(DialerConnection connection, ObjectNode params) {
+        connection.signedOut().ifPresent(session -> {
+            accounts.signOut(session.token());
+            LOG.info("sign-out of {}", session.user().username());
+        });
+        return null;
+    }
+
+    /**
+     * Re-validates the connection's session (sliding its expiry) and returns its user. A session
+     * that ended since sign-in makes the connection anonymous and tells the dialer so.
+     */
+    public User requireSignedIn(DialerConnection connection) {
+        Session current = connection.session().orElseThrow(() ->
+                new MethodException(ErrorCode.AUTHENTICATION_REQUIRED, "Sign in to place calls."));
+        Optional<Session> renewed = accounts.resume(current.token());
+        if (renewed.isEmpty()) {
+            connection.signedOut();
+            // The account service cannot tell expiry from revocation apart; expiry is the likelier.
+            connection.sendEvent(Wire.sessionEnded("expired"));
+            LOG.info("session of {} ended", current.user().username());
+            throw new MethodException(ErrorCode.AUTHENTICATION_REQUIRED,
+                    "Your session has ended. Sign in to place calls.");
+        }
+        connection.signedIn(renewed.get());
+        return renewed.get().user();
+    }
+
+    private static ObjectNode accepted(DialerConnection connection, Session session, String how) {
+        connection.signedIn(session);
+        LOG.info("{} of {} from {}", how, session.user().username(), connection.remoteAddress());
+        return Wire.signInResult(session);
+    }
+
+    private static String printable(String text) {
+        String clipped = text.length() > 64 ? text.substring(0, 64) + "…" : text;
+        return clipped.replaceAll("\\p{Cntrl}", "?");
+    }
+}

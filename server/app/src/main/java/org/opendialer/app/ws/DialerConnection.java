@@ -1,0 +1,49 @@
+package org.opendialer.app.ws;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.opendialer.core.accounts.Session;
+
+/**
+ * The gateway's side of one dialer WebSocket: who is signed in on it and how to send to it.
+ * Requests arrive one at a time, but events (from a call engine) may be sent from other threads.
+ */
+public final class DialerConnection {
+    private final String remoteAddress;
+    private final Consumer<String> textSender;
+    private final ProtocolCodec codec;
+    private Session session;
+
+    public DialerConnection(String remoteAddress, Consumer<String> textSender, ProtocolCodec codec) {
+        this.remoteAddress = remoteAddress;
+        this.textSender = textSender;
+        this.codec = codec;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public synchronized Optional<Session> session() {
+        return Optional.ofNullable(session);
+    }
+
+    public synchronized void signedIn(Session newSession) {
+        this.session = newSession;
+    }
+
+    /** Marks the connection anonymous and returns the session it had, if any. */
+    public synchronized Optional<Session> signedOut() {
+        Session previous = session;
+        session = null;
+        return Optional.ofNullable(previous);
+    }
+
+    public void sendEvent(Object event) {
+        sendText(codec.event(event));
+    }
+
+    public void sendText(String frame) {
+        textSender.accept(frame);
+    }
+}

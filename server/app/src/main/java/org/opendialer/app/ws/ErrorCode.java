@@ -1,0 +1,22 @@
+package org.opendialer.app.ws;
+
+/** The {@code error.code} values this gateway sends (docs/protocol.md, part 2). */
+public enum ErrorCode {
+    BAD_REQUEST("bad_request"),
+    UNKNOWN_METHOD("unknown_method"),
+    INTERNAL_ERROR("internal_error"),
+    INVALID_PHONE_NUMBER("invalid_phone_number"),
+    AUTHENTICATION_REQUIRED("authentication_required"),
+    INVALID_CREDENTIALS("invalid_credentials"),
+    CALLS_UNAVAILABLE("calls_unavailable");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}

@@ -1,0 +1,56 @@
+package org.opendialer.app.ws;
+
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds dialer connections to Javalin's WebSocket callbacks for {@code /ws}. */
+public final class WsEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(WsEndpoint.class);
+    /** Jetty's own limit; frames between this and 64 KiB still get a bad_request reply. */
+    public static final int JETTY_MAX_MESSAGE_BYTES = 4 * ProtocolCodec.MAX_FRAME_BYTES;
+
+    private final ProtocolCodec codec;
+    private final MethodDispatcher dispatcher;
+    private final Map<String, DialerConnection> connections = new ConcurrentHashMap<>();
+
+    public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher) {
+        this.codec = codec;
+        this.dispatcher = dispatcher;
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
+            connections.put(ctx.sessionId(), new DialerConnection(remoteIp(ctx), ctx::send, codec));
+        });
+        ws.onMessage(ctx -> {
+            DialerConnection connection = connections.get(ctx.sessionId());
+            if (connection != null) {
+                connection.sendText(dispatcher.handle(connection, ctx.message()));
+            }
+        });
+        ws.onBinaryMessage(ctx -> ctx.send(dispatcher.binaryFrame()));
+        ws.onClose(ctx -> connections.remove(ctx.sessionId()));
+        ws.onError(ctx -> LOG.debug("websocket error: {}", String.valueOf(ctx.error())));
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    private static String remoteIp(WsContext ctx) {
+        SocketAddress address = ctx.session.getRemoteSocketAddress();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
+    }
+
+}
