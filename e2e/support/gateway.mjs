@@ -9,15 +9,19 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../..');
-export const JAR = path.join(REPO_ROOT, 'server/app/target/opendialer-gateway.jar');
+// OPENDIALER_GATEWAY_JAR overrides the jar (e.g. one built from another checkout).
+export const JAR = process.env.OPENDIALER_GATEWAY_JAR || path.join(REPO_ROOT, 'server/app/target/opendialer-gateway.jar');
+
+// OPENDIALER_WEB_DIR overrides DIALER_WEB_DIR (default: the repo's web/).
+export const WEB_DIR = process.env.OPENDIALER_WEB_DIR || path.join(REPO_ROOT, 'web');
 
 const BUILD_OUTPUTS = [
   JAR,
-  'web/sdk/dist/dialer-sdk.umd.js',
-  'web/sdk/dist/dialer-sdk.mjs',
-  'web/dialer/dist/index.html',
-  'web/dialer/dist/dialer.js',
-  'web/dialer/dist/dialer.css',
+  path.join(WEB_DIR, 'sdk/dist/dialer-sdk.umd.js'),
+  path.join(WEB_DIR, 'sdk/dist/dialer-sdk.mjs'),
+  path.join(WEB_DIR, 'dialer/dist/index.html'),
+  path.join(WEB_DIR, 'dialer/dist/dialer.js'),
+  path.join(WEB_DIR, 'dialer/dist/dialer.css'),
 ];
 
 /** Throws with a clear message when the jar or a web bundle has not been built. */
@@ -83,7 +87,7 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
       DIALER_DATA_DIR: dataDir,
       DIALER_ADMIN_KEY: adminKey,
       DIALER_BIND_ADDRESS: '127.0.0.1',
-      DIALER_WEB_DIR: path.join(REPO_ROOT, 'web'),
+      DIALER_WEB_DIR: WEB_DIR,
     },
     stdio: ['ignore', log, log],
     detached: true,

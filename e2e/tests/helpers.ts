@@ -25,6 +25,7 @@ declare global {
 }
 
 export const password = () => {
+  if (process.env.E2E_USERS_ERROR) throw new Error(`global setup could not create the test users: ${process.env.E2E_USERS_ERROR}`);
   const p = process.env.E2E_PASSWORD;
   if (!p) throw new Error('E2E_PASSWORD is not set: run the suite through playwright.config.mjs (global setup).');
   return p;
@@ -34,6 +35,7 @@ export const gateway = () => ({ url: GATEWAY_URL, adminKey: process.env.E2E_ADMI
 
 /** Opens the harness page and constructs the dialer with `options`. */
 export async function openDialer(page: Page, options: Record<string, unknown> = {}, origin = HOST_ORIGIN) {
+  if (options.tokenUser) password(); // fails early when the test users are missing
   await page.goto(`${origin}/harness.html`);
   await page.evaluate((o) => window.harness.create(o), options);
 }

@@ -1,0 +1,199 @@
+// Benchmarks of the SDK and the dialer app: bundle sizes, and the time from
+// `new Net2PhoneDialer(...)` to the first answered SDK call (`getAuthState()`), in headless
+// Chromium against the real gateway jar. Writes its section of docs/benchmarks.md.
+//
+//   node bench/run.mjs [--runs 30]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CHROMIUM_ARGS } from '../e2e/support/constants.mjs';
+import { checkBuildOutputs, REPO_ROOT, startFixtureServer, startGateway, stopPid, WEB_DIR } from '../e2e/support/gateway.mjs';
+
+const GATEWAY_PORT = 18280;
+const DEMO_PORT = 18281;
+const HOST_PORT = 18290;
+const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
+const WORK_DIR = path.join(REPO_ROOT, 'bench/.tmp');
+const DOC = path.join(REPO_ROOT, 'docs/benchmarks.md');
+const START = '<!-- bench/run.mjs:start -->';
+const END = '<!-- bench/run.mjs:end -->';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
+if (!(RUNS >= 1)) throw new Error('--runs must be a positive number');
+
+const e2eRequire = createRequire(path.join(REPO_ROOT, 'e2e/package.json'));
+let chromium;
+try {
+  ({ chromium } = e2eRequire('playwright-core'));
+} catch {
+  console.error('playwright-core is not installed: run `cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci` first.');
+  process.exit(1);
+}
+
+function sizes() {
+  const file = (p) => readFileSync(path.join(WEB_DIR, p));
+  const row = (label, buf) => ({ label, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length });
+  const js = file('dialer/dist/dialer.js');
+  const css = file('dialer/dist/dialer.css');
+  return [
+    row('SDK `dialer-sdk.umd.js`', file('sdk/dist/dialer-sdk.umd.js')),
+    row('SDK `dialer-sdk.mjs`', file('sdk/dist/dialer-sdk.mjs')),
+    row('dialer app `dialer.js`', js),
+    row('dialer app `dialer.css`', css),
+    row('dialer app `dialer.js` + `dialer.css`', Buffer.concat([js, css])),
+  ];
+}
+
+function percentile(sorted, p) {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+function summary(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, median: percentile(s, 50), p95: percentile(s, 95), min: s[0], max: s[s.length - 1] };
+}
+
+/** Runs in the page: construct, then wait for the first answered call that needs the dialer. */
+function measureInPage() {
+  const t0 = performance.now();
+  const dialer = new window.Net2PhoneDialer({ rootHtmlElement: document.getElementById('net2phone-dialer') });
+  return dialer.getAuthState().then(async (state) => {
+    const ready = performance.now() - t0;
+    // A round trip that goes through the WebSocket to the gateway (rejected: signed out).
+    const t1 = performance.now();
+    const err = await dialer.placeCall({ to: '+12025550143' }).then(() => null, (e) => e.name);
+    return { ready, placeCall: performance.now() - t1, signedIn: state.signed_in, placeCallError: err };
+  });
+}
+
+async function timeToReady(browser) {
+  const cold = [];
+  const warm = [];
+  const roundTrip = [];
+  // Cold: a new browser context (empty HTTP cache) per run.
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${HOST_ORIGIN}/harness.html`);
+    const r = await page.evaluate(measureInPage);
+    if (r.placeCallError !== 'AuthenticationError') throw new Error(`unexpected placeCall outcome: ${r.placeCallError}`);
+    cold.push(r.ready);
+    await context.close();
+  }
+  // Warm: one context, the page reloaded each run (HTTP cache and JIT caches warm).
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${HOST_ORIGIN}/harness.html`);
+  await page.evaluate(measureInPage); // warm-up, not counted
+  for (let i = 0; i < RUNS; i++) {
+    await page.reload();
+    const r = await page.evaluate(measureInPage);
+    warm.push(r.ready);
+    roundTrip.push(r.placeCall);
+  }
+  await context.close();
+  return { cold: summary(cold), warm: summary(warm), roundTrip: summary(roundTrip) };
+}
+
+function machine(browserVersion) {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  let java = 'unknown';
+  try {
+    java = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0];
+  } catch (e) {
+    java = String(e.stderr || '').split('\n')[0] || 'unknown';
+  }
+  return {
+    nproc: os.cpus().length,
+    cpu: model.trim(),
+    ramGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    chromium: browserVersion,
+    node: process.version,
+    java: java.trim(),
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+const ms = (x) => `${x.toFixed(1)} ms`;
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
+
+function markdown(date, m, size, t) {
+  const timing = (label, s) => `| ${label} | ${s.n} | ${ms(s.median)} | ${ms(s.p95)} | ${ms(s.min)} | ${ms(s.max)} |`;
+  return [
+    START,
+    '## SDK and dialer app (`node bench/run.mjs`)',
+    '',
+    `Measured ${date}. Machine: ${m.nproc} CPUs (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; Chromium ${m.chromium} (headless), Node ${m.node}, ${m.java}.`,
+    '',
+    '### Bundle sizes',
+    '',
+    'Already minified by the builds; gzip is Node\'s zlib at level 9.',
+    '',
+    '| file | raw | gzip |',
+    '| --- | ---: | ---: |',
+    ...size.map((r) => `| ${r.label} | ${r.raw} B (${kb(r.raw)}) | ${r.gzip} B (${kb(r.gzip)}) |`),
+    '',
+    '### Time to ready',
+    '',
+    'From `new Net2PhoneDialer(...)` until the first `getAuthState()` resolves, measured in the host page',
+    'with `performance.now()`. This covers creating the iframe, loading the dialer page, its',
+    '`config.json` check, `ready`, the WebSocket `hello`, and one postMessage round trip. Host page on',
+    '`http://localhost`, dialer on `http://127.0.0.1` (cross-site, as in production), gateway jar on the',
+    'same machine.',
+    '',
+    '| case | runs | median | p95 | min | max |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    timing('cold: new browser context per run (empty cache)', t.cold),
+    timing('warm: same context, page reloaded', t.warm),
+    timing('then `placeCall` → gateway → `AuthenticationError` (warm)', t.roundTrip),
+    END,
+  ].join('\n');
+}
+
+function writeDoc(section) {
+  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nEach section is written by the script named in its heading; rerun it to refresh the numbers.\n';
+  const a = doc.indexOf(START);
+  const b = doc.indexOf(END);
+  doc = a >= 0 && b > a ? doc.slice(0, a) + section + doc.slice(b + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(DOC, doc);
+}
+
+async function main() {
+  checkBuildOutputs();
+  mkdirSync(WORK_DIR, { recursive: true });
+  const size = sizes();
+  const gateway = await startGateway({
+    httpPort: GATEWAY_PORT,
+    demoPort: DEMO_PORT,
+    allowedOrigins: [HOST_ORIGIN],
+    workDir: WORK_DIR,
+  });
+  let fixtures;
+  let browser;
+  try {
+    fixtures = await startFixtureServer({ ports: [HOST_PORT], gatewayUrl: gateway.url, adminKey: gateway.adminKey, workDir: WORK_DIR });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const timings = await timeToReady(browser);
+    const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const section = markdown(date, machine(browser.version()), size, timings);
+    writeDoc(section);
+    console.log(section);
+    console.log(`\nwritten to ${path.relative(process.cwd(), DOC)}`);
+  } finally {
+    await browser?.close();
+    await stopPid(fixtures?.pid);
+    await stopPid(gateway.pid);
+    rmSync(gateway.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
