@@ -1,0 +1,163 @@
+package org.opendialer.app.admin;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import org.opendialer.core.accounts.AccountException;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
+import org.opendialer.core.accounts.SignInToken;
+import org.opendialer.core.accounts.User;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin REST API under {@code /api/v1/} (documented in docs/admin-api.md and openapi.yaml).
+ * Every route needs {@code Authorization: Bearer <admin key>}; without a configured key every
+ * route answers 404 {@code admin_api_disabled}, so a default install exposes no account management.
+ */
+public final class AdminApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    static final String PREFIX = "/api/v1";
+    static final int DEFAULT_CALL_LIMIT = 50;
+
+    private final AccountService accounts;
+    private final CallLog calls;
+    private final byte[] adminKeyDigest;
+
+    private AdminApi(AccountService accounts, CallLog calls, String adminKey) {
+        this.accounts = accounts;
+        this.calls = calls;
+        this.adminKeyDigest = adminKey == null || adminKey.isBlank() ? null : sha256(adminKey);
+    }
+
+    /** Declares the routes on a Javalin 7 config (routes are fixed before the server starts). */
+    public static void register(JavalinConfig config, AccountService accounts, CallLog calls, String adminKeyOrNull) {
+        AdminApi api = new AdminApi(accounts, calls, adminKeyOrNull);
+        if (api.adminKeyDigest == null) {
+            LOG.info("admin API disabled: no admin key configured");
+        }
+        config.routes.post(PREFIX + "/users", api.guarded(api::createUser));
+        config.routes.get(PREFIX + "/users", api.guarded(api::listUsers));
+        config.routes.get(PREFIX + "/users/{username}", api.guarded(api::getUser));
+        config.routes.patch(PREFIX + "/users/{username}", api.guarded(api::updateUser));
+        config.routes.delete(PREFIX + "/users/{username}", api.guarded(api::deleteUser));
+        config.routes.post(PREFIX + "/users/{username}/tokens", api.guarded(api::mintToken));
+        config.routes.get(PREFIX + "/calls", api.guarded(api::listCalls));
+    }
+
+    private void createUser(Context ctx) {
+        User user = accounts.createUser(AdminJson.readNewUser(RequestBody.read(ctx)));
+        AdminJson.send(ctx, 201, AdminJson.user(user));
+    }
+
+    private void listUsers(Context ctx) {
+        List<User> users = accounts.listUsers();
+        AdminJson.send(ctx, 200, AdminJson.users(users));
+    }
+
+    private void getUser(Context ctx) {
+        String username = ctx.pathParam("username");
+        User user = accounts.findUser(username).orElseThrow(() -> notFound(username));
+        AdminJson.send(ctx, 200, AdminJson.user(user));
+    }
+
+    private void updateUser(Context ctx) {
+        User user = accounts.updateUser(ctx.pathParam("username"), AdminJson.readUpdate(RequestBody.read(ctx)));
+        AdminJson.send(ctx, 200, AdminJson.user(user));
+    }
+
+    private void deleteUser(Context ctx) {
+        String username = ctx.pathParam("username");
+        if (!accounts.deleteUser(username)) {
+            throw notFound(username);
+        }
+        ctx.status(204);
+    }
+
+    private void mintToken(Context ctx) {
+        SignInToken token = accounts.mintSignInToken(ctx.pathParam("username"));
+        ctx.header("Cache-Control", "no-store");
+        AdminJson.send(ctx, 201, AdminJson.token(token));
+    }
+
+    private void listCalls(Context ctx) {
+        int limit = DEFAULT_CALL_LIMIT;
+        String raw = ctx.queryParam("limit");
+        if (raw != null) {
+            try {
+                limit = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > CallLog.MAX_LIMIT) {
+                throw new ApiError(400, "bad_request", "limit must be an integer from 1 to " + CallLog.MAX_LIMIT);
+            }
+        }
+        AdminJson.send(ctx, 200, AdminJson.calls(calls.recent(limit)));
+    }
+
+    /** Authentication first, then the handler; every failure becomes a JSON error body. */
+    private Handler guarded(Handler handler) {
+        return ctx -> {
+            ctx.header("Cache-Control", "no-store");
+            try {
+                if (adminKeyDigest == null) {
+                    throw new ApiError(404, "admin_api_disabled", "the admin API is disabled: no admin key is configured");
+                }
+                if (!authorized(ctx.header("Authorization"))) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"opendialer-admin\"");
+                    throw new ApiError(401, "unauthorized", "missing or wrong admin key");
+                }
+                handler.handle(ctx);
+            } catch (ApiError e) {
+                AdminJson.sendError(ctx, e.status(), e.code(), e.getMessage());
+            } catch (AccountException e) {
+                AdminJson.sendError(ctx, statusOf(e.reason()), codeOf(e.reason()), e.getMessage());
+            }
+        };
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        // Comparing fixed-length digests in constant time hides both the key and its length.
+        return MessageDigest.isEqual(sha256(header.substring(7).strip()), adminKeyDigest);
+    }
+
+    static int statusOf(AccountException.Reason reason) {
+        return switch (reason) {
+            case INVALID_INPUT -> 400;
+            case DUPLICATE_USERNAME, DUPLICATE_EXTENSION, DUPLICATE_NUMBER -> 409;
+            case NOT_FOUND -> 404;
+        };
+    }
+
+    static String codeOf(AccountException.Reason reason) {
+        return switch (reason) {
+            case INVALID_INPUT -> "bad_request";
+            case DUPLICATE_USERNAME -> "duplicate_username";
+            case DUPLICATE_EXTENSION -> "duplicate_extension";
+            case DUPLICATE_NUMBER -> "duplicate_number";
+            case NOT_FOUND -> "not_found";
+        };
+    }
+
+    private static ApiError notFound(String username) {
+        return new ApiError(404, "not_found", "no such user: " + username);
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
