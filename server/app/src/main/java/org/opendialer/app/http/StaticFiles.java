@@ -14,13 +14,13 @@ import java.util.function.UnaryOperator;
 /** Serves files from one directory, with no way out of it (no "..", no hidden files, no symlink escape). */
 public final class StaticFiles {
     private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("html", "text/html;charset=utf-8"),
             Map.entry("js", "text/javascript; charset=utf-8"),
             Map.entry("mjs", "text/javascript; charset=utf-8"),
             Map.entry("cjs", "text/javascript; charset=utf-8"),
             Map.entry("css", "text/css; charset=utf-8"),
-            Map.entry("json", "application/json; charset=utf-8"),
-            Map.entry("map", "application/json; charset=utf-8"),
+            Map.entry("json", "application/json;charset=utf-8"),
+            Map.entry("map", "application/json;charset=utf-8"),
             Map.entry("ts", "text/plain; charset=utf-8"),
             Map.entry("txt", "text/plain; charset=utf-8"),
             Map.entry("svg", "image/svg+xml"),

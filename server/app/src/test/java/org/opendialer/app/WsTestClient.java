@@ -1,0 +1,89 @@
+package org.opendialer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A dialer stand-in: a WebSocket client that queues every text frame (and the close) it receives. */
+public final class WsTestClient implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final WebSocket socket;
+    private volatile int closeCode = -1;
+
+    private WsTestClient(String wsUrl, String origin) {
+        StringBuilder partial = new StringBuilder();
+        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Origin", origin)
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create(wsUrl), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            frames.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closeCode = statusCode;
+                        return null;
+                    }
+                })
+                .join();
+    }
+
+    public static WsTestClient connect(String baseUrl, String origin) {
+        return new WsTestClient(baseUrl.replaceFirst("^http", "ws") + "/ws", origin);
+    }
+
+    public static WsTestClient connect(String baseUrl) {
+        return connect(baseUrl, baseUrl);
+    }
+
+    public void sendText(String frame) {
+        socket.sendText(frame, true).join();
+    }
+
+    public void sendBinary(byte[] data) {
+        socket.sendBinary(ByteBuffer.wrap(data), true).join();
+    }
+
+    public JsonNode next() throws Exception {
+        String frame = frames.poll(10, TimeUnit.SECONDS);
+        if (frame == null) {
+            throw new AssertionError("no frame within 10 s (close code " + closeCode + ")");
+        }
+        return JSON.readTree(frame);
+    }
+
+    /** Sends a request and returns the next frame, which must be its response. */
+    public JsonNode request(String id, String method, String paramsJson) throws Exception {
+        sendText("{\"v\":1,\"type\":\"request\",\"id\":\"" + id + "\",\"method\":\"" + method
+                + "\",\"params\":" + paramsJson + "}");
+        return next();
+    }
+
+    public boolean hasNoPendingFrames() {
+        return frames.isEmpty();
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
+        socket.abort();
+    }
+}

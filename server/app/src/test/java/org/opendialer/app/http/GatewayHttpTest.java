@@ -1,0 +1,142 @@
+package org.opendialer.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.opendialer.app.GatewayFixture;
+
+class GatewayHttpTest {
+    @TempDir
+    static Path dir;
+    static GatewayFixture gateway;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = GatewayFixture.start(dir, Map.of("DIALER_ALLOWED_ORIGINS",
+                "http://localhost:3000, https://crm.example.com"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dialer-sdk.umd.js", "dialer-sdk.mjs"})
+    void sdkBundles_areJavaScriptThatAnyOriginMayLoad(String file) throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/sdk/" + file);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+        assertThat(response.headers().firstValue("ETag")).isPresent();
+    }
+
+    @Test
+    void sdkSourceMap_isServedAsJson() throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/sdk/dialer-sdk.umd.js.map");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json;charset=utf-8");
+    }
+
+    @Test
+    void sdkBundle_withMatchingEtag_answersNotModified() throws Exception {
+        String url = gateway.baseUrl() + "/sdk/dialer-sdk.mjs";
+        String etag = get(url).headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/sdk/missing.js", "/sdk/..%2Fsecret.txt", "/sdk/%2E%2E%2F%2E%2E%2Fsecret.txt",
+        "/dialer/.secret", "/dialer/../../secret.txt", "/dialer/assets/../../../secret.txt"})
+    void missingOrEscapingPaths_areNotFound(String path) throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + path);
+        assertThat(response.statusCode()).isIn(400, 404);
+        assertThat(response.body()).doesNotContain("outside every served directory");
+    }
+
+    @Test
+    void dialerIndex_carriesFrameAncestorsOfTheAllowedOriginsAndNoFrameDeny() throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/dialer/");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("<title>dialer</title>");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                        + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+                        + "object-src 'none'; base-uri 'none'; form-action 'none'; "
+                        + "frame-ancestors http://localhost:3000 https://crm.example.com");
+        assertThat(response.headers().firstValue("X-Frame-Options")).isEmpty();
+    }
+
+    @Test
+    void dialerAssetsAndNotFound_carryTheSamePolicy() throws Exception {
+        HttpResponse<String> asset = get(gateway.baseUrl() + "/dialer/assets/main.js");
+        assertThat(asset.statusCode()).isEqualTo(200);
+        assertThat(asset.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(asset.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).endsWith("frame-ancestors http://localhost:3000 https://crm.example.com"));
+        HttpResponse<String> missing = get(gateway.baseUrl() + "/dialer/nope.js");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
+
+    @Test
+    void dialerWithoutSlash_redirectsKeepingTheQuery() throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/dialer?parentOrigin=http%3A%2F%2Flocalhost%3A3000");
+        assertThat(response.statusCode()).isEqualTo(301);
+        assertThat(response.headers().firstValue("Location"))
+                .hasValue("/dialer/?parentOrigin=http%3A%2F%2Flocalhost%3A3000");
+    }
+
+    @Test
+    void dialerConfig_listsAllowedOriginsRegionAndVersion() throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/dialer/config.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        assertThat(body.get("allowedOrigins").toString())
+                .isEqualTo("[\"http://localhost:3000\",\"https://crm.example.com\"]");
+        assertThat(body.get("defaultRegion").textValue()).isEqualTo("US");
+        assertThat(body.get("version").textValue()).isNotBlank();
+        assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
+    }
+
+    @Test
+    void healthz_saysOk() throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/healthz");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}");
+    }
+
+    @Test
+    void demoSite_pointsItsPagesAtThePublicUrl() throws Exception {
+        HttpResponse<String> index = get(gateway.demoUrl() + "/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.body()).isEqualTo("<script src=\"" + gateway.baseUrl() + "/sdk/dialer-sdk.umd.js\"></script>\n");
+        HttpResponse<String> script = get(gateway.demoUrl() + "/app.js");
+        assertThat(script.body()).contains("__GATEWAY_URL__");
+        assertThat(get(gateway.demoUrl() + "/../secret.txt").statusCode()).isIn(400, 404);
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
