@@ -17,6 +17,7 @@ import {
   InvalidOptionsError,
   InvalidPhoneNumberError,
   errors,
+  type Net2PhoneDialerErrors,
 } from './errors';
 import type {
   AuthState,
@@ -61,7 +62,7 @@ const ALL_EVENT_TYPES: readonly DialerEventType[] = [
 /** The embedded dialer: renders the dialer iframe into `rootHtmlElement` and talks to it. */
 export class Net2PhoneDialer {
   /** The error classes, for `instanceof` checks: `const { InvalidPhoneNumberError } = Net2PhoneDialer.errors`. */
-  static readonly errors = errors;
+  static readonly errors: Net2PhoneDialerErrors = errors;
 
   private readonly iframe: HTMLIFrameElement;
   private readonly channel: DialerChannel;

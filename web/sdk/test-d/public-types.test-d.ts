@@ -1,0 +1,117 @@
+// Pins the public types of the shipped typings (dist/index.d.ts, resolved through package.json).
+// Compiled by `npm run typecheck`; every @ts-expect-error line must really be an error.
+import Net2PhoneDialer, {
+  AuthenticationError,
+  CallDirection,
+  CallResult,
+  CallState,
+  InvalidPhoneNumberError,
+  Net2PhoneDialerError,
+  type AuthState,
+  type AuthStateChanged,
+  type Call,
+  type CallStateChanged,
+  type ConnectionStateChanged,
+  type EventSubscription,
+  type Net2PhoneDialerConstructorOptions,
+  type PlaceCallCommand,
+} from '@net2phone/dialer-sdk';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): T | void {}
+
+declare const root: HTMLElement;
+
+// Constructor
+const options: Net2PhoneDialerConstructorOptions = { rootHtmlElement: root };
+const dialer = new Net2PhoneDialer(options);
+new Net2PhoneDialer({ rootHtmlElement: root, serverUrl: 'https://pbx.example.com', getToken: async () => 'token', readyTimeoutMs: 5000 });
+// @ts-expect-error options are required
+new Net2PhoneDialer();
+// @ts-expect-error rootHtmlElement is required
+new Net2PhoneDialer({});
+// @ts-expect-error a selector is not an element
+new Net2PhoneDialer({ rootHtmlElement: '#net2phone-dialer' });
+// @ts-expect-error getToken returns Promise<string>
+new Net2PhoneDialer({ rootHtmlElement: root, getToken: () => 42 });
+
+// placeCall
+const command: PlaceCallCommand = { to: '+15551234567' };
+const placed: Promise<void> = dialer.placeCall(command);
+assertType<Equal<typeof placed, Promise<void>>>();
+// @ts-expect-error `to` is required
+dialer.placeCall({});
+// @ts-expect-error `to` is a string
+dialer.placeCall({ to: 15551234567 });
+// @ts-expect-error the command is required
+dialer.placeCall();
+
+// subscribe, seed signature
+const subscription: EventSubscription = dialer.subscribe((event) => {
+  assertType<Equal<typeof event, CallStateChanged>>();
+  assertType<Equal<typeof event.type, 'callStateChanged'>>();
+  assertType<Equal<typeof event.call, Call>>();
+  assertType<Equal<typeof event.call.start_time, Date>>();
+  assertType<Equal<typeof event.call.answer_time, Date | null>>();
+  assertType<Equal<typeof event.call.end_time, Date | null>>();
+  assertType<Equal<typeof event.call.result, CallResult | null>>();
+  assertType<Equal<typeof event.call.state, CallState>>();
+  assertType<Equal<typeof event.call.direction, CallDirection>>();
+  assertType<Equal<typeof event.call.from, string | null>>();
+  assertType<Equal<typeof event.call.caller.caller_display_name, string | null>>();
+  assertType<Equal<typeof event.call.end_reason, string | null>>();
+  // @ts-expect-error start_time is a Date, not an ISO string
+  event.call.start_time.toUpperCase();
+});
+subscription.dispose();
+// @ts-expect-error the seed signature delivers CallStateChanged only
+dialer.subscribe((event: AuthStateChanged) => event.reason);
+
+// subscribe, opt-in event types
+dialer.subscribe(
+  (event) => {
+    assertType<Equal<typeof event, AuthStateChanged | ConnectionStateChanged>>();
+  },
+  { events: ['authStateChanged', 'connectionStateChanged'] },
+);
+// @ts-expect-error unknown event type
+dialer.subscribe(() => undefined, { events: ['callRinging'] });
+
+// Extra methods
+assertType<Equal<ReturnType<typeof dialer.getAuthState>, Promise<AuthState>>>();
+assertType<Equal<ReturnType<typeof dialer.signOut>, Promise<void>>>();
+assertType<Equal<ReturnType<typeof dialer.dispose>, void>>();
+// @ts-expect-error internals are private
+dialer.request('placeCall', { to: '1' });
+
+// Enums are real TypeScript enums with the seed's string values
+assertType<Equal<`${CallState}`, 'connecting' | 'answered' | 'disconnected'>>();
+assertType<Equal<`${CallDirection}`, 'inbound' | 'outbound'>>();
+assertType<Equal<`${CallResult}`, 'answered' | 'not_answered'>>();
+const state: CallState = CallState.Disconnected;
+void state;
+// @ts-expect-error a string literal is not a string enum member
+const notAnEnum: CallState = 'answered';
+void notAnEnum;
+
+// Errors
+const { InvalidPhoneNumberError: FromStatic, Net2PhoneDialerError: Base } = Net2PhoneDialer.errors;
+assertType<Equal<typeof FromStatic, typeof InvalidPhoneNumberError>>();
+assertType<Equal<typeof Base, typeof Net2PhoneDialerError>>();
+const error: unknown = new AuthenticationError('signed out');
+if (error instanceof Net2PhoneDialer.errors.AuthenticationError) {
+  const asBase: Net2PhoneDialerError = error;
+  const asError: Error = asBase;
+  assertType<Equal<typeof asError.message, string>>();
+}
+assertType<Equal<keyof typeof Net2PhoneDialer.errors,
+  | 'Net2PhoneDialerError'
+  | 'InvalidPhoneNumberError'
+  | 'OutgoingCallAlreadyRingingError'
+  | 'MicrophonePermissionError'
+  | 'AuthenticationError'
+  | 'InvalidOptionsError'
+  | 'DialerTimeoutError'
+  | 'DialerDisposedError'
+  | 'ConnectionError'
+  | 'CallInProgressError'>>();
