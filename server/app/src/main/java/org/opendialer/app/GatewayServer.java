@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.opendialer.app.admin.AdminApi;
 import org.opendialer.app.http.DemoSite;
 import org.opendialer.app.http.DialerRoutes;
 import org.opendialer.app.http.PemKeyStore;
@@ -21,6 +22,7 @@ import org.opendialer.app.ws.MethodDispatcher;
 import org.opendialer.app.ws.ProtocolCodec;
 import org.opendialer.app.ws.WsEndpoint;
 import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.numbers.NumberValidator;
 
@@ -36,7 +38,8 @@ public final class GatewayServer implements AutoCloseable {
         this.ws = ws;
     }
 
-    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallStarter calls)
+    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
+            CallStarter calls)
             throws Exception {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
@@ -66,6 +69,7 @@ public final class GatewayServer implements AutoCloseable {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
             new DialerRoutes(config, version).register(app, ws);
+            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null));
         });
         Javalin demo = config.demoEnabled() ? DemoSite.create(config) : null;
         try {

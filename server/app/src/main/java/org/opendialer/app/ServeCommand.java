@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.opendialer.app.ws.CallStarter;
 import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.config.GatewayConfig;
@@ -37,7 +38,7 @@ final class ServeCommand {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
             }
-            server = GatewayServer.start(config, accounts, CallStarter.UNAVAILABLE);
+            server = GatewayServer.start(config, accounts, new CallLog(db), CallStarter.UNAVAILABLE);
         } catch (Exception e) {
             db.close();
             err.println("Cannot start the gateway on " + config.bindAddress() + ": " + describe(e));

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.opendialer.app.ws.CallStarter;
 import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
@@ -42,7 +43,7 @@ public final class GatewayFixture implements AutoCloseable {
         accounts = new AccountService(db, clock, config.sessionIdleTtl(), config.signInTokenTtl(),
                 PasswordHasher.forTests());
         accounts.createUser(new NewUser("alice", PASSWORD, "Alice Agent", "1001", "+12015550123"));
-        server = GatewayServer.start(config, accounts, CallStarter.UNAVAILABLE);
+        server = GatewayServer.start(config, accounts, new CallLog(db), CallStarter.UNAVAILABLE);
     }
 
     public static GatewayFixture start(Path dir) throws Exception {

@@ -23,11 +23,12 @@ class GatewayHttpTest {
     static Path dir;
     static GatewayFixture gateway;
     static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String ADMIN_KEY = "admin-key-for-tests-0123456789";
 
     @BeforeAll
     static void start() throws Exception {
         gateway = GatewayFixture.start(dir, Map.of("DIALER_ALLOWED_ORIGINS",
-                "http://localhost:3000, https://crm.example.com"));
+                "http://localhost:3000, https://crm.example.com", "DIALER_ADMIN_KEY", ADMIN_KEY));
     }
 
     @AfterAll
@@ -134,6 +135,16 @@ class GatewayHttpTest {
         HttpResponse<String> script = get(gateway.demoUrl() + "/app.js");
         assertThat(script.body()).contains("__GATEWAY_URL__");
         assertThat(get(gateway.demoUrl() + "/../secret.txt").statusCode()).isIn(400, 404);
+    }
+
+    @Test
+    void adminApi_isMountedAndGuardedByTheAdminKey() throws Exception {
+        String url = gateway.baseUrl() + "/api/v1/users";
+        assertThat(get(url).statusCode()).isEqualTo(401);
+        HttpResponse<String> users = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(users.statusCode()).isEqualTo(200);
+        assertThat(users.body()).contains("\"alice\"");
     }
 
     private static HttpResponse<String> get(String url) throws Exception {
