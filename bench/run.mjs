@@ -117,6 +117,7 @@ function machine(browserVersion) {
     node: process.version,
     java: java.trim(),
     os: `${os.type()} ${os.release()}`,
+    load: os.loadavg().map((x) => x.toFixed(1)).join(' '),
   };
 }
 
@@ -129,7 +130,7 @@ function markdown(date, m, size, t) {
     START,
     '## SDK and dialer app (`node bench/run.mjs`)',
     '',
-    `Measured ${date}. Machine: ${m.nproc} CPUs (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; Chromium ${m.chromium} (headless), Node ${m.node}, ${m.java}.`,
+    `Measured ${date}. Machine: ${m.nproc} CPUs (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; Chromium ${m.chromium} (headless), Node ${m.node}, ${m.java}. Load average at the end of the run: ${m.load} (other work on the machine inflates the times).`,
     '',
     '### Bundle sizes',
     '',

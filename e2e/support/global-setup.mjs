@@ -37,7 +37,7 @@ export default async function globalSetup() {
           password,
           display_name: `Test ${username[0].toUpperCase()}${username.slice(1)}`,
           extension: String(201 + i),
-          number: `+1650253${String(1000 + i).padStart(4, '0')}`,
+          number: `+120255501${10 + i}`, // the fictional 555-01xx range
         });
       }
     } catch (e) {
