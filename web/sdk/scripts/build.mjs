@@ -3,7 +3,7 @@
 // Rollup wraps the result, since esbuild cannot emit a true UMD.
 // `node scripts/build.mjs --types-only` emits only the typings.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, mkdirSync, unlinkSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -65,6 +65,11 @@ function emitTypes() {
   };
   visit('index.d.ts');
   for (const file of readdirSync(dist)) if (file.endsWith('.d.ts') && !reached.has(file)) unlinkSync(join(dist, file));
+  // The same typings as CommonJS declarations (.d.cts) for `require`, since the package is "type": "module".
+  for (const file of reached) {
+    const text = readFileSync(join(dist, file), 'utf8').replace(/from '\.\/([\w-]+)'/g, "from './$1.cjs'");
+    writeFileSync(join(dist, file.replace(/\.d\.ts$/, '.d.cts')), text);
+  }
 }
 
 const typesOnly = process.argv.includes('--types-only');
