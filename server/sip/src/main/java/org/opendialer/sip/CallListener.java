@@ -1,0 +1,31 @@
+package org.opendialer.sip;
+
+/**
+ * Events of one call. Called on the agent's single event thread, in order; implementations must not
+ * block. Exactly one of {@link #failed} or {@link #remoteHangup} ends a call unless we hang up first;
+ * after our own {@link SipCall#hangUp()} only a pending {@code failed(CANCELED)} is reported.
+ */
+public interface CallListener {
+    /** A 180 or 183 arrived (outbound); {@code earlyMedia} is its SDP, or null. */
+    default void provisional(int status, AudioSdp earlyMedia) {
+    }
+
+    /** The far end answered with this SDP. */
+    default void answered(AudioSdp remote) {
+    }
+
+    /**
+     * The call ended before an answer. {@code status} is the SIP final response (0 when there was none),
+     * e.g. {@code failed(BUSY, 486, "Busy Here")} or {@code failed(UNREACHABLE, 0, "timeout")}.
+     */
+    default void failed(EndReason reason, int status, String reasonPhrase) {
+    }
+
+    /** The far end sent BYE after the answer. */
+    default void remoteHangup() {
+    }
+
+    /** The far end re-INVITEd (e.g. hold: {@code remote.direction() == SENDONLY}); we answered already. */
+    default void reInvited(AudioSdp remote) {
+    }
+}

@@ -1,0 +1,151 @@
+package org.opendialer.sip;
+
+import java.util.UUID;
+import javax.sip.ClientTransaction;
+import javax.sip.RequestEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * An INVITE from the trunk (the UAS side of RFC 3261 13.3). The {@link InboundCallHandler} inspects
+ * {@link #identity()} and {@link #offer()}, then calls {@link #ring()}, {@link #answer(AudioSdp)} or
+ * {@link #reject(int)}.
+ */
+public final class InboundCall extends SipCall {
+    private static final System.Logger LOG = System.getLogger(InboundCall.class.getName());
+
+    private final ServerTransaction inviteTx;
+    private final Request invite;
+    private final CallerIdentity identity;
+    private final AudioSdp offer;
+    private final String toTag = UUID.randomUUID().toString().substring(0, 8);
+
+    InboundCall(SipContext ctx, ServerTransaction inviteTx, CallerIdentity identity, AudioSdp offer,
+                String transport) {
+        super(ctx, ((javax.sip.header.CallIdHeader) inviteTx.getRequest()
+                .getHeader(javax.sip.header.CallIdHeader.NAME)).getCallId(), transport, null);
+        this.inviteTx = inviteTx;
+        this.invite = inviteTx.getRequest();
+        this.identity = identity;
+        this.offer = offer;
+        this.remoteSdp = offer;
+    }
+
+    /** Caller number (null when hidden), display name (null when hidden or absent), called number. */
+    public CallerIdentity identity() {
+        return identity;
+    }
+
+    /** The caller's SDP offer; null for an INVITE without SDP (not supported: answer() rejects it). */
+    public AudioSdp offer() {
+        return offer;
+    }
+
+    void setListener(CallListener l) {
+        this.listener = l;
+    }
+
+    /** Sends 180 Ringing. */
+    public synchronized void ring() {
+        if (state() == CallState.INITIAL) {
+            respond(Response.RINGING, null);
+            moveTo(CallState.EARLY);
+        }
+    }
+
+    /** Sends 200 OK with our SDP answer; the call is then confirmed. */
+    public synchronized void answer(AudioSdp answer) {
+        CallState s = state();
+        if (s != CallState.INITIAL && s != CallState.EARLY) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "cannot answer in " + s);
+        }
+        if (offer == null) {
+            reject(Response.NOT_ACCEPTABLE_HERE);
+            throw new SipAgentException(SipAgentException.Reason.INVALID_SDP, "INVITE without SDP offer");
+        }
+        localSdp = answer;
+        if (respond(Response.OK, answer)) {
+            dialog = inviteTx.getDialog();
+            moveTo(CallState.CONFIRMED);
+        }
+    }
+
+    /** Rejects the unanswered call with a final response, e.g. 404, 486, 603. */
+    public synchronized void reject(int status) {
+        if (status < 300 || status > 699) {
+            throw new IllegalArgumentException("not a failure status: " + status);
+        }
+        CallState s = state();
+        if (s == CallState.INITIAL || s == CallState.EARLY) {
+            respond(status, null);
+            markEndReported();
+            moveTo(CallState.TERMINATED);
+        }
+    }
+
+    /** Before the answer: 603 Decline. After: BYE. */
+    @Override
+    public synchronized void hangUp() {
+        switch (state()) {
+            case INITIAL, EARLY -> reject(Response.DECLINE);
+            case CONFIRMED -> {
+                markEndReported();
+                sendBye();
+                moveTo(CallState.TERMINATED);
+            }
+            default -> { }
+        }
+    }
+
+    void startRinging() {
+        startRingTimer(this::onRingTimeout);
+    }
+
+    private synchronized void onRingTimeout() {
+        CallState s = state();
+        if (s == CallState.INITIAL || s == CallState.EARLY) {
+            respond(Response.TEMPORARILY_UNAVAILABLE, null);
+            moveTo(CallState.TERMINATED);
+            emitFailed(EndReason.NO_ANSWER, Response.TEMPORARILY_UNAVAILABLE, "ring timeout");
+        }
+    }
+
+    /** The caller gave up: 200 to the CANCEL, 487 to the INVITE (RFC 3261 9.2). */
+    synchronized void onCancel(RequestEvent event, ServerTransaction cancelTx) throws Exception {
+        cancelTx.sendResponse(ctx.messages.createResponse(Response.OK, event.getRequest()));
+        CallState s = state();
+        if (s == CallState.INITIAL || s == CallState.EARLY) {
+            respond(Response.REQUEST_TERMINATED, null);
+            moveTo(CallState.TERMINATED);
+            emitFailed(EndReason.CANCELED, Response.REQUEST_TERMINATED, "canceled by caller");
+        }
+    }
+
+    private boolean respond(int status, AudioSdp sdp) {
+        try {
+            Response response = ctx.messages.createResponse(status, invite);
+            ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(toTag);
+            if (status < 300) {
+                response.addHeader(ctx.contact(transport));
+                ctx.addAllow(response);
+            }
+            if (sdp != null) {
+                setSdp(response, sdp);
+            }
+            inviteTx.sendResponse(response);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": " + status + " not sent", e);
+            return false;
+        }
+    }
+
+    @Override
+    synchronized void onTimeout(ClientTransaction tx) {
+        if (Request.BYE.equals(tx.getRequest().getMethod())) {
+            moveTo(CallState.TERMINATED);
+        }
+    }
+}

@@ -1,0 +1,320 @@
+package org.opendialer.sip;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sip.ClientTransaction;
+import javax.sip.ResponseEvent;
+import javax.sip.SipException;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.ProxyAuthenticateHeader;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/** A call we place toward the trunk (the UAC side of RFC 3261 13.2). */
+public final class OutboundCall extends SipCall {
+    private static final System.Logger LOG = System.getLogger(OutboundCall.class.getName());
+    /** A 401 then a 407 (registrar and proxy) is legitimate; a third challenge means wrong credentials. */
+    private static final int MAX_AUTH_ATTEMPTS = 2;
+
+    private Request invite;
+    private ClientTransaction inviteTx;
+    private boolean provisionalSeen;
+    private boolean cancelSent;
+    private int authAttempts;
+
+    private OutboundCall(SipContext ctx, String callId, String transport, CallListener listener) {
+        super(ctx, callId, transport, listener);
+    }
+
+    static OutboundCall place(SipContext ctx, String from, String displayName, String toNumber, AudioSdp offer,
+                              CallListener listener) {
+        SipSettings.Trunk trunk = ctx.settings.trunk();
+        if (trunk == null) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, "no SIP trunk configured");
+        }
+        if (toNumber == null || !toNumber.matches("\\+?[0-9*#]{1,32}")) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "not a dialable number: " + toNumber);
+        }
+        String callId = ctx.provider.getNewCallId().getCallId();
+        OutboundCall call = new OutboundCall(ctx, callId, trunk.transport(), listener);
+        try {
+            call.invite = call.buildInvite(trunk, from, displayName, toNumber, offer);
+        } catch (Exception e) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "cannot build INVITE", e);
+        }
+        call.localSdp = offer;
+        ctx.calls.put(callId, call);
+        call.startRingTimer(() -> call.giveUp(EndReason.NO_ANSWER, "ring timeout"));
+        synchronized (call) {
+            call.send(call.invite);
+        }
+        return call;
+    }
+
+    private Request buildInvite(SipSettings.Trunk trunk, String from, String displayName, String to, AudioSdp offer)
+            throws Exception {
+        var a = ctx.addresses;
+        var h = ctx.headers;
+        SipURI requestUri = a.createSipURI(to, trunk.host());
+        requestUri.setPort(trunk.port());
+        if (transport.equals("tcp")) {
+            requestUri.setTransportParam("tcp");
+        }
+        Address fromAddress;
+        if (from == null) {
+            // RFC 3323 4.1.1.3: the anonymous From; the trunk still sees our address in Via and Contact.
+            fromAddress = a.createAddress("Anonymous", a.createSipURI("anonymous", "anonymous.invalid"));
+        } else {
+            fromAddress = a.createAddress(a.createSipURI(from, trunk.host()));
+            if (displayName != null && !displayName.isBlank()) {
+                fromAddress.setDisplayName(displayName);
+            }
+        }
+        FromHeader fromHeader = h.createFromHeader(fromAddress, UUID.randomUUID().toString().substring(0, 8));
+        ToHeader toHeader = h.createToHeader(a.createAddress(a.createSipURI(to, trunk.host())), null);
+        List<ViaHeader> vias = new ArrayList<>();
+        vias.add(ctx.via(transport));
+        Request request = ctx.messages.createRequest(requestUri, Request.INVITE, h.createCallIdHeader(callId),
+                h.createCSeqHeader(1L, Request.INVITE), fromHeader, toHeader, vias, h.createMaxForwardsHeader(70));
+        request.addHeader(ctx.contact(transport));
+        ctx.addAllow(request);
+        request.addHeader(h.createHeader("User-Agent", SipContext.USER_AGENT));
+        if (from == null) {
+            request.addHeader(h.createHeader("Privacy", "id"));
+        }
+        setSdp(request, offer);
+        return request;
+    }
+
+    private void send(Request request) {
+        try {
+            inviteTx = ctx.provider.getNewClientTransaction(request);
+            inviteTx.setRetransmitTimer(ctx.t1Millis());
+            dialog = inviteTx.getDialog();
+            invite = request;
+            inviteTx.sendRequest();
+        } catch (SipException e) {
+            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + e.getMessage());
+            if (moveTo(CallState.TERMINATED)) {
+                emitFailed(EndReason.UNREACHABLE, 0, "transport error");
+            }
+        }
+    }
+
+    @Override
+    public synchronized void hangUp() {
+        giveUp(EndReason.CANCELED, "hung up");
+    }
+
+    /** Ends an unanswered call with CANCEL (sent once a provisional allows it, RFC 3261 9.1), or BYE. */
+    private synchronized void giveUp(EndReason reason, String phrase) {
+        switch (state()) {
+            case INITIAL, EARLY -> {
+                moveTo(CallState.CANCELING);
+                emitFailed(reason, 0, phrase);
+                if (provisionalSeen) {
+                    sendCancel();
+                }
+                // Without an answer to the CANCEL or INVITE in 64*T1, give the transaction up (RFC 3261 9.1).
+                ctx.schedule(this::forgetAfterCancel, 64L * ctx.t1Millis());
+            }
+            case CONFIRMED -> {
+                if (reason == EndReason.CANCELED) {
+                    markEndReported();
+                    sendBye();
+                    moveTo(CallState.TERMINATED);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private synchronized void forgetAfterCancel() {
+        if (state() == CallState.CANCELING) {
+            moveTo(CallState.TERMINATED);
+        }
+    }
+
+    private void sendCancel() {
+        if (cancelSent) {
+            return;
+        }
+        cancelSent = true;
+        try {
+            Request cancel = inviteTx.createCancel();
+            ClientTransaction tx = ctx.provider.getNewClientTransaction(cancel);
+            tx.setRetransmitTimer(ctx.t1Millis());
+            tx.sendRequest();
+        } catch (SipException e) {
+            LOG.log(System.Logger.Level.INFO, callId + ": CANCEL not sent: " + e.getMessage());
+        }
+    }
+
+    void onResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (!Request.INVITE.equals(cseq.getMethod())) {
+            return; // responses to CANCEL and BYE change nothing
+        }
+        synchronized (this) {
+            long inviteSeq = ((CSeqHeader) invite.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            if (cseq.getSeqNumber() > inviteSeq) {
+                onReInviteResponse(event);
+                return;
+            }
+            if (cseq.getSeqNumber() < inviteSeq) {
+                return; // a late response to the INVITE we resent with credentials
+            }
+            int status = response.getStatusCode();
+            if (status < 200) {
+                onProvisional(response);
+            } else if (status < 300) {
+                onSuccess(event);
+            } else {
+                onFailure(response);
+            }
+        }
+    }
+
+    private void onProvisional(Response response) {
+        provisionalSeen = true;
+        CallState s = state();
+        if (s == CallState.CANCELING) {
+            sendCancel();
+            return;
+        }
+        int status = response.getStatusCode();
+        if (status == Response.TRYING) {
+            return;
+        }
+        AudioSdp early = null;
+        try {
+            early = sdpOf(response);
+        } catch (SipAgentException e) {
+            LOG.log(System.Logger.Level.DEBUG, callId + ": unusable early SDP ignored");
+        }
+        if (s == CallState.INITIAL) {
+            moveTo(CallState.EARLY);
+        }
+        if (s == CallState.INITIAL || s == CallState.EARLY) {
+            AudioSdp sdp = early;
+            emit(l -> l.provisional(status, sdp));
+        }
+    }
+
+    private void onSuccess(ResponseEvent event) {
+        Response response = event.getResponse();
+        if (event.getDialog() != null) {
+            dialog = event.getDialog();
+        }
+        try {
+            long seq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            dialog.sendAck(dialog.createAck(seq));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, callId + ": ACK not sent (retransmitted 2xx?)", e);
+        }
+        switch (state()) {
+            case INITIAL, EARLY -> {
+                AudioSdp answer;
+                try {
+                    answer = sdpOf(response);
+                } catch (SipAgentException e) {
+                    answer = null;
+                }
+                if (answer == null || answer.firstCommonCodec().isEmpty()) {
+                    sendBye();
+                    moveTo(CallState.TERMINATED);
+                    emitFailed(EndReason.FAILED, Response.NOT_ACCEPTABLE_HERE, "no usable SDP answer");
+                    return;
+                }
+                remoteSdp = answer;
+                moveTo(CallState.CONFIRMED);
+                cancelRingTimer();
+                AudioSdp sdp = answer;
+                emit(l -> l.answered(sdp));
+            }
+            case CANCELING -> {
+                // The 2xx crossed our CANCEL (RFC 3261 9.1): the call exists now, so ACK it and end it.
+                sendBye();
+                moveTo(CallState.TERMINATED);
+            }
+            default -> { }
+        }
+    }
+
+    private void onFailure(Response response) {
+        int status = response.getStatusCode();
+        CallState s = state();
+        if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
+                && s != CallState.CANCELING && ctx.settings.hasCredentials() && authAttempts < MAX_AUTH_ATTEMPTS
+                && resendWithCredentials(response)) {
+            return;
+        }
+        if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
+            emitFailed(EndReason.fromStatus(status), status, response.getReasonPhrase());
+        }
+    }
+
+    /** RFC 3261 22.2: the same INVITE with credentials, a new branch and the next CSeq. */
+    private boolean resendWithCredentials(Response challenge) {
+        boolean proxy = challenge.getStatusCode() == Response.PROXY_AUTHENTICATION_REQUIRED;
+        WWWAuthenticateHeader h = (WWWAuthenticateHeader) challenge.getHeader(
+                proxy ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME);
+        if (h == null || !"Digest".equalsIgnoreCase(h.getScheme())) {
+            return false;
+        }
+        var c = new DigestAuthenticator.Challenge(h.getRealm(), h.getNonce(), h.getOpaque(), h.getAlgorithm(),
+                h.getQop());
+        if (!DigestAuthenticator.supports(c)) {
+            return false;
+        }
+        try {
+            authAttempts++;
+            Request request = (Request) invite.clone();
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            request.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
+            String credentials = DigestAuthenticator.authorization(c, Request.INVITE,
+                    request.getRequestURI().toString(), ctx.settings.username(), ctx.settings.password(), 1);
+            request.addHeader(ctx.headers.createHeader(
+                    proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME, credentials));
+            send(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot answer the digest challenge", e);
+            return false;
+        }
+    }
+
+    @Override
+    synchronized void onTimeout(ClientTransaction tx) {
+        if (tx != inviteTx) {
+            if (Request.BYE.equals(tx.getRequest().getMethod())) {
+                moveTo(CallState.TERMINATED);
+            }
+            return;
+        }
+        CallState s = state();
+        if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
+            emitFailed(EndReason.UNREACHABLE, 0, "no response (transaction timeout)");
+        }
+    }
+
+    /** The trunk's transport failed (TCP refused or reset) before any response. */
+    synchronized void onTransportError() {
+        if (state() == CallState.INITIAL && !provisionalSeen && moveTo(CallState.TERMINATED)) {
+            emitFailed(EndReason.UNREACHABLE, 0, "transport error");
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package org.opendialer.sip;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * One SIP call leg toward the trunk. Methods may be called from any thread; listener events arrive on the
+ * agent's event thread. Subclasses hold the UAC ({@link OutboundCall}) and UAS ({@link InboundCall}) halves.
+ */
+public abstract sealed class SipCall permits OutboundCall, InboundCall {
+    private static final System.Logger LOG = System.getLogger(SipCall.class.getName());
+
+    final SipContext ctx;
+    final String callId;
+    final String transport;
+    volatile CallListener listener;
+    private CallState state = CallState.INITIAL;
+    private boolean endReported;
+    Dialog dialog;
+    AudioSdp localSdp;
+    AudioSdp remoteSdp;
+    private ScheduledFuture<?> ringTimer;
+
+    SipCall(SipContext ctx, String callId, String transport, CallListener listener) {
+        this.ctx = ctx;
+        this.callId = callId;
+        this.transport = transport;
+        this.listener = listener;
+    }
+
+    public String callId() {
+        return callId;
+    }
+
+    public synchronized CallState state() {
+        return state;
+    }
+
+    /** The SDP we sent last (offer or answer). */
+    public synchronized AudioSdp localSdp() {
+        return localSdp;
+    }
+
+    /** The far end's SDP, once known. */
+    public synchronized AudioSdp remoteSdp() {
+        return remoteSdp;
+    }
+
+    /** Ends the call: CANCEL or a reject before the answer, BYE after. Does nothing once terminated. */
+    public abstract void hangUp();
+
+    /** Sends a re-INVITE with a new local SDP, e.g. {@code localSdp().withDirection(SENDONLY)} for hold. */
+    public synchronized void reInvite(AudioSdp sdp) {
+        if (state != CallState.CONFIRMED || dialog == null) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "re-INVITE needs an answered call");
+        }
+        try {
+            Request invite = dialog.createRequest(Request.INVITE);
+            invite.addHeader(ctx.contact(transport));
+            setSdp(invite, sdp);
+            ClientTransaction tx = ctx.provider.getNewClientTransaction(invite);
+            tx.setRetransmitTimer(ctx.t1Millis());
+            dialog.sendRequest(tx);
+            localSdp = sdp;
+        } catch (Exception e) {
+            throw new SipAgentException(SipAgentException.Reason.TRANSPORT, "re-INVITE failed", e);
+        }
+    }
+
+    /** The one place the state changes; false (and no change) when the transition is not allowed. */
+    synchronized boolean moveTo(CallState next) {
+        if (!state.canMoveTo(next)) {
+            return false;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} -> {2}", callId, state, next);
+        state = next;
+        if (next.isFinal()) {
+            cancelRingTimer();
+            ctx.calls.remove(callId, this);
+        }
+        return true;
+    }
+
+    void startRingTimer(Runnable onExpiry) {
+        ringTimer = ctx.schedule(onExpiry, ctx.settings.ringTimeout().toMillis());
+    }
+
+    synchronized void cancelRingTimer() {
+        if (ringTimer != null) {
+            ringTimer.cancel(false);
+        }
+    }
+
+    /** Queues a listener event; the listener is read when it runs, so one set later still sees it. */
+    void emit(Consumer<CallListener> event) {
+        ctx.emit(() -> {
+            CallListener l = listener;
+            if (l != null) {
+                event.accept(l);
+            }
+        });
+    }
+
+    /** Reports the end of the call to the listener, once. */
+    synchronized void emitFailed(EndReason reason, int status, String phrase) {
+        if (!endReported) {
+            endReported = true;
+            emit(l -> l.failed(reason, status, phrase));
+        }
+    }
+
+    synchronized void emitRemoteHangup() {
+        if (!endReported) {
+            endReported = true;
+            emit(CallListener::remoteHangup);
+        }
+    }
+
+    synchronized void markEndReported() {
+        endReported = true;
+    }
+
+    synchronized void sendBye() {
+        if (dialog == null) {
+            return;
+        }
+        try {
+            Request bye = dialog.createRequest(Request.BYE);
+            ClientTransaction tx = ctx.provider.getNewClientTransaction(bye);
+            tx.setRetransmitTimer(ctx.t1Millis());
+            dialog.sendRequest(tx);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": BYE not sent", e);
+        }
+    }
+
+    /** A request inside the dialog from the far end (BYE, re-INVITE, INFO, ...). ACK goes to {@link #onAck}. */
+    void onInDialogRequest(RequestEvent event, ServerTransaction tx) throws Exception {
+        Request request = event.getRequest();
+        switch (request.getMethod()) {
+            case Request.BYE -> {
+                tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
+                boolean wasAnswered = state() == CallState.CONFIRMED;
+                if (moveTo(CallState.TERMINATED)) {
+                    if (wasAnswered) {
+                        emitRemoteHangup();
+                    } else {
+                        emitFailed(EndReason.CANCELED, 0, "BYE before answer");
+                    }
+                }
+            }
+            case Request.INVITE -> onReInvite(request, tx);
+            case Request.INFO, Request.OPTIONS -> tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
+            default -> tx.sendResponse(ctx.messages.createResponse(Response.NOT_IMPLEMENTED, request));
+        }
+    }
+
+    void onAck(RequestEvent event) {
+        // The 2xx is acknowledged; the RI stops retransmitting it. Nothing else to do.
+    }
+
+    /** Answers a far-end re-INVITE with our current SDP (RFC 3264 8), direction mirrored for hold. */
+    private void onReInvite(Request request, ServerTransaction tx) throws Exception {
+        AudioSdp offer = null;
+        AudioSdp answer;
+        synchronized (this) {
+            if (state != CallState.CONFIRMED) {
+                // RFC 3261 14.2: a re-INVITE while ours is pending, or before the answer, gets 491.
+                tx.sendResponse(ctx.messages.createResponse(Response.REQUEST_PENDING, request));
+                return;
+            }
+            if (request.getRawContent() != null && request.getRawContent().length > 0) {
+                try {
+                    offer = AudioSdp.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
+                } catch (SipAgentException e) {
+                    tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                    return;
+                }
+            }
+            MediaDirection dir = offer == null ? localSdp.direction()
+                    : localSdp.direction() == MediaDirection.SENDRECV ? offer.direction().reverse()
+                    : localSdp.direction();
+            answer = localSdp.withDirection(dir);
+            Response ok = ctx.messages.createResponse(Response.OK, request);
+            ok.addHeader(ctx.contact(transport));
+            setSdp(ok, answer);
+            tx.sendResponse(ok);
+            localSdp = answer;
+            if (offer != null) {
+                remoteSdp = offer;
+            }
+        }
+        if (offer != null) {
+            AudioSdp remote = offer;
+            emit(l -> l.reInvited(remote));
+        }
+    }
+
+    /** The far end's answer to our re-INVITE. */
+    synchronized void onReInviteResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        if (response.getStatusCode() / 100 != 2 || dialog == null) {
+            return; // the stack ACKs failures; the old session stays (RFC 3261 14.1)
+        }
+        try {
+            long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            dialog.sendAck(dialog.createAck(cseq));
+            AudioSdp sdp = sdpOf(response);
+            if (sdp != null) {
+                remoteSdp = sdp;
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, callId + ": ACK for re-INVITE not sent", e);
+        }
+    }
+
+    /** A client transaction of this call timed out (Timer B/F). */
+    abstract void onTimeout(ClientTransaction tx);
+
+    void setSdp(Message message, AudioSdp sdp) throws java.text.ParseException {
+        ContentTypeHeader type = ctx.headers.createContentTypeHeader("application", "sdp");
+        message.setContent(sdp.format().getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    /** The message's SDP, null when there is none; throws INVALID_SDP when it is unusable. */
+    static AudioSdp sdpOf(Message message) {
+        byte[] body = message.getRawContent();
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        return AudioSdp.parse(new String(body, StandardCharsets.UTF_8));
+    }
+}

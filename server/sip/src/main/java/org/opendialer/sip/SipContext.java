@@ -1,0 +1,116 @@
+package org.opendialer.sip;
+
+import java.text.ParseException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sip.InvalidArgumentException;
+import javax.sip.SipProvider;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+
+/** What the calls of one agent share: the provider, factories, timers, the event thread, the call table. */
+final class SipContext {
+    static final java.util.List<String> ALLOW = java.util.List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO");
+    static final String USER_AGENT = "opendialer";
+    private static final System.Logger LOG = System.getLogger(SipContext.class.getName());
+
+    final SipSettings settings;
+    final SipProvider provider;
+    final AddressFactory addresses;
+    final HeaderFactory headers;
+    final MessageFactory messages;
+    final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timers;
+    private final ExecutorService events;
+
+    SipContext(SipSettings settings, SipProvider provider, AddressFactory addresses, HeaderFactory headers,
+               MessageFactory messages) {
+        this.settings = settings;
+        this.provider = provider;
+        this.addresses = addresses;
+        this.headers = headers;
+        this.messages = messages;
+        this.timers = Executors.newSingleThreadScheduledExecutor(daemon("opendialer-sip-timer"));
+        this.events = Executors.newSingleThreadExecutor(daemon("opendialer-sip-events"));
+    }
+
+    /** Runs listener code on the event thread, so a slow listener can never stall the SIP stack. */
+    void emit(Runnable event) {
+        try {
+            events.execute(() -> {
+                try {
+                    event.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "call listener threw", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "event after stop dropped");
+        }
+    }
+
+    ScheduledFuture<?> schedule(Runnable task, long millis) {
+        return timers.schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "SIP timer task failed", e);
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    ViaHeader via(String transport) throws ParseException, InvalidArgumentException {
+        ViaHeader via = headers.createViaHeader(settings.publicAddress(), settings.port(), transport, null);
+        via.setRPort(); // RFC 3581: answer to where the request came from, NAT or not
+        return via;
+    }
+
+    ContactHeader contact(String transport) throws ParseException {
+        SipURI uri = addresses.createSipURI(null, settings.publicAddress());
+        uri.setPort(settings.port());
+        if (transport.equals("tcp")) {
+            uri.setTransportParam("tcp");
+        }
+        Address address = addresses.createAddress(uri);
+        return headers.createContactHeader(address);
+    }
+
+    void addAllow(javax.sip.message.Message message) throws ParseException {
+        for (String method : ALLOW) {
+            message.addHeader(headers.createAllowHeader(method));
+        }
+    }
+
+    int t1Millis() {
+        return (int) settings.t1().toMillis();
+    }
+
+    void shutdown() {
+        timers.shutdownNow();
+        events.shutdown();
+        try {
+            events.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,133 @@
+package org.opendialer.sip;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the SIP user agent needs to know. {@link #fromEnvironment(Map)} is the one place where the
+ * {@code DIALER_SIP_*} keys and their defaults live:
+ *
+ * <pre>
+ * DIALER_SIP_LISTEN_ADDRESS   0.0.0.0   address the SIP port binds to (UDP and TCP)
+ * DIALER_SIP_PORT             5060      SIP port, UDP and TCP
+ * DIALER_PUBLIC_ADDRESS       (unset)   address advertised in Via, Contact and SDP; default: the listen
+ *                                       address, or this host's address when listening on all interfaces
+ * DIALER_SIP_TRUNK            (unset)   where calls go, e.g. sip:127.0.0.1:5070 or sip:host;transport=tcp
+ * DIALER_SIP_USERNAME         (unset)   digest username for 401/407 challenges from the trunk
+ * DIALER_SIP_PASSWORD         (unset)   digest password
+ * DIALER_SIP_RING_TIMEOUT     60        seconds an unanswered call may ring, either direction
+ * </pre>
+ *
+ * @param t1 the SIP round-trip estimate (RFC 3261 17.1.1.1, 500 ms); Timer B, the INVITE transaction
+ *           timeout, is 64 times it. Tests shorten it.
+ */
+public record SipSettings(String listenAddress, int port, String publicAddress, Trunk trunk, String username,
+                          String password, Duration ringTimeout, Duration t1) {
+
+    /** The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}. */
+    public record Trunk(String host, int port, String transport) {
+        private static final Pattern URI = Pattern.compile(
+                "(?i)sips?:(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
+        private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=(udp|tcp)");
+
+        public Trunk {
+            transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
+            if (!transport.equals("udp") && !transport.equals("tcp")) {
+                throw settings("unsupported trunk transport " + transport);
+            }
+        }
+
+        public static Trunk parse(String uri) {
+            Matcher m = URI.matcher(uri.strip());
+            if (!m.matches()) {
+                throw settings("not a SIP URI: " + uri);
+            }
+            int port = m.group(2) == null ? 5060 : Integer.parseInt(m.group(2));
+            Matcher t = TRANSPORT.matcher(m.group(3));
+            return new Trunk(m.group(1), port, t.find() ? t.group(1) : "udp");
+        }
+    }
+
+    public SipSettings {
+        if (port < 1 || port > 65535) {
+            throw settings("SIP port out of range: " + port);
+        }
+        if (listenAddress == null || listenAddress.isBlank()) {
+            listenAddress = "0.0.0.0";
+        }
+        if (publicAddress == null || publicAddress.isBlank()) {
+            publicAddress = isWildcard(listenAddress) ? localHostAddress() : listenAddress;
+        }
+        if ((username == null) != (password == null)) {
+            throw settings("DIALER_SIP_USERNAME and DIALER_SIP_PASSWORD go together");
+        }
+        ringTimeout = ringTimeout == null ? Duration.ofSeconds(60) : ringTimeout;
+        t1 = t1 == null ? Duration.ofMillis(500) : t1;
+    }
+
+    /** Settings for a local agent with the defaults above and no trunk credentials. */
+    public static SipSettings of(String listenAddress, int port, String trunkUri) {
+        return new SipSettings(listenAddress, port, null, trunkUri == null ? null : Trunk.parse(trunkUri), null,
+                null, null, null);
+    }
+
+    public static SipSettings fromEnvironment(Map<String, String> env) {
+        String port = env.getOrDefault("DIALER_SIP_PORT", "5060");
+        String trunk = env.get("DIALER_SIP_TRUNK");
+        String ring = env.getOrDefault("DIALER_SIP_RING_TIMEOUT", "60");
+        try {
+            return new SipSettings(env.get("DIALER_SIP_LISTEN_ADDRESS"), Integer.parseInt(port.strip()),
+                    env.get("DIALER_PUBLIC_ADDRESS"), trunk == null || trunk.isBlank() ? null : Trunk.parse(trunk),
+                    blankToNull(env.get("DIALER_SIP_USERNAME")), blankToNull(env.get("DIALER_SIP_PASSWORD")),
+                    Duration.ofSeconds(Long.parseLong(ring.strip())), null);
+        } catch (NumberFormatException e) {
+            throw settings("not a number: " + e.getMessage());
+        }
+    }
+
+    public SipSettings withCredentials(String user, String pass) {
+        return new SipSettings(listenAddress, port, publicAddress, trunk, user, pass, ringTimeout, t1);
+    }
+
+    public SipSettings withRingTimeout(Duration timeout) {
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, timeout, t1);
+    }
+
+    public SipSettings withT1(Duration newT1) {
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, newT1);
+    }
+
+    public SipSettings withTrunk(String trunkUri) {
+        return new SipSettings(listenAddress, port, publicAddress, Trunk.parse(trunkUri), username, password,
+                ringTimeout, t1);
+    }
+
+    public boolean hasCredentials() {
+        return username != null;
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+    }
+
+    private static String localHostAddress() {
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static SipAgentException settings(String message) {
+        return new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, message);
+    }
+}

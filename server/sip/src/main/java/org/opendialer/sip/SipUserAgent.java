@@ -1,0 +1,310 @@
+package org.opendialer.sip;
+
+import gov.nist.javax.sip.SipStackImpl;
+import gov.nist.javax.sip.address.AddressFactoryImpl;
+import gov.nist.javax.sip.header.HeaderFactoryImpl;
+import gov.nist.javax.sip.message.MessageFactoryImpl;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * The gateway's SIP user agent toward one trunk: listens on UDP and TCP, places calls to the trunk and
+ * hands INVITEs from it to an {@link InboundCallHandler}. Owns a JAIN-SIP stack; always {@link #stop()} it
+ * (its threads are not daemons).
+ *
+ * <pre>
+ * try (SipUserAgent ua = new SipUserAgent(settings, handler)) {
+ *     ua.start();
+ *     OutboundCall call = ua.placeCall("+14155550100", "Ada", "+14155550199",
+ *             AudioSdp.offer(settings.publicAddress(), rtpPort), listener);
+ * }
+ * </pre>
+ */
+public final class SipUserAgent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SipUserAgent.class.getName());
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final SipSettings settings;
+    private final InboundCallHandler inboundHandler;
+    private SipStackImpl stack;
+    private SipContext ctx;
+
+    public SipUserAgent(SipSettings settings, InboundCallHandler inboundHandler) {
+        this.settings = settings;
+        this.inboundHandler = inboundHandler == null ? InboundCallHandler.REJECT_ALL : inboundHandler;
+    }
+
+    public SipSettings settings() {
+        return settings;
+    }
+
+    /** Binds the SIP port (UDP and TCP) and starts the stack. */
+    public synchronized void start() {
+        if (stack != null) {
+            return;
+        }
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", "opendialer-" + settings.port() + "-" + INSTANCES.incrementAndGet());
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        // One thread: with more, a 180 followed at once by a 200 was delivered out of order (TESTING.md).
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "1");
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
+        p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
+        p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
+        // Robustness against garbage and slow or huge TCP messages on a public port.
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
+        p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        try {
+            SipStackImpl s = new SipStackImpl(p);
+            try {
+                ListeningPoint udp = s.createListeningPoint(settings.listenAddress(), settings.port(), "udp");
+                ListeningPoint tcp = s.createListeningPoint(settings.listenAddress(), settings.port(), "tcp");
+                SipProvider provider = s.createSipProvider(udp);
+                provider.addListeningPoint(tcp);
+                ctx = new SipContext(settings, provider, new AddressFactoryImpl(), new HeaderFactoryImpl(),
+                        new MessageFactoryImpl());
+                provider.addSipListener(new StackListener());
+                s.start();
+                stack = s;
+            } catch (Exception e) {
+                s.stop();
+                if (ctx != null) {
+                    ctx.shutdown();
+                    ctx = null;
+                }
+                throw e;
+            }
+        } catch (Exception e) {
+            throw new SipAgentException(SipAgentException.Reason.TRANSPORT,
+                    "cannot listen on " + settings.listenAddress() + ":" + settings.port(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
+                settings.listenAddress(), String.valueOf(settings.port()), settings.trunk());
+    }
+
+    /** Stops the stack and its threads. Calls still up are dropped without BYE. */
+    public synchronized void stop() {
+        if (stack == null) {
+            return;
+        }
+        try {
+            stack.stop();
+        } finally {
+            ctx.shutdown();
+            stack = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * Places a call through the trunk.
+     *
+     * @param fromNumber  the caller ID (E.164 or extension), or null for an anonymous call
+     * @param displayName the From display name, or null
+     * @param toNumber    the E.164 number to call
+     * @param offer       our SDP offer, e.g. {@link AudioSdp#offer(String, int)} with a port from an
+     *                    {@link RtpPortAllocator}
+     * @throws SipAgentException INVALID_SETTINGS without a trunk, INVALID_STATE when not started
+     */
+    public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
+                                  CallListener listener) {
+        SipContext c;
+        synchronized (this) {
+            if (ctx == null) {
+                throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "agent not started");
+            }
+            c = ctx;
+        }
+        return OutboundCall.place(c, fromNumber, displayName, toNumber, offer, listener);
+    }
+
+    /** Calls not yet terminated. */
+    public int activeCalls() {
+        SipContext c = ctx;
+        return c == null ? 0 : c.calls.size();
+    }
+
+    private final class StackListener implements SipListener {
+        @Override
+        public void processRequest(RequestEvent event) {
+            try {
+                route(event);
+            } catch (TransactionAlreadyExistsException e) {
+                LOG.log(System.Logger.Level.DEBUG, "retransmission absorbed");
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "request not handled: " + e);
+            }
+        }
+
+        private void route(RequestEvent event) throws Exception {
+            Request request = event.getRequest();
+            String method = request.getMethod();
+            String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
+            SipCall call = ctx.calls.get(callId);
+            if (method.equals(Request.ACK)) {
+                if (call != null) {
+                    call.onAck(event);
+                }
+                return;
+            }
+            ServerTransaction tx = event.getServerTransaction();
+            if (tx == null) {
+                tx = ctx.provider.getNewServerTransaction(request);
+            }
+            String toTag = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag();
+            switch (method) {
+                case Request.INVITE -> {
+                    if (toTag == null) {
+                        onNewInvite(event, tx);
+                    } else if (call != null) {
+                        call.onInDialogRequest(event, tx);
+                    } else {
+                        respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+                    }
+                }
+                case Request.CANCEL -> {
+                    if (call instanceof InboundCall inbound) {
+                        inbound.onCancel(event, tx);
+                    } else {
+                        respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+                    }
+                }
+                case Request.OPTIONS -> {
+                    if (toTag != null && call != null) {
+                        call.onInDialogRequest(event, tx);
+                    } else {
+                        Response ok = ctx.messages.createResponse(Response.OK, request);
+                        ctx.addAllow(ok);
+                        ok.addHeader(ctx.headers.createAcceptHeader("application", "sdp"));
+                        ok.addHeader(ctx.headers.createHeader("User-Agent", SipContext.USER_AGENT));
+                        tx.sendResponse(ok);
+                    }
+                }
+                default -> {
+                    if (toTag != null && call != null) {
+                        call.onInDialogRequest(event, tx);
+                    } else if (toTag != null || method.equals(Request.BYE)) {
+                        respond(tx, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
+                    } else {
+                        Response r = ctx.messages.createResponse(Response.METHOD_NOT_ALLOWED, request);
+                        ctx.addAllow(r);
+                        tx.sendResponse(r);
+                    }
+                }
+            }
+        }
+
+        private void onNewInvite(RequestEvent event, ServerTransaction tx) throws Exception {
+            Request request = event.getRequest();
+            AudioSdp offer;
+            try {
+                offer = SipCall.sdpOf(request);
+            } catch (SipAgentException e) {
+                respond(tx, Response.NOT_ACCEPTABLE_HERE);
+                return;
+            }
+            if (offer != null && offer.firstCommonCodec().isEmpty()) {
+                respond(tx, Response.NOT_ACCEPTABLE_HERE);
+                return;
+            }
+            String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
+            InboundCall call = new InboundCall(ctx, tx, CallerIdentity.of(request), offer,
+                    transport.equals("tcp") ? "tcp" : "udp");
+            if (ctx.calls.putIfAbsent(call.callId(), call) != null) {
+                respond(tx, Response.LOOP_DETECTED); // same Call-ID, new transaction: a merged request
+                return;
+            }
+            call.startRinging();
+            ctx.emit(() -> {
+                try {
+                    call.setListener(inboundHandler.onInvite(call));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "inbound call handler threw", e);
+                    call.reject(Response.SERVER_INTERNAL_ERROR);
+                }
+            });
+        }
+
+        private void respond(ServerTransaction tx, int status) throws Exception {
+            Response r = ctx.messages.createResponse(status, tx.getRequest());
+            if (status >= 300 && ((ToHeader) r.getHeader(ToHeader.NAME)).getTag() == null) {
+                ((ToHeader) r.getHeader(ToHeader.NAME)).setTag("od" + Integer.toHexString(r.hashCode()));
+            }
+            tx.sendResponse(r);
+        }
+
+        @Override
+        public void processResponse(ResponseEvent event) {
+            try {
+                String callId = ((CallIdHeader) event.getResponse().getHeader(CallIdHeader.NAME)).getCallId();
+                SipCall call = ctx.calls.get(callId);
+                if (call instanceof OutboundCall outbound) {
+                    outbound.onResponse(event);
+                } else if (call != null) {
+                    call.onReInviteResponse(event);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "response not handled", e);
+            }
+        }
+
+        @Override
+        public void processTimeout(TimeoutEvent event) {
+            if (event.isServerTransaction()) {
+                return;
+            }
+            ClientTransaction tx = event.getClientTransaction();
+            String callId = ((CallIdHeader) tx.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
+            SipCall call = ctx.calls.get(callId);
+            if (call != null) {
+                call.onTimeout(tx);
+            }
+        }
+
+        @Override
+        public void processIOException(IOExceptionEvent event) {
+            LOG.log(System.Logger.Level.INFO, "SIP transport error toward {0}:{1}/{2}", event.getHost(),
+                    event.getPort(), event.getTransport());
+            SipSettings.Trunk trunk = settings.trunk();
+            if (trunk != null && event.getPort() == trunk.port()
+                    && trunk.transport().equalsIgnoreCase(event.getTransport())) {
+                ctx.calls.values().forEach(c -> {
+                    if (c instanceof OutboundCall outbound) {
+                        outbound.onTransportError();
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void processTransactionTerminated(TransactionTerminatedEvent event) {
+        }
+
+        @Override
+        public void processDialogTerminated(DialogTerminatedEvent event) {
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package org.opendialer.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Calls through the trunk, with SIPp playing the trunk. */
+@Timeout(60)
+class OutboundCallTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private SipUserAgent agent;
+
+    private SipUserAgent startAgent(int trunkPort, String transport, SipSettings.Trunk trunkOverride,
+                                    java.util.function.UnaryOperator<SipSettings> tweak) {
+        int port = FreePorts.next();
+        SipSettings.Trunk trunk = trunkOverride != null ? trunkOverride
+                : new SipSettings.Trunk("127.0.0.1", trunkPort, transport);
+        SipSettings settings = tweak.apply(new SipSettings("127.0.0.1", port, "127.0.0.1", trunk, null, null,
+                Duration.ofSeconds(20), Duration.ofMillis(100)));
+        agent = new SipUserAgent(settings, InboundCallHandler.REJECT_ALL);
+        agent.start();
+        return agent;
+    }
+
+    private SipUserAgent startAgent(int trunkPort) {
+        return startAgent(trunkPort, "udp", null, s -> s);
+    }
+
+    @AfterEach
+    void stopAgent() {
+        if (agent != null) {
+            agent.stop();
+        }
+    }
+
+    private static AudioSdp offer() {
+        return AudioSdp.offer("127.0.0.1", 40000);
+    }
+
+    @Test
+    void placeCall_answered_reportsTrunkSdp_andHangUpSendsBye() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_answer.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", "Ada", "+14155550199", offer(), listener);
+
+            assertThat(listener.next(WAIT)).isEqualTo("provisional 180");
+            assertThat(listener.next(WAIT)).isEqualTo("answered");
+            AudioSdp answer = listener.answeredSdp;
+            assertThat(answer.port()).isEqualTo(sippPort + 2);
+            assertThat(answer.address()).isEqualTo("127.0.0.1");
+            assertThat(answer.firstCommonCodec()).contains(RtpFormat.PCMA);
+            assertThat(call.state()).isEqualTo(CallState.CONFIRMED);
+
+            call.hangUp();
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+            assertThat(listener.events).isEmpty();
+        }
+    }
+
+    @Test
+    void placeCall_trunkAnswers486_failsWithBusy() throws Exception {
+        assertRejection(486, "Busy Here", "failed BUSY 486");
+    }
+
+    @Test
+    void placeCall_trunkAnswers603_failsWithDeclined() throws Exception {
+        assertRejection(603, "Decline", "failed DECLINED 603");
+    }
+
+    @Test
+    void placeCall_trunkAnswers480_failsWithNoAnswer() throws Exception {
+        assertRejection(480, "Temporarily Unavailable", "failed NO_ANSWER 480");
+    }
+
+    private void assertRejection(int status, String reason, String expected) throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_reject.xml", sippPort, Map.of("status", "" + status, "reason", reason))) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo(expected);
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // SIPp got its ACK
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+        }
+    }
+
+    @Test
+    void placeCall_nothingListeningOnUdp_failsUnreachableAfterTimerB() throws Exception {
+        int deadPort = FreePorts.next();
+        startAgent(deadPort); // T1 = 100 ms, so Timer B = 6.4 s
+        RecordingListener listener = new RecordingListener();
+        long start = System.nanoTime();
+        agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+        assertThat(listener.next(Duration.ofSeconds(15))).isEqualTo("failed UNREACHABLE 0");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(12));
+    }
+
+    @Test
+    void placeCall_nothingListeningOnTcp_failsUnreachableAtOnce() throws Exception {
+        int deadPort = FreePorts.next();
+        startAgent(deadPort, "tcp", null, s -> s);
+        RecordingListener listener = new RecordingListener();
+        long start = System.nanoTime();
+        agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+        assertThat(listener.next(Duration.ofSeconds(15))).isEqualTo("failed UNREACHABLE 0");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    private static final Map<String, String> CHALLENGE_401 = Map.of("status", "401", "reason", "Unauthorized",
+            "challenge", "WWW-Authenticate",
+            "verify", "<verifyauth assign_to=\"authvalid\" username=\"gw\" password=\"s3cret\"/>",
+            "gate", "<nop hide=\"true\" test=\"authvalid\" next=\"goodauth\"/>");
+
+    @Test
+    void placeCall_401Challenge_retriesWithCredentialsSippVerifies_andIsAnswered() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_auth.xml", sippPort, CHALLENGE_401)) {
+            startAgent(sippPort, "udp", null, s -> s.withCredentials("gw", "s3cret"));
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            assertThat(listener.answeredSdp.firstCommonCodec()).contains(RtpFormat.PCMU);
+            call.hangUp();
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+        }
+    }
+
+    @Test
+    void placeCall_401WithWrongPassword_failsWith403() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_auth.xml", sippPort, CHALLENGE_401)) {
+            startAgent(sippPort, "udp", null, s -> s.withCredentials("gw", "wrong"));
+            RecordingListener listener = new RecordingListener();
+            agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("failed FAILED 403");
+            sipp.awaitExit(WAIT);
+        }
+    }
+
+    @Test
+    void placeCall_407Challenge_retriesWithProxyAuthorization_andIsAnswered() throws Exception {
+        int sippPort = FreePorts.next();
+        Map<String, String> challenge407 = Map.of("status", "407", "reason", "Proxy Authentication Required",
+                "challenge", "Proxy-Authenticate", "verify", "", "gate", "<nop hide=\"true\" next=\"goodauth\"/>");
+        try (Sipp sipp = Sipp.uas("uas_auth.xml", sippPort, challenge407)) {
+            startAgent(sippPort, "udp", null, s -> s.withCredentials("gw", "s3cret"));
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            call.hangUp();
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Proxy-Authorization: Digest (.*)")
+                    .matcher(sipp.logs());
+            assertThat(m.find()).as("the retry carries Proxy-Authorization").isTrue();
+            Map<String, String> p = new java.util.HashMap<>();
+            java.util.regex.Matcher kv = java.util.regex.Pattern.compile("(\\w+)=\"?([^\",]*)").matcher(m.group(1));
+            while (kv.find()) {
+                p.put(kv.group(1), kv.group(2));
+            }
+            assertThat(p).containsEntry("username", "gw").containsEntry("realm", "trunk.test")
+                    .containsEntry("qop", "auth").containsEntry("nc", "00000001").containsEntry("opaque", "0pq")
+                    .containsEntry("uri", "sip:+14155550199@127.0.0.1:" + sippPort);
+            assertThat(p.get("response")).isEqualTo(DigestAuthenticator.response("gw", "trunk.test", "s3cret",
+                    "INVITE", p.get("uri"), p.get("nonce"), "00000001", p.get("cnonce"), "auth"));
+        }
+    }
+
+    @Test
+    void hangUp_whileRinging_sendsCancel_andTrunk487Completes() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_cancel.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.next(WAIT)).isEqualTo("provisional 180");
+            call.hangUp();
+            assertThat(listener.next(WAIT)).isEqualTo("failed CANCELED 0");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // CANCEL arrived, 487 was ACKed
+            awaitState(call, CallState.TERMINATED);
+        }
+    }
+
+    @Test
+    void ringTimeout_cancelsCall_andFailsWithNoAnswer() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_cancel.xml", sippPort, Map.of())) {
+            startAgent(sippPort, "udp", null, s -> s.withRingTimeout(Duration.ofSeconds(1)));
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.next(WAIT)).isEqualTo("provisional 180");
+            assertThat(listener.next(WAIT)).isEqualTo("failed NO_ANSWER 0");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            awaitState(call, CallState.TERMINATED);
+        }
+    }
+
+    @Test
+    void okArrivingAfterCancel_isAckedThenByed() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_answer_after_cancel.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.next(WAIT)).isEqualTo("provisional 180");
+            call.hangUp();
+            assertThat(listener.next(WAIT)).isEqualTo("failed CANCELED 0");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // ACK and BYE for the late 200
+            awaitState(call, CallState.TERMINATED);
+            assertThat(listener.events).isEmpty();
+        }
+    }
+
+    @Test
+    void trunkReInvitesForHold_isAnsweredRecvonly_thenRemoteBye() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_reinvite_bye.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            assertThat(listener.next(WAIT)).isEqualTo("reInvited SENDONLY");
+            assertThat(call.localSdp().direction()).isEqualTo(MediaDirection.RECVONLY);
+            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+        }
+    }
+
+    @Test
+    void placeCall_withoutTrunk_throwsInvalidSettings() {
+        int port = FreePorts.next();
+        agent = new SipUserAgent(SipSettings.of("127.0.0.1", port, null), null);
+        agent.start();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> agent.placeCall("+1", null, "+14155550199", offer(), new RecordingListener()))
+                .isInstanceOfSatisfying(SipAgentException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SipAgentException.Reason.INVALID_SETTINGS));
+    }
+
+    static void awaitState(SipCall call, CallState state) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (call.state() != state && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(call.state()).isEqualTo(state);
+    }
+}
