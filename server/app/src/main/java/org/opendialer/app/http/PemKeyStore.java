@@ -52,7 +52,8 @@ public final class PemKeyStore {
                 PEMParser parser = new PEMParser(reader)) {
             for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
                 if (item instanceof PEMKeyPair pair) {
-                    return keys.getKeyPair(pair).getPrivate();
+                    // SEC1 EC keys may omit the public point, so convert only the private half.
+                    return keys.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (item instanceof PrivateKeyInfo info) {
                     return keys.getPrivateKey(info);
