@@ -3,7 +3,7 @@
 // Chromium against the real gateway jar. Writes its section of docs/benchmarks.md.
 //
 //   node bench/run.mjs [--runs 30]
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -103,12 +103,9 @@ async function timeToReady(browser) {
 function machine(browserVersion) {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
-  let java = 'unknown';
-  try {
-    java = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0];
-  } catch (e) {
-    java = String(e.stderr || '').split('\n')[0] || 'unknown';
-  }
+  // `java -version` writes to stderr.
+  const javaOut = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const java = `${javaOut.stderr || ''}${javaOut.stdout || ''}`.split('\n')[0].trim() || 'java: unknown version';
   return {
     nproc: os.cpus().length,
     cpu: model.trim(),

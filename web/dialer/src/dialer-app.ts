@@ -134,7 +134,8 @@ export class DialerApp {
     if (!had && !force) return;
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: false, user: null, reason });
-    if (this.hostUsesToken) this.opts.emit({ type: 'tokenRequested' });
+    // An explicit sign-out must stick: only a session the server ended asks the host for a new token.
+    if (this.hostUsesToken && reason !== 'signed_out') this.opts.emit({ type: 'tokenRequested' });
   }
 
   private onGatewayEvent(event: { type: string; [k: string]: unknown }): void {
