@@ -1,4 +1,5 @@
-import type { WireUser } from './events';
+import { isPlainObject } from './checks';
+import { isWireUser, type WireUser } from './events';
 
 /** `{ signed_in, user }`: the result of `getAuthState` and `setToken`. */
 export interface AuthState {
@@ -26,3 +27,23 @@ export function isMethodName(value: unknown): value is MethodName {
 
 /** Longest `to` accepted by `placeCall`, on both channels. */
 export const MAX_PHONE_NUMBER_LENGTH = 64;
+
+/**
+ * Whether `params` fit `method` (for the dialer, after `isRequestMessage`). Only the types are
+ * checked here; `to` is validated as a phone number by the dialer and the gateway.
+ */
+export function isMethodParams<M extends MethodName>(method: M, params: unknown): params is MethodParams<M> {
+  if (!isPlainObject(params)) return false;
+  switch (method) {
+    case 'placeCall':
+      return typeof params.to === 'string';
+    case 'setToken':
+      return typeof params.token === 'string' && params.token.length > 0;
+    default:
+      return true;
+  }
+}
+
+export function isAuthState(value: unknown): value is AuthState {
+  return isPlainObject(value) && typeof value.signed_in === 'boolean' && (value.user === null || isWireUser(value.user));
+}
