@@ -67,7 +67,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public static PostgresServer start(String database) {
-        Path bin = findBinDir();
+        Path bin = findBinDir(System.getenv(BIN_OVERRIDE), Paths.get("/usr/lib/postgresql"));
         boolean asRoot = "root".equals(System.getProperty("user.name"));
         String user = "opendialer";
         byte[] secret = new byte[18];
@@ -180,8 +180,8 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static Path findBinDir() {
-        String override = System.getenv(BIN_OVERRIDE);
+    /** The override directory if given, else the highest {@code <root>/<version>/bin} holding postgres and initdb. */
+    static Path findBinDir(String override, Path root) {
         if (override != null && !override.isBlank()) {
             Path bin = Paths.get(override);
             if (Files.isExecutable(bin.resolve("postgres")) && Files.isExecutable(bin.resolve("initdb"))) {
@@ -189,7 +189,6 @@ public final class PostgresServer implements AutoCloseable {
             }
             throw new IllegalStateException(BIN_OVERRIDE + "=" + override + " does not contain postgres and initdb");
         }
-        Path root = Paths.get("/usr/lib/postgresql");
         List<Path> candidates = new ArrayList<>();
         if (Files.isDirectory(root)) {
             try (DirectoryStream<Path> versions = Files.newDirectoryStream(root)) {
@@ -207,7 +206,7 @@ public final class PostgresServer implements AutoCloseable {
         return candidates.stream()
                 .max(Comparator.comparingDouble(p -> parseVersion(p.getParent().getFileName().toString())))
                 .orElseThrow(() -> new IllegalStateException(
-                        "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them with"
+                        "PostgreSQL server binaries not found under " + root + "/*/bin. Install them with"
                                 + " `apt-get install -y postgresql` (./dialer test does this) or set " + BIN_OVERRIDE));
     }
 

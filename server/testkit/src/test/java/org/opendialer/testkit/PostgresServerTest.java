@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PostgresServerTest {
 
@@ -43,5 +46,30 @@ class PostgresServerTest {
         }
         System.out.println("two PostgreSQL servers started and stopped in "
                 + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms");
+    }
+
+    @Test
+    void findBinDir_withoutInstalledPostgres_failsWithInstallHint(@TempDir Path emptyRoot) {
+        assertThatThrownBy(() -> PostgresServer.findBinDir(null, emptyRoot))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PostgreSQL server binaries not found")
+                .hasMessageContaining("apt-get install -y postgresql");
+        assertThatThrownBy(() -> PostgresServer.findBinDir(emptyRoot.toString(), emptyRoot))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not contain postgres and initdb");
+    }
+
+    @Test
+    void findBinDir_picksTheHighestInstalledVersion(@TempDir Path root) throws Exception {
+        for (String version : new String[] {"9.6", "15", "13"}) {
+            Path bin = Files.createDirectories(root.resolve(version).resolve("bin"));
+            for (String tool : new String[] {"postgres", "initdb"}) {
+                Files.writeString(bin.resolve(tool), "#!/bin/sh\n");
+                assertThat(bin.resolve(tool).toFile().setExecutable(true)).isTrue();
+            }
+        }
+        Files.createDirectories(root.resolve("16").resolve("bin"));  // client-only install: no server binaries
+
+        assertThat(PostgresServer.findBinDir(null, root)).isEqualTo(root.resolve("15").resolve("bin"));
     }
 }

@@ -11,6 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.opendialer.core.accounts.AccountException.Reason;
@@ -292,6 +297,32 @@ abstract class AccountServiceContract {
         assertThat(session.user()).isEqualTo(alice);
         assertThat(session.expiresAt()).isEqualTo(clock.instant().plus(IDLE_TTL));
         assertThat(accounts.signInWithToken(token.token(), ADDRESS)).isEmpty();
+    }
+
+    @Test
+    void signInWithToken_redeemedConcurrently_succeedsExactlyOnce() throws Exception {
+        alice();
+        SignInToken token = accounts.mintSignInToken("alice");
+        int threads = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return accounts.signInWithToken(token.token(), ADDRESS).isPresent();
+                }));
+            }
+            go.countDown();
+            int successes = 0;
+            for (Future<Boolean> result : results) {
+                successes += result.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(successes).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
