@@ -188,6 +188,11 @@ public final class AccountService {
         if (username == null || password == null) {
             return Optional.empty();
         }
+        if (username.length() > 64 || password.length() > 1024) {
+            // Cannot match any account; not counted, so oversized keys never enter the throttle's maps.
+            hasher.verify("", decoyHash);
+            return Optional.empty();
+        }
         boolean locked = throttle.isLocked(username, clientAddress);
         Optional<StoredCredentials> stored = loadCredentials(username);
         boolean correct = hasher.verify(password, stored.map(StoredCredentials::hash).orElse(decoyHash));

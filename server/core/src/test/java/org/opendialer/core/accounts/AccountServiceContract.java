@@ -244,6 +244,9 @@ abstract class AccountServiceContract {
         assertThat(accounts.signIn("nobody", "alice-password", ADDRESS)).isEmpty();
         assertThat(accounts.signIn("alice", null, ADDRESS)).isEmpty();
         assertThat(accounts.signIn(null, "alice-password", ADDRESS)).isEmpty();
+        assertThat(accounts.signIn("a".repeat(100_000), "alice-password", ADDRESS)).isEmpty();
+        assertThat(accounts.signIn("alice", "p".repeat(100_000), ADDRESS)).isEmpty();
+        assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isPresent();
     }
 
     @Test
