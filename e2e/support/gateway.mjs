@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,22 @@ export function checkBuildOutputs() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Fails fast when a port is taken (e.g. by a gateway left over from an earlier run). */
+export function assertPortsFree(ports) {
+  return Promise.all(
+    ports.map(
+      (port) =>
+        new Promise((resolve, reject) => {
+          const probe = createServer();
+          probe.once('error', () =>
+            reject(new Error(`port ${port} on 127.0.0.1 is already in use: stop whatever listens there (ss -ltnp | grep ${port}).`)),
+          );
+          probe.listen(port, '127.0.0.1', () => probe.close(resolve));
+        }),
+    ),
+  );
+}
+
 function tail(file, lines = 40) {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
@@ -71,6 +88,7 @@ async function waitForHttp(url, child, logFile, timeoutMs) {
  */
 export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir }) {
   mkdirSync(workDir, { recursive: true });
+  await assertPortsFree([httpPort, demoPort]);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'opendialer-e2e-data-'));
   const adminKey = randomBytes(24).toString('hex');
   const url = `http://127.0.0.1:${httpPort}`;
@@ -107,6 +125,7 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
  * The admin key stays in that server process; pages only see `/api/token/<user>`.
  */
 export async function startFixtureServer({ ports, gatewayUrl, adminKey, workDir }) {
+  await assertPortsFree(ports);
   const logFile = path.join(workDir, 'fixture-server.log');
   const log = openSync(logFile, 'w');
   const child = spawn(process.execPath, [path.join(here, 'fixture-server.mjs')], {
