@@ -77,6 +77,14 @@ public final class WsTestClient implements AutoCloseable {
         return next();
     }
 
+    /** Waits for the server's close frame and returns its status code, or -1. */
+    public int awaitCloseCode() throws InterruptedException {
+        for (int i = 0; i < 100 && closeCode == -1; i++) {
+            Thread.sleep(100);
+        }
+        return closeCode;
+    }
+
     public boolean hasNoPendingFrames() {
         return frames.isEmpty();
     }

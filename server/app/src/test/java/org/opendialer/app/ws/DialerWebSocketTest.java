@@ -133,6 +133,12 @@ class DialerWebSocketTest {
     }
 
     @Test
+    void frameBeyondJettysLimit_closesTheConnectionWithMessageTooBig() throws Exception {
+        client.sendText("\"" + "x".repeat(WsEndpoint.JETTY_MAX_MESSAGE_BYTES + 1024) + "\"");
+        assertThat(client.awaitCloseCode()).isEqualTo(1009);
+    }
+
+    @Test
     void foreignOrigin_isRefusedAtTheUpgrade() {
         assertThatThrownBy(() -> WsTestClient.connect(gateway.baseUrl(), "https://evil.example"))
                 .isInstanceOf(CompletionException.class)
