@@ -68,8 +68,12 @@ public final class SipUserAgent implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.TRACE_LEVEL", "0");
         p.setProperty("gov.nist.javax.sip.LOG_MESSAGE_CONTENT", "false");
-        // Robustness against garbage and slow or huge TCP messages on a public port.
-        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
+        // Robustness against garbage and slow or huge TCP messages on a public port. The RI allocates
+        // MAX_MESSAGE_SIZE bytes per datagram and formats the whole buffer into its error log line for every
+        // unparseable one: at 64 KiB a flood of junk queued seconds of work and OPTIONS probes were lost
+        // (RobustnessTest); 16 KiB is ample for SIP with one SDP body.
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "16384");
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", "1048576");
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
