@@ -59,8 +59,9 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
         return formats.stream().filter(f -> SUPPORTED.stream().anyMatch(f::sameCodec)).findFirst();
     }
 
+    /** RFC 4733 events at 8 kHz, the G.711 clock; Chromium also offers them at 48 kHz for Opus. */
     public java.util.Optional<RtpFormat> telephoneEvent() {
-        return formats.stream().filter(RtpFormat::isTelephoneEvent).findFirst();
+        return formats.stream().filter(f -> f.isTelephoneEvent() && f.clockRate() == 8000).findFirst();
     }
 
     /** A copy with another direction and the next session version, as a re-offer must carry (RFC 3264 8). */
@@ -149,7 +150,7 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
                 }
                 inAudio = false;
                 String[] parts = value.split(" +");
-                if (!audioDone && parts.length >= 3 && parts[0].equals("audio") && parts[2].startsWith("RTP/")) {
+                if (!audioDone && parts.length >= 3 && parts[0].equals("audio") && parts[2].contains("RTP/")) {
                     int p = parseInt(parts[1].split("/")[0], "m= port");
                     if (p == 0) {
                         continue; // a rejected or disabled stream; look for another
@@ -158,7 +159,11 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
                     inAudio = true;
                     payloadTypes = new ArrayList<>();
                     for (int i = 3; i < parts.length; i++) {
-                        payloadTypes.add(parseInt(parts[i], "payload type"));
+                        int pt = parseInt(parts[i], "payload type");
+                        if (pt < 0 || pt > 127) {
+                            throw invalid("payload type out of range: " + pt);
+                        }
+                        payloadTypes.add(pt);
                     }
                 }
                 continue;

@@ -33,7 +33,7 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
     public record Trunk(String host, int port, String transport) {
         private static final Pattern URI = Pattern.compile(
                 "(?i)sips?:(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
-        private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=(udp|tcp)");
+        private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=([a-z]+)");
 
         public Trunk {
             transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
