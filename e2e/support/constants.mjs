@@ -1,9 +1,11 @@
 // Ports and origins of the e2e environment. Host pages (localhost) and the dialer (127.0.0.1)
 // are cross-site, as in production.
-export const GATEWAY_PORT = 18080;
-export const DEMO_PORT = 18081;
-export const HOST_PORT = 18090;
-export const FOREIGN_PORT = 18091;
+// E2E_PORT_BASE moves all four ports (default 18080: 18080, 18081, 18090, 18091).
+const BASE = Number(process.env.E2E_PORT_BASE || 18080);
+export const GATEWAY_PORT = BASE;
+export const DEMO_PORT = BASE + 1;
+export const HOST_PORT = BASE + 10;
+export const FOREIGN_PORT = BASE + 11;
 
 export const GATEWAY_URL = `http://127.0.0.1:${GATEWAY_PORT}`;
 export const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import WebSocket from 'ws';
-import { FOREIGN_ORIGIN, GATEWAY_URL, HOST_ORIGIN } from '../support/constants.mjs';
+import { DEMO_ORIGIN, FOREIGN_ORIGIN, GATEWAY_URL, HOST_ORIGIN } from '../support/constants.mjs';
 import { authState, call, dialerFrame, expectSignInForm, openDialer } from './helpers';
 
 test.describe('forged postMessages', () => {
@@ -58,8 +58,8 @@ test.describe('embedding restrictions', () => {
 
   test('the dialer refuses an allowed parentOrigin that is not its real parent', async ({ page }) => {
     await page.goto(`${HOST_ORIGIN}/harness.html`);
-    // The host on 18090 claims to be the demo origin 18081, which is also allowed.
-    await page.evaluate((src) => window.harness.addFrame(src), `${GATEWAY_URL}/dialer/?parentOrigin=${encodeURIComponent('http://localhost:18081')}`);
+    // The host page claims to be the demo site, whose origin is also allowed.
+    await page.evaluate((src) => window.harness.addFrame(src), `${GATEWAY_URL}/dialer/?parentOrigin=${encodeURIComponent(DEMO_ORIGIN)}`);
     const frame = await dialerFrame(page);
     await expect(frame.getByText(`This dialer can't be used on ${HOST_ORIGIN}: the site is not allowed to embed it.`)).toBeVisible();
     await expect(frame.getByLabel('Username')).toHaveCount(0);
@@ -76,7 +76,7 @@ test.describe('embedding restrictions', () => {
 
 function connect(): Promise<{ ws: WebSocket; next: () => Promise<any> }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:18080/ws`, { origin: GATEWAY_URL });
+    const ws = new WebSocket(`${GATEWAY_URL.replace('http', 'ws')}/ws`, { origin: GATEWAY_URL });
     const queue: any[] = [];
     const waiters: Array<(m: any) => void> = [];
     ws.on('message', (data) => {
@@ -127,7 +127,7 @@ test.describe('WebSocket robustness', () => {
   });
 
   test('the gateway refuses a WebSocket upgrade from a foreign Origin', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:18080/ws`, { origin: FOREIGN_ORIGIN });
+    const ws = new WebSocket(`${GATEWAY_URL.replace('http', 'ws')}/ws`, { origin: FOREIGN_ORIGIN });
     const result = await new Promise<string>((resolve) => {
       ws.once('open', () => resolve('open'));
       ws.once('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
