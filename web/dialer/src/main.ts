@@ -59,8 +59,9 @@ async function main(): Promise<void> {
     document.body.dataset.hostAccepted = String(s.accepted);
     document.body.dataset.hostIgnored = String(s.ignored);
   });
-  app.start();
+  // ready first, so that the first connectionStateChanged event reaches an SDK that listens.
   channel.sendReady();
+  app.start();
 }
 
 void main();
