@@ -21,11 +21,17 @@ class InboundCallTest {
     private final BlockingQueue<InboundCall> invites = new LinkedBlockingQueue<>();
     private final RecordingListener listener = new RecordingListener();
 
-    /** Rings known users and answers at once; rejects anonymous callers with 603 and others with 404. */
-    private int startAgent() {
+    private int startAgent(Duration ringTimeout, InboundCallHandler handler) {
         int port = FreePorts.next();
         agent = new SipUserAgent(new SipSettings("127.0.0.1", port, "127.0.0.1", null, null, null,
-                Duration.ofSeconds(20), Duration.ofMillis(100)), call -> {
+                ringTimeout, Duration.ofMillis(100)), handler);
+        agent.start();
+        return port;
+    }
+
+    /** Rings known users and answers at once; rejects anonymous callers with 603 and others with 404. */
+    private int startAgent() {
+        return startAgent(Duration.ofSeconds(20), call -> {
             invites.add(call);
             if (!USERS.contains(call.identity().to())) {
                 call.reject(404);
@@ -38,8 +44,15 @@ class InboundCallTest {
             }
             return listener;
         });
-        agent.start();
-        return port;
+    }
+
+    /** A handler that only rings. */
+    private int startRingingAgent(Duration ringTimeout) {
+        return startAgent(ringTimeout, call -> {
+            invites.add(call);
+            call.ring();
+            return listener;
+        });
     }
 
     @AfterEach
@@ -98,6 +111,28 @@ class InboundCallTest {
             assertThat(nextInvite().identity().to()).isEqualTo("+14155550000");
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
             assertThat(agent.activeCalls()).isZero();
+        }
+    }
+
+    @Test
+    void invite_canceledWhileRinging_gets487_andReportsCanceled() throws Exception {
+        int port = startRingingAgent(Duration.ofSeconds(20));
+        try (Sipp sipp = Sipp.uac("uac_cancel.xml", FreePorts.next(), port, "+14155550199")) {
+            InboundCall call = nextInvite();
+            assertThat(listener.next(WAIT)).isEqualTo("failed CANCELED 487");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // 200 for CANCEL, 487, ACK
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+        }
+    }
+
+    @Test
+    void invite_notAnsweredWithinRingTimeout_gets480_andReportsNoAnswer() throws Exception {
+        int port = startRingingAgent(Duration.ofSeconds(1));
+        try (Sipp sipp = Sipp.uac("uac_ring_timeout.xml", FreePorts.next(), port, "+14155550199")) {
+            InboundCall call = nextInvite();
+            assertThat(listener.next(WAIT)).isEqualTo("failed NO_ANSWER 480");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
         }
     }
 }

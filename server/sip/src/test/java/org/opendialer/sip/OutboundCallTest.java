@@ -62,6 +62,57 @@ class OutboundCallTest {
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
             assertThat(call.state()).isEqualTo(CallState.TERMINATED);
             assertThat(listener.events).isEmpty();
+            assertThat(sipp.logs()).contains("INVITE sip:+14155550199@127.0.0.1:" + sippPort + " SIP/2.0",
+                    "From: \"Ada\" <sip:+14155550100@127.0.0.1>;tag=", "m=audio 40000 RTP/AVP 0 8 101");
+        }
+    }
+
+    @Test
+    void placeCall_anonymous_sendsAnonymousFromAndPrivacyId() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_reject.xml", sippPort, Map.of("status", "486", "reason", "Busy Here"))) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            agent.placeCall(null, "Ignored Name", "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("failed BUSY 486");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(sipp.logs()).contains("From: \"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=",
+                    "Privacy: id").doesNotContain("Ignored Name");
+        }
+    }
+
+    @Test
+    void placeCall_overTcpTrunk_answered_andHangUpSendsBye() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uasOverTcp("uas_answer.xml", sippPort)) {
+            startAgent(sippPort, "tcp", null, s -> s);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            call.hangUp();
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(sipp.logs()).contains("SIP/2.0/TCP 127.0.0.1:");
+        }
+    }
+
+    @Test
+    void reInvite_forHold_sendsSendonlyOffer_andTakesTheAnswer() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_hold.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            AudioSdp hold = call.localSdp().withDirection(MediaDirection.SENDONLY);
+            call.reInvite(hold);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (call.remoteSdp().direction() != MediaDirection.RECVONLY && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(call.remoteSdp().direction()).isEqualTo(MediaDirection.RECVONLY);
+            assertThat(call.localSdp()).isEqualTo(hold);
+            call.hangUp();
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
         }
     }
 

@@ -31,16 +31,24 @@ final class Sipp implements AutoCloseable {
 
     /** A SIPp server (the trunk) on {@code port}. {@code keys} fill {{key}} placeholders in the scenario. */
     static Sipp uas(String scenario, int port, Map<String, String> keys) throws IOException {
-        return start(scenario, port, null, null, keys);
+        return start(scenario, port, null, null, keys, false);
+    }
+
+    /** As {@link #uas}, listening on TCP instead of UDP. */
+    static Sipp uasOverTcp(String scenario, int port) throws IOException {
+        return start(scenario, port, null, null, Map.of(), true);
     }
 
     /** A SIPp client calling {@code service} at {@code 127.0.0.1:targetPort}. */
     static Sipp uac(String scenario, int port, int targetPort, String service) throws IOException {
-        return start(scenario, port, "127.0.0.1:" + targetPort, service, Map.of());
+        return start(scenario, port, "127.0.0.1:" + targetPort, service, Map.of(), false);
     }
 
-    private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys)
-            throws IOException {
+    private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys,
+                              boolean tcp) throws IOException {
+        if (!Files.isExecutable(Paths.get("/usr/bin/sipp")) && !onPath("sipp")) {
+            throw new IllegalStateException("SIPp is missing: apt-get install sip-tester");
+        }
         String name = scenario.replace(".xml", "");
         Path dir = Paths.get("target", "sipp", name + "-" + port).toAbsolutePath();
         Files.createDirectories(dir);
@@ -57,10 +65,22 @@ final class Sipp implements AutoCloseable {
         cmd.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port),
                 "-mi", "127.0.0.1", "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", "20s",
                 "-timeout_error", "-trace_err", "-trace_msg", "-trace_logs"));
+        if (tcp) {
+            cmd.addAll(List.of("-t", "t1"));
+        }
         if (service != null) {
             cmd.addAll(List.of("-s", service));
         }
         return new Sipp(cmd, dir, port);
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Paths.get(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Path scenarioPath(String scenario) {
