@@ -31,8 +31,12 @@ import type {
 import { resolveServerUrl } from './server-url';
 
 export interface Net2PhoneDialerConstructorOptions {
-  /** The element the dialer renders into; it fills the element. */
-  rootHtmlElement: HTMLElement;
+  /**
+   * The element the dialer renders into; it fills the element. `null` is accepted by the type so
+   * that the seed's `document.getElementById(...)` type-checks under `strict`; at run time a
+   * missing element throws `InvalidOptionsError`.
+   */
+  rootHtmlElement: HTMLElement | null;
   /** Base URL of the dialer server. Defaults to the origin the SDK file was loaded from. */
   serverUrl?: string;
   /** Returns a sign-in token (minted by the admin API); called on start and whenever the dialer asks. */
