@@ -166,6 +166,13 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         }
     }
 
+    /** The stack ended the dialog without a BYE (no ACK for our 2xx): the call is gone. */
+    void onDialogTerminated() {
+        if (state() == CallState.CONFIRMED && moveTo(CallState.TERMINATED)) {
+            emitRemoteHangup();
+        }
+    }
+
     void onAck(RequestEvent event) {
         // The 2xx is acknowledged; the RI stops retransmitting it. Nothing else to do.
     }

@@ -105,12 +105,19 @@ public final class SipUserAgent implements AutoCloseable {
                 settings.listenAddress(), String.valueOf(settings.port()), settings.trunk());
     }
 
-    /** Stops the stack and its threads. Calls still up are dropped without BYE. */
+    /** Hangs up every call (CANCEL or BYE, sent once), then stops the stack and its threads. */
     public synchronized void stop() {
         if (stack == null) {
             return;
         }
         try {
+            for (SipCall call : ctx.calls.values()) {
+                try {
+                    call.hangUp();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "hang-up at stop failed: " + e);
+                }
+            }
             stack.stop();
         } finally {
             ctx.shutdown();
@@ -269,9 +276,29 @@ public final class SipUserAgent implements AutoCloseable {
                     outbound.onResponse(event);
                 } else if (call != null) {
                     call.onReInviteResponse(event);
+                } else {
+                    endStrayAnswer(event);
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "response not handled", e);
+            }
+        }
+
+        /** A 2xx to an INVITE of a call we already forgot (e.g. given up after CANCEL): ACK, then BYE. */
+        private void endStrayAnswer(ResponseEvent event) {
+            Response response = event.getResponse();
+            javax.sip.Dialog dialog = event.getDialog();
+            javax.sip.header.CSeqHeader cseq =
+                    (javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME);
+            if (dialog == null || response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(cseq.getMethod())) {
+                return;
+            }
+            try {
+                dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
+                Request bye = dialog.createRequest(Request.BYE);
+                dialog.sendRequest(ctx.provider.getNewClientTransaction(bye));
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "stray 2xx not ended: " + e);
             }
         }
 
@@ -307,8 +334,13 @@ public final class SipUserAgent implements AutoCloseable {
         public void processTransactionTerminated(TransactionTerminatedEvent event) {
         }
 
+        /** Normally after a BYE; for a call still up it means the far end never ACKed our 2xx. */
         @Override
         public void processDialogTerminated(DialogTerminatedEvent event) {
+            SipCall call = ctx.calls.get(event.getDialog().getCallId().getCallId());
+            if (call != null && call.dialog == event.getDialog()) {
+                call.onDialogTerminated();
+            }
         }
     }
 }

@@ -35,8 +35,32 @@ final class Sipp implements AutoCloseable {
     }
 
     /** As {@link #uas}, listening on TCP instead of UDP. */
-    static Sipp uasOverTcp(String scenario, int port) throws IOException {
-        return start(scenario, port, null, null, Map.of(), true);
+    static Sipp uasOverTcp(String scenario, int port) throws IOException, InterruptedException {
+        Sipp sipp = start(scenario, port, null, null, Map.of(), true);
+        sipp.awaitTcpListening(Duration.ofSeconds(10));
+        return sipp;
+    }
+
+    /**
+     * A TCP trunk refuses connections until SIPp has started, and a refused INVITE fails at once (no
+     * retransmission as over UDP): wait for the LISTEN socket in /proc/net/tcp without connecting to it.
+     */
+    private void awaitTcpListening(Duration timeout) throws IOException, InterruptedException {
+        String local = String.format(":%04X ", port);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(Paths.get("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
+                    return;
+                }
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("SIPp not listening on TCP " + port + "\n" + logs());
     }
 
     /** A SIPp client calling {@code service} at {@code 127.0.0.1:targetPort}. */
