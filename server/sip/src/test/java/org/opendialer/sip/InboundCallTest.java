@@ -135,4 +135,18 @@ class InboundCallTest {
             assertThat(call.state()).isEqualTo(CallState.TERMINATED);
         }
     }
+
+    @Test
+    void answer_withoutAckFromCaller_retransmits200UntilAcked() throws Exception {
+        int port = startAgent();
+        try (Sipp sipp = Sipp.uac("uac_late_ack.xml", FreePorts.next(), port, "+14155550199")) {
+            nextInvite();
+            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            // T1 = 100 ms: copies at about 100, 300 and 700 ms before SIPp's ACK at 500 ms
+            long okForInvite = java.util.Arrays.stream(sipp.messages().split("message received"))
+                    .filter(m -> m.contains("SIP/2.0 200 OK") && m.contains("CSeq: 1 INVITE")).count();
+            assertThat(okForInvite).isGreaterThanOrEqualTo(2);
+        }
+    }
 }

@@ -62,7 +62,7 @@ class OutboundCallTest {
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
             assertThat(call.state()).isEqualTo(CallState.TERMINATED);
             assertThat(listener.events).isEmpty();
-            assertThat(sipp.logs()).contains("INVITE sip:+14155550199@127.0.0.1:" + sippPort + " SIP/2.0",
+            assertThat(sipp.messages()).contains("INVITE sip:+14155550199@127.0.0.1:" + sippPort + " SIP/2.0",
                     "From: \"Ada\" <sip:+14155550100@127.0.0.1>;tag=", "m=audio 40000 RTP/AVP 0 8 101");
         }
     }
@@ -76,7 +76,7 @@ class OutboundCallTest {
             agent.placeCall(null, "Ignored Name", "+14155550199", offer(), listener);
             assertThat(listener.nextFinal(WAIT)).isEqualTo("failed BUSY 486");
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
-            assertThat(sipp.logs()).contains("From: \"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=",
+            assertThat(sipp.messages()).contains("From: \"Anonymous\" <sip:anonymous@anonymous.invalid>;tag=",
                     "Privacy: id").doesNotContain("Ignored Name");
         }
     }
@@ -91,7 +91,7 @@ class OutboundCallTest {
             assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
             call.hangUp();
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
-            assertThat(sipp.logs()).contains("SIP/2.0/TCP 127.0.0.1:");
+            assertThat(sipp.messages()).contains("SIP/2.0/TCP 127.0.0.1:");
         }
     }
 
@@ -155,6 +155,36 @@ class OutboundCallTest {
     }
 
     @Test
+    void invite_overUdp_isRetransmittedWithTheSameBranch_untilTimerB() throws Exception {
+        int trunkPort = FreePorts.next();
+        try (java.net.DatagramSocket trunk = new java.net.DatagramSocket(trunkPort,
+                java.net.InetAddress.getLoopbackAddress())) {
+            trunk.setSoTimeout(3000);
+            startAgent(trunkPort); // T1 = 100 ms: copies after 100, 200, 400 ms...
+            RecordingListener listener = new RecordingListener();
+            agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            java.util.List<String> copies = new java.util.ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < 3; i++) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[8192], 8192);
+                trunk.receive(p);
+                copies.add(new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            java.util.regex.Pattern branch = java.util.regex.Pattern.compile("branch=([^;\\r]+)");
+            java.util.Set<String> branches = new java.util.HashSet<>();
+            for (String copy : copies) {
+                assertThat(copy).startsWith("INVITE sip:+14155550199@127.0.0.1:" + trunkPort).contains("CSeq: 1 INVITE");
+                java.util.regex.Matcher m = branch.matcher(copy);
+                assertThat(m.find()).isTrue();
+                branches.add(m.group(1));
+            }
+            assertThat(branches).hasSize(1);
+            assertThat(listener.next(Duration.ofSeconds(15))).isEqualTo("failed UNREACHABLE 0");
+        }
+    }
+
+    @Test
     void placeCall_nothingListeningOnTcp_failsUnreachableAtOnce() throws Exception {
         int deadPort = FreePorts.next();
         startAgent(deadPort, "tcp", null, s -> s);
@@ -210,7 +240,7 @@ class OutboundCallTest {
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
 
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("Proxy-Authorization: Digest (.*)")
-                    .matcher(sipp.logs());
+                    .matcher(sipp.messages());
             assertThat(m.find()).as("the retry carries Proxy-Authorization").isTrue();
             Map<String, String> p = new java.util.HashMap<>();
             java.util.regex.Matcher kv = java.util.regex.Pattern.compile("(\\w+)=\"?([^\",]*)").matcher(m.group(1));

@@ -123,7 +123,18 @@ final class Sipp implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** The scenario's messages and errors, for assertion messages. */
+    /** Every SIP message SIPp sent or received, in full. */
+    String messages() {
+        try (var files = Files.list(dir)) {
+            Path log = files.filter(f -> f.getFileName().toString().endsWith("_messages.log")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no SIPp message log in " + dir));
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The tail of each SIPp log (screen, errors, messages), for assertion messages. */
     String logs() {
         StringBuilder b = new StringBuilder();
         try (var files = Files.list(dir)) {
