@@ -41,8 +41,9 @@ public final class OutboundCall extends SipCall {
         if (trunk == null) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, "no SIP trunk configured");
         }
-        if (toNumber == null || !toNumber.matches("\\+?[0-9*#]{1,32}")) {
-            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "not a dialable number: " + toNumber);
+        if (toNumber == null || !toNumber.matches("\\+?[0-9*#]{1,32}")
+                || (from != null && !from.matches("\\+?[0-9*#]{1,32}"))) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_NUMBER, "not a number: " + toNumber + " / " + from);
         }
         String callId = ctx.provider.getNewCallId().getCallId();
         OutboundCall call = new OutboundCall(ctx, callId, trunk.transport(), listener);
@@ -75,8 +76,10 @@ public final class OutboundCall extends SipCall {
             fromAddress = a.createAddress("Anonymous", a.createSipURI("anonymous", "anonymous.invalid"));
         } else {
             fromAddress = a.createAddress(a.createSipURI(from, trunk.host()));
-            if (displayName != null && !displayName.isBlank()) {
-                fromAddress.setDisplayName(displayName);
+            String name = displayName == null ? "" : displayName.replaceAll("[\\p{Cntrl}\"\\\\]", "").strip();
+            if (!name.isEmpty()) {
+                // Quotes, backslashes and control characters would break out of the quoted-string.
+                fromAddress.setDisplayName(name.length() > 64 ? name.substring(0, 64) : name);
             }
         }
         FromHeader fromHeader = h.createFromHeader(fromAddress, UUID.randomUUID().toString().substring(0, 8));

@@ -11,6 +11,8 @@ public final class SipAgentException extends RuntimeException {
         INVALID_SETTINGS,
         /** The SIP stack could not start, bind or send. */
         TRANSPORT,
+        /** A number to call that is not digits with an optional leading "+". */
+        INVALID_NUMBER,
         /** The call is not in a state that allows the operation. */
         INVALID_STATE
     }

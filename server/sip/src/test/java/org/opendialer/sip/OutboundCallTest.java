@@ -82,6 +82,32 @@ class OutboundCallTest {
     }
 
     @Test
+    void placeCall_displayNameWithQuotesAndNewlines_cannotInjectHeaders() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_reject.xml", sippPort, Map.of("status", "486", "reason", "Busy Here"))) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            agent.placeCall("+14155550100", "Eve\"\r\nX-Evil: 1", "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("failed BUSY 486");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(sipp.messages()).contains("From: \"EveX-Evil: 1\" <sip:+14155550100@127.0.0.1>")
+                    .doesNotContain("\nX-Evil");
+        }
+    }
+
+    @Test
+    void placeCall_toSomethingNotANumber_throwsInvalidNumber() {
+        startAgent(9);
+        for (String[] fromTo : new String[][] {{"+14155550100", "sip:evil@x"}, {"1 2", "+14155550199"}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> agent.placeCall(fromTo[0], null, fromTo[1], offer(), new RecordingListener()))
+                    .isInstanceOfSatisfying(SipAgentException.class,
+                            e -> assertThat(e.reason()).isEqualTo(SipAgentException.Reason.INVALID_NUMBER));
+        }
+        assertThat(agent.activeCalls()).isZero();
+    }
+
+    @Test
     void placeCall_overTcpTrunk_answered_andHangUpSendsBye() throws Exception {
         int sippPort = FreePorts.next();
         try (Sipp sipp = Sipp.uasOverTcp("uas_answer.xml", sippPort)) {
