@@ -152,6 +152,20 @@ public final class SipUserAgent implements AutoCloseable {
         return OutboundCall.place(c, fromNumber, displayName, toNumber, offer, listener);
     }
 
+    /** Our offer for RTP on {@code rtpPort}, at the advertised address (DIALER_PUBLIC_ADDRESS). */
+    public AudioSdp localOffer(int rtpPort) {
+        return AudioSdp.offer(settings.publicAddress(), rtpPort);
+    }
+
+    /**
+     * Our answer to {@code offer} for RTP on {@code rtpPort}, at the advertised address.
+     *
+     * @throws SipAgentException NO_COMMON_CODEC when the offer has neither PCMU nor PCMA
+     */
+    public AudioSdp localAnswer(AudioSdp offer, int rtpPort) {
+        return offer.answer(settings.publicAddress(), rtpPort);
+    }
+
     /** Calls not yet terminated. */
     public int activeCalls() {
         SipContext c = ctx;

@@ -40,7 +40,7 @@ class InboundCallTest {
                 call.reject(603);
             } else {
                 call.ring();
-                call.answer(call.offer().answer("127.0.0.1", 40002));
+                call.answer(agent.localAnswer(call.offer(), 40002));
             }
             return listener;
         });

@@ -38,8 +38,8 @@ class OutboundCallTest {
         }
     }
 
-    private static AudioSdp offer() {
-        return AudioSdp.offer("127.0.0.1", 40000);
+    private AudioSdp offer() {
+        return agent.localOffer(40000);
     }
 
     @Test
