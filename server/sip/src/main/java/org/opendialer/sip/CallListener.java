@@ -21,7 +21,7 @@ public interface CallListener {
     default void failed(EndReason reason, int status, String reasonPhrase) {
     }
 
-    /** The far end sent BYE after the answer. */
+    /** The far end sent BYE after the answer, or stopped answering (no ACK for our 2xx, re-INVITE timed out). */
     default void remoteHangup() {
     }
 

@@ -144,8 +144,11 @@ public final class InboundCall extends SipCall {
 
     @Override
     synchronized void onTimeout(ClientTransaction tx) {
-        if (Request.BYE.equals(tx.getRequest().getMethod())) {
+        String method = tx.getRequest().getMethod();
+        if (Request.BYE.equals(method)) {
             moveTo(CallState.TERMINATED);
+        } else if (Request.INVITE.equals(method)) {
+            onReInviteTimeout();
         }
     }
 }

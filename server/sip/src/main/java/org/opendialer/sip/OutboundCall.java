@@ -303,8 +303,11 @@ public final class OutboundCall extends SipCall {
     @Override
     synchronized void onTimeout(ClientTransaction tx) {
         if (tx != inviteTx) {
-            if (Request.BYE.equals(tx.getRequest().getMethod())) {
+            String method = tx.getRequest().getMethod();
+            if (Request.BYE.equals(method)) {
                 moveTo(CallState.TERMINATED);
+            } else if (Request.INVITE.equals(method)) {
+                onReInviteTimeout();
             }
             return;
         }

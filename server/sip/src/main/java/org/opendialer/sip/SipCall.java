@@ -31,6 +31,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     AudioSdp localSdp;
     AudioSdp remoteSdp;
     private ScheduledFuture<?> ringTimer;
+    private boolean reInvitePending;
 
     SipCall(SipContext ctx, String callId, String transport, CallListener listener) {
         this.ctx = ctx;
@@ -62,8 +63,9 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
 
     /** Sends a re-INVITE with a new local SDP, e.g. {@code localSdp().withDirection(SENDONLY)} for hold. */
     public synchronized void reInvite(AudioSdp sdp) {
-        if (state != CallState.CONFIRMED || dialog == null) {
-            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "re-INVITE needs an answered call");
+        if (state != CallState.CONFIRMED || dialog == null || reInvitePending) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE,
+                    "re-INVITE needs an answered call and no re-INVITE pending");
         }
         try {
             Request invite = dialog.createRequest(Request.INVITE);
@@ -73,6 +75,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             tx.setRetransmitTimer(ctx.t1Millis());
             dialog.sendRequest(tx);
             localSdp = sdp;
+            reInvitePending = true;
         } catch (Exception e) {
             throw new SipAgentException(SipAgentException.Reason.TRANSPORT, "re-INVITE failed", e);
         }
@@ -182,8 +185,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         AudioSdp offer = null;
         AudioSdp answer;
         synchronized (this) {
-            if (state != CallState.CONFIRMED) {
-                // RFC 3261 14.2: a re-INVITE while ours is pending, or before the answer, gets 491.
+            if (state != CallState.CONFIRMED || reInvitePending) {
+                // RFC 3261 14.2: a re-INVITE while ours is pending (glare), or before the answer, gets 491.
                 tx.sendResponse(ctx.messages.createResponse(Response.REQUEST_PENDING, request));
                 return;
             }
@@ -217,11 +220,16 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     /** The far end's answer to our re-INVITE. */
     synchronized void onReInviteResponse(ResponseEvent event) {
         Response response = event.getResponse();
+        CSeqHeader cseqHeader = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+        if (!Request.INVITE.equals(cseqHeader.getMethod()) || response.getStatusCode() < 200) {
+            return; // responses to our BYE, and provisionals
+        }
+        reInvitePending = false;
         if (response.getStatusCode() / 100 != 2 || dialog == null) {
             return; // the stack ACKs failures; the old session stays (RFC 3261 14.1)
         }
         try {
-            long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            long cseq = cseqHeader.getSeqNumber();
             dialog.sendAck(dialog.createAck(cseq));
             AudioSdp sdp = sdpOf(response);
             if (sdp != null) {
@@ -229,6 +237,16 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             }
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, callId + ": ACK for re-INVITE not sent", e);
+        }
+    }
+
+    /** Our re-INVITE got no response: RFC 3261 14.1 says end the dialog. Reported as a remote hang-up. */
+    synchronized void onReInviteTimeout() {
+        reInvitePending = false;
+        if (state == CallState.CONFIRMED) {
+            sendBye();
+            moveTo(CallState.TERMINATED);
+            emitRemoteHangup();
         }
     }
 

@@ -101,8 +101,42 @@ public final class SipUserAgent implements AutoCloseable {
             throw new SipAgentException(SipAgentException.Reason.TRANSPORT,
                     "cannot listen on " + settings.listenAddress() + ":" + settings.port(), e);
         }
+        awaitStackAnswers();
         LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
                 settings.listenAddress(), String.valueOf(settings.port()), settings.trunk());
+    }
+
+    /**
+     * Returns once the stack answers an OPTIONS on its UDP port. The RI's UDP processor creates its channel
+     * list on its own thread after start(); a stop() before that threw a NullPointerException and left the
+     * stack half-stopped (seen in OutboundCallTest).
+     */
+    private void awaitStackAnswers() {
+        String host = settings.listenAddress().equals("0.0.0.0") || settings.listenAddress().startsWith("::")
+                || settings.listenAddress().equals("[::]") ? "127.0.0.1" : settings.listenAddress();
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+            probe.setSoTimeout(100);
+            java.net.InetAddress target = java.net.InetAddress.getByName(host);
+            String branch = "z9hG4bK-ready-" + System.nanoTime();
+            byte[] options = ("OPTIONS sip:" + host + ":" + settings.port() + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP " + host + ":" + probe.getLocalPort() + ";branch=" + branch + ";rport\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:ready@" + host + ">;tag=ready\r\nTo: <sip:" + host + ">\r\n"
+                    + "Call-ID: " + branch + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] buffer = new byte[4096];
+            for (int attempt = 0; attempt < 30; attempt++) {
+                probe.send(new java.net.DatagramPacket(options, options.length, target, settings.port()));
+                try {
+                    probe.receive(new java.net.DatagramPacket(buffer, buffer.length));
+                    return;
+                } catch (java.net.SocketTimeoutException e) {
+                    // not up yet: the RI answers the retransmission
+                }
+            }
+            LOG.log(System.Logger.Level.WARNING, "SIP stack did not answer its own OPTIONS within 3 s");
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "SIP readiness probe failed: " + e);
+        }
     }
 
     /** Hangs up every call (CANCEL or BYE, sent once), then stops the stack and its threads. */

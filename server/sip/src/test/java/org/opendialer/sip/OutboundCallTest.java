@@ -343,6 +343,23 @@ class OutboundCallTest {
     }
 
     @Test
+    void reInvite_unanswered_endsTheCallWithBye() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_ignore_reinvite.xml", sippPort, Map.of())) {
+            startAgent(sippPort); // T1 = 100 ms: the re-INVITE times out after 6.4 s
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            call.reInvite(call.localSdp().withDirection(MediaDirection.SENDONLY));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> call.reInvite(call.localSdp()))
+                    .as("a second re-INVITE while one is pending").isInstanceOf(SipAgentException.class);
+            assertThat(listener.next(Duration.ofSeconds(15))).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // the BYE arrived
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+        }
+    }
+
+    @Test
     void placeCall_withoutTrunk_throwsInvalidSettings() {
         int port = FreePorts.next();
         agent = new SipUserAgent(SipSettings.of("127.0.0.1", port, null), null);
