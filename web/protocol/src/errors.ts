@@ -14,6 +14,7 @@ export const ERROR_NAMES = [
   'DialerTimeoutError',
   'DialerDisposedError',
   'ConnectionError',
+  'CallNotFoundError',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];

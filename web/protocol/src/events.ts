@@ -5,14 +5,31 @@ export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CALL_RESULTS = ['answered', 'not_answered'] as const;
 export const AUTH_STATE_REASONS = ['signed_in', 'signed_out', 'expired', 'revoked', 'restored'] as const;
 export const CONNECTION_STATES = ['connecting', 'connected', 'disconnected'] as const;
+/** Why a call ended (protocol.md, part 3); set together with `state: "disconnected"`. */
+export const END_REASONS = [
+  'busy',
+  'declined',
+  'no_answer',
+  'canceled',
+  'failed',
+  'unreachable',
+  'local_hangup',
+  'remote_hangup',
+  'answered_elsewhere',
+] as const;
 
 export type WireCallState = (typeof CALL_STATES)[number];
 export type WireCallDirection = (typeof CALL_DIRECTIONS)[number];
 export type WireCallResult = (typeof CALL_RESULTS)[number];
 export type AuthStateReason = (typeof AUTH_STATE_REASONS)[number];
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
+export type EndReason = (typeof END_REASONS)[number];
 
-/** The seed's `Call` with ISO-8601 strings for times, plus `end_reason`. */
+/**
+ * The seed's `Call` with ISO-8601 strings for times, plus `end_reason` and `seq` (protocol.md,
+ * part 3). `end_reason` is typed as a string on the wire: a newer gateway may add reasons, and an
+ * event must not be dropped for that (receivers map unknown reasons with `isEndReason`).
+ */
 export interface WireCall {
   id: string;
   state: WireCallState;
@@ -25,6 +42,8 @@ export interface WireCall {
   answer_time: string | null;
   end_time: string | null;
   end_reason: string | null;
+  /** 1, 2, 3... per call: a receiver drops an event whose `seq` is not newer than the last it used. */
+  seq: number;
 }
 
 /** The signed-in user, both on the postMessage and the WebSocket channel. */
@@ -75,6 +94,10 @@ export const EVENT_TYPES: readonly DialerEventType[] = [
   'tokenRequested',
 ];
 
+export function isEndReason(value: unknown): value is EndReason {
+  return isOneOf(END_REASONS, value);
+}
+
 export function isWireUser(value: unknown): value is WireUser {
   return (
     isPlainObject(value) &&
@@ -100,7 +123,10 @@ export function isWireCall(value: unknown): value is WireCall {
     isTimestamp(value.start_time) &&
     (value.answer_time === null || isTimestamp(value.answer_time)) &&
     (value.end_time === null || isTimestamp(value.end_time)) &&
-    isStringOrNull(value.end_reason)
+    isStringOrNull(value.end_reason) &&
+    typeof value.seq === 'number' &&
+    Number.isSafeInteger(value.seq) &&
+    value.seq > 0
   );
 }
 

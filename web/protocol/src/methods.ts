@@ -7,9 +7,20 @@ export interface AuthState {
   user: WireUser | null;
 }
 
-/** The methods the SDK may call on the dialer: params and result of each (protocol.md, part 1). */
+/** `hangUp`, `answer`, `reject`: the call to act on; without `call_id`, the user's current call. */
+export interface CallIdParams {
+  call_id?: string;
+}
+
+/** Longest `call_id` accepted by `hangUp`, `answer` and `reject`. */
+export const MAX_CALL_ID_LENGTH = 256;
+
+/** The methods the SDK may call on the dialer: params and result of each (protocol.md, parts 1 and 3). */
 export interface DialerMethods {
   placeCall: { params: { to: string }; result: null };
+  hangUp: { params: CallIdParams; result: null };
+  answer: { params: CallIdParams; result: null };
+  reject: { params: CallIdParams; result: null };
   getAuthState: { params: Record<string, never>; result: AuthState };
   setToken: { params: { token: string }; result: AuthState };
   signOut: { params: Record<string, never>; result: null };
@@ -19,7 +30,15 @@ export type MethodName = keyof DialerMethods;
 export type MethodParams<M extends MethodName> = DialerMethods[M]['params'];
 export type MethodResult<M extends MethodName> = DialerMethods[M]['result'];
 
-export const METHOD_NAMES: readonly MethodName[] = ['placeCall', 'getAuthState', 'setToken', 'signOut'];
+export const METHOD_NAMES: readonly MethodName[] = [
+  'placeCall',
+  'hangUp',
+  'answer',
+  'reject',
+  'getAuthState',
+  'setToken',
+  'signOut',
+];
 
 export function isMethodName(value: unknown): value is MethodName {
   return (METHOD_NAMES as readonly unknown[]).indexOf(value) !== -1;
@@ -39,6 +58,10 @@ export function isMethodParams<M extends MethodName>(method: M, params: unknown)
       return typeof params.to === 'string';
     case 'setToken':
       return typeof params.token === 'string' && params.token.length > 0;
+    case 'hangUp':
+    case 'answer':
+    case 'reject':
+      return isCallIdParams(params);
     default:
       return true;
   }
@@ -46,4 +69,11 @@ export function isMethodParams<M extends MethodName>(method: M, params: unknown)
 
 export function isAuthState(value: unknown): value is AuthState {
   return isPlainObject(value) && typeof value.signed_in === 'boolean' && (value.user === null || isWireUser(value.user));
+}
+
+/** `{}` or `{ call_id }` with a non-empty `call_id` of at most `MAX_CALL_ID_LENGTH` characters. */
+export function isCallIdParams(params: unknown): params is CallIdParams {
+  if (!isPlainObject(params)) return false;
+  const id = params.call_id;
+  return id === undefined || (typeof id === 'string' && id.length > 0 && id.length <= MAX_CALL_ID_LENGTH);
 }

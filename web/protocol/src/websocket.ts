@@ -2,6 +2,7 @@ import { isOneOf, isPlainObject, isTimestamp, type PlainObject } from './checks'
 import { isMessageId } from './envelope';
 import type { ErrorName } from './errors';
 import { AUTH_STATE_REASONS, isWireUser, type AuthStateReason, type WireUser } from './events';
+import type { CallIdParams } from './methods';
 
 /** WebSocket frames between the dialer and the gateway (protocol.md, part 2). */
 export const WS_PROTOCOL_VERSION = 1;
@@ -20,10 +21,18 @@ export interface WsSignInResult {
   user: WireUser;
 }
 
+/** The result of the gateway's `placeCall`: the id its `callStateChanged` events will carry. */
+export interface WsPlaceCallResult {
+  call_id: string;
+}
+
 /** The gateway's methods: params and result of each. */
 export interface WsMethods {
   hello: { params: { protocol: 1 }; result: { protocol: 1; server: 'opendialer'; version: string } };
-  placeCall: { params: { to: string }; result: { call_id: string } };
+  placeCall: { params: { to: string }; result: WsPlaceCallResult };
+  hangUp: { params: CallIdParams; result: null };
+  answer: { params: CallIdParams; result: null };
+  reject: { params: CallIdParams; result: null };
   signIn: { params: { username: string; password: string }; result: WsSignInResult };
   signInWithToken: { params: { token: string }; result: WsSignInResult };
   resume: { params: { session_token: string }; result: WsSignInResult };
@@ -37,6 +46,9 @@ export type WsMethodResult<M extends WsMethodName> = WsMethods[M]['result'];
 export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'hello',
   'placeCall',
+  'hangUp',
+  'answer',
+  'reject',
   'signIn',
   'signInWithToken',
   'resume',
@@ -52,6 +64,8 @@ export const WS_ERROR_CODES = [
   'invalid_credentials',
   'outgoing_call_already_ringing',
   'call_in_progress',
+  'calls_unavailable',
+  'call_not_found',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -66,6 +80,8 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   invalid_credentials: 'AuthenticationError',
   outgoing_call_already_ringing: 'OutgoingCallAlreadyRingingError',
   call_in_progress: 'CallInProgressError',
+  calls_unavailable: 'Net2PhoneDialerError',
+  call_not_found: 'CallNotFoundError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */
@@ -161,6 +177,10 @@ export function isWsAuthStateChangedEvent(value: unknown): value is WsAuthStateC
     isOneOf(AUTH_STATE_REASONS, value.reason) &&
     (value.user === undefined || value.user === null || isWireUser(value.user))
   );
+}
+
+export function isWsPlaceCallResult(value: unknown): value is WsPlaceCallResult {
+  return isPlainObject(value) && typeof value.call_id === 'string' && value.call_id.length > 0;
 }
 
 export function isWsSignInResult(value: unknown): value is WsSignInResult {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  END_REASONS,
   isAuthStateChangedEvent,
+  isEndReason,
   isCallStateChangedEvent,
   isConnectionStateChangedEvent,
   isDialerEvent,
@@ -22,6 +24,7 @@ const call: WireCall = {
   answer_time: '2026-11-24T10:00:05.000Z',
   end_time: '2026-11-24T10:01:00Z',
   end_reason: 'remote_hangup',
+  seq: 3,
 };
 const user = { username: 'alice', display_name: 'Alice', extension: '101', number: null };
 
@@ -46,7 +49,29 @@ describe('isWireCall', () => {
     ['a null start_time', { ...call, start_time: null }],
     ['an unparseable answer_time', { ...call, answer_time: 'yesterday-ish' }],
     ['a missing end_reason', { ...call, end_reason: undefined }],
+    ['a numeric end_reason', { ...call, end_reason: 486 }],
+    ['a missing seq', { ...call, seq: undefined }],
+    ['a string seq', { ...call, seq: '3' }],
+    ['a zero seq', { ...call, seq: 0 }],
+    ['a negative seq', { ...call, seq: -1 }],
+    ['a fractional seq', { ...call, seq: 1.5 }],
+    ['an unsafe integer seq', { ...call, seq: 2 ** 53 }],
   ])('rejects %s', (_, value) => expect(isWireCall(value)).toBe(false));
+});
+
+describe('end reasons', () => {
+  it('isWireCall accepts a reason this version does not know, so the final event is not lost', () => {
+    expect(isWireCall({ ...call, end_reason: 'transferred' })).toBe(true);
+  });
+  it('isEndReason knows exactly the reasons of protocol.md part 3', () => {
+    expect([...END_REASONS].sort()).toEqual(
+      ['answered_elsewhere', 'busy', 'canceled', 'declined', 'failed', 'local_hangup', 'no_answer', 'remote_hangup', 'unreachable'],
+    );
+    expect(END_REASONS.every((r) => isEndReason(r))).toBe(true);
+    expect(isEndReason('transferred')).toBe(false);
+    expect(isEndReason(null)).toBe(false);
+    expect(isEndReason('toString')).toBe(false);
+  });
 });
 
 describe('isWireUser', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METHOD_NAMES, isAuthState, isMethodName, isMethodParams } from '../src/index';
+import { MAX_CALL_ID_LENGTH, METHOD_NAMES, isAuthState, isMethodName, isMethodParams } from '../src/index';
 
 describe('isMethodParams', () => {
   it('checks the type of placeCall.to and setToken.token', () => {
@@ -16,8 +16,18 @@ describe('isMethodParams', () => {
     expect(isMethodParams('signOut', null)).toBe(false);
     expect(isMethodParams('getAuthState', [])).toBe(false);
   });
-  it('knows exactly the four methods of part 1', () => {
-    expect([...METHOD_NAMES].sort()).toEqual(['getAuthState', 'placeCall', 'setToken', 'signOut']);
+  it.each(['hangUp', 'answer', 'reject'] as const)('%s takes no params or a non-empty string call_id', (method) => {
+    expect(isMethodParams(method, {})).toBe(true);
+    expect(isMethodParams(method, { call_id: 'c-1' })).toBe(true);
+    expect(isMethodParams(method, { call_id: 'x'.repeat(MAX_CALL_ID_LENGTH) })).toBe(true);
+    expect(isMethodParams(method, { call_id: 'x'.repeat(MAX_CALL_ID_LENGTH + 1) })).toBe(false);
+    expect(isMethodParams(method, { call_id: '' })).toBe(false);
+    expect(isMethodParams(method, { call_id: 7 })).toBe(false);
+    expect(isMethodParams(method, { call_id: null })).toBe(false);
+    expect(isMethodParams(method, null)).toBe(false);
+  });
+  it('knows exactly the methods of parts 1 and 3', () => {
+    expect([...METHOD_NAMES].sort()).toEqual(['answer', 'getAuthState', 'hangUp', 'placeCall', 'reject', 'setToken', 'signOut']);
     expect(isMethodName('signIn')).toBe(false);
     expect(isMethodName('toString')).toBe(false);
   });

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   ERROR_NAMES,
   WS_ERROR_CODES,
+  WS_METHOD_NAMES,
   createWsRequest,
   errorNameForWsErrorCode,
   isErrorName,
   isMethodName,
   isWsAuthStateChangedEvent,
   isWsEvent,
+  isWsPlaceCallResult,
   isWsRequest,
   isWsResponse,
   isWsServerMessage,
@@ -83,6 +85,15 @@ describe('isWsEvent and isWsServerMessage', () => {
   });
 });
 
+describe('isWsPlaceCallResult', () => {
+  it('accepts { call_id } and rejects anything without a usable id', () => {
+    expect(isWsPlaceCallResult({ call_id: 'c-1' })).toBe(true);
+    expect(isWsPlaceCallResult({ call_id: '' })).toBe(false);
+    expect(isWsPlaceCallResult({ call_id: 1 })).toBe(false);
+    expect(isWsPlaceCallResult(null)).toBe(false);
+  });
+});
+
 describe('parseWsServerMessage', () => {
   it('parses valid frames and returns null for anything else', () => {
     expect(parseWsServerMessage(JSON.stringify(ok))).toEqual(ok);
@@ -103,14 +114,18 @@ describe('error codes and names', () => {
       ['invalid_credentials', 'AuthenticationError'],
       ['outgoing_call_already_ringing', 'OutgoingCallAlreadyRingingError'],
       ['call_in_progress', 'CallInProgressError'],
+      ['calls_unavailable', 'Net2PhoneDialerError'],
+      ['call_not_found', 'CallNotFoundError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {
     expect(errorNameForWsErrorCode('rate_limited')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
-  it('knows the ten error names and the four methods', () => {
-    expect(ERROR_NAMES).toHaveLength(10);
+  it('knows the eleven error names, CallNotFoundError included, and the methods', () => {
+    expect(ERROR_NAMES).toHaveLength(11);
+    expect(isErrorName('CallNotFoundError')).toBe(true);
+    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut']);
     expect(isErrorName('ConnectionError')).toBe(true);
     expect(isErrorName('TypeError')).toBe(false);
     expect(isMethodName('placeCall')).toBe(true);

@@ -22,6 +22,29 @@ export enum CallResult {
   NotAnswered = 'not_answered',
 }
 
+/**
+ * Why a call ended, set together with `state: "disconnected"`:
+ * - `busy`: the callee was busy (SIP 486/600)
+ * - `declined`: the callee, or this user, declined the ringing call
+ * - `no_answer`: nobody answered before the ring timeout
+ * - `canceled`: the caller gave up while it was ringing
+ * - `failed`: the call failed for another reason (including reasons newer than this SDK)
+ * - `unreachable`: the callee or the trunk could not be reached
+ * - `local_hangup`: this user hung up
+ * - `remote_hangup`: the other party hung up
+ * - `answered_elsewhere`: another dialer of this user answered the inbound call
+ */
+export type EndReason =
+  | 'busy'
+  | 'declined'
+  | 'no_answer'
+  | 'canceled'
+  | 'failed'
+  | 'unreachable'
+  | 'local_hangup'
+  | 'remote_hangup'
+  | 'answered_elsewhere';
+
 export interface Call {
   /** Unique identifier of the call. */
   id: string;
@@ -44,5 +67,5 @@ export interface Call {
   /** When the call became "disconnected"; `null` until then. */
   end_time: Date | null;
   /** Why the call ended, e.g. "remote_hangup"; `null` until the call is disconnected. */
-  end_reason: string | null;
+  end_reason: EndReason | null;
 }

@@ -84,6 +84,14 @@ export class CallInProgressError extends Net2PhoneDialerError {
   }
 }
 
+/** `hangUp`, `answer` or `reject` found no such call, or no current call to act on. */
+export class CallNotFoundError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'CallNotFoundError';
+  }
+}
+
 /** `Net2PhoneDialer.errors`, and the name → class table errors are rebuilt from. */
 export const errors = {
   Net2PhoneDialerError,
@@ -96,6 +104,7 @@ export const errors = {
   DialerDisposedError,
   ConnectionError,
   CallInProgressError,
+  CallNotFoundError,
 };
 
 export type Net2PhoneDialerErrors = typeof errors;

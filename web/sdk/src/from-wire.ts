@@ -1,4 +1,4 @@
-import type { WireCall } from '@opendialer/protocol';
+import { isEndReason, type WireCall } from '@opendialer/protocol';
 import type { Call, CallDirection, CallResult, CallState } from './call';
 
 function toDate(iso: string | null): Date | null {
@@ -18,6 +18,7 @@ export function toCall(wire: WireCall): Call {
     start_time: new Date(wire.start_time),
     answer_time: toDate(wire.answer_time),
     end_time: toDate(wire.end_time),
-    end_reason: wire.end_reason,
+    // A reason a newer gateway added arrives as "failed", so `end_reason` stays a closed union.
+    end_reason: wire.end_reason === null ? null : isEndReason(wire.end_reason) ? wire.end_reason : 'failed',
   };
 }

@@ -11,9 +11,9 @@ import { Net2PhoneDialer } from './net2phone-dialer';
 
 export default Net2PhoneDialer;
 export { Net2PhoneDialer };
-export type { Net2PhoneDialerConstructorOptions, PlaceCallCommand } from './net2phone-dialer';
+export type { CallCommand, Net2PhoneDialerConstructorOptions, PlaceCallCommand } from './net2phone-dialer';
 export { CallDirection, CallResult, CallState } from './call';
-export type { Call } from './call';
+export type { Call, EndReason } from './call';
 export type {
   AuthState,
   AuthStateChanged,
@@ -30,6 +30,7 @@ export type {
 export {
   AuthenticationError,
   CallInProgressError,
+  CallNotFoundError,
   ConnectionError,
   DialerDisposedError,
   DialerTimeoutError,

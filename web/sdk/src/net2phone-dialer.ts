@@ -1,4 +1,5 @@
 import {
+  MAX_CALL_ID_LENGTH,
   MAX_PHONE_NUMBER_LENGTH,
   isAuthStateChangedEvent,
   isCallStateChangedEvent,
@@ -50,12 +51,21 @@ export interface PlaceCallCommand {
   to: string;
 }
 
+/**
+ * The call `hangUp`, `answer` and `reject` act on: `callId` is a `call.id` from a
+ * `callStateChanged` event. Without it (or without the argument) they act on the current call.
+ */
+export interface CallCommand {
+  callId?: string;
+}
+
 interface Subscriber {
   callback(event: DialerEvent): void;
   events: readonly string[];
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 15_000;
+const MAX_TRACKED_CALLS = 50;
 const ALL_EVENT_TYPES: readonly DialerEventType[] = [
   'callStateChanged',
   'authStateChanged',
@@ -73,6 +83,8 @@ export class Net2PhoneDialer {
   private readonly getToken: (() => Promise<string>) | undefined;
   private subscribers: Subscriber[] = [];
   private tokenExchange: Promise<void> | null = null;
+  /** The last delivered `seq` per call id, most recently updated last; bounded by MAX_TRACKED_CALLS. */
+  private readonly seqs = new Map<string, number>();
   private disposed = false;
 
   constructor(options: Net2PhoneDialerConstructorOptions) {
@@ -135,6 +147,25 @@ export class Net2PhoneDialer {
     await this.request('placeCall', { to });
   }
 
+  /**
+   * Ends a call: cancels a ringing outbound call, hangs up an answered call, or declines a
+   * ringing inbound call. Without `callId`, acts on the current call. Rejects with
+   * `CallNotFoundError` when there is no such call.
+   */
+  hangUp(command?: CallCommand): Promise<void> {
+    return this.callRequest('hangUp', command);
+  }
+
+  /** Answers a ringing inbound call (without `callId`: the ringing one). `CallNotFoundError` if none. */
+  answer(command?: CallCommand): Promise<void> {
+    return this.callRequest('answer', command);
+  }
+
+  /** Declines a ringing inbound call (without `callId`: the ringing one). `CallNotFoundError` if none. */
+  reject(command?: CallCommand): Promise<void> {
+    return this.callRequest('reject', command);
+  }
+
   /** Whether a user is signed in to the dialer, and who. */
   getAuthState(): Promise<AuthState> {
     return this.request('getAuthState', {});
@@ -184,6 +215,16 @@ export class Net2PhoneDialer {
     if (parent) parent.removeChild(this.iframe);
   }
 
+  private async callRequest(method: 'hangUp' | 'answer' | 'reject', command: CallCommand | undefined): Promise<void> {
+    this.assertNotDisposed();
+    const callId = (command as { callId?: unknown } | null | undefined)?.callId;
+    if ((command !== undefined && (typeof command !== 'object' || command === null)) ||
+        (callId !== undefined && (typeof callId !== 'string' || callId.length === 0 || callId.length > MAX_CALL_ID_LENGTH))) {
+      throw new InvalidOptionsError(`${method} expects nothing or { callId: string }, got ${describe(command)}.`);
+    }
+    await this.request(method, callId === undefined ? {} : { call_id: callId });
+  }
+
   private request<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
     return this.channel.request(method, params);
   }
@@ -197,6 +238,13 @@ export class Net2PhoneDialer {
   private dispatch(raw: { type: string }): void {
     let event: DialerEvent;
     if (isCallStateChangedEvent(raw)) {
+      // Each state of a call is delivered once and in order: drop repeats (e.g. the states the
+      // gateway replays after a reconnect) and anything older than what was delivered.
+      const { id, seq } = raw.call;
+      if (seq <= (this.seqs.get(id) || 0)) return;
+      this.seqs.delete(id);
+      this.seqs.set(id, seq);
+      if (this.seqs.size > MAX_TRACKED_CALLS) this.seqs.delete(this.seqs.keys().next().value as string);
       event = { type: raw.type, call: toCall(raw.call) };
     } else if (isAuthStateChangedEvent(raw)) {
       event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };

@@ -3,6 +3,7 @@
 import Net2PhoneDialer, {
   AuthenticationError,
   CallDirection,
+  CallNotFoundError,
   CallResult,
   CallState,
   InvalidPhoneNumberError,
@@ -10,7 +11,9 @@ import Net2PhoneDialer, {
   type AuthState,
   type AuthStateChanged,
   type Call,
+  type CallCommand,
   type CallStateChanged,
+  type EndReason,
   type ConnectionStateChanged,
   type EventSubscription,
   type Net2PhoneDialerConstructorOptions,
@@ -59,7 +62,12 @@ const subscription: EventSubscription = dialer.subscribe((event) => {
   assertType<Equal<typeof event.call.direction, CallDirection>>();
   assertType<Equal<typeof event.call.from, string | null>>();
   assertType<Equal<typeof event.call.caller.caller_display_name, string | null>>();
-  assertType<Equal<typeof event.call.end_reason, string | null>>();
+  assertType<Equal<typeof event.call.end_reason, EndReason | null>>();
+  if (event.call.end_reason !== null) {
+    // A closed union: a switch over it can be exhaustive, and it still reads as a string.
+    const asString: string = event.call.end_reason;
+    void asString;
+  }
   // @ts-expect-error start_time is a Date, not an ISO string
   event.call.start_time.toUpperCase();
 });
@@ -76,6 +84,37 @@ dialer.subscribe(
 );
 // @ts-expect-error unknown event type
 dialer.subscribe(() => undefined, { events: ['callRinging'] });
+
+// end_reason is the documented union, not any string
+assertType<Equal<EndReason,
+  | 'busy'
+  | 'declined'
+  | 'no_answer'
+  | 'canceled'
+  | 'failed'
+  | 'unreachable'
+  | 'local_hangup'
+  | 'remote_hangup'
+  | 'answered_elsewhere'>>();
+declare const someString: string;
+// @ts-expect-error an arbitrary string is not an EndReason
+const notAReason: Call['end_reason'] = someString;
+void notAReason;
+
+// hangUp, answer, reject: optional { callId }, Promise<void>
+for (const act of [dialer.hangUp, dialer.answer, dialer.reject]) {
+  assertType<Equal<typeof act, (command?: CallCommand) => Promise<void>>>();
+}
+const hungUp: Promise<void> = dialer.hangUp();
+void hungUp;
+dialer.answer({ callId: 'call-1' });
+dialer.reject({});
+// @ts-expect-error callId is a string
+dialer.hangUp({ callId: 1 });
+// @ts-expect-error the command is an object, not the id itself
+dialer.answer('call-1');
+// @ts-expect-error unknown property (snake_case is the wire's, not the SDK's)
+dialer.reject({ call_id: 'call-1' });
 
 // Extra methods
 assertType<Equal<ReturnType<typeof dialer.getAuthState>, Promise<AuthState>>>();
@@ -114,4 +153,7 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'DialerTimeoutError'
   | 'DialerDisposedError'
   | 'ConnectionError'
-  | 'CallInProgressError'>>();
+  | 'CallInProgressError'
+  | 'CallNotFoundError'>>();
+const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
+void notFound;

@@ -26,8 +26,9 @@ function runUmd(globals: Record<string, unknown>) {
 
 function expectTheClass(value: DialerClass) {
   expect(typeof value).toBe('function');
-  expect(typeof value.prototype.placeCall).toBe('function');
-  expect(Object.keys(value.errors)).toHaveLength(10);
+  for (const method of ['placeCall', 'hangUp', 'answer', 'reject']) expect(typeof value.prototype[method]).toBe('function');
+  expect(Object.keys(value.errors)).toHaveLength(11);
+  expect(value.errors.CallNotFoundError).toBe(value.CallNotFoundError);
   expect(value.CallState.Disconnected).toBe('disconnected');
   expect(value.default).toBe(value);
 }

@@ -56,4 +56,5 @@ export const wireCall = {
   answer_time: '2026-11-24T10:00:04.500Z',
   end_time: null,
   end_reason: null,
+  seq: 1,
 };

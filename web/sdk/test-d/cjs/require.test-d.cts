@@ -13,3 +13,7 @@ const base: sdk.Net2PhoneDialerError = error;
 void base;
 // @ts-expect-error `to` must be a string
 dialer.placeCall({ to: 1 });
+const hungUp: Promise<void> = dialer.hangUp({ callId: 'call-1' });
+void hungUp;
+const notFound: sdk.Net2PhoneDialerError = new sdk.CallNotFoundError('no call');
+void notFound;
