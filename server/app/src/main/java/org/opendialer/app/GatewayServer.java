@@ -45,7 +45,7 @@ public final class GatewayServer implements AutoCloseable {
         ProtocolCodec codec = new ProtocolCodec();
         MethodDispatcher dispatcher = new MethodDispatcher(codec, DialerMethods.create(
                 accounts, new NumberValidator(config.defaultRegion()), calls, version));
-        WsEndpoint ws = new WsEndpoint(codec, dispatcher);
+        WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls);
         KeyStore keyStore = null;
         char[] keyStorePassword = null;
         if (config.tlsEnabled()) {

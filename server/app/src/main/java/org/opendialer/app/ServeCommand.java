@@ -5,11 +5,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
-import org.opendialer.app.ws.CallStarter;
+import org.opendialer.app.ws.EngineCalls;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.config.GatewayConfig;
 
 /** {@code serve}: opens the database, creates the demo user on first start, starts the web layer. */
@@ -33,18 +34,27 @@ final class ServeCommand {
                 config.sessionIdleTtl(), config.signInTokenTtl());
         String demoPassword = null;
         GatewayServer server;
+        CallEngine calls = null;
         try {
             if (!accounts.hasUsers()) {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
             }
-            server = GatewayServer.start(config, accounts, new CallLog(db), CallStarter.UNAVAILABLE);
+            calls = CallEngines.create(config.sip(), accounts, db, Clock.systemUTC());
+            calls.start();
+            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls));
         } catch (Exception e) {
+            if (calls != null) {
+                calls.close();
+            }
             db.close();
             err.println("Cannot start the gateway on " + config.bindAddress() + ": " + describe(e));
             return 1;
         }
+        CallEngine engine = calls;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // Calls first: SIGTERM sends BYE/CANCEL for every call and logs it before the database closes.
+            engine.close();
             server.close();
             db.close();
         }, "gateway-shutdown"));
@@ -61,6 +71,8 @@ final class ServeCommand {
             text.append("  Demo: http://localhost:").append(config.demoPort()).append("/\n");
         }
         text.append("  Allowed embedding origins: ").append(String.join(", ", config.allowedOrigins())).append('\n');
+        text.append("  SIP trunk: ").append(config.sip().trunk().map(t -> t + " (SIP port " + config.sip().port() + ")")
+                .orElse("none (set DIALER_SIP_TRUNK; extension calls only)")).append('\n');
         text.append("  Admin API: ").append(config.adminKey().isPresent() ? "enabled" : "disabled (set DIALER_ADMIN_KEY)").append('\n');
         if (demoPassword != null) {
             text.append("  First start: created user 'demo' (extension 1001)\n");

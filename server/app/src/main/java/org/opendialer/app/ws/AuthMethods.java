@@ -8,16 +8,21 @@ import org.opendialer.core.accounts.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** signIn, signInWithToken, resume and signOut, and the session check before privileged requests. */
+/**
+ * signIn, signInWithToken, resume and signOut, and the session check before privileged requests. Each
+ * change of who is signed in is told to the call engine, which sends that user's calls to the connection.
+ */
 public final class AuthMethods {
     private static final Logger LOG = LoggerFactory.getLogger(AuthMethods.class);
     static final String WRONG_CREDENTIALS = "Wrong username or password.";
     private static final int MAX_FIELD = 1024;
 
     private final AccountService accounts;
+    private final CallStarter calls;
 
-    public AuthMethods(AccountService accounts) {
+    public AuthMethods(AccountService accounts, CallStarter calls) {
         this.accounts = accounts;
+        this.calls = calls;
     }
 
     public Object signIn(DialerConnection connection, ObjectNode params) {
@@ -52,6 +57,7 @@ public final class AuthMethods {
     }
 
     public Object signOut(DialerConnection connection, ObjectNode params) {
+        calls.signedOut(connection);
         connection.signedOut().ifPresent(session -> {
             accounts.signOut(session.token());
             LOG.info("sign-out of {}", session.user().username());
@@ -68,6 +74,7 @@ public final class AuthMethods {
                 new MethodException(ErrorCode.AUTHENTICATION_REQUIRED, "Sign in to place calls."));
         Optional<Session> renewed = accounts.resume(current.token());
         if (renewed.isEmpty()) {
+            calls.signedOut(connection);
             connection.signedOut();
             // The account service cannot tell expiry from revocation apart; expiry is the likelier.
             connection.sendEvent(Wire.sessionEnded("expired"));
@@ -79,8 +86,9 @@ public final class AuthMethods {
         return renewed.get().user();
     }
 
-    private static ObjectNode accepted(DialerConnection connection, Session session, String how) {
+    private ObjectNode accepted(DialerConnection connection, Session session, String how) {
         connection.signedIn(session);
+        calls.signedIn(connection, session.user());
         LOG.info("{} of {} from {}", how, session.user().username(), connection.remoteAddress());
         return Wire.signInResult(session);
     }

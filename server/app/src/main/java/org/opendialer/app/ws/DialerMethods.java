@@ -12,14 +12,18 @@ public final class DialerMethods {
 
     public static Map<String, MethodHandler> create(AccountService accounts, NumberValidator numbers,
             CallStarter calls, String version) {
-        AuthMethods auth = new AuthMethods(accounts);
+        AuthMethods auth = new AuthMethods(accounts, calls);
+        CallMethods callMethods = new CallMethods(auth, calls);
         return Map.of(
                 "hello", (connection, params) -> hello(params, version),
                 "placeCall", new PlaceCallMethod(numbers, auth, calls),
                 "signIn", auth::signIn,
                 "signInWithToken", auth::signInWithToken,
                 "resume", auth::resume,
-                "signOut", auth::signOut);
+                "signOut", auth::signOut,
+                "hangUp", callMethods::hangUp,
+                "answer", callMethods::answer,
+                "reject", callMethods::reject);
     }
 
     private static Object hello(com.fasterxml.jackson.databind.node.ObjectNode params, String version) {

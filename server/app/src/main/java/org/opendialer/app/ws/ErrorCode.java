@@ -8,7 +8,10 @@ public enum ErrorCode {
     INVALID_PHONE_NUMBER("invalid_phone_number"),
     AUTHENTICATION_REQUIRED("authentication_required"),
     INVALID_CREDENTIALS("invalid_credentials"),
-    CALLS_UNAVAILABLE("calls_unavailable");
+    CALLS_UNAVAILABLE("calls_unavailable"),
+    CALL_NOT_FOUND("call_not_found"),
+    OUTGOING_CALL_ALREADY_RINGING("outgoing_call_already_ringing"),
+    CALL_IN_PROGRESS("call_in_progress");
 
     private final String wire;
 

@@ -2,7 +2,9 @@ package org.opendialer.app.ws;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import org.opendialer.core.accounts.Session;
+import org.opendialer.core.calls.CallView;
 import org.opendialer.core.accounts.User;
 
 /** Builds the wire shapes of results and events (snake_case, as docs/protocol.md spells them). */
@@ -37,5 +39,34 @@ public final class Wire {
         node.putNull("user");
         node.put("reason", reason);
         return node;
+    }
+
+    /** {@code {type:"callStateChanged", call: WireCall}} (docs/protocol.md, part 3). */
+    public static ObjectNode callStateChanged(CallView call) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "callStateChanged");
+        node.set("call", call(call));
+        return node;
+    }
+
+    public static ObjectNode call(CallView call) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", call.id());
+        node.put("state", call.state().wire());
+        node.put("direction", call.direction().wire());
+        node.put("result", call.result() == null ? null : call.result().wire());
+        node.put("from", call.from());
+        node.put("to", call.to());
+        node.putObject("caller").put("caller_display_name", call.callerDisplayName());
+        node.put("start_time", iso(call.startTime()));
+        node.put("answer_time", iso(call.answerTime()));
+        node.put("end_time", iso(call.endTime()));
+        node.put("end_reason", call.endReason() == null ? null : call.endReason().wire());
+        node.put("seq", call.seq());
+        return node;
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 }

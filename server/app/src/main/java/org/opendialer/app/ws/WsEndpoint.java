@@ -18,11 +18,13 @@ public final class WsEndpoint {
 
     private final ProtocolCodec codec;
     private final MethodDispatcher dispatcher;
+    private final CallStarter calls;
     private final Map<String, DialerConnection> connections = new ConcurrentHashMap<>();
 
-    public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher) {
+    public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls) {
         this.codec = codec;
         this.dispatcher = dispatcher;
+        this.calls = calls;
     }
 
     public void configure(WsConfig ws) {
@@ -37,7 +39,13 @@ public final class WsEndpoint {
             }
         });
         ws.onBinaryMessage(ctx -> ctx.send(dispatcher.binaryFrame()));
-        ws.onClose(ctx -> connections.remove(ctx.sessionId()));
+        ws.onClose(ctx -> {
+            DialerConnection connection = connections.remove(ctx.sessionId());
+            if (connection != null) {
+                // The user's calls go on: a reload or another tab picks them up (docs/decisions/0003).
+                calls.signedOut(connection);
+            }
+        });
         ws.onError(ctx -> LOG.debug("websocket error: {}", String.valueOf(ctx.error())));
     }
 

@@ -37,7 +37,19 @@ public enum ConfigKey {
     TLS_KEY("DIALER_TLS_KEY", "(unset)",
             "PEM private key file (PKCS#8 or PKCS#1, unencrypted) matching DIALER_TLS_CERT."),
     LOG_LEVEL("DIALER_LOG_LEVEL", "info",
-            "Log level: trace, debug, info, warn or error.");
+            "Log level: trace, debug, info, warn or error."),
+    SIP_TRUNK("DIALER_SIP_TRUNK", "(unset: calls to E.164 numbers are refused)",
+            "SIP URI of the trunk calls to E.164 numbers go to, e.g. sip:127.0.0.1:5070;transport=tcp."),
+    SIP_LISTEN_ADDRESS("DIALER_SIP_LISTEN_ADDRESS", "0.0.0.0",
+            "Address the SIP port binds to (UDP and TCP)."),
+    SIP_PORT("DIALER_SIP_PORT", "5060", "SIP port of the gateway, UDP and TCP."),
+    SIP_USERNAME("DIALER_SIP_USERNAME", "(unset)", "Digest username for 401/407 challenges from the trunk."),
+    SIP_PASSWORD("DIALER_SIP_PASSWORD", "(unset)", "Digest password; set together with DIALER_SIP_USERNAME."),
+    PUBLIC_ADDRESS("DIALER_PUBLIC_ADDRESS", "(the SIP listen address, or this host's address)",
+            "Address advertised to the trunk in Via, Contact and SDP."),
+    RING_TIMEOUT_S("DIALER_RING_TIMEOUT_S", "60",
+            "Seconds an unanswered call may ring, either direction, before it ends with no_answer."),
+    RTP_PORTS("DIALER_RTP_PORTS", "20000-20999", "UDP port range of the gateway's RTP endpoints (min-max).");
 
     private final String envName;
     private final String defaultDescription;

@@ -34,7 +34,8 @@ public record GatewayConfig(
         Duration signInTokenTtl,
         Optional<Path> tlsCert,
         Optional<Path> tlsKey,
-        String logLevel) {
+        String logLevel,
+        SipConfig sip) {
 
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -87,7 +88,38 @@ public record GatewayConfig(
                 dataDir, webDir, dbUrl, r.string(ConfigKey.DB_USER).orElse(""),
                 r.raw(ConfigKey.DB_PASSWORD).orElse(""), adminKey,
                 r.seconds(ConfigKey.SESSION_IDLE_TTL_S, 43200),
-                r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel);
+                r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r));
+    }
+
+    private static SipConfig sip(Reader r) {
+        Optional<String> trunk = r.string(ConfigKey.SIP_TRUNK);
+        if (trunk.isPresent()) {
+            try {
+                org.opendialer.sip.SipSettings.Trunk.parse(trunk.get());
+            } catch (RuntimeException e) {
+                throw new ConfigException(ConfigKey.SIP_TRUNK, "'" + trunk.get()
+                        + "' is not a SIP URI like sip:host[:port][;transport=udp|tcp] (" + e.getMessage() + ")");
+            }
+        }
+        Optional<String> user = r.string(ConfigKey.SIP_USERNAME);
+        Optional<String> password = r.raw(ConfigKey.SIP_PASSWORD);
+        if (user.isPresent() != password.isPresent()) {
+            ConfigKey missing = user.isPresent() ? ConfigKey.SIP_PASSWORD : ConfigKey.SIP_USERNAME;
+            throw new ConfigException(missing, "must be set together with "
+                    + (missing == ConfigKey.SIP_PASSWORD ? ConfigKey.SIP_USERNAME : ConfigKey.SIP_PASSWORD).envName());
+        }
+        String range = r.string(ConfigKey.RTP_PORTS).orElse("20000-20999");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{4,5})-(\\d{4,5})").matcher(range);
+        int min = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        int max = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+        // At least one even port: RTP runs on even ports (RFC 3550 11).
+        if (min < 1024 || max > 65535 || min + (min & 1) > max) {
+            throw new ConfigException(ConfigKey.RTP_PORTS, "'" + range
+                    + "' is not a port range like 20000-20999 (1024-65535, with an even port)");
+        }
+        return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse("0.0.0.0"),
+                r.port(ConfigKey.SIP_PORT, false), user, password, r.string(ConfigKey.PUBLIC_ADDRESS),
+                r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max);
     }
 
     /** The public URL's origin, e.g. {@code https://dialer.example.com} (default ports omitted). */

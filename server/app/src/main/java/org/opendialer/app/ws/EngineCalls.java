@@ -1,0 +1,93 @@
+package org.opendialer.app.ws;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.opendialer.core.accounts.User;
+import org.opendialer.core.calls.CallEngine;
+import org.opendialer.core.calls.CallException;
+import org.opendialer.core.calls.CallView;
+import org.opendialer.core.calls.Dialer;
+import org.opendialer.core.numbers.DialTarget;
+
+/** Connects WebSocket connections to the {@link CallEngine}; maps its refusals to wire error codes. */
+public final class EngineCalls implements CallStarter {
+    private final CallEngine engine;
+    private final Map<DialerConnection, ConnectionDialer> dialers = new ConcurrentHashMap<>();
+
+    public EngineCalls(CallEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public String start(DialerConnection connection, User caller, DialTarget target) {
+        try {
+            return engine.place(caller, target);
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
+    @Override
+    public void act(CallAction action, DialerConnection connection, User user, String callId) {
+        ConnectionDialer dialer = dialers.get(connection);
+        if (dialer == null || dialer.userId() != user.id()) {
+            throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
+        }
+        try {
+            switch (action) {
+                case HANG_UP -> engine.hangUp(dialer, callId);
+                case ANSWER -> engine.answer(dialer, callId);
+                case REJECT -> engine.reject(dialer, callId);
+            }
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
+    @Override
+    public void signedIn(DialerConnection connection, User user) {
+        ConnectionDialer fresh = new ConnectionDialer(connection, user.id());
+        ConnectionDialer previous = dialers.put(connection, fresh);
+        if (previous != null) {
+            engine.detach(previous);
+        }
+        engine.attach(fresh);
+    }
+
+    @Override
+    public void signedOut(DialerConnection connection) {
+        ConnectionDialer previous = dialers.remove(connection);
+        if (previous != null) {
+            engine.detach(previous);
+        }
+    }
+
+    private static MethodException map(CallException e) {
+        ErrorCode code = switch (e.reason()) {
+            case OUTGOING_CALL_ALREADY_RINGING -> ErrorCode.OUTGOING_CALL_ALREADY_RINGING;
+            case CALL_IN_PROGRESS -> ErrorCode.CALL_IN_PROGRESS;
+            case CALLS_UNAVAILABLE -> ErrorCode.CALLS_UNAVAILABLE;
+            case INVALID_TARGET -> ErrorCode.INVALID_PHONE_NUMBER;
+            case CALL_NOT_FOUND -> ErrorCode.CALL_NOT_FOUND;
+        };
+        return new MethodException(code, e.getMessage());
+    }
+
+    /** One signed-in connection as the engine sees it; a new sign-in on the same socket is a new dialer. */
+    private record ConnectionDialer(DialerConnection connection, long userId) implements Dialer {
+        @Override
+        public void deliver(CallView call) {
+            connection.sendEvent(Wire.callStateChanged(call));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o; // identity: two sign-ins of one socket are two dialers
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.opendialer.core.calls;
+
+/** A call request the engine refuses; the app maps {@link Reason} to a wire error code. */
+public final class CallException extends RuntimeException {
+    public enum Reason {
+        /** An outbound call of this user is still connecting. */
+        OUTGOING_CALL_ALREADY_RINGING,
+        /** Another call of this user is answered, or an inbound call is ringing. */
+        CALL_IN_PROGRESS,
+        /** No SIP trunk is configured for calls to E.164 numbers. */
+        CALLS_UNAVAILABLE,
+        /** No user has that extension, or it is the caller's own. */
+        INVALID_TARGET,
+        /** No call of this user matches the request. */
+        CALL_NOT_FOUND
+    }
+
+    private final Reason reason;
+
+    public CallException(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

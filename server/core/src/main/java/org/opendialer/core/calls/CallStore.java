@@ -1,0 +1,92 @@
+package org.opendialer.core.calls;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import javax.sql.DataSource;
+import org.opendialer.core.accounts.Database;
+
+/**
+ * Writes the {@code calls} table (read by {@link org.opendialer.core.accounts.CallLog}). Every state of a
+ * call is saved as it happens, so the log is true after a crash too. Plain UPDATE-then-INSERT instead of
+ * MERGE/ON CONFLICT: H2 and PostgreSQL spell upserts differently, and one engine thread writes each call,
+ * so the two statements cannot race for the same id.
+ */
+public final class CallStore {
+    private final DataSource dataSource;
+
+    public CallStore(Database db) {
+        this.dataSource = db.dataSource();
+    }
+
+    public void save(long userId, CallView call, Instant now) {
+        try (Connection c = dataSource.getConnection()) {
+            int updated;
+            try (PreparedStatement st = c.prepareStatement("UPDATE calls SET state = ?, result = ?, answer_time = ?,"
+                    + " end_time = ?, end_reason = ?, updated_at = ? WHERE id = ?")) {
+                st.setString(1, call.state().wire());
+                st.setString(2, call.result() == null ? null : call.result().wire());
+                st.setObject(3, toDb(call.answerTime()));
+                st.setObject(4, toDb(call.endTime()));
+                st.setString(5, call.endReason() == null ? null : call.endReason().wire());
+                st.setObject(6, toDb(now));
+                st.setString(7, call.id());
+                updated = st.executeUpdate();
+            }
+            if (updated == 0) {
+                try (PreparedStatement st = c.prepareStatement("INSERT INTO calls (id, user_id, direction, state,"
+                        + " result, from_number, to_number, caller_display_name, start_time, answer_time, end_time,"
+                        + " end_reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    st.setString(1, call.id());
+                    st.setLong(2, userId);
+                    st.setString(3, call.direction().wire());
+                    st.setString(4, call.state().wire());
+                    st.setString(5, call.result() == null ? null : call.result().wire());
+                    st.setString(6, clip(call.from(), 64));
+                    st.setString(7, clip(call.to(), 64));
+                    st.setString(8, clip(call.callerDisplayName(), 200));
+                    st.setObject(9, toDb(call.startTime()));
+                    st.setObject(10, toDb(call.answerTime()));
+                    st.setObject(11, toDb(call.endTime()));
+                    st.setString(12, call.endReason() == null ? null : call.endReason().wire());
+                    st.setObject(13, toDb(now));
+                    st.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("call log write failed (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /**
+     * Ends every call a previous run left unfinished (the gateway stopped without a clean shutdown):
+     * its SIP dialogs died with the process, so {@code failed} is the truth. Returns how many.
+     */
+    public int endUnfinished(Instant now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE calls SET state = ?, result = CASE WHEN answer_time"
+                     + " IS NULL THEN ? ELSE ? END, end_time = ?, end_reason = ?, updated_at = ? WHERE state <> ?")) {
+            st.setString(1, CallState.DISCONNECTED.wire());
+            st.setString(2, CallResult.NOT_ANSWERED.wire());
+            st.setString(3, CallResult.ANSWERED.wire());
+            st.setObject(4, toDb(now));
+            st.setString(5, EndReason.FAILED.wire());
+            st.setObject(6, toDb(now));
+            st.setString(7, CallState.DISCONNECTED.wire());
+            return st.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("call log repair failed (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static OffsetDateTime toDb(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static String clip(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,45 @@
+package org.opendialer.core.calls;
+
+/** Why a call ended, as sent in {@code end_reason} (docs/protocol.md, part 3). */
+public enum EndReason {
+    /** 486 Busy Here, 600 Busy Everywhere, or the called user already has a call. */
+    BUSY("busy"),
+    /** 603 Decline, or the called user rejected the call. */
+    DECLINED("declined"),
+    /** 408, 480, or the ring timeout (DIALER_RING_TIMEOUT_S) expired. */
+    NO_ANSWER("no_answer"),
+    /** The caller gave up before an answer. */
+    CANCELED("canceled"),
+    /** Any other failure, including the gateway stopping or restarting during the call. */
+    FAILED("failed"),
+    /** The trunk never answered the INVITE (transaction timeout) or could not be reached. */
+    UNREACHABLE("unreachable"),
+    /** This user hung up after the answer. */
+    LOCAL_HANGUP("local_hangup"),
+    /** The other party hung up after the answer. */
+    REMOTE_HANGUP("remote_hangup"),
+    /** An inbound call this dialer was ringing for was answered on another dialer of the same user. */
+    ANSWERED_ELSEWHERE("answered_elsewhere");
+
+    private final String wire;
+
+    EndReason(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    /** The SIP agent's reason for an unanswered leg, in wire terms. */
+    static EndReason of(org.opendialer.sip.EndReason sip) {
+        return switch (sip) {
+            case BUSY -> BUSY;
+            case DECLINED -> DECLINED;
+            case NO_ANSWER -> NO_ANSWER;
+            case CANCELED -> CANCELED;
+            case UNREACHABLE -> UNREACHABLE;
+            case FAILED -> FAILED;
+        };
+    }
+}

@@ -1,0 +1,20 @@
+package org.opendialer.core.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The telephony part of the configuration: the SIP user agent and its RTP ports. {@code trunk} is
+ * checked to be a SIP URI when read; the transport comes from its {@code ;transport=} parameter.
+ */
+public record SipConfig(
+        Optional<String> trunk,
+        String listenAddress,
+        int port,
+        Optional<String> username,
+        Optional<String> password,
+        Optional<String> publicAddress,
+        Duration ringTimeout,
+        int rtpPortMin,
+        int rtpPortMax) {
+}
