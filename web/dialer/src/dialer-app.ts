@@ -1,4 +1,7 @@
 import { AuthSession, isSignInResult, type SignInResult } from './auth';
+import { CallBook } from './call/call-book';
+import type { CallAction } from './call/call-panel-model';
+import { callPanel, type CallPanel } from './ui/call-panel';
 import { DialerError } from './errors';
 import { GatewayClient, type SocketLike } from './gateway-client';
 import { strings } from './strings';
@@ -6,7 +9,14 @@ import { mount, el } from './ui/dom';
 import { signInView } from './ui/sign-in-view';
 import { signedInView, type SignedInView } from './ui/signed-in-view';
 import { validateCallTarget } from './validation';
-import { isCallStateChangedEvent, isWsAuthStateChangedEvent, type ConnectionState, type DialerEvent } from '@opendialer/protocol';
+import {
+  isCallIdParams,
+  isCallStateChangedEvent,
+  isWsAuthStateChangedEvent,
+  type CallIdParams,
+  type ConnectionState,
+  type DialerEvent,
+} from '@opendialer/protocol';
 
 type SignedOutReason = 'signed_out' | 'expired' | 'revoked';
 
@@ -16,6 +26,8 @@ export interface DialerAppOptions {
   storage: Storage | null;
   emit: (event: DialerEvent) => void;
   createSocket?: (url: string) => SocketLike;
+  /** The clock of the call timer (tests pass a fake one). */
+  now?: () => number;
 }
 
 /**
@@ -26,11 +38,15 @@ export class DialerApp {
   private readonly auth: AuthSession;
   private readonly gateway: GatewayClient;
   private signedInUi: SignedInView | null = null;
+  private readonly calls: CallBook;
+  private readonly callUi: CallPanel;
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
+    this.calls = new CallBook(opts.now);
+    this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now);
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -55,6 +71,12 @@ export class DialerApp {
       case 'placeCall':
         await this.placeCall(params.to);
         return null;
+      case 'hangUp':
+      case 'answer':
+      case 'reject':
+        if (!isCallIdParams(params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidCallId);
+        await this.callAction(method, (params as CallIdParams).call_id);
+        return null;
       case 'getAuthState':
         await this.gateway.whenReady();
         return this.auth.snapshot();
@@ -72,6 +94,16 @@ export class DialerApp {
     const number = validateCallTarget(to);
     try {
       await this.gateway.request('placeCall', { to: number });
+    } catch (e) {
+      if (e instanceof DialerError && e.errorName === 'AuthenticationError') this.signedOut('expired');
+      throw e;
+    }
+  }
+
+  /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
+  private async callAction(method: CallAction, callId: string | undefined): Promise<void> {
+    try {
+      await this.gateway.request(method, callId === undefined ? {} : { call_id: callId });
     } catch (e) {
       if (e instanceof DialerError && e.errorName === 'AuthenticationError') this.signedOut('expired');
       throw e;
@@ -131,6 +163,8 @@ export class DialerApp {
   private signedOut(reason: SignedOutReason, force = false): void {
     const had = this.auth.signedIn || this.auth.storedToken() !== null;
     this.auth.clear();
+    this.calls.clear();
+    this.callUi.show(null);
     if (!had && !force) return;
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: false, user: null, reason });
@@ -140,6 +174,8 @@ export class DialerApp {
 
   private onGatewayEvent(event: { type: string; [k: string]: unknown }): void {
     if (isCallStateChangedEvent(event)) {
+      // Every event goes to the host, whose SDK drops repeats by seq; the UI applies newer ones only.
+      if (this.calls.apply(event.call)) this.callUi.show(this.calls.current());
       this.opts.emit({ type: 'callStateChanged', call: event.call });
     } else if (isWsAuthStateChangedEvent(event) && !event.signed_in) {
       this.signedOut(event.reason === 'revoked' ? 'revoked' : 'expired');
@@ -157,7 +193,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      });
+      }, this.callUi.root);
       mount(this.opts.root, this.signedInUi.root);
     } else {
       this.signedInUi = null;

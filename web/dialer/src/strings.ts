@@ -22,6 +22,27 @@ export const strings = {
   calling: 'Calling…',
   callPlaced: 'Call placed.',
 
+  incomingCall: 'Incoming call',
+  inCall: 'In call',
+  unknownParty: 'Unknown',
+  callEnded: (reason: string | null) => (reason ? `Call ended — ${reason}` : 'Call ended'),
+  noAudioYet: 'Calls carry no audio yet.',
+  answer: 'Answer',
+  decline: 'Decline',
+  hangUp: 'Hang up',
+  /** `Call ended — <reason>`, per end_reason of protocol.md part 3. */
+  endReasons: {
+    busy: 'the line is busy',
+    declined: 'declined',
+    no_answer: 'no answer',
+    canceled: 'cancelled',
+    failed: 'the call failed',
+    unreachable: 'the number could not be reached',
+    local_hangup: 'you hung up',
+    remote_hangup: 'the other party hung up',
+    answered_elsewhere: 'answered on another device',
+  },
+
   connected: 'Connected',
   connecting: 'Connecting…',
   offline: 'Offline',
@@ -32,5 +53,6 @@ export const strings = {
     connection: 'The dialer cannot reach the server.',
     timeout: 'The server did not answer in time.',
     notSignedIn: 'You are not signed in.',
+    invalidCallId: 'call_id must be a non-empty string.',
   },
 } as const;

@@ -13,11 +13,12 @@ const connectionText: Record<ConnectionState, string> = {
   disconnected: strings.offline,
 };
 
-/** The minimal signed-in view: who, connection state, a number field and Call, Sign out. */
+/** The signed-in view: who, connection state, the current call (`callPanel`), a number field and Call, Sign out. */
 export function signedInView(
   user: WireUser,
   connection: ConnectionState,
   actions: { call(to: string): Promise<void>; signOut(): void },
+  callPanel: HTMLElement,
 ): SignedInView {
   const status = el('p', { class: 'connection', role: 'status' });
   const setConnection = (state: ConnectionState) => {
@@ -64,6 +65,7 @@ export function signedInView(
     'section',
     { class: 'signed-in' },
     el('header', {}, el('h1', { class: 'user-name' }, user.display_name || user.username), el('p', { class: 'user-details' }, details), status),
+    callPanel,
     callForm,
     signOut,
   );

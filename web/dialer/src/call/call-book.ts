@@ -1,0 +1,58 @@
+import type { WireCall } from '@opendialer/protocol';
+
+/** A call as the dialer knows it: the latest state, and when the timer of an answered call starts. */
+export interface TrackedCall {
+  call: WireCall;
+  /** Local clock (ms) of the answer, for the running timer; `null` until answered. */
+  answeredAt: number | null;
+}
+
+/** How many calls are remembered for de-duplication; the oldest are forgotten first. */
+const MAX_CALLS = 50;
+
+/**
+ * The user's calls, fed by `callStateChanged` events (protocol.md, part 3). A state is applied
+ * only when its `seq` is newer than the last applied for that call, so repeats (the gateway replays
+ * live calls after every sign-in or resume) and late stragglers change nothing.
+ */
+export class CallBook {
+  private readonly calls = new Map<string, TrackedCall>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Applies `call`; returns false when its `seq` is not newer than the last applied one. */
+  apply(call: WireCall): boolean {
+    const known = this.calls.get(call.id);
+    if (known && call.seq <= known.call.seq) return false;
+    let answeredAt = known ? known.answeredAt : null;
+    if (answeredAt === null && call.answer_time !== null) {
+      // Seen live: start the timer now, so a skewed server clock does not show. Seen already
+      // answered (after a reload): count from the server's answer time, never from the future.
+      answeredAt = known ? this.now() : Math.min(this.now(), Date.parse(call.answer_time));
+    }
+    this.calls.delete(call.id);
+    this.calls.set(call.id, { call, answeredAt });
+    if (this.calls.size > MAX_CALLS) this.calls.delete(this.calls.keys().next().value as string);
+    return true;
+  }
+
+  /**
+   * The call to show: a ringing inbound call first (it needs an answer), then the latest live
+   * call, then the latest ended one; `null` when there has been no call.
+   */
+  current(): TrackedCall | null {
+    let live: TrackedCall | null = null;
+    let ended: TrackedCall | null = null;
+    for (const tracked of this.calls.values()) {
+      const { state, direction } = tracked.call;
+      if (state === 'connecting' && direction === 'inbound') return tracked;
+      if (state === 'disconnected') ended = tracked;
+      else live = tracked;
+    }
+    return live ?? ended;
+  }
+
+  clear(): void {
+    this.calls.clear();
+  }
+}
