@@ -1,6 +1,7 @@
 // Ports and origins of the e2e environment. Host pages (localhost) and the dialer (127.0.0.1)
 // are cross-site, as in production.
-// E2E_PORT_BASE moves all four ports (default 18080: 18080, 18081, 18090, 18091).
+// E2E_PORT_BASE moves every port (default 18080: 18080, 18081, 18090, 18091; the call tests use
+// base+20 to base+32 and the RTP ranges base+100 to base+219).
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
 export const GATEWAY_PORT = BASE;
 export const DEMO_PORT = BASE + 1;
@@ -30,3 +31,26 @@ export const CHROMIUM_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--use-fake-device-for-media-stream',
 ];
+
+// The call tests (tests/calls.spec.ts) start their own gateways, so that the shared one above keeps
+// having no trunk: one whose trunk is SIPp on TRUNK_PORT (UDP), one whose trunk is a TCP port where
+// nothing listens.
+export const CALLS_HTTP_PORT = BASE + 20;
+export const CALLS_SIP_PORT = BASE + 21;
+/** SIPp playing the trunk (UAS scenarios) listens here; the calls gateway's DIALER_SIP_TRUNK. */
+export const TRUNK_PORT = BASE + 22;
+/** SIPp playing a caller (UAC scenarios) sends from here to CALLS_SIP_PORT. */
+export const CALLER_PORT = BASE + 23;
+export const TRUNK_MEDIA_PORT = BASE + 24;
+export const CALLER_MEDIA_PORT = BASE + 26;
+export const CALLS_RTP_PORTS = `${BASE + 100}-${BASE + 199}`;
+export const CALLS_GATEWAY_URL = `http://127.0.0.1:${CALLS_HTTP_PORT}`;
+
+export const UNREACHABLE_HTTP_PORT = BASE + 30;
+export const UNREACHABLE_SIP_PORT = BASE + 31;
+/** Nothing listens here: the second gateway's trunk (TCP, so the refusal is seen at once). */
+export const DEAD_TRUNK_PORT = BASE + 32;
+export const UNREACHABLE_RTP_PORTS = `${BASE + 200}-${BASE + 219}`;
+export const UNREACHABLE_GATEWAY_URL = `http://127.0.0.1:${UNREACHABLE_HTTP_PORT}`;
+/** Ring timeout of the call gateways: short, so the no-answer test is quick. */
+export const RING_TIMEOUT_S = 4;

@@ -84,15 +84,16 @@ async function waitForHttp(url, child, logFile, timeoutMs) {
 
 /**
  * Starts `java -jar opendialer-gateway.jar` from the repo root with a fresh data directory and a
- * random admin key, and waits for /healthz.
+ * random admin key, and waits for /healthz. `demoPort: 0` turns the demo site off; `env` adds
+ * configuration (e.g. DIALER_SIP_TRUNK); `name` names the log file (`<name>.log` in `workDir`).
  */
-export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir }) {
+export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir, env = {}, name = 'gateway' }) {
   mkdirSync(workDir, { recursive: true });
-  await assertPortsFree([httpPort, demoPort]);
+  await assertPortsFree([httpPort, demoPort].filter(Boolean));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'opendialer-e2e-data-'));
   const adminKey = randomBytes(24).toString('hex');
   const url = `http://127.0.0.1:${httpPort}`;
-  const logFile = path.join(workDir, 'gateway.log');
+  const logFile = path.join(workDir, `${name}.log`);
   const log = openSync(logFile, 'w');
   const child = spawn('java', ['-jar', JAR], {
     cwd: REPO_ROOT,
@@ -106,6 +107,7 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
       DIALER_ADMIN_KEY: adminKey,
       DIALER_BIND_ADDRESS: '127.0.0.1',
       DIALER_WEB_DIR: WEB_DIR,
+      ...env,
     },
     stdio: ['ignore', log, log],
     detached: true,
