@@ -1,0 +1,101 @@
+package org.opendialer.media.dtls;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.Hashtable;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.Certificate;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.ExporterLabel;
+import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.SRTPProtectionProfile;
+import org.bouncycastle.tls.SignatureAlgorithm;
+import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsExtensionsUtils;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsSRTPUtils;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.TlsUtils;
+import org.bouncycastle.tls.UseSRTPData;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/** A browser stand-in: DTLS client with use_srtp, its own P-256 certificate, checking ours. */
+final class TestDtlsSrtpClient extends DefaultTlsClient {
+    private final BcTlsCrypto crypto;
+    private final DtlsCertificate own;
+    private final String expectedServerFingerprint;
+    private final boolean offerSrtp;
+    volatile byte[] keyingMaterial;
+
+    TestDtlsSrtpClient(DtlsCertificate own, String expectedServerFingerprint, boolean offerSrtp) {
+        this(new BcTlsCrypto(new SecureRandom()), own, expectedServerFingerprint, offerSrtp);
+    }
+
+    private TestDtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate own, String expectedServerFingerprint, boolean offerSrtp) {
+        super(crypto);
+        this.crypto = crypto;
+        this.own = own;
+        this.expectedServerFingerprint = expectedServerFingerprint;
+        this.offerSrtp = offerSrtp;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+        return ProtocolVersion.DTLSv12.only();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+        return new int[] {CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256};
+    }
+
+    @Override
+    public int getHandshakeTimeoutMillis() {
+        return 10_000;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Hashtable getClientExtensions() throws IOException {
+        Hashtable extensions = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
+        if (offerSrtp) {
+            TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(
+                    new int[] {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}, TlsUtils.EMPTY_BYTES));
+        }
+        return extensions;
+    }
+
+    @Override
+    public TlsAuthentication getAuthentication() {
+        return new TlsAuthentication() {
+            @Override
+            public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
+                byte[] der = serverCertificate.getCertificate().getCertificateAt(0).getEncoded();
+                if (!DtlsCertificate.matches(expectedServerFingerprint, der)) {
+                    throw new TlsFatalAlert(AlertDescription.bad_certificate);
+                }
+            }
+
+            @Override
+            public TlsCredentials getClientCredentials(CertificateRequest request) throws IOException {
+                Certificate chain = new Certificate(new TlsCertificate[] {crypto.createCertificate(own.encoded())});
+                return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, own.privateKey(),
+                        chain, new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+            }
+        };
+    }
+
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+        super.notifyHandshakeComplete();
+        keyingMaterial = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeyMaterial.LENGTH);
+    }
+}
