@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { DEMO_ORIGIN, HOST_ORIGIN } from '../support/constants.mjs';
-import { dialerFrame, expectSignInForm } from './helpers';
+import { dialerFrame, expectSignedIn, expectSignInForm, password, signIn } from './helpers';
 
 test.describe('seed snippets', () => {
   test("the seed's UMD snippet runs unchanged and the dialer shows its sign-in form", async ({ page }) => {
@@ -30,5 +30,21 @@ test.describe('demo site', () => {
     await page.getByRole('row', { name: /Ada Whitfield/ }).getByRole('button', { name: 'Call' }).click();
     await expect(page.locator('#call-error')).toHaveText('Sign in to the phone on the right first.');
     await expect(page.locator('#event-log')).toContainText('AuthenticationError');
+  });
+
+  test("the CRM's own Hang up button cancels a ringing extension call through hangUp({ callId }), and the log shows why it ended", async ({ page }) => {
+    await page.goto(`${DEMO_ORIGIN}/`);
+    const frame = await dialerFrame(page);
+    await signIn(frame, 'democaller', password());
+    await expectSignedIn(frame, 'Test Democaller');
+    // demotarget (extension 208) has no dialer open: the call rings until it is cancelled.
+    await page.getByLabel('Call another number').fill('208');
+    await page.locator('#manual-call').getByRole('button', { name: 'Call' }).click();
+    await expect(page.locator('#current-call-text')).toHaveText('Calling 208');
+    await expect(frame.locator('.call-panel .call-status')).toHaveText('Calling…');
+    await page.locator('#current-call').getByRole('button', { name: 'Hang up' }).click();
+    await expect(page.locator('#event-log')).toContainText('Call to 208: disconnected (not_answered, canceled)');
+    await expect(page.locator('#current-call')).toBeHidden();
+    await expect(frame.locator('.call-panel .call-status')).toHaveText('Call ended — cancelled');
   });
 });

@@ -16,12 +16,37 @@ function log(text) {
   logList.prepend(item);
 }
 
-// Call state changes (the seed's subscribe signature).
+const currentCall = document.getElementById('current-call');
+const currentCallText = document.getElementById('current-call-text');
+const answerButton = document.getElementById('answer-call');
+let current = null;
+
+// Call state changes (the seed's subscribe signature): the log, and the CRM's own call controls.
 dialer.subscribe((event) => {
   const call = event.call;
-  log(`Call ${call.id} to ${call.to ?? 'hidden number'}: ${call.state}` +
-    (call.result ? ` (${call.result})` : ''));
+  const inbound = call.direction === 'inbound';
+  const other = (inbound ? call.from : call.to) ?? 'a hidden number';
+  log(`${inbound ? 'Call from' : 'Call to'} ${other}: ${call.state}` +
+    (call.result ? ` (${call.result}${call.end_reason ? `, ${call.end_reason}` : ''})` : ''));
+  current = call.state === 'disconnected' ? null : call;
+  currentCall.hidden = current === null;
+  answerButton.hidden = !(inbound && call.state === 'connecting');
+  currentCallText.textContent = inbound && call.state === 'connecting'
+    ? `Incoming call from ${call.caller.caller_display_name ?? ''} ${other}`.replace('  ', ' ')
+    : `${call.state === 'answered' ? 'In call with' : 'Calling'} ${other}`;
 });
+
+// hangUp/answer act on the current call without an argument; the id makes sure it is this one.
+async function act(method) {
+  if (!current) return;
+  try {
+    await dialer[method]({ callId: current.id });
+  } catch (e) {
+    log(`${method}: ${e.name}: ${e.message}`);
+  }
+}
+answerButton.addEventListener('click', () => act('answer'));
+document.getElementById('hang-up-call').addEventListener('click', () => act('hangUp'));
 
 // Sign-in and connection events are opt-in.
 dialer.subscribe((event) => {
