@@ -229,11 +229,16 @@ test.describe('outbound calls to the trunk', () => {
     await context.close();
   });
 
-  test('answered, then the agent calls hangUp(): the far end gets BYE; disconnected local_hangup', async ({ browser }) => {
+  test('answered; the dialer reloads mid-call and shows the call again while the host sees no repeat; hangUp() sends BYE; disconnected local_hangup', async ({ browser }) => {
     const trunk = await sipp({ scenario: 'uas-answer-wait-bye' });
-    const { page, frame, context } = await agent(browser, 'hangup');
+    const { page, frame: before, context } = await agent(browser, 'hangup');
     expect(await hostCall(page, 'placeCall', { to: FAR_END })).toEqual({ ok: true, result: null });
-    await expect(status(frame)).toHaveText(/^In call/);
+    await expect(status(before)).toHaveText(/^In call/);
+    // The reloaded dialer resumes its session; the gateway replays the live call's current state
+    // (same seq), which the SDK must not deliver a second time.
+    await before.evaluate(() => location.reload());
+    const frame = await frameOf(page, CALLS_GATEWAY_URL);
+    await expect(status(frame)).toHaveText(/^In call \d+:\d\d$/);
     expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
     expect(await seenUntilEnd(page)).toEqual([
       out('hangup', {}),
