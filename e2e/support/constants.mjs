@@ -53,4 +53,4 @@ export const DEAD_TRUNK_PORT = BASE + 32;
 export const UNREACHABLE_RTP_PORTS = `${BASE + 200}-${BASE + 219}`;
 export const UNREACHABLE_GATEWAY_URL = `http://127.0.0.1:${UNREACHABLE_HTTP_PORT}`;
 /** Ring timeout of the call gateways: short, so the no-answer test is quick. */
-export const RING_TIMEOUT_S = 4;
+export const RING_TIMEOUT_S = 5;
