@@ -39,7 +39,17 @@ public final class DtlsSrtpServer {
      * @throws IOException on any handshake failure, including a fingerprint mismatch
      */
     public DtlsSrtpSession accept(DatagramTransport transport, String remoteFingerprint) throws IOException {
-        SrtpTlsServer server = new SrtpTlsServer(crypto, certificate, remoteFingerprint, handshakeTimeoutMillis);
+        return accept(transport, remoteFingerprint, () -> { });
+    }
+
+    /**
+     * As {@link #accept(DatagramTransport, String)}; {@code onPeerClosed} runs when the peer
+     * sends close_notify or a fatal alert, seen while someone keeps reading the session's transport.
+     */
+    public DtlsSrtpSession accept(DatagramTransport transport, String remoteFingerprint, Runnable onPeerClosed)
+            throws IOException {
+        SrtpTlsServer server = new SrtpTlsServer(crypto, certificate, remoteFingerprint, handshakeTimeoutMillis,
+                onPeerClosed);
         DTLSTransport dtls = new DTLSServerProtocol().accept(server, transport);
         byte[] material = server.keyingMaterial();
         if (material == null) {

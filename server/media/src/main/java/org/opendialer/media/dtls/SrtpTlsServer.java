@@ -35,11 +35,14 @@ final class SrtpTlsServer extends DefaultTlsServer {
     private final DtlsCertificate certificate;
     private final String remoteFingerprint;
     private final int handshakeTimeoutMillis;
+    private final Runnable onPeerClosed;
     private volatile byte[] keyingMaterial;
     private volatile String clientFingerprint;
 
-    SrtpTlsServer(BcTlsCrypto crypto, DtlsCertificate certificate, String remoteFingerprint, int handshakeTimeoutMillis) {
+    SrtpTlsServer(BcTlsCrypto crypto, DtlsCertificate certificate, String remoteFingerprint, int handshakeTimeoutMillis,
+                  Runnable onPeerClosed) {
         super(crypto);
+        this.onPeerClosed = onPeerClosed;
         this.crypto = crypto;
         this.certificate = certificate;
         this.remoteFingerprint = remoteFingerprint;
@@ -130,6 +133,15 @@ final class SrtpTlsServer extends DefaultTlsServer {
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
         keyingMaterial = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, SrtpKeyMaterial.LENGTH);
+    }
+
+    /** Chromium sends close_notify on pc.close(): the leg is over even if media still trickles. */
+    @Override
+    public void notifyAlertReceived(short alertLevel, short alertDescription) {
+        super.notifyAlertReceived(alertLevel, alertDescription);
+        if (alertDescription == AlertDescription.close_notify || alertLevel == org.bouncycastle.tls.AlertLevel.fatal) {
+            onPeerClosed.run();
+        }
     }
 
     private static boolean contains(int[] values, int wanted) {

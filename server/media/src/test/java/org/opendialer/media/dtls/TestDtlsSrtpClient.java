@@ -28,14 +28,18 @@ import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /** A browser stand-in: DTLS client with use_srtp, its own P-256 certificate, checking ours. */
-final class TestDtlsSrtpClient extends DefaultTlsClient {
+public final class TestDtlsSrtpClient extends DefaultTlsClient {
     private final BcTlsCrypto crypto;
     private final DtlsCertificate own;
     private final String expectedServerFingerprint;
     private final boolean offerSrtp;
     volatile byte[] keyingMaterial;
 
-    TestDtlsSrtpClient(DtlsCertificate own, String expectedServerFingerprint, boolean offerSrtp) {
+    public SrtpKeyMaterial keys() {
+        return SrtpKeyMaterial.split(keyingMaterial);
+    }
+
+    public TestDtlsSrtpClient(DtlsCertificate own, String expectedServerFingerprint, boolean offerSrtp) {
         this(new BcTlsCrypto(new SecureRandom()), own, expectedServerFingerprint, offerSrtp);
     }
 

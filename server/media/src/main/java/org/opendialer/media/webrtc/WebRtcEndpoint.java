@@ -1,0 +1,186 @@
+package org.opendialer.media.webrtc;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.opendialer.media.dtls.DtlsCertificate;
+import org.opendialer.media.dtls.DtlsSrtpServer;
+import org.opendialer.media.rtp.PacketKind;
+import org.opendialer.media.stun.IceCheckResult;
+import org.opendialer.media.stun.IceLiteResponder;
+import org.opendialer.media.stun.StunException;
+import org.opendialer.media.stun.StunMessage;
+
+/**
+ * All WebRTC legs on one UDP port (DIALER_WEBRTC_PORT). Datagrams are told apart by their
+ * first byte (RFC 7983): STUN goes to the leg named by the local half of USERNAME, and a valid
+ * check binds the sender's address to that leg; DTLS and SRTP are then routed by address.
+ * One receive thread does demultiplexing and SRTP; BouncyCastle's blocking handshakes run on
+ * their own threads.
+ */
+public final class WebRtcEndpoint implements AutoCloseable {
+    private final DatagramChannel channel;
+    private final DtlsSrtpServer dtls;
+    private final ExecutorService handshakes;
+    private final Map<String, WebRtcLeg> byUfrag = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, WebRtcLeg> byAddress = new ConcurrentHashMap<>();
+    private final Thread receiver;
+    private volatile boolean closed;
+
+    private WebRtcEndpoint(DatagramChannel channel, DtlsCertificate certificate) {
+        this.channel = channel;
+        this.dtls = new DtlsSrtpServer(certificate);
+        this.handshakes = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "webrtc-dtls");
+            t.setDaemon(true);
+            return t;
+        });
+        this.receiver = new Thread(this::receiveLoop, "webrtc-udp-" + localPort());
+        this.receiver.setDaemon(true);
+    }
+
+    public static WebRtcEndpoint open(InetSocketAddress bind, DtlsCertificate certificate) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.bind(bind);
+        WebRtcEndpoint endpoint = new WebRtcEndpoint(channel, certificate);
+        endpoint.receiver.start();
+        return endpoint;
+    }
+
+    public int localPort() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public DtlsCertificate certificate() {
+        return dtls.certificate();
+    }
+
+    /**
+     * A leg waiting for the browser's checks, with fresh local ICE credentials for the answer.
+     *
+     * @param remoteUfrag        the offer's a=ice-ufrag (checks with another one get 401)
+     * @param remoteFingerprint  the offer's a=fingerprint value, e.g. "sha-256 AB:CD:…"
+     */
+    public WebRtcLeg createLeg(String remoteUfrag, String remoteFingerprint, MediaListener listener) {
+        while (true) {
+            IceCredentials credentials = IceCredentials.random();
+            WebRtcLeg leg = new WebRtcLeg(this, credentials, remoteUfrag, remoteFingerprint, listener);
+            if (byUfrag.putIfAbsent(credentials.ufrag(), leg) == null) {
+                return leg;
+            }
+        }
+    }
+
+    /** An SDP answer for this leg at the given advertised address. */
+    public SdpAnswer answerFor(WebRtcLeg leg, String advertisedAddress) {
+        return new SdpAnswer().address(advertisedAddress, localPort()).ice(leg.localCredentials())
+                .fingerprint(certificate().fingerprint());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        for (WebRtcLeg leg : byUfrag.values()) {
+            leg.close("endpoint closed");
+        }
+        handshakes.shutdownNow();
+    }
+
+    void send(byte[] buf, int off, int len, InetSocketAddress to) {
+        try {
+            channel.send(ByteBuffer.wrap(buf, off, len), to);
+        } catch (IOException e) {
+            // UDP: a failed send is a lost packet; ICE consent or the RTP timeout ends dead legs.
+        }
+    }
+
+    void runHandshake(WebRtcLeg leg) {
+        try {
+            handshakes.execute(() -> leg.handshake(dtls));
+        } catch (RejectedExecutionException e) {
+            leg.close("endpoint closed");
+        }
+    }
+
+    void remove(WebRtcLeg leg) {
+        byUfrag.remove(leg.localCredentials().ufrag(), leg);
+        byAddress.values().removeIf(l -> l == leg);
+    }
+
+    private void receiveLoop() {
+        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        byte[] buf = buffer.array();
+        while (!closed) {
+            SocketAddress from;
+            buffer.clear();
+            try {
+                from = channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                continue; // e.g. ICMP port unreachable reported on the next receive
+            }
+            if (from instanceof InetSocketAddress sender) {
+                dispatch(buf, buffer.position(), sender);
+            }
+        }
+    }
+
+    private void dispatch(byte[] buf, int len, InetSocketAddress from) {
+        switch (PacketKind.of(buf, 0, len)) {
+            case STUN -> handleStun(buf, len, from);
+            case DTLS -> {
+                WebRtcLeg leg = byAddress.get(from);
+                if (leg != null) {
+                    leg.handleDtls(buf, 0, len);
+                }
+            }
+            case RTP, RTCP -> {
+                WebRtcLeg leg = byAddress.get(from);
+                if (leg != null) {
+                    leg.handleSrtp(buf, 0, len, PacketKind.of(buf, 0, len));
+                }
+            }
+            default -> {
+                // not ours: ignore
+            }
+        }
+    }
+
+    private void handleStun(byte[] buf, int len, InetSocketAddress from) {
+        String ufrag;
+        try {
+            ufrag = IceLiteResponder.localUfragOf(StunMessage.parse(buf, 0, len));
+        } catch (StunException e) {
+            return;
+        }
+        WebRtcLeg leg = ufrag == null ? null : byUfrag.get(ufrag);
+        if (leg == null) {
+            return; // unknown ufrag: stay silent rather than confirm the port to scanners
+        }
+        IceCheckResult result = leg.handleStun(buf, 0, len, from);
+        if (result.valid()) {
+            byAddress.put(from, leg);
+        }
+        if (result.response() != null) {
+            send(result.response(), 0, result.response().length, from);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.opendialer.media.webrtc;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import org.opendialer.media.dtls.DtlsSrtpServer;
+import org.opendialer.media.dtls.DtlsSrtpSession;
+import org.opendialer.media.dtls.QueuedDatagramTransport;
+import org.opendialer.media.rtp.PacketKind;
+import org.opendialer.media.srtp.SrtpContext;
+import org.opendialer.media.srtp.SrtpException;
+import org.opendialer.media.stun.IceCheckResult;
+import org.opendialer.media.stun.IceLiteResponder;
+
+/**
+ * One browser's audio on the shared WebRTC port: its ICE-lite responder, its DTLS handshake
+ * and its two SRTP contexts. Created by {@link WebRtcEndpoint#createLeg}.
+ */
+public final class WebRtcLeg {
+    /** Chromium sends SRTP right after our Finished, before accept() returns: keep those packets. */
+    private static final int EARLY_PACKETS = 64;
+
+    private final WebRtcEndpoint endpoint;
+    private final IceCredentials local;
+    private final IceLiteResponder responder;
+    private final String remoteFingerprint;
+    private final MediaListener listener;
+    private final QueuedDatagramTransport dtlsTransport;
+    private final ArrayDeque<byte[]> early = new ArrayDeque<>();
+    private final Object sendLock = new Object();
+    private volatile InetSocketAddress remoteAddress;
+    private volatile boolean handshakeStarted;
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private volatile long lastMediaNanos = System.nanoTime();
+    private SrtpContext receive; // guarded by this
+    private SrtpContext send;    // guarded by sendLock
+
+    WebRtcLeg(WebRtcEndpoint endpoint, IceCredentials local, String remoteUfrag, String remoteFingerprint,
+              MediaListener listener) {
+        this.endpoint = endpoint;
+        this.local = local;
+        this.responder = new IceLiteResponder(local.ufrag(), local.password(), remoteUfrag);
+        this.remoteFingerprint = remoteFingerprint;
+        this.listener = listener;
+        this.dtlsTransport = new QueuedDatagramTransport((b, o, l) -> {
+            InetSocketAddress to = remoteAddress;
+            if (to != null) {
+                endpoint.send(b, o, l, to);
+            }
+        }, 64);
+    }
+
+    public IceCredentials localCredentials() {
+        return local;
+    }
+
+    /** Where media goes: the nominated address, or the first validated one until nomination. */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    public boolean isConnected() {
+        return connected;
+    }
+
+    /** System.nanoTime() of the last SRTP/SRTCP packet that authenticated, for the RTP timeout. */
+    public long lastMediaNanos() {
+        return lastMediaNanos;
+    }
+
+    /** Protects and sends one RTP packet; silently dropped until the leg is connected. */
+    public void sendRtp(byte[] rtp, int off, int len) throws IOException {
+        sendProtected(rtp, off, len, false);
+    }
+
+    public void sendRtcp(byte[] rtcp, int off, int len) throws IOException {
+        sendProtected(rtcp, off, len, true);
+    }
+
+    public void close() {
+        close("closed locally");
+    }
+
+    private void sendProtected(byte[] packet, int off, int len, boolean rtcp) throws IOException {
+        InetSocketAddress to = remoteAddress;
+        if (!connected || to == null) {
+            return;
+        }
+        byte[] out;
+        synchronized (sendLock) {
+            try {
+                out = rtcp ? send.protectRtcp(packet, off, len) : send.protectRtp(packet, off, len);
+            } catch (SrtpException e) {
+                throw new IOException("cannot protect: " + e.getMessage(), e);
+            }
+        }
+        endpoint.send(out, 0, out.length, to);
+    }
+
+    IceCheckResult handleStun(byte[] buf, int off, int len, InetSocketAddress from) {
+        IceCheckResult result = responder.handle(buf, off, len, from);
+        if (result.valid() && (result.nominated() || remoteAddress == null)) {
+            remoteAddress = from;
+        }
+        return result;
+    }
+
+    void handleDtls(byte[] buf, int off, int len) {
+        dtlsTransport.offer(buf, off, len);
+        if (!handshakeStarted) {
+            handshakeStarted = true; // only the receive thread gets here
+            endpoint.runHandshake(this);
+        }
+    }
+
+    synchronized void handleSrtp(byte[] buf, int off, int len, PacketKind kind) {
+        if (closed) {
+            return;
+        }
+        if (receive == null) {
+            if (early.size() < EARLY_PACKETS) {
+                byte[] copy = new byte[len];
+                System.arraycopy(buf, off, copy, 0, len);
+                early.add(copy);
+            }
+            return;
+        }
+        unprotectAndDeliver(buf, off, len, kind);
+    }
+
+    private void unprotectAndDeliver(byte[] buf, int off, int len, PacketKind kind) {
+        try {
+            if (kind == PacketKind.RTCP) {
+                byte[] rtcp = receive.unprotectRtcp(buf, off, len);
+                lastMediaNanos = System.nanoTime();
+                listener.onRtcp(this, rtcp);
+            } else {
+                byte[] rtp = receive.unprotectRtp(buf, off, len);
+                lastMediaNanos = System.nanoTime();
+                listener.onRtp(this, rtp);
+            }
+        } catch (SrtpException e) {
+            // Forged, replayed or corrupt: drop it. A counter belongs here once metrics exist.
+        }
+    }
+
+    /** Runs on a handshake thread: accept, install keys, then keep reading DTLS for close_notify. */
+    void handshake(DtlsSrtpServer server) {
+        DtlsSrtpSession session;
+        try {
+            session = server.accept(dtlsTransport, remoteFingerprint, () -> close("DTLS closed by peer"));
+        } catch (IOException e) {
+            close("DTLS handshake failed: " + e.getMessage());
+            return;
+        }
+        synchronized (sendLock) {
+            send = session.keys().serverSendContext();
+        }
+        synchronized (this) {
+            receive = session.keys().serverReceiveContext();
+            while (!early.isEmpty()) {
+                byte[] p = early.poll();
+                unprotectAndDeliver(p, 0, p.length, PacketKind.of(p, 0, p.length));
+            }
+        }
+        connected = true;
+        listener.onConnected(this);
+        byte[] buf = new byte[QueuedDatagramTransport.SEND_LIMIT + 100];
+        while (!closed) {
+            try {
+                session.transport().receive(buf, 0, buf.length, 1000);
+            } catch (IOException e) {
+                break;
+            }
+        }
+        try {
+            session.transport().close();
+        } catch (IOException ignored) {
+            // the peer is gone or the transport already closed
+        }
+    }
+
+    void close(String reason) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connected = false;
+            early.clear();
+        }
+        dtlsTransport.close();
+        endpoint.remove(this);
+        listener.onClosed(this, reason);
+    }
+}

@@ -1,0 +1,159 @@
+package org.opendialer.media.webrtc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.tls.DTLSClientProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.UDPTransport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.opendialer.media.dtls.DtlsCertificate;
+import org.opendialer.media.dtls.SrtpKeyMaterial;
+import org.opendialer.media.dtls.TestDtlsSrtpClient;
+import org.opendialer.media.rtp.PacketKind;
+import org.opendialer.media.srtp.SrtpContext;
+import org.opendialer.media.stun.StunAttribute;
+import org.opendialer.media.stun.StunMessage;
+import org.opendialer.media.stun.StunMessageBuilder;
+import org.opendialer.media.stun.StunMessageType;
+
+/** A browser stand-in over real loopback UDP: STUN check, DTLS client, SRTP both ways, close_notify. */
+class WebRtcEndpointTest {
+    static final DtlsCertificate GATEWAY_CERT = DtlsCertificate.generate();
+    static final DtlsCertificate BROWSER_CERT = DtlsCertificate.generate();
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    final BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+    final CountDownLatch connected = new CountDownLatch(1);
+    final BlockingQueue<String> closed = new LinkedBlockingQueue<>();
+    final MediaListener listener = new MediaListener() {
+        @Override
+        public void onRtp(WebRtcLeg leg, byte[] rtp) {
+            received.add(rtp);
+        }
+
+        @Override
+        public void onConnected(WebRtcLeg leg) {
+            connected.countDown();
+        }
+
+        @Override
+        public void onClosed(WebRtcLeg leg, String reason) {
+            closed.add(reason);
+        }
+    };
+
+    WebRtcEndpoint endpoint;
+    DatagramSocket browser;
+
+    @AfterEach
+    void tearDown() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    byte[] bindingRequest(String username, String password, boolean useCandidate) {
+        byte[] txid = new byte[12];
+        new java.security.SecureRandom().nextBytes(txid);
+        StunMessageBuilder b = new StunMessageBuilder(StunMessageType.BINDING_REQUEST, txid)
+                .username(username).priority(1845501695L).iceRole(StunAttribute.ICE_CONTROLLING, 7);
+        if (useCandidate) {
+            b.useCandidate();
+        }
+        return b.messageIntegrity(password.getBytes(StandardCharsets.UTF_8)).fingerprint().build();
+    }
+
+    byte[] exchange(byte[] request) throws Exception {
+        browser.send(new DatagramPacket(request, request.length));
+        byte[] buf = new byte[1500];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        browser.receive(p);
+        return Arrays.copyOf(buf, p.getLength());
+    }
+
+    @Test
+    void browserStandIn_checksHandshakesAndExchangesSrtp_thenClosesWithCloseNotify() throws Exception {
+        endpoint = WebRtcEndpoint.open(new InetSocketAddress(LOOPBACK, 0), GATEWAY_CERT);
+        WebRtcLeg leg = endpoint.createLeg("brow", "sha-256 " + BROWSER_CERT.fingerprint(), listener);
+        IceCredentials ice = leg.localCredentials();
+        browser = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        browser.connect(new InetSocketAddress(LOOPBACK, endpoint.localPort()));
+        browser.setSoTimeout(5000);
+
+        // ICE: a check with our ufrag and password is answered, integrity-protected, with the mapped address.
+        byte[] response = exchange(bindingRequest(ice.ufrag() + ":brow", ice.password(), true));
+        StunMessage success = StunMessage.parse(response, 0, response.length);
+        assertThat(success.type()).isEqualTo(StunMessageType.BINDING_SUCCESS);
+        assertThat(success.xorMappedAddress()).isEqualTo(browser.getLocalSocketAddress());
+        assertThat(success.verifyIntegrity(ice.password().getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(leg.remoteAddress()).isEqualTo(browser.getLocalSocketAddress());
+
+        // DTLS over the same socket; the gateway is the server (a=setup:passive).
+        TestDtlsSrtpClient client = new TestDtlsSrtpClient(BROWSER_CERT, "sha-256 " + GATEWAY_CERT.fingerprint(), true);
+        DTLSTransport dtls = new DTLSClientProtocol().connect(client, new UDPTransport(browser, 1500));
+        SrtpKeyMaterial keys = client.keys();
+
+        // Sent at once, possibly before the gateway's accept() returned: queued, not lost.
+        SrtpContext browserSend = keys.clientSendContext();
+        byte[] rtp = {(byte) 0x80, 0, 0, 1, 0, 0, 0, (byte) 160, 0x11, 0x22, 0x33, 0x44, 9, 8, 7, 6};
+        byte[] srtp = browserSend.protectRtp(rtp, 0, rtp.length);
+        browser.send(new DatagramPacket(srtp, srtp.length));
+        assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo(rtp);
+
+        // Gateway → browser.
+        leg.sendRtp(rtp, 0, rtp.length);
+        SrtpContext browserReceive = keys.clientReceiveContext();
+        byte[] buf = new byte[1500];
+        byte[] got = null;
+        while (got == null) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            browser.receive(p);
+            if (PacketKind.of(buf, 0, p.getLength()) == PacketKind.RTP) {
+                got = browserReceive.unprotectRtp(buf, 0, p.getLength());
+            }
+        }
+        assertThat(got).isEqualTo(rtp);
+
+        // Consent checks keep being answered after DTLS.
+        byte[] again = exchange(bindingRequest(ice.ufrag() + ":brow", ice.password(), false));
+        assertThat(StunMessage.parse(again, 0, again.length).type()).isEqualTo(StunMessageType.BINDING_SUCCESS);
+
+        dtls.close(); // sends close_notify, as Chromium does on pc.close()
+        assertThat(closed.poll(10, TimeUnit.SECONDS)).contains("closed by peer");
+        assertThat(leg.isConnected()).isFalse();
+    }
+
+    @Test
+    void checksWithAnUnknownUfrag_getNoAnswer_andWrongPassword_gets401() throws Exception {
+        endpoint = WebRtcEndpoint.open(new InetSocketAddress(LOOPBACK, 0), GATEWAY_CERT);
+        WebRtcLeg leg = endpoint.createLeg("brow", "sha-256 " + BROWSER_CERT.fingerprint(), listener);
+        browser = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        browser.connect(new InetSocketAddress(LOOPBACK, endpoint.localPort()));
+
+        browser.setSoTimeout(5000);
+        byte[] unauthorized = exchange(bindingRequest(leg.localCredentials().ufrag() + ":brow", "wrong-password-wrong-pw", false));
+        assertThat(StunMessage.parse(unauthorized, 0, unauthorized.length).errorCode()).isEqualTo(401);
+        assertThat(leg.remoteAddress()).isNull();
+
+        browser.setSoTimeout(300);
+        assertThatThrownBy(() -> exchange(bindingRequest("nobody:brow", "0123456789abcdefghijklmn", false)))
+                .isInstanceOf(SocketTimeoutException.class);
+    }
+}
