@@ -1,0 +1,299 @@
+package org.opendialer.core.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
+import org.opendialer.core.accounts.CallRecord;
+import org.opendialer.core.accounts.Database;
+import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.User;
+import org.opendialer.core.numbers.DialTarget;
+import org.opendialer.sip.RangeRtpPortAllocator;
+import org.opendialer.sip.SipSettings;
+
+/** The call engine with its real SIP user agent against SIPp as the trunk or the caller. */
+class CallEngineSipTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final DialTarget BOB_MOBILE = new DialTarget.PhoneNumber("+14155550199");
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private AccountService accounts;
+    private User alice;
+    private CallEngine engine;
+    private int sipPort;
+
+    @BeforeEach
+    void setUp() {
+        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
+        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
+                PasswordHasher.forTests());
+        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001",
+                "+12015550123"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+        db.close();
+    }
+
+    private void startEngine(String trunk, Duration ringTimeout, String user, String password) throws Exception {
+        sipPort = SippPeer.freeUdpPort();
+        // T1 50 ms: Timer B (64*T1) gives up on a silent trunk in 3.2 s instead of 32 s.
+        SipSettings settings = new SipSettings("127.0.0.1", sipPort, "127.0.0.1", SipSettings.Trunk.parse(trunk),
+                user, password, null, Duration.ofMillis(50));
+        engine = new CallEngine(accounts, new CallStore(db), settings,
+                new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), ringTimeout,
+                Clock.systemUTC());
+        engine.start();
+    }
+
+    private RecordingDialer attach(User user) {
+        RecordingDialer d = new RecordingDialer(user.id());
+        engine.attach(d);
+        return d;
+    }
+
+    @Test
+    void outbound_answeredThenFarEndBye_endsRemoteHangupAnswered_withCallerIdOnTheWire() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_then_bye.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            CallView end = d.awaitEnd(WAIT);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/remote_hangup");
+            assertThat(d.received()).extracting(CallView::seq).containsExactly(1L, 2L, 3L);
+            assertThat(end.id()).isEqualTo(id);
+            assertThat(end.result()).isEqualTo(CallResult.ANSWERED);
+            assertThat(end.direction()).isEqualTo(CallDirection.OUTBOUND);
+            assertThat(end.from()).isEqualTo("+12015550123");
+            assertThat(end.to()).isEqualTo("+14155550199");
+            assertThat(end.answerTime()).isNotNull();
+            assertThat(trunk.messages()).containsPattern("From: \"Alice Agent\" <sip:\\+12015550123@");
+            assertLogged(id, "disconnected", "answered", "remote_hangup");
+        }
+    }
+
+    @Test
+    void outbound_agentHangsUpAfterAnswer_sendsByeAndEndsLocalHangup() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            assertThatThrownBy(() -> engine.place(alice, BOB_MOBILE)).isInstanceOf(CallException.class)
+                    .extracting(e -> ((CallException) e).reason()).isEqualTo(CallException.Reason.CALL_IN_PROGRESS);
+            engine.hangUp(d, null);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            assertLogged(id, "disconnected", "answered", "local_hangup");
+        }
+    }
+
+    @Test
+    void outbound_busy486_endsBusyNotAnswered() throws Exception {
+        assertRejectedAs("486", "Busy Here", "busy");
+    }
+
+    @Test
+    void outbound_decline603_endsDeclinedNotAnswered() throws Exception {
+        assertRejectedAs("603", "Decline", "declined");
+    }
+
+    private void assertRejectedAs(String status, String reason, String endReason) throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", status, "reason", reason))) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            CallView end = d.awaitEnd(WAIT);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "disconnected/" + endReason);
+            assertThat(end.result()).isEqualTo(CallResult.NOT_ANSWERED);
+            assertLogged(id, "disconnected", "not_answered", endReason);
+        }
+    }
+
+    @Test
+    void outbound_ringTimeout_endsNoAnswer_andCancelsOnTheWire() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_ring_cancel.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(2), null, null);
+            RecordingDialer d = attach(alice);
+            long start = System.nanoTime();
+            engine.place(alice, BOB_MOBILE);
+            d.awaitEnd(WAIT);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // it received our CANCEL
+            assertThat(d.states()).containsExactly("connecting", "disconnected/no_answer");
+        }
+    }
+
+    @Test
+    void outbound_agentCancelsWhileRinging_endsCanceled_andASecondCallWhileRingingIsRefused() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_ring_cancel.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            assertThatThrownBy(() -> engine.place(alice, new DialTarget.PhoneNumber("+14155550142")))
+                    .isInstanceOf(CallException.class).extracting(e -> ((CallException) e).reason())
+                    .isEqualTo(CallException.Reason.OUTGOING_CALL_ALREADY_RINGING);
+            engine.hangUp(d, id);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "disconnected/canceled");
+            assertThatThrownBy(() -> engine.hangUp(d, id)).isInstanceOf(CallException.class)
+                    .extracting(e -> ((CallException) e).reason()).isEqualTo(CallException.Reason.CALL_NOT_FOUND);
+        }
+    }
+
+    @Test
+    void outbound_unreachableTrunk_endsUnreachableWithinTimerB() throws Exception {
+        startEngine("sip:127.0.0.1:" + SippPeer.freeUdpPort(), Duration.ofSeconds(30), null, null);
+        RecordingDialer d = attach(alice);
+        engine.place(alice, BOB_MOBILE);
+        CallView end = d.awaitEnd(Duration.ofSeconds(15));
+        assertThat(end.endReason()).isIn(EndReason.UNREACHABLE);
+        assertThat(end.result()).isEqualTo(CallResult.NOT_ANSWERED);
+    }
+
+    @Test
+    void outbound_407Challenge_isAnsweredWithProxyAuthorization() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_auth_407.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), "gw", "s3cret");
+            RecordingDialer d = attach(alice);
+            engine.place(alice, BOB_MOBILE);
+            d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            engine.hangUp(d, null);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(trunk.messages()).containsPattern("Proxy-Authorization: Digest .*username=\"gw\"");
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+        }
+    }
+
+    @Test
+    void outbound_withoutTrunk_isRefusedAsUnavailable() throws Exception {
+        engine = new CallEngine(accounts, new CallStore(db), null,
+                new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), Duration.ofSeconds(5),
+                Clock.systemUTC());
+        engine.start();
+        assertThatThrownBy(() -> engine.place(alice, BOB_MOBILE)).isInstanceOf(CallException.class)
+                .hasMessage("No SIP trunk is configured (DIALER_SIP_TRUNK).");
+    }
+
+    @Test
+    void inbound_toTheUsersNumber_ringsEveryDialer_answeredOnOne_theOtherSeesAnsweredElsewhere() throws Exception {
+        startEngine("sip:127.0.0.1:9", Duration.ofSeconds(30), null, null);
+        RecordingDialer tab1 = attach(alice);
+        RecordingDialer tab2 = attach(alice);
+        try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {
+            CallView ringing = tab1.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            tab2.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            assertThat(ringing.direction()).isEqualTo(CallDirection.INBOUND);
+            assertThat(ringing.from()).isEqualTo("+14155550100");
+            assertThat(ringing.to()).isEqualTo("+12015550123");
+            assertThat(ringing.callerDisplayName()).isEqualTo("Ada Lovelace");
+            engine.answer(tab1, ringing.id());
+            tab2.awaitEnd(WAIT);
+            assertThatThrownBy(() -> engine.hangUp(tab2, ringing.id())).isInstanceOf(CallException.class);
+            engine.hangUp(tab1, ringing.id());
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            assertThat(tab1.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            assertThat(tab2.states()).containsExactly("connecting", "disconnected/answered_elsewhere");
+            assertThat(tab2.received().get(1).seq()).isEqualTo(2);
+            assertLogged(ringing.id(), "disconnected", "answered", "local_hangup");
+        }
+    }
+
+    @Test
+    void inbound_anonymousToTheUsersExtension_hasNoCallerAndIsDeclined() throws Exception {
+        startEngine("sip:127.0.0.1:9", Duration.ofSeconds(30), null, null);
+        RecordingDialer d = attach(alice);
+        try (SippPeer caller = SippPeer.uac("uac_declined.xml", sipPort, "1001")) {
+            CallView ringing = d.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            assertThat(ringing.from()).isNull();
+            assertThat(ringing.callerDisplayName()).isNull();
+            assertThat(ringing.to()).isEqualTo("1001");
+            engine.reject(d, null);
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "disconnected/declined");
+        }
+    }
+
+    @Test
+    void inbound_toAnUnknownNumber_gets404_andRingsNobody() throws Exception {
+        startEngine("sip:127.0.0.1:9", Duration.ofSeconds(30), null, null);
+        RecordingDialer d = attach(alice);
+        try (SippPeer caller = SippPeer.uac("uac_not_found.xml", sipPort, "+19995550000")) {
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            assertThat(d.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void callLog_keepsEndedCallsAcrossARestart() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", "486", "reason", "Busy Here"))) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            d.awaitEnd(WAIT);
+            engine.close();
+            engine = null;
+            db.close();
+            db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
+            List<CallRecord> log = new CallLog(db).recent(10);
+            assertThat(log).extracting(CallRecord::id).containsExactly(id);
+            assertThat(log.get(0).endReason()).isEqualTo("busy");
+            assertThat(log.get(0).username()).isEqualTo("alice");
+        }
+    }
+
+    @Test
+    void close_endsAnsweredCallsWithBye_andLogsThemFailed() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            engine.close(); // what SIGTERM does
+            engine = null;
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // it got our BYE
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/failed");
+            assertLogged(id, "disconnected", "answered", "failed");
+        }
+    }
+
+    @Test
+    void start_marksCallsLeftUnfinishedByACrashFailed() throws Exception {
+        Call left = new Call("crashed-1", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
+                "Alice Agent", java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        new CallStore(db).save(alice.id(), left.view(), java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        engine = new CallEngine(accounts, new CallStore(db), null,
+                new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), Duration.ofSeconds(5),
+                Clock.systemUTC());
+        engine.start();
+        assertLogged("crashed-1", "disconnected", "not_answered", "failed");
+    }
+
+    private void assertLogged(String id, String state, String result, String endReason) {
+        CallRecord r = new CallLog(db).recent(50).stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("call " + id + " not in the log"));
+        assertThat(List.of(r.state(), r.result(), r.endReason())).containsExactly(state, result, endReason);
+        assertThat(r.endTime()).isNotNull();
+    }
+}

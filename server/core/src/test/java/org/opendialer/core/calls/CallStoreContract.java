@@ -1,0 +1,73 @@
+package org.opendialer.core.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
+import org.opendialer.core.accounts.CallRecord;
+import org.opendialer.core.accounts.Database;
+import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.User;
+
+/** The calls table as the engine writes it and the admin API reads it; run on H2 and PostgreSQL. */
+abstract class CallStoreContract {
+    private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+    abstract Database emptyDatabase() throws Exception;
+
+    private User user(Database db) {
+        return new AccountService(db, java.time.Clock.systemUTC(), java.time.Duration.ofHours(1),
+                java.time.Duration.ofMinutes(5), PasswordHasher.forTests())
+                .createUser(new NewUser("alice", "correct horse battery", "Alice", "1001", "+12015550123"));
+    }
+
+    @Test
+    void save_insertsThenUpdatesOneRowPerCall_withEveryField() throws Exception {
+        Database db = emptyDatabase();
+        User alice = user(db);
+        CallStore store = new CallStore(db);
+        Call call = new Call("c-1", alice.id(), CallDirection.INBOUND, null, "1001", "Ada", T0);
+        store.save(alice.id(), call.view(), T0);
+        store.save(alice.id(), call.moveTo(CallState.ANSWERED, null, T0.plusSeconds(2)), T0.plusSeconds(2));
+        store.save(alice.id(), call.moveTo(CallState.DISCONNECTED, EndReason.REMOTE_HANGUP, T0.plusSeconds(9)),
+                T0.plusSeconds(9));
+
+        List<CallRecord> log = new CallLog(db).recent(10);
+        assertThat(log).hasSize(1);
+        CallRecord r = log.get(0);
+        assertThat(r).isEqualTo(new CallRecord("c-1", "alice", "inbound", "disconnected", "answered", null, "1001",
+                "Ada", T0, T0.plusSeconds(2), T0.plusSeconds(9), "remote_hangup", T0.plusSeconds(9)));
+    }
+
+    @Test
+    void endUnfinished_marksCallsOfAPreviousRunFailed_keepingTheirAnswer() throws Exception {
+        Database db = emptyDatabase();
+        User alice = user(db);
+        CallStore store = new CallStore(db);
+        Call ringing = new Call("c-ringing", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
+                "Alice", T0);
+        store.save(alice.id(), ringing.view(), T0);
+        Call talking = new Call("c-talking", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
+                "Alice", T0.plusSeconds(1));
+        store.save(alice.id(), talking.moveTo(CallState.ANSWERED, null, T0.plusSeconds(3)), T0.plusSeconds(3));
+        Call done = new Call("c-done", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
+                "Alice", T0.plusSeconds(2));
+        store.save(alice.id(), done.moveTo(CallState.DISCONNECTED, EndReason.BUSY, T0.plusSeconds(4)),
+                T0.plusSeconds(4));
+
+        assertThat(store.endUnfinished(T0.plusSeconds(60))).isEqualTo(2);
+
+        var byId = new java.util.HashMap<String, CallRecord>();
+        new CallLog(db).recent(10).forEach(r -> byId.put(r.id(), r));
+        assertThat(byId.get("c-ringing")).extracting(CallRecord::state, CallRecord::result, CallRecord::endReason,
+                CallRecord::endTime).containsExactly("disconnected", "not_answered", "failed", T0.plusSeconds(60));
+        assertThat(byId.get("c-talking")).extracting(CallRecord::state, CallRecord::result, CallRecord::endReason)
+                .containsExactly("disconnected", "answered", "failed");
+        assertThat(byId.get("c-done")).extracting(CallRecord::endReason, CallRecord::endTime)
+                .containsExactly("busy", T0.plusSeconds(4));
+    }
+}

@@ -1,0 +1,58 @@
+package org.opendialer.core.calls;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A dialer that records every call state it is sent, and waits for one. */
+final class RecordingDialer implements Dialer {
+    private final long userId;
+    private final List<CallView> received = new ArrayList<>();
+
+    RecordingDialer(long userId) {
+        this.userId = userId;
+    }
+
+    @Override
+    public long userId() {
+        return userId;
+    }
+
+    @Override
+    public synchronized void deliver(CallView call) {
+        received.add(call);
+        notifyAll();
+    }
+
+    synchronized List<CallView> received() {
+        return List.copyOf(received);
+    }
+
+    /** Waits until some received view matches, and returns it. */
+    synchronized CallView await(Predicate<CallView> p, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (CallView v : received) {
+                if (p.test(v)) {
+                    return v;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no matching call state within " + timeout + "; got " + received);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    CallView awaitEnd(Duration timeout) throws InterruptedException {
+        return await(v -> v.state() == CallState.DISCONNECTED, timeout);
+    }
+
+    /** "state/end_reason" of each view, in order: the sequence a dialer saw. */
+    synchronized List<String> states() {
+        return received.stream()
+                .map(v -> v.state().wire() + (v.endReason() == null ? "" : "/" + v.endReason().wire())).toList();
+    }
+}
