@@ -24,6 +24,7 @@ public final class SrtpContext {
     public static final int SRTCP_INDEX_LENGTH = 4;
     private static final int RTP_HEADER = 12;
     private static final int RTCP_HEADER = 8;
+    private static final int MAX_SSRCS = 32;
 
     private final AesCounterMode rtpCipher;
     private final AesCounterMode rtcpCipher;
@@ -74,7 +75,8 @@ public final class SrtpContext {
         int header = rtpHeaderLength(packet, off, plainLength);
         int ssrc = readInt(packet, off + 8);
         int seq = readShort(packet, off + 2);
-        SsrcState state = state(ssrc);
+        SsrcState known = find(ssrc);
+        SsrcState state = known != null ? known : new SsrcState();
         long v = state.guessRoc(seq);
         long index = (v << 16) | seq;
         if (v < 0 || !state.rtpWindow.isFresh(index)) {
@@ -86,6 +88,9 @@ public final class SrtpContext {
         }
         byte[] out = Arrays.copyOfRange(packet, off, off + plainLength);
         rtpCipher.apply(ssrc, index, out, header, plainLength - header);
+        if (known == null) {
+            remember(ssrc, state);
+        }
         state.rtpWindow.accept(index);
         state.advance(v, seq);
         return out;
@@ -119,7 +124,8 @@ public final class SrtpContext {
         int word = readInt(packet, off + plainLength);
         boolean encrypted = word < 0;
         int index = word & 0x7FFFFFFF;
-        SsrcState state = state(ssrc);
+        SsrcState known = find(ssrc);
+        SsrcState state = known != null ? known : new SsrcState();
         if (!state.rtcpWindow.isFresh(index)) {
             throw new SrtpException(SrtpException.Reason.REPLAYED, "SRTCP index " + index + " ssrc " + ssrc);
         }
@@ -131,6 +137,9 @@ public final class SrtpContext {
         if (encrypted) {
             rtcpCipher.apply(ssrc, index, out, RTCP_HEADER, plainLength - RTCP_HEADER);
         }
+        if (known == null) {
+            remember(ssrc, state);
+        }
         state.rtcpWindow.accept(index);
         return out;
     }
@@ -141,15 +150,44 @@ public final class SrtpContext {
         return state == null ? 0 : state.roc;
     }
 
+    /** Sender side: our own streams, created on first use. */
     private SsrcState state(int ssrc) {
+        SsrcState state = find(ssrc);
+        if (state == null) {
+            state = new SsrcState();
+            remember(ssrc, state);
+        }
+        return state;
+    }
+
+    private SsrcState find(int ssrc) {
         // One stream per direction is the rule for audio: skip the map (and its boxing) for it.
         if (lastState != null && lastSsrc == ssrc) {
             return lastState;
         }
-        SsrcState state = states.computeIfAbsent(ssrc, k -> new SsrcState());
+        SsrcState state = states.get(ssrc);
+        if (state != null) {
+            lastSsrc = ssrc;
+            lastState = state;
+        }
+        return state;
+    }
+
+    /**
+     * Receive side calls this only after a packet authenticated, so forged packets with made-up
+     * SSRCs cannot grow the map; the cap bounds what even a keyed peer can make us hold.
+     */
+    private void remember(int ssrc, SsrcState state) {
+        if (states.size() >= MAX_SSRCS) {
+            states.clear();
+        }
+        states.put(ssrc, state);
         lastSsrc = ssrc;
         lastState = state;
-        return state;
+    }
+
+    int ssrcCount() {
+        return states.size();
     }
 
     private void computeTag(Mac mac, byte[] buf, int len, long roc) {

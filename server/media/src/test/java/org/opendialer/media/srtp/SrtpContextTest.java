@@ -182,6 +182,21 @@ class SrtpContextTest {
     }
 
     @Test
+    void forgedPacketsWithMadeUpSsrcs_createNoState() throws Exception {
+        byte[] plain = rtp(1, 20);
+        byte[] srtp = sender.protectRtp(plain, 0, plain.length);
+        for (int i = 0; i < 1000; i++) {
+            byte[] forged = srtp.clone();
+            forged[8] = (byte) i;
+            forged[9] = (byte) (i >>> 8);
+            assertThatThrownBy(() -> receiver.unprotectRtp(forged, 0, forged.length)).isInstanceOf(SrtpException.class);
+        }
+        assertThat(receiver.ssrcCount()).isZero();
+        receiver.unprotectRtp(srtp, 0, srtp.length);
+        assertThat(receiver.ssrcCount()).isEqualTo(1);
+    }
+
+    @Test
     void rtpAndRtcpKeysDiffer() throws Exception {
         // Same bytes through SRTP and SRTCP must give different ciphertext (labels 0 vs 3, §4.3.2).
         byte[] p = rtp(0, 16);
