@@ -23,7 +23,7 @@ import {
   UNREACHABLE_RTP_PORTS,
   UNREACHABLE_SIP_PORT,
 } from '../support/constants.mjs';
-import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
+import { assertPortsFree, createUser, startGateway, stopPid } from '../support/gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
 import { expectSignedIn, signIn } from './helpers';
 
@@ -48,7 +48,20 @@ const USERS = {
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Agent ${u[0]!.toUpperCase()}${u.slice(1)}`;
 
-let gateways: Array<{ pid: number }> = [];
+let gateways: Array<Awaited<ReturnType<typeof startGateway>>> = [];
+
+async function waitForPortsFree(ports: number[], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertPortsFree(ports);
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 let sipps: Array<{ stop(): Promise<void> }> = [];
 
 test.describe.configure({ timeout: 45_000 });
@@ -57,6 +70,8 @@ test.beforeAll(async () => {
   test.setTimeout(150_000);
   checkSipp();
   mkdirSync(WORK_DIR, { recursive: true });
+  // A worker that replaces one whose test failed may start while the old one still stops its gateways.
+  await waitForPortsFree([CALLS_HTTP_PORT, UNREACHABLE_HTTP_PORT], 20_000);
   const common = {
     allowedOrigins: [HOST_ORIGIN],
     workDir: WORK_DIR,
@@ -69,7 +84,8 @@ test.beforeAll(async () => {
     DIALER_RING_TIMEOUT_S: String(RING_TIMEOUT_S),
     DIALER_RTP_PORTS: rtp,
   });
-  const [calls, unreachable] = await Promise.all([
+  // allSettled: a gateway that did start is stopped by afterAll even when the other one failed.
+  const started = await Promise.allSettled([
     startGateway({
       ...common,
       httpPort: CALLS_HTTP_PORT,
@@ -83,7 +99,9 @@ test.beforeAll(async () => {
       env: sipEnv(UNREACHABLE_SIP_PORT, `sip:127.0.0.1:${DEAD_TRUNK_PORT};transport=tcp`, UNREACHABLE_RTP_PORTS),
     }),
   ]);
-  gateways = [calls, unreachable];
+  for (const result of started) if (result.status === 'fulfilled') gateways.push(result.value);
+  for (const result of started) if (result.status === 'rejected') throw result.reason;
+  const [calls, unreachable] = gateways as Awaited<ReturnType<typeof startGateway>>[];
   for (const [username, u] of Object.entries(USERS)) {
     await createUser(calls, { username, password: PASSWORD, display_name: displayName(username), ...u });
   }
@@ -97,6 +115,7 @@ test.afterEach(async () => {
 
 test.afterAll(async () => {
   await Promise.all(gateways.map((g) => stopPid(g.pid)));
+  gateways = [];
 });
 
 async function sipp(options: { scenario: string; caller?: UserName }) {
