@@ -20,7 +20,6 @@ export const strings = {
   phoneNumber: 'Phone number',
   call: 'Call',
   calling: 'Calling…',
-  callPlaced: 'Call placed.',
 
   incomingCall: 'Incoming call',
   inCall: 'In call',

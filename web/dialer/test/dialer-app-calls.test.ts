@@ -41,6 +41,17 @@ describe('DialerApp calls', () => {
     expect(buttons(root)).toEqual(['Hang up']);
   });
 
+  it('the Call button sends placeCall; "Calling…" then moves from the form to the call panel', async () => {
+    const { root, gateway } = await signedInDialer({ placeCall: () => ({ ok: true, result: { call_id: 'call-1' } }) });
+    root.querySelector<HTMLInputElement>('#phone-number')!.value = '+12025550143';
+    root.querySelector<HTMLButtonElement>('button.call')!.click();
+    expect(root.querySelector('.call-message')?.textContent).toBe('Calling…');
+    await vi.waitFor(() => expect(root.querySelector('.call-message')?.textContent).toBe(''));
+    expect(gateway().sent.filter((m) => m.method === 'placeCall').map((m) => m.params)).toEqual([{ to: '+12025550143' }]);
+    gateway().event({ type: 'callStateChanged', call: wireCall() });
+    expect(panel(root).querySelector('.call-status')?.textContent).toBe('Calling…');
+  });
+
   it('ignores a malformed call event (no seq) in the UI and toward the host', async () => {
     const { root, events, gateway } = await signedInDialer();
     const { seq: _seq, ...noSeq } = wireCall();

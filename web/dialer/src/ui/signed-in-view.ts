@@ -47,7 +47,7 @@ export function signedInView(
     actions
       .call(number.value)
       .then(() => {
-        message.textContent = strings.callPlaced;
+        message.textContent = ''; // the call panel shows the call from here on
       })
       .catch((err: Error) => {
         message.textContent = err.message;
