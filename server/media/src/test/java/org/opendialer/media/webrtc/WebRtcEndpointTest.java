@@ -156,4 +156,52 @@ class WebRtcEndpointTest {
         assertThatThrownBy(() -> exchange(bindingRequest("nobody:brow", "0123456789abcdefghijklmn", false)))
                 .isInstanceOf(SocketTimeoutException.class);
     }
+
+    @Test
+    void twoBrowsersOnTheSamePort_areToldApartByUfragThenAddress() throws Exception {
+        endpoint = WebRtcEndpoint.open(new InetSocketAddress(LOOPBACK, 0), GATEWAY_CERT);
+        BlockingQueue<byte[]> first = new LinkedBlockingQueue<>();
+        BlockingQueue<byte[]> second = new LinkedBlockingQueue<>();
+        DtlsCertificate otherBrowserCert = DtlsCertificate.generate();
+        WebRtcLeg legA = endpoint.createLeg("aaaa", "sha-256 " + BROWSER_CERT.fingerprint(), (leg, rtp) -> first.add(rtp));
+        WebRtcLeg legB = endpoint.createLeg("bbbb", "sha-256 " + otherBrowserCert.fingerprint(), (leg, rtp) -> second.add(rtp));
+        assertThat(legA.localCredentials().ufrag()).isNotEqualTo(legB.localCredentials().ufrag());
+
+        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            SrtpContext sendA = connect(a, legA, "aaaa", BROWSER_CERT);
+            SrtpContext sendB = connect(b, legB, "bbbb", otherBrowserCert);
+            byte[] rtpA = {(byte) 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x0A, 0x0A};
+            byte[] rtpB = {(byte) 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x0B, 0x0B};
+            for (int i = 0; i < 3; i++) { // a few times: the first may race the key installation
+                byte[] pa = sendA.protectRtp(rtpA, 0, rtpA.length);
+                byte[] pb = sendB.protectRtp(rtpB, 0, rtpB.length);
+                a.send(new DatagramPacket(pa, pa.length));
+                b.send(new DatagramPacket(pb, pb.length));
+                rtpA[3]++;
+                rtpB[3]++;
+            }
+            assertThat(first.poll(5, TimeUnit.SECONDS)[12]).isEqualTo((byte) 0x0A);
+            assertThat(second.poll(5, TimeUnit.SECONDS)[12]).isEqualTo((byte) 0x0B);
+            Thread.sleep(200);
+            assertThat(first).allSatisfy(p -> assertThat(p[12]).isEqualTo((byte) 0x0A));
+            assertThat(second).allSatisfy(p -> assertThat(p[12]).isEqualTo((byte) 0x0B));
+        }
+    }
+
+    /** ICE check then DTLS from {@code socket} for {@code leg}; returns the browser's send context. */
+    SrtpContext connect(DatagramSocket socket, WebRtcLeg leg, String remoteUfrag, DtlsCertificate cert) throws Exception {
+        socket.connect(new InetSocketAddress(LOOPBACK, endpoint.localPort()));
+        socket.setSoTimeout(5000);
+        IceCredentials ice = leg.localCredentials();
+        byte[] check = bindingRequest(ice.ufrag() + ":" + remoteUfrag, ice.password(), true);
+        socket.send(new DatagramPacket(check, check.length));
+        byte[] buf = new byte[1500];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        assertThat(StunMessage.parse(buf, 0, p.getLength()).type()).isEqualTo(StunMessageType.BINDING_SUCCESS);
+        TestDtlsSrtpClient client = new TestDtlsSrtpClient(cert, "sha-256 " + GATEWAY_CERT.fingerprint(), true);
+        new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1500));
+        return client.keys().clientSendContext();
+    }
 }
