@@ -1,0 +1,53 @@
+package org.opendialer.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SipConfigTest {
+
+    @Test
+    void defaults_haveNoTrunk_port5060_ring60s_rtp20000to20999() {
+        SipConfig sip = GatewayConfig.from(Map.of()).sip();
+        assertThat(sip).isEqualTo(new SipConfig(Optional.empty(), "0.0.0.0", 5060, Optional.empty(),
+                Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 20000, 20999));
+    }
+
+    @Test
+    void everyKey_isRead() {
+        SipConfig sip = GatewayConfig.from(Map.of(
+                "DIALER_SIP_TRUNK", "sip:pbx.example.com:5080;transport=tcp",
+                "DIALER_SIP_LISTEN_ADDRESS", "127.0.0.1",
+                "DIALER_SIP_PORT", "5062",
+                "DIALER_SIP_USERNAME", "gw",
+                "DIALER_SIP_PASSWORD", " s3cret ",
+                "DIALER_PUBLIC_ADDRESS", "203.0.113.7",
+                "DIALER_RING_TIMEOUT_S", "25",
+                "DIALER_RTP_PORTS", "30000-30100")).sip();
+        assertThat(sip).isEqualTo(new SipConfig(Optional.of("sip:pbx.example.com:5080;transport=tcp"), "127.0.0.1",
+                5062, Optional.of("gw"), Optional.of(" s3cret "), Optional.of("203.0.113.7"), Duration.ofSeconds(25),
+                30000, 30100));
+    }
+
+    @Test
+    void badValues_nameTheirKey() {
+        Map<String, String> bad = Map.of(
+                "DIALER_SIP_TRUNK", "http://example.com",
+                "DIALER_SIP_PORT", "70000",
+                "DIALER_RING_TIMEOUT_S", "0",
+                "DIALER_RTP_PORTS", "20001-20001",
+                "DIALER_SIP_USERNAME", "gw");
+        for (var entry : bad.entrySet()) {
+            String expectedKey = entry.getKey().equals("DIALER_SIP_USERNAME") ? "DIALER_SIP_PASSWORD" : entry.getKey();
+            assertThatThrownBy(() -> GatewayConfig.from(Map.of(entry.getKey(), entry.getValue())))
+                    .as(entry.toString()).isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(expectedKey + ":");
+        }
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SIP_TRUNK", "sip:pbx;transport=tls")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("DIALER_SIP_TRUNK:");
+    }
+}
