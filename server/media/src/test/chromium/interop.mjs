@@ -56,6 +56,7 @@ try {
     (await window.pc.getStats()).forEach((s) => {
       if (s.type === 'inbound-rtp') Object.assign(out, { packetsReceived: s.packetsReceived, audioLevel: s.audioLevel });
       if (s.type === 'outbound-rtp') out.packetsSent = s.packetsSent;
+      if (s.type === 'remote-outbound-rtp') out.senderReportsFromGateway = s.reportsSent;
       if (s.type === 'transport') Object.assign(out, { dtlsState: s.dtlsState, tlsVersion: s.tlsVersion, dtlsCipher: s.dtlsCipher, srtpCipher: s.srtpCipher });
     });
     return out;

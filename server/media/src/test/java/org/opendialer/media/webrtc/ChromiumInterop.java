@@ -15,6 +15,7 @@ import org.opendialer.media.dtls.DtlsCertificate;
 import org.opendialer.media.dtls.DtlsSrtpServer;
 import org.opendialer.media.dtls.DtlsWarmUp;
 import org.opendialer.media.g711.G711;
+import org.opendialer.media.rtp.RtcpPacket;
 
 /**
  * The Java half of the manual Chromium check in src/test/chromium/interop.mjs (not a unit test:
@@ -35,6 +36,7 @@ public final class ChromiumInterop {
             String events = find(offer, "^a=rtpmap:(\\d+) telephone-event/8000");
             AtomicInteger received = new AtomicInteger();
             AtomicLong magnitude = new AtomicLong();
+            AtomicInteger rtcp = new AtomicInteger();
             CountDownLatch connected = new CountDownLatch(1);
             long start = System.nanoTime();
             WebRtcLeg leg = endpoint.createLeg(find(offer, "^a=ice-ufrag:(.*)$"), find(offer, "^a=fingerprint:(.*)$"),
@@ -47,6 +49,11 @@ public final class ChromiumInterop {
                             for (int i = 12; i < rtp.length; i++) {
                                 magnitude.addAndGet(Math.abs(G711.ulawToLinear(rtp[i])));
                             }
+                        }
+
+                        @Override
+                        public void onRtcp(WebRtcLeg l, byte[] packet) {
+                            rtcp.incrementAndGet();
                         }
 
                         @Override
@@ -72,7 +79,8 @@ public final class ChromiumInterop {
             }
             sendTone(leg);
             int n = Math.max(received.get(), 1);
-            System.err.printf("received %d RTP, mean |sample| %d%n", received.get(), magnitude.get() / (n * 160L));
+            System.err.printf("received %d RTP (mean |sample| %d) and %d RTCP%n", received.get(),
+                    magnitude.get() / (n * 160L), rtcp.get());
             System.out.println("DONE " + received.get());
             System.out.flush();
             in.readLine();
@@ -99,6 +107,11 @@ public final class ChromiumInterop {
                 packet[12 + i] = G711.linearToUlaw((short) (8000 * Math.sin(2 * Math.PI * 1000 * (ts + i) / 8000.0)));
             }
             leg.sendRtp(packet, 0, packet.length);
+            if (n % 50 == 49) { // a sender report each second: exercises SRTCP toward the browser
+                byte[] sr = RtcpPacket.senderReport(0x01234567, System.currentTimeMillis(), ts + 160, n + 1,
+                        (n + 1) * 160L, "opendialer");
+                leg.sendRtcp(sr, 0, sr.length);
+            }
             long due = start + (n + 1) * 20_000_000L;
             while (System.nanoTime() < due) {
                 Thread.sleep(1);
