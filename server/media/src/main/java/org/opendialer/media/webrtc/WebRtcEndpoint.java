@@ -24,7 +24,7 @@ import org.opendialer.media.stun.StunMessage;
  * first byte (RFC 7983): STUN goes to the leg named by the local half of USERNAME, and a valid
  * check binds the sender's address to that leg; DTLS and SRTP are then routed by address.
  * One receive thread does demultiplexing and SRTP; BouncyCastle's blocking handshakes run on
- * their own threads.
+ * pooled threads, which after the handshake only wake for the rare DTLS datagram (alerts).
  */
 public final class WebRtcEndpoint implements AutoCloseable {
     private final DatagramChannel channel;
@@ -114,6 +114,14 @@ public final class WebRtcEndpoint implements AutoCloseable {
     void runHandshake(WebRtcLeg leg) {
         try {
             handshakes.execute(() -> leg.handshake(dtls));
+        } catch (RejectedExecutionException e) {
+            leg.close("endpoint closed");
+        }
+    }
+
+    void runDtlsPump(WebRtcLeg leg) {
+        try {
+            handshakes.execute(leg::pumpDtls);
         } catch (RejectedExecutionException e) {
             leg.close("endpoint closed");
         }

@@ -28,6 +28,9 @@ public final class WebRtcLeg {
     private final QueuedDatagramTransport dtlsTransport;
     private final ArrayDeque<byte[]> early = new ArrayDeque<>();
     private final Object sendLock = new Object();
+    private final Object dtlsReadLock = new Object();
+    private final byte[] dtlsReadBuffer = new byte[QueuedDatagramTransport.SEND_LIMIT + 100]; // guarded by dtlsReadLock
+    private volatile DtlsSrtpSession session;
     private volatile InetSocketAddress remoteAddress;
     private volatile boolean handshakeStarted;
     private volatile boolean connected;
@@ -111,6 +114,8 @@ public final class WebRtcLeg {
         if (!handshakeStarted) {
             handshakeStarted = true; // only the receive thread gets here
             endpoint.runHandshake(this);
+        } else if (session != null) {
+            endpoint.runDtlsPump(this);
         }
     }
 
@@ -145,7 +150,7 @@ public final class WebRtcLeg {
         }
     }
 
-    /** Runs on a handshake thread: accept, install keys, then keep reading DTLS for close_notify. */
+    /** Runs on a handshake thread: accept, install keys, then hand DTLS reading to {@link #pumpDtls}. */
     void handshake(DtlsSrtpServer server) {
         DtlsSrtpSession session;
         try {
@@ -165,19 +170,29 @@ public final class WebRtcLeg {
             }
         }
         connected = true;
+        this.session = session;
         listener.onConnected(this);
-        byte[] buf = new byte[QueuedDatagramTransport.SEND_LIMIT + 100];
-        while (!closed) {
-            try {
-                session.transport().receive(buf, 0, buf.length, 1000);
-            } catch (IOException e) {
-                break;
-            }
+        pumpDtls(); // whatever arrived while the keys were being installed
+    }
+
+    /**
+     * After the handshake, DTLS carries only alerts (close_notify on pc.close()) and
+     * retransmitted handshake flights. Rather than park a thread per leg in a blocking read,
+     * each such datagram schedules this drain of the queue (1 ms wait once it is empty).
+     */
+    void pumpDtls() {
+        DtlsSrtpSession current = session;
+        if (current == null) {
+            return;
         }
-        try {
-            session.transport().close();
-        } catch (IOException ignored) {
-            // the peer is gone or the transport already closed
+        synchronized (dtlsReadLock) {
+            try {
+                while (!closed && current.transport().receive(dtlsReadBuffer, 0, dtlsReadBuffer.length, 1) >= 0) {
+                    // WebRTC audio sends no application data over DTLS: discard it
+                }
+            } catch (IOException e) {
+                close("DTLS failed: " + e.getMessage());
+            }
         }
     }
 
