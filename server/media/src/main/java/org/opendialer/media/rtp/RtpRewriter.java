@@ -2,7 +2,7 @@ package org.opendialer.media.rtp;
 
 /**
  * Maps the RTP packets of a relayed stream into one outgoing SSRC, sequence and timestamp
- * space, so the receiver sees a single continuous stream even when the source changes
+ * space (and payload type numbering), so the receiver sees a single continuous stream even when the source changes
  * (a new SSRC after a re-INVITE, or the relay switching legs). Within one source the offsets
  * are constant, so gaps, reordering and DTMF events (RFC 4733: several packets sharing one
  * timestamp) pass through unchanged. On a switch the new source is anchored one packet after
@@ -21,9 +21,25 @@ public final class RtpRewriter {
     private int lastSeq;        // highest output sequence sent
     private long lastTs;        // output timestamp of that packet
     private long tsStep = DEFAULT_TIMESTAMP_STEP;
+    private final byte[] payloadTypes = new byte[128];
 
     public RtpRewriter(int outputSsrc) {
         this.outputSsrc = outputSsrc;
+        for (int pt = 0; pt < 128; pt++) {
+            payloadTypes[pt] = (byte) pt;
+        }
+    }
+
+    /**
+     * Renumbers a dynamic payload type on the way through: the browser may offer
+     * telephone-event as 126 while the trunk uses 101 (RFC 4733 §7.1.1 leaves the number to SDP).
+     */
+    public RtpRewriter mapPayloadType(int from, int to) {
+        if (from < 0 || from > 127 || to < 0 || to > 127) {
+            throw new IllegalArgumentException("payload types are 7 bits");
+        }
+        payloadTypes[from] = (byte) to;
+        return this;
     }
 
     public int outputSsrc() {
@@ -73,6 +89,7 @@ public final class RtpRewriter {
             lastSeq = outSeq;
             lastTs = outTs;
         }
+        b[off + 1] = (byte) ((b[off + 1] & 0x80) | payloadTypes[b[off + 1] & 0x7F]);
         RtpPacket.setSsrc(b, off, outputSsrc);
         RtpPacket.setSequenceNumber(b, off, outSeq);
         RtpPacket.setTimestamp(b, off, outTs);

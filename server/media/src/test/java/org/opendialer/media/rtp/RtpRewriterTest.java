@@ -99,4 +99,16 @@ class RtpRewriterTest {
         assertThat(rewriter.rewrite(junk, 0, junk.length)).isFalse();
         assertThat(junk[8]).isEqualTo((byte) 9);
     }
+
+    @Test
+    void mappedPayloadType_isRenumbered_keepingTheMarkerBit_othersUntouched() {
+        rewriter.mapPayloadType(126, 101);
+        byte[] dtmf = packet(111, 1, 160, 0x80 | 126); // marker: first packet of an event
+        byte[] audio = packet(111, 2, 320, 0);
+        rewriter.rewrite(dtmf, 0, dtmf.length);
+        rewriter.rewrite(audio, 0, audio.length);
+        assertThat(RtpPacket.payloadType(dtmf, 0)).isEqualTo(101);
+        assertThat(RtpPacket.marker(dtmf, 0)).isTrue();
+        assertThat(RtpPacket.payloadType(audio, 0)).isZero();
+    }
 }
