@@ -146,7 +146,12 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 continue; // e.g. ICMP port unreachable reported on the next receive
             }
             if (from instanceof InetSocketAddress sender) {
-                dispatch(buf, buffer.position(), sender);
+                try {
+                    dispatch(buf, buffer.position(), sender);
+                } catch (RuntimeException e) {
+                    // One bad datagram or listener must not stop the port for every other leg.
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                }
             }
         }
     }

@@ -135,18 +135,22 @@ public final class WebRtcLeg {
     }
 
     private void unprotectAndDeliver(byte[] buf, int off, int len, PacketKind kind) {
+        byte[] packet;
+        try {
+            packet = kind == PacketKind.RTCP ? receive.unprotectRtcp(buf, off, len) : receive.unprotectRtp(buf, off, len);
+        } catch (SrtpException e) {
+            return; // forged, replayed or corrupt: drop it. A counter belongs here once metrics exist.
+        }
+        lastMediaNanos = System.nanoTime();
         try {
             if (kind == PacketKind.RTCP) {
-                byte[] rtcp = receive.unprotectRtcp(buf, off, len);
-                lastMediaNanos = System.nanoTime();
-                listener.onRtcp(this, rtcp);
+                listener.onRtcp(this, packet);
             } else {
-                byte[] rtp = receive.unprotectRtp(buf, off, len);
-                lastMediaNanos = System.nanoTime();
-                listener.onRtp(this, rtp);
+                listener.onRtp(this, packet);
             }
-        } catch (SrtpException e) {
-            // Forged, replayed or corrupt: drop it. A counter belongs here once metrics exist.
+        } catch (RuntimeException e) {
+            // A listener bug must not stop this leg's handshake thread or the shared receive thread.
+            Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
         }
     }
 

@@ -197,6 +197,29 @@ class SrtpContextTest {
     }
 
     @Test
+    void randomGarbage_isRejectedWithSrtpException_neverAnotherException() {
+        java.util.Random random = new java.util.Random(3711);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] junk = new byte[random.nextInt(64)];
+            random.nextBytes(junk);
+            if (junk.length > 0 && random.nextBoolean()) {
+                junk[0] = (byte) (0x80 | (junk[0] & 0x3F)); // version 2, so parsing goes deeper
+            }
+            try {
+                receiver.unprotectRtp(junk, 0, junk.length);
+            } catch (SrtpException expected) {
+                // rejected
+            }
+            try {
+                receiver.unprotectRtcp(junk, 0, junk.length);
+            } catch (SrtpException expected) {
+                // rejected
+            }
+        }
+        assertThat(receiver.ssrcCount()).isZero();
+    }
+
+    @Test
     void rtpAndRtcpKeysDiffer() throws Exception {
         // Same bytes through SRTP and SRTCP must give different ciphertext (labels 0 vs 3, §4.3.2).
         byte[] p = rtp(0, 16);

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.UDPTransport;
@@ -107,6 +108,7 @@ class WebRtcEndpointTest {
         // DTLS over the same socket; the gateway is the server (a=setup:passive).
         TestDtlsSrtpClient client = new TestDtlsSrtpClient(BROWSER_CERT, "sha-256 " + GATEWAY_CERT.fingerprint(), true);
         DTLSTransport dtls = new DTLSClientProtocol().connect(client, new UDPTransport(browser, 1500));
+        browser.setSoTimeout(5000); // BouncyCastle's UDPTransport leaves its own read timeout behind
         SrtpKeyMaterial keys = client.keys();
 
         // Sent at once, possibly before the gateway's accept() returned: queued, not lost.
@@ -202,6 +204,53 @@ class WebRtcEndpointTest {
         assertThat(StunMessage.parse(buf, 0, p.getLength()).type()).isEqualTo(StunMessageType.BINDING_SUCCESS);
         TestDtlsSrtpClient client = new TestDtlsSrtpClient(cert, "sha-256 " + GATEWAY_CERT.fingerprint(), true);
         new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1500));
+        socket.setSoTimeout(5000); // BouncyCastle's UDPTransport leaves its own read timeout behind
         return client.keys().clientSendContext();
+    }
+
+    @Test
+    void garbageOnThePort_andAThrowingListener_doNotStopTheReceiveThread() throws Exception {
+        endpoint = WebRtcEndpoint.open(new InetSocketAddress(LOOPBACK, 0), GATEWAY_CERT);
+        AtomicInteger calls = new AtomicInteger();
+        WebRtcLeg leg = endpoint.createLeg("brow", "sha-256 " + BROWSER_CERT.fingerprint(), new MediaListener() {
+            @Override
+            public void onRtp(WebRtcLeg l, byte[] rtp) {
+                calls.incrementAndGet();
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void onClosed(WebRtcLeg l, String reason) {
+                closed.add(reason);
+            }
+        });
+        browser = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        SrtpContext send = connect(browser, leg, "brow", BROWSER_CERT);
+        byte[] rtp = {(byte) 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 42};
+        java.util.Random random = new java.util.Random(7983);
+        for (int i = 0; i < 300; i++) {
+            rtp[3] = (byte) i;
+            byte[] srtp = send.protectRtp(rtp, 0, rtp.length);
+            browser.send(new DatagramPacket(srtp, srtp.length));
+            byte[] junk = new byte[1 + random.nextInt(200)];
+            random.nextBytes(junk);
+            browser.send(new DatagramPacket(junk, junk.length));
+        }
+        // Retransmit like an ICE agent: the burst above may overflow the socket buffer for a moment.
+        IceCredentials ice = leg.localCredentials();
+        browser.setSoTimeout(1000);
+        byte[] response = null;
+        for (int attempt = 0; attempt < 10 && (response == null || PacketKind.of(response, 0, response.length) != PacketKind.STUN); attempt++) {
+            try {
+                response = exchange(bindingRequest(ice.ufrag() + ":brow", ice.password(), true));
+            } catch (SocketTimeoutException e) {
+                response = null;
+            }
+        }
+        assertThat(response).isNotNull();
+        assertThat(StunMessage.parse(response, 0, response.length).type()).isEqualTo(StunMessageType.BINDING_SUCCESS);
+        assertThat(calls.get()).isGreaterThan(0);
+        assertThat(closed).isEmpty();
+        assertThat(leg.isConnected()).isTrue();
     }
 }
