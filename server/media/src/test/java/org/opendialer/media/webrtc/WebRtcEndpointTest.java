@@ -253,4 +253,20 @@ class WebRtcEndpointTest {
         assertThat(closed).isEmpty();
         assertThat(leg.isConnected()).isTrue();
     }
+
+    @Test
+    void plaintextAlertSpoofedAfterTheHandshake_doesNotEndTheLeg() throws Exception {
+        endpoint = WebRtcEndpoint.open(new InetSocketAddress(LOOPBACK, 0), GATEWAY_CERT);
+        WebRtcLeg leg = endpoint.createLeg("brow", "sha-256 " + BROWSER_CERT.fingerprint(), listener);
+        browser = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        connect(browser, leg, "brow", BROWSER_CERT);
+        assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+        // An epoch-0 (unencrypted) fatal handshake_failure alert, as anyone who can spoof the
+        // browser's address could send (RFC 6347 §4.1: type 21, version FEFD, epoch, sequence, length).
+        byte[] alert = org.opendialer.media.Hex.bytes("15 FEFD 0000 000000000064 0002 02 28");
+        browser.send(new DatagramPacket(alert, alert.length));
+        Thread.sleep(500);
+        assertThat(closed).isEmpty();
+        assertThat(leg.isConnected()).isTrue();
+    }
 }
