@@ -93,11 +93,6 @@ public final class CallEngine implements AutoCloseable {
         }
     }
 
-    /** Whether calls to E.164 numbers can be placed. */
-    public boolean hasTrunk() {
-        return sip != null;
-    }
-
     // ---- requests from dialers (any thread; each waits for the engine thread) ----
 
     /** Shows {@code dialer} the user's calls that have not ended, then every later change. */

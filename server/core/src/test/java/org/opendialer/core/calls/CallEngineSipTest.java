@@ -93,6 +93,20 @@ class CallEngineSipTest {
     }
 
     @Test
+    void outbound_overATcpTrunk_isAnsweredAndHungUp() throws Exception {
+        try (SippPeer trunk = SippPeer.uasOverTcp("uas_answer_wait_bye.xml")) {
+            startEngine(trunk.uri() + ";transport=tcp", Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            engine.place(alice, BOB_MOBILE);
+            d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            engine.hangUp(d, null);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            assertThat(trunk.messages()).contains("SIP/2.0/TCP");
+        }
+    }
+
+    @Test
     void outbound_agentHangsUpAfterAnswer_sendsByeAndEndsLocalHangup() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
@@ -239,10 +253,23 @@ class CallEngineSipTest {
     void inbound_toAnUnknownNumber_gets404_andRingsNobody() throws Exception {
         startEngine("sip:127.0.0.1:9", Duration.ofSeconds(30), null, null);
         RecordingDialer d = attach(alice);
-        try (SippPeer caller = SippPeer.uac("uac_not_found.xml", sipPort, "+19995550000")) {
+        try (SippPeer caller = SippPeer.uac("uac_refused.xml", sipPort, "+19995550000", Map.of("status", "404"))) {
             assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
             assertThat(d.received()).isEmpty();
         }
+    }
+
+    @Test
+    void inbound_toAUserWhoAlreadyHasACall_gets486_andTheUserSeesOnlyTheirOwnCall() throws Exception {
+        startEngine("sip:127.0.0.1:9", Duration.ofSeconds(30), null, null);
+        accounts.createUser(new NewUser("bob", "correct horse battery", "Bob", "1002", null));
+        RecordingDialer d = attach(alice);
+        engine.place(alice, new DialTarget.Extension("1002"));
+        d.await(v -> v.state() == CallState.CONNECTING, WAIT);
+        try (SippPeer caller = SippPeer.uac("uac_refused.xml", sipPort, "+12015550123", Map.of("status", "486"))) {
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+        }
+        assertThat(d.received()).extracting(CallView::direction).containsOnly(CallDirection.OUTBOUND);
     }
 
     @Test

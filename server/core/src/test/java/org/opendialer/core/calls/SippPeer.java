@@ -29,15 +29,41 @@ final class SippPeer implements AutoCloseable {
     }
 
     static SippPeer uas(String scenario, Map<String, String> keys) throws IOException {
-        return start(scenario, null, null, keys);
+        return start(scenario, null, null, keys, false);
+    }
+
+    /**
+     * As {@link #uas}, over TCP. A refused TCP connect fails the INVITE at once (no retransmission as over
+     * UDP), so wait for SIPp's LISTEN socket in /proc/net/tcp first, without connecting to it.
+     */
+    static SippPeer uasOverTcp(String scenario) throws IOException, InterruptedException {
+        SippPeer sipp = start(scenario, null, null, Map.of(), true);
+        String local = String.format(":%04X ", sipp.port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline && sipp.process.isAlive()) {
+            for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
+                    return sipp;
+                }
+            }
+            Thread.sleep(20);
+        }
+        sipp.close();
+        throw new AssertionError("SIPp not listening on TCP " + sipp.port + "\n" + sipp.logs());
     }
 
     static SippPeer uac(String scenario, int gatewayPort, String calledNumber) throws IOException {
-        return start(scenario, "127.0.0.1:" + gatewayPort, calledNumber, Map.of());
+        return uac(scenario, gatewayPort, calledNumber, Map.of());
     }
 
-    private static SippPeer start(String scenario, String target, String service, Map<String, String> keys)
+    static SippPeer uac(String scenario, int gatewayPort, String calledNumber, Map<String, String> keys)
             throws IOException {
+        return start(scenario, "127.0.0.1:" + gatewayPort, calledNumber, keys, false);
+    }
+
+    private static SippPeer start(String scenario, String target, String service, Map<String, String> keys,
+                                  boolean tcp) throws IOException {
         int port = freeUdpPort();
         Path dir = Path.of("target", "sipp-calls", scenario.replace(".xml", "") + "-" + port).toAbsolutePath();
         Files.createDirectories(dir);
@@ -62,6 +88,9 @@ final class SippPeer implements AutoCloseable {
                 "-timeout", "30s", "-timeout_error", "-trace_err", "-trace_msg"));
         if (service != null) {
             cmd.addAll(List.of("-s", service));
+        }
+        if (tcp) {
+            cmd.addAll(List.of("-t", "t1"));
         }
         return new SippPeer(cmd, dir, port);
     }
