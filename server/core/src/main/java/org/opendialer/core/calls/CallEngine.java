@@ -15,15 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
@@ -50,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallEngine.class);
-    private static final long REQUEST_TIMEOUT_S = 20;
     /** The agent's own ring timer is only a backstop: the engine's fires first and picks the end reason. */
     private static final Duration SIP_RING_BACKSTOP = Duration.ofSeconds(5);
 
@@ -60,9 +50,25 @@ public final class CallEngine implements AutoCloseable {
     private final RtpPortAllocator rtpPorts;
     private final Duration ringTimeout;
     private final Clock clock;
-    private final ExecutorService engine = Executors.newSingleThreadExecutor(daemon("opendialer-calls"));
-    private final ScheduledExecutorService timers =
-            Executors.newSingleThreadScheduledExecutor(daemon("opendialer-call-timers"));
+    private final EngineThread thread = new EngineThread();
+    private final SipLegListener.Handler legEvents = new SipLegListener.Handler() {
+        @Override
+        public void legAnswered(Ongoing o) {
+            if (o.call.state() == CallState.CONNECTING) {
+                move(o, CallState.ANSWERED, null);
+            }
+        }
+
+        @Override
+        public void legEnded(Ongoing o, EndReason reasonIfUnanswered, boolean remoteHangup) {
+            if (o.call.state() == CallState.ANSWERED) {
+                // After the answer a BYE is a hang-up; anything else (our 2xx never ACKed) is a failure.
+                end(o, remoteHangup ? EndReason.REMOTE_HANGUP : EndReason.FAILED);
+            } else {
+                end(o, reasonIfUnanswered);
+            }
+        }
+    };
 
     private final Map<String, Ongoing> calls = new LinkedHashMap<>();
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
@@ -97,7 +103,7 @@ public final class CallEngine implements AutoCloseable {
 
     /** Shows {@code dialer} the user's calls that have not ended, then every later change. */
     public void attach(Dialer dialer) {
-        execute(() -> {
+        thread.execute(() -> {
             dialers.computeIfAbsent(dialer.userId(), id -> new LinkedHashSet<>()).add(dialer);
             for (Ongoing o : calls.values()) {
                 if (o.call.userId == dialer.userId() && o.answeredBy != null && !isAttached(o.answeredBy)) {
@@ -112,7 +118,7 @@ public final class CallEngine implements AutoCloseable {
 
     /** The dialer closed or signed out. Its user's calls go on (reload and other tabs must not end them). */
     public void detach(Dialer dialer) {
-        execute(() -> {
+        thread.execute(() -> {
             Set<Dialer> set = dialers.get(dialer.userId());
             if (set != null && set.remove(dialer) && set.isEmpty()) {
                 dialers.remove(dialer.userId());
@@ -122,12 +128,12 @@ public final class CallEngine implements AutoCloseable {
 
     /** Places a call and returns its id once it exists and its INVITE (if any) is sent. */
     public String place(User caller, DialTarget target) {
-        return await(() -> placeNow(caller, target));
+        return thread.await(() -> placeNow(caller, target));
     }
 
     /** Cancels a ringing outbound call, ends an answered one, or declines a ringing inbound one. */
     public void hangUp(Dialer dialer, String callId) {
-        await(() -> {
+        thread.await(() -> {
             Ongoing o = find(dialer, callId, false);
             switch (o.call.state()) {
                 case ANSWERED -> hangUpAnswered(o);
@@ -146,7 +152,7 @@ public final class CallEngine implements AutoCloseable {
 
     /** Answers a ringing inbound call on {@code dialer}; the user's other dialers stop ringing. */
     public void answer(Dialer dialer, String callId) {
-        await(() -> {
+        thread.await(() -> {
             answerNow(find(dialer, callId, true), dialer);
             return null;
         });
@@ -154,7 +160,7 @@ public final class CallEngine implements AutoCloseable {
 
     /** Declines a ringing inbound call. */
     public void reject(Dialer dialer, String callId) {
-        await(() -> {
+        thread.await(() -> {
             decline(find(dialer, callId, true));
             return null;
         });
@@ -164,7 +170,7 @@ public final class CallEngine implements AutoCloseable {
     @Override
     public void close() {
         try {
-            await(() -> {
+            thread.await(() -> {
                 for (Ongoing o : List.copyOf(calls.values())) {
                     end(o, EndReason.FAILED);
                     hangUpSip(o);
@@ -177,13 +183,7 @@ public final class CallEngine implements AutoCloseable {
         if (sip != null) {
             sip.stop();
         }
-        engine.shutdown();
-        timers.shutdownNow();
-        try {
-            engine.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        thread.shutdown();
     }
 
     // ---- engine thread ----
@@ -238,7 +238,7 @@ public final class CallEngine implements AutoCloseable {
         Ongoing o = register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
                 from != null ? from : caller.extension(), e164, caller.displayName(), now()));
         o.rtp = rtp;
-        LegListener listener = new LegListener(o);
+        SipLegListener listener = new SipLegListener(thread, legEvents, o);
         try {
             AudioSdp offer = sip.localOffer(((java.net.InetSocketAddress) rtp.getLocalAddress()).getPort());
             o.sipLeg = sip.placeCall(from, caller.displayName(), e164, offer, listener);
@@ -252,12 +252,12 @@ public final class CallEngine implements AutoCloseable {
 
     /** An INVITE from the trunk, on the SIP event thread: must not block, so routing runs on ours. */
     private CallListener onInvite(InboundCall invite) {
-        LegListener listener = new LegListener(null);
-        execute(() -> route(invite, listener));
+        SipLegListener listener = new SipLegListener(thread, legEvents, null);
+        thread.execute(() -> route(invite, listener));
         return listener;
     }
 
-    private void route(InboundCall invite, LegListener listener) {
+    private void route(InboundCall invite, SipLegListener listener) {
         var identity = invite.identity();
         String to = identity.to();
         Optional<User> user = to == null ? Optional.empty() : accounts.listUsers().stream()
@@ -430,8 +430,7 @@ public final class CallEngine implements AutoCloseable {
     }
 
     private void startRingTimer(Ongoing o) {
-        o.ringTimer = timers.schedule(() -> execute(() -> ringTimedOut(o)), ringTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        o.ringTimer = thread.schedule(() -> ringTimedOut(o), ringTimeout);
     }
 
     private DatagramChannel openRtp() {
@@ -457,88 +456,5 @@ public final class CallEngine implements AutoCloseable {
 
     private static String newId() {
         return UUID.randomUUID().toString();
-    }
-
-    private void execute(Runnable task) {
-        try {
-            engine.execute(() -> {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("call engine task failed", e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.debug("call engine stopped; event dropped");
-        }
-    }
-
-    private <T> T await(Callable<T> task) {
-        Future<T> result;
-        try {
-            result = engine.submit(task);
-        } catch (RejectedExecutionException e) {
-            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
-        }
-        try {
-            return result.get(REQUEST_TIMEOUT_S, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("call engine did not answer within " + REQUEST_TIMEOUT_S + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** Turns SIP events (agent's event thread) into engine tasks for one call. */
-    private final class LegListener implements CallListener {
-        /** Set on the engine thread before any event task for it runs (inbound: when routed). */
-        Ongoing target;
-
-        LegListener(Ongoing target) {
-            this.target = target;
-        }
-
-        @Override
-        public void answered(AudioSdp remote) {
-            execute(() -> {
-                if (target != null && target.call.state() == CallState.CONNECTING) {
-                    move(target, CallState.ANSWERED, null);
-                }
-            });
-        }
-
-        @Override
-        public void failed(org.opendialer.sip.EndReason reason, int status, String phrase) {
-            execute(() -> {
-                if (target != null) {
-                    // A BYE before our 2xx was ACKed ends an answered call: that is a failure, not "canceled".
-                    end(target, target.call.state() == CallState.ANSWERED ? EndReason.FAILED : EndReason.of(reason));
-                }
-            });
-        }
-
-        @Override
-        public void remoteHangup() {
-            execute(() -> {
-                if (target != null) {
-                    end(target, target.call.state() == CallState.ANSWERED ? EndReason.REMOTE_HANGUP
-                            : EndReason.CANCELED);
-                }
-            });
-        }
     }
 }

@@ -1,0 +1,52 @@
+package org.opendialer.core.calls;
+
+import org.opendialer.sip.AudioSdp;
+import org.opendialer.sip.CallListener;
+
+/** Turns the SIP agent's events for one leg (on its event thread) into engine tasks; never blocks. */
+final class SipLegListener implements CallListener {
+    /** What the engine does with a leg's events, on its own thread. */
+    interface Handler {
+        void legAnswered(Ongoing o);
+
+        void legEnded(Ongoing o, EndReason reasonIfUnanswered, boolean remoteHangup);
+    }
+
+    private final EngineThread thread;
+    private final Handler handler;
+    /** Set on the engine thread before any event task for it runs (inbound: when routed; null if refused). */
+    Ongoing target;
+
+    SipLegListener(EngineThread thread, Handler handler, Ongoing target) {
+        this.thread = thread;
+        this.handler = handler;
+        this.target = target;
+    }
+
+    @Override
+    public void answered(AudioSdp remote) {
+        thread.execute(() -> {
+            if (target != null) {
+                handler.legAnswered(target);
+            }
+        });
+    }
+
+    @Override
+    public void failed(org.opendialer.sip.EndReason reason, int status, String phrase) {
+        thread.execute(() -> {
+            if (target != null) {
+                handler.legEnded(target, EndReason.of(reason), false);
+            }
+        });
+    }
+
+    @Override
+    public void remoteHangup() {
+        thread.execute(() -> {
+            if (target != null) {
+                handler.legEnded(target, EndReason.CANCELED, true);
+            }
+        });
+    }
+}
