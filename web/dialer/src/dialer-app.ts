@@ -4,6 +4,7 @@ import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { DialerError } from './errors';
 import { GatewayClient, type SocketLike } from './gateway-client';
+import { SessionRenewal } from './session-renewal';
 import { strings } from './strings';
 import { mount, el } from './ui/dom';
 import { signInView } from './ui/sign-in-view';
@@ -42,9 +43,11 @@ export class DialerApp {
   private readonly callUi: CallPanel;
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
+  private readonly renewal: SessionRenewal;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
+    this.renewal = new SessionRenewal(() => void this.renewSession(), opts.now);
     this.calls = new CallBook(opts.now);
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now);
     this.gateway = new GatewayClient({
@@ -146,7 +149,7 @@ export class DialerApp {
     try {
       const result = expectSignIn(await client.send('resume', { session_token: token }));
       const wasSignedIn = this.auth.signedIn;
-      this.auth.accept(result);
+      this.accept(result);
       if (!wasSignedIn) this.signedIn(result, 'restored');
     } catch (e) {
       if (!(e instanceof DialerError && e.errorName === 'AuthenticationError')) throw e;
@@ -154,14 +157,39 @@ export class DialerApp {
     }
   }
 
-  private signedIn(result: SignInResult, reason: 'signed_in' | 'restored'): void {
+  private accept(result: SignInResult): void {
     this.auth.accept(result);
+    this.renewal.schedule(result.session.expires_at);
+  }
+
+  /**
+   * Before the session expires: a getToken host is asked for a fresh token (its backend decides
+   * whether the user may stay signed in); otherwise the session is resumed, which slides its expiry.
+   */
+  private async renewSession(): Promise<void> {
+    const token = this.auth.storedToken();
+    if (!this.auth.signedIn || !token) return;
+    if (this.hostUsesToken) {
+      this.opts.emit({ type: 'tokenRequested' });
+      return;
+    }
+    try {
+      this.accept(expectSignIn(await this.gateway.request('resume', { session_token: token })));
+    } catch (e) {
+      if (e instanceof DialerError && e.errorName === 'AuthenticationError') this.signedOut('expired');
+      else this.renewal.retrySoon();
+    }
+  }
+
+  private signedIn(result: SignInResult, reason: 'signed_in' | 'restored'): void {
+    this.accept(result);
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: true, user: result.user, reason });
   }
 
   private signedOut(reason: SignedOutReason, force = false): void {
     const had = this.auth.signedIn || this.auth.storedToken() !== null;
+    this.renewal.cancel();
     this.auth.clear();
     this.calls.clear();
     this.callUi.show(null);
