@@ -250,6 +250,17 @@ class CallEngineSipTest {
     }
 
     @Test
+    void inbound_unanswered_gets480AtTheRingTimeout_andEndsNoAnswer() throws Exception {
+        startEngine("sip:127.0.0.1:9", Duration.ofSeconds(2), null, null);
+        RecordingDialer d = attach(alice);
+        try (SippPeer caller = SippPeer.uac("uac_refused.xml", sipPort, "1001", Map.of("status", "480"))) {
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            d.awaitEnd(WAIT);
+            assertThat(d.states()).containsExactly("connecting", "disconnected/no_answer");
+        }
+    }
+
+    @Test
     void inbound_toAnUnknownNumber_gets404_andRingsNobody() throws Exception {
         startEngine("sip:127.0.0.1:9", Duration.ofSeconds(30), null, null);
         RecordingDialer d = attach(alice);
