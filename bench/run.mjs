@@ -1,29 +1,37 @@
-// Benchmarks of the SDK and the dialer app: bundle sizes, and the time from
-// `new Net2PhoneDialer(...)` to the first answered SDK call (`getAuthState()`), in headless
-// Chromium against the real gateway jar. Writes its section of docs/benchmarks.md.
+// Benchmarks of the SDK, the dialer app and call signalling, in headless Chromium against the real
+// gateway jar. Each writes its own marked section of docs/benchmarks.md.
+// - SDK and dialer app: bundle sizes, and the time from `new Net2PhoneDialer(...)` to the first
+//   answered SDK call (`getAuthState()`).
+// - Calls (bench/calls.mjs): placeCall() → INVITE at SIPp, SIPp's 200 OK → `answered`.
 //
-//   node bench/run.mjs [--runs 30]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   node bench/run.mjs [--only sdk|calls] [--runs 30] [--calls 100]
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS } from '../e2e/support/constants.mjs';
 import { checkBuildOutputs, REPO_ROOT, startFixtureServer, startGateway, stopPid, WEB_DIR } from '../e2e/support/gateway.mjs';
+import { runCallsBench, writeCallsSection } from './calls.mjs';
+import { DOC, isoNow, machine, summary, writeSection } from './lib.mjs';
 
 const GATEWAY_PORT = 18280;
 const DEMO_PORT = 18281;
 const HOST_PORT = 18290;
 const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
 const WORK_DIR = path.join(REPO_ROOT, 'bench/.tmp');
-const DOC = path.join(REPO_ROOT, 'docs/benchmarks.md');
 const START = '<!-- bench/run.mjs:start -->';
 const END = '<!-- bench/run.mjs:end -->';
 
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+const RUNS = Number(arg('--runs', 30));
 if (!(RUNS >= 1)) throw new Error('--runs must be a positive number');
+const CALLS = Number(arg('--calls', 100));
+if (!(CALLS >= 50)) throw new Error('--calls must be at least 50');
+const ONLY = arg('--only', null);
+if (ONLY !== null && !['sdk', 'calls'].includes(ONLY)) throw new Error('--only takes sdk or calls');
 
 const e2eRequire = createRequire(path.join(REPO_ROOT, 'e2e/package.json'));
 let chromium;
@@ -46,16 +54,6 @@ function sizes() {
     row('dialer app `dialer.css`', css),
     row('dialer app `dialer.js` + `dialer.css`', Buffer.concat([js, css])),
   ];
-}
-
-function percentile(sorted, p) {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
-}
-
-function summary(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, median: percentile(s, 50), p95: percentile(s, 95), min: s[0], max: s[s.length - 1] };
 }
 
 /** Runs in the page: construct, then wait for the first answered call that needs the dialer. */
@@ -100,24 +98,6 @@ async function timeToReady(browser) {
   return { cold: summary(cold), warm: summary(warm), roundTrip: summary(roundTrip) };
 }
 
-function machine(browserVersion) {
-  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const model = (cpuinfo.match(/^model name\s*:\s*(.+)$/m) || [])[1] || os.cpus()[0]?.model || 'unknown';
-  // `java -version` writes to stderr.
-  const javaOut = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  const java = `${javaOut.stderr || ''}${javaOut.stdout || ''}`.split('\n')[0].trim() || 'java: unknown version';
-  return {
-    nproc: os.cpus().length,
-    cpu: model.trim(),
-    ramGiB: (os.totalmem() / 2 ** 30).toFixed(1),
-    chromium: browserVersion,
-    node: process.version,
-    java: java.trim(),
-    os: `${os.type()} ${os.release()}`,
-    load: os.loadavg().map((x) => x.toFixed(1)).join(' '),
-  };
-}
-
 const ms = (x) => `${x.toFixed(1)} ms`;
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
@@ -154,17 +134,7 @@ function markdown(date, m, size, t) {
   ].join('\n');
 }
 
-function writeDoc(section) {
-  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n\nEach section is written by the script named in its heading; rerun it to refresh the numbers.\n';
-  const a = doc.indexOf(START);
-  const b = doc.indexOf(END);
-  doc = a >= 0 && b > a ? doc.slice(0, a) + section + doc.slice(b + END.length) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, doc);
-}
-
-async function main() {
-  checkBuildOutputs();
-  mkdirSync(WORK_DIR, { recursive: true });
+async function sdkBench(browser) {
   const size = sizes();
   const gateway = await startGateway({
     httpPort: GATEWAY_PORT,
@@ -173,21 +143,29 @@ async function main() {
     workDir: WORK_DIR,
   });
   let fixtures;
-  let browser;
   try {
     fixtures = await startFixtureServer({ ports: [HOST_PORT], gatewayUrl: gateway.url, adminKey: gateway.adminKey, workDir: WORK_DIR });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     const timings = await timeToReady(browser);
-    const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const section = markdown(date, machine(browser.version()), size, timings);
-    writeDoc(section);
-    console.log(section);
-    console.log(`\nwritten to ${path.relative(process.cwd(), DOC)}`);
+    const section = markdown(isoNow(), machine(browser.version()), size, timings);
+    writeSection(START, END, section);
+    return section;
   } finally {
-    await browser?.close();
     await stopPid(fixtures?.pid);
     await stopPid(gateway.pid);
     rmSync(gateway.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  checkBuildOutputs();
+  mkdirSync(WORK_DIR, { recursive: true });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  try {
+    if (ONLY !== 'calls') console.log(`${await sdkBench(browser)}\n`);
+    if (ONLY !== 'sdk') console.log(`${writeCallsSection(await runCallsBench(browser, { calls: CALLS }))}\n`);
+    console.log(`written to ${path.relative(process.cwd(), DOC)}`);
+  } finally {
+    await browser.close();
   }
 }
 
