@@ -55,10 +55,15 @@ class CallEngineSipTest {
     }
 
     private void startEngine(String trunk, Duration ringTimeout, String user, String password) throws Exception {
+        startEngine(trunk, ringTimeout, user, password, null);
+    }
+
+    /** {@code t1} null: RFC 3261's 500 ms; shorter only where no SIPp answers (it would see retransmissions). */
+    private void startEngine(String trunk, Duration ringTimeout, String user, String password, Duration t1)
+            throws Exception {
         sipPort = SippPeer.freeUdpPort();
-        // T1 50 ms: Timer B (64*T1) gives up on a silent trunk in 3.2 s instead of 32 s.
         SipSettings settings = new SipSettings("127.0.0.1", sipPort, "127.0.0.1", SipSettings.Trunk.parse(trunk),
-                user, password, null, Duration.ofMillis(50));
+                user, password, null, t1);
         engine = new CallEngine(accounts, new CallStore(db), settings,
                 new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), ringTimeout,
                 Clock.systemUTC());
@@ -178,7 +183,9 @@ class CallEngineSipTest {
 
     @Test
     void outbound_unreachableTrunk_endsUnreachableWithinTimerB() throws Exception {
-        startEngine("sip:127.0.0.1:" + SippPeer.freeUdpPort(), Duration.ofSeconds(30), null, null);
+        // T1 50 ms: Timer B (64*T1) gives up on the silent trunk in 3.2 s instead of 32 s.
+        startEngine("sip:127.0.0.1:" + SippPeer.freeUdpPort(), Duration.ofSeconds(30), null, null,
+                Duration.ofMillis(50));
         RecordingDialer d = attach(alice);
         engine.place(alice, BOB_MOBILE);
         CallView end = d.awaitEnd(Duration.ofSeconds(15));
