@@ -8,7 +8,7 @@ const suites = [];
 
 function surefire() {
   let passed = 0, failed = 0, skipped = 0;
-  for (const module of ['core', 'testkit', 'app', 'media', 'sip']) {
+  for (const module of readdirSync('server')) {
     const dir = join('server', module, 'target', 'surefire-reports');
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).filter((n) => n.startsWith('TEST-') && n.endsWith('.xml'))) {

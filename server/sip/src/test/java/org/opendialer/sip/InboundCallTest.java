@@ -143,7 +143,7 @@ class InboundCallTest {
             nextInvite();
             assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
-            // T1 = 100 ms: copies at about 100, 300 and 700 ms before SIPp's ACK at 500 ms
+            // T1 = 100 ms: copies at about 100, 300, 700 and 1500 ms before SIPp's ACK at 1.5 s
             long okForInvite = java.util.Arrays.stream(sipp.messages().split("message received"))
                     .filter(m -> m.contains("SIP/2.0 200 OK") && m.contains("CSeq: 1 INVITE")).count();
             assertThat(okForInvite).isGreaterThanOrEqualTo(2);
