@@ -4,24 +4,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Everything the SIP user agent needs to know. {@link #fromEnvironment(Map)} is the one place where the
- * {@code DIALER_SIP_*} keys and their defaults live:
- *
- * <pre>
- * DIALER_SIP_LISTEN_ADDRESS   0.0.0.0   address the SIP port binds to (UDP and TCP)
- * DIALER_SIP_PORT             5060      SIP port, UDP and TCP
- * DIALER_PUBLIC_ADDRESS       (unset)   address advertised in Via, Contact and SDP; default: the listen
- *                                       address, or this host's address when listening on all interfaces
- * DIALER_SIP_TRUNK            (unset)   where calls go, e.g. sip:127.0.0.1:5070 or sip:host;transport=tcp
- * DIALER_SIP_USERNAME         (unset)   digest username for 401/407 challenges from the trunk
- * DIALER_SIP_PASSWORD         (unset)   digest password
- * DIALER_SIP_RING_TIMEOUT     60        seconds an unanswered call may ring, either direction
- * </pre>
+ * Everything the SIP user agent needs to know. The gateway builds it from its configuration
+ * (org.opendialer.core.config.ConfigKey is the one place for the DIALER_SIP_* keys, their defaults and
+ * meaning). Blank or null values take defaults: listen address 0.0.0.0; public address the listen address,
+ * or this host's address when listening on all interfaces; ring timeout 60 s; T1 500 ms.
  *
  * @param t1 the SIP round-trip estimate (RFC 3261 17.1.1.1, 500 ms); Timer B, the INVITE transaction
  *           timeout, is 64 times it. Tests shorten it.
@@ -76,20 +66,6 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
                 null, null, null);
     }
 
-    public static SipSettings fromEnvironment(Map<String, String> env) {
-        String port = env.getOrDefault("DIALER_SIP_PORT", "5060");
-        String trunk = env.get("DIALER_SIP_TRUNK");
-        String ring = env.getOrDefault("DIALER_SIP_RING_TIMEOUT", "60");
-        try {
-            return new SipSettings(env.get("DIALER_SIP_LISTEN_ADDRESS"), Integer.parseInt(port.strip()),
-                    env.get("DIALER_PUBLIC_ADDRESS"), trunk == null || trunk.isBlank() ? null : Trunk.parse(trunk),
-                    blankToNull(env.get("DIALER_SIP_USERNAME")), blankToNull(env.get("DIALER_SIP_PASSWORD")),
-                    Duration.ofSeconds(Long.parseLong(ring.strip())), null);
-        } catch (NumberFormatException e) {
-            throw settings("not a number: " + e.getMessage());
-        }
-    }
-
     public SipSettings withCredentials(String user, String pass) {
         return new SipSettings(listenAddress, port, publicAddress, trunk, user, pass, ringTimeout, t1);
     }
@@ -121,10 +97,6 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
         } catch (UnknownHostException e) {
             return "127.0.0.1";
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     private static SipAgentException settings(String message) {

@@ -2,7 +2,7 @@
  * The gateway's SIP user agent toward one trunk, with no HTTP and no dependency on the rest of the gateway.
  *
  * <p>Entry point: {@link org.opendialer.sip.SipUserAgent} built from {@link org.opendialer.sip.SipSettings}
- * (whose {@code fromEnvironment} documents the {@code DIALER_SIP_*} keys). Outbound calls are
+ * (the gateway fills it from its configuration keys). Outbound calls are
  * {@link org.opendialer.sip.OutboundCall}s; INVITEs from the trunk reach an
  * {@link org.opendialer.sip.InboundCallHandler} as {@link org.opendialer.sip.InboundCall}s. Both report to a
  * {@link org.opendialer.sip.CallListener}, on one event thread per agent, in order; a listener must not block.
