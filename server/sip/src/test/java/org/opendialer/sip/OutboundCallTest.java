@@ -13,15 +13,20 @@ import org.junit.jupiter.api.Timeout;
 class OutboundCallTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    /** Short timers for the tests that wait for a SIP timer to fire (Timer B = 64 × T1). */
+    private static final java.util.function.UnaryOperator<SipSettings> FAST_T1 = s -> s.withT1(Duration.ofMillis(100));
+
     private SipUserAgent agent;
 
+    // RFC 3261's T1 (500 ms) by default: with a shorter one, INVITE retransmissions reached a loaded
+    // SIPp after it had answered and aborted its scenario.
     private SipUserAgent startAgent(int trunkPort, String transport, SipSettings.Trunk trunkOverride,
                                     java.util.function.UnaryOperator<SipSettings> tweak) {
         int port = FreePorts.next();
         SipSettings.Trunk trunk = trunkOverride != null ? trunkOverride
                 : new SipSettings.Trunk("127.0.0.1", trunkPort, transport);
         SipSettings settings = tweak.apply(new SipSettings("127.0.0.1", port, "127.0.0.1", trunk, null, null,
-                Duration.ofSeconds(20), Duration.ofMillis(100)));
+                Duration.ofSeconds(20), Duration.ofMillis(500)));
         agent = new SipUserAgent(settings, InboundCallHandler.REJECT_ALL);
         agent.start();
         return agent;
@@ -172,7 +177,7 @@ class OutboundCallTest {
     @Test
     void placeCall_nothingListeningOnUdp_failsUnreachableAfterTimerB() throws Exception {
         int deadPort = FreePorts.next();
-        startAgent(deadPort); // T1 = 100 ms, so Timer B = 6.4 s
+        startAgent(deadPort, "udp", null, FAST_T1); // T1 = 100 ms, so Timer B = 6.4 s
         RecordingListener listener = new RecordingListener();
         long start = System.nanoTime();
         agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
@@ -186,7 +191,7 @@ class OutboundCallTest {
         try (java.net.DatagramSocket trunk = new java.net.DatagramSocket(trunkPort,
                 java.net.InetAddress.getLoopbackAddress())) {
             trunk.setSoTimeout(3000);
-            startAgent(trunkPort); // T1 = 100 ms: copies after 100, 200, 400 ms...
+            startAgent(trunkPort, "udp", null, FAST_T1); // T1 = 100 ms: copies after 100, 200, 400 ms...
             RecordingListener listener = new RecordingListener();
             agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
             java.util.List<String> copies = new java.util.ArrayList<>();
@@ -346,7 +351,7 @@ class OutboundCallTest {
     void reInvite_unanswered_endsTheCallWithBye() throws Exception {
         int sippPort = FreePorts.next();
         try (Sipp sipp = Sipp.uas("uas_ignore_reinvite.xml", sippPort, Map.of())) {
-            startAgent(sippPort); // T1 = 100 ms: the re-INVITE times out after 6.4 s
+            startAgent(sippPort, "udp", null, FAST_T1); // T1 = 100 ms: the re-INVITE times out after 6.4 s
             RecordingListener listener = new RecordingListener();
             OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
             assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
