@@ -1,31 +1,26 @@
 package org.opendialer.app.ws;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.opendialer.testkit.SippProcess;
 
 /**
  * SIPp for one call of a scenario shared with the core engine tests (server/core/src/test/resources/
  * sipp-calls), as the gateway's trunk (uas) or as a caller into it (uac). Stopped by its Process handle.
  */
 final class SippTrunk implements AutoCloseable {
-    private final Process process;
-    private final Path dir;
+    private final SippProcess process;
     final int port;
 
     private SippTrunk(String scenario, String target, String service) throws IOException {
         port = freeEvenUdpPort();
-        dir = Path.of("target", "sipp-ws", scenario.replace(".xml", "") + "-" + port).toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = Path.of("target", "sipp-ws", scenario.replace(".xml", "") + "-" + port).toAbsolutePath();
         Path file = scenarios().resolve(scenario);
-        List<String> cmd = new ArrayList<>(List.of("sipp"));
+        List<String> cmd = new ArrayList<>();
         if (target != null) {
             cmd.add(target);
         }
@@ -35,8 +30,7 @@ final class SippTrunk implements AutoCloseable {
         if (service != null) {
             cmd.addAll(List.of("-s", service));
         }
-        process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("screen.log").toFile()).start();
+        process = SippProcess.start(cmd, dir);
     }
 
     static SippTrunk uas(String scenario) throws IOException {
@@ -52,44 +46,20 @@ final class SippTrunk implements AutoCloseable {
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("SIPp still running after " + timeout + "\n" + logs());
-        }
-        return process.exitValue();
+        return process.awaitExit(timeout);
     }
 
     String logs() {
-        StringBuilder b = new StringBuilder();
-        try (var files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                b.append("--- ").append(f.getFileName()).append('\n')
-                        .append(Files.readString(f, StandardCharsets.ISO_8859_1));
-            }
-        } catch (IOException e) {
-            b.append(e);
-        }
-        return b.toString();
+        return process.logs();
     }
 
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        process.close();
     }
 
     static int freeEvenUdpPort() throws IOException {
-        for (int i = 0; i < 50; i++) {
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                if (s.getLocalPort() % 2 == 0 && s.getLocalPort() < 65000) {
-                    return s.getLocalPort();
-                }
-            }
-        }
-        throw new IOException("no free UDP port");
+        return SippProcess.freeEvenUdpPort();
     }
 
     private static Path scenarios() {
