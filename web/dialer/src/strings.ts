@@ -40,6 +40,7 @@ export const strings = {
     local_hangup: 'you hung up',
     remote_hangup: 'the other party hung up',
     answered_elsewhere: 'answered on another device',
+    media_timeout: 'the audio connection was lost',
   },
 
   connected: 'Connected',

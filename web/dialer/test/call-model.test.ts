@@ -56,6 +56,7 @@ describe('callPanelModel: state → text and buttons', () => {
     ['local_hangup', 'Call ended — you hung up'],
     ['remote_hangup', 'Call ended — the other party hung up'],
     ['answered_elsewhere', 'Call ended — answered on another device'],
+    ['media_timeout', 'Call ended — the audio connection was lost'],
     ['transferred', 'Call ended'],
     [null, 'Call ended'],
   ])('an ended call with end_reason %s reads "%s" and has no buttons', (reason, text) => {

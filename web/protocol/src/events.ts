@@ -5,7 +5,7 @@ export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CALL_RESULTS = ['answered', 'not_answered'] as const;
 export const AUTH_STATE_REASONS = ['signed_in', 'signed_out', 'expired', 'revoked', 'restored'] as const;
 export const CONNECTION_STATES = ['connecting', 'connected', 'disconnected'] as const;
-/** Why a call ended (protocol.md, part 3); set together with `state: "disconnected"`. */
+/** Why a call ended (protocol.md, parts 3 and 4); set together with `state: "disconnected"`. */
 export const END_REASONS = [
   'busy',
   'declined',
@@ -16,6 +16,7 @@ export const END_REASONS = [
   'local_hangup',
   'remote_hangup',
   'answered_elsewhere',
+  'media_timeout',
 ] as const;
 
 export type WireCallState = (typeof CALL_STATES)[number];
@@ -79,11 +80,21 @@ export interface TokenRequestedEvent {
   type: 'tokenRequested';
 }
 
+/**
+ * `{ type: "audioPlaybackBlocked", blocked: true }`: the browser refused to start the far end's
+ * audio (autoplay policy) and the dialer shows a button to start it; `blocked: false` once it plays.
+ */
+export interface AudioPlaybackBlockedEvent {
+  type: 'audioPlaybackBlocked';
+  blocked: boolean;
+}
+
 export type DialerEvent =
   | CallStateChangedEvent
   | AuthStateChangedEvent
   | ConnectionStateChangedEvent
-  | TokenRequestedEvent;
+  | TokenRequestedEvent
+  | AudioPlaybackBlockedEvent;
 
 export type DialerEventType = DialerEvent['type'];
 
@@ -92,6 +103,7 @@ export const EVENT_TYPES: readonly DialerEventType[] = [
   'authStateChanged',
   'connectionStateChanged',
   'tokenRequested',
+  'audioPlaybackBlocked',
 ];
 
 export function isEndReason(value: unknown): value is EndReason {
@@ -156,12 +168,17 @@ export function isTokenRequestedEvent(value: unknown): value is TokenRequestedEv
   return isPlainObject(value) && value.type === 'tokenRequested';
 }
 
+export function isAudioPlaybackBlockedEvent(value: unknown): value is AudioPlaybackBlockedEvent {
+  return isPlainObject(value) && value.type === 'audioPlaybackBlocked' && typeof value.blocked === 'boolean';
+}
+
 /** A known event with every field of the right type. Unknown event types are not `DialerEvent`s. */
 export function isDialerEvent(value: unknown): value is DialerEvent {
   return (
     isCallStateChangedEvent(value) ||
     isAuthStateChangedEvent(value) ||
     isConnectionStateChangedEvent(value) ||
-    isTokenRequestedEvent(value)
+    isTokenRequestedEvent(value) ||
+    isAudioPlaybackBlockedEvent(value)
   );
 }

@@ -15,7 +15,7 @@ export interface CallIdParams {
 /** Longest `call_id` accepted by `hangUp`, `answer` and `reject`. */
 export const MAX_CALL_ID_LENGTH = 256;
 
-/** The methods the SDK may call on the dialer: params and result of each (protocol.md, parts 1 and 3). */
+/** The methods the SDK may call on the dialer: params and result of each (protocol.md, parts 1, 3 and 4). */
 export interface DialerMethods {
   placeCall: { params: { to: string }; result: null };
   hangUp: { params: CallIdParams; result: null };
@@ -24,6 +24,9 @@ export interface DialerMethods {
   getAuthState: { params: Record<string, never>; result: AuthState };
   setToken: { params: { token: string }; result: AuthState };
   signOut: { params: Record<string, never>; result: null };
+  mute: { params: { muted: boolean }; result: null };
+  hold: { params: { held: boolean }; result: null };
+  sendDtmf: { params: { digits: string }; result: null };
 }
 
 export type MethodName = keyof DialerMethods;
@@ -38,10 +41,23 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'getAuthState',
   'setToken',
   'signOut',
+  'mute',
+  'hold',
+  'sendDtmf',
 ];
 
 export function isMethodName(value: unknown): value is MethodName {
   return (METHOD_NAMES as readonly unknown[]).indexOf(value) !== -1;
+}
+
+/**
+ * `sendDtmf` digits (protocol.md, part 4): 1 to 64 of `0-9`, `A-D`, `*`, `#` and `,` (a two-second
+ * pause), in either case.
+ */
+export const DTMF_DIGITS_PATTERN = /^[0-9A-D*#,]{1,64}$/i;
+
+export function isDtmfDigits(value: unknown): value is string {
+  return typeof value === 'string' && DTMF_DIGITS_PATTERN.test(value);
 }
 
 /** Longest `to` accepted by `placeCall`, on both channels. */
@@ -62,6 +78,12 @@ export function isMethodParams<M extends MethodName>(method: M, params: unknown)
     case 'answer':
     case 'reject':
       return isCallIdParams(params);
+    case 'mute':
+      return typeof params.muted === 'boolean';
+    case 'hold':
+      return typeof params.held === 'boolean';
+    case 'sendDtmf':
+      return isDtmfDigits(params.digits);
     default:
       return true;
   }

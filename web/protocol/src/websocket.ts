@@ -1,4 +1,4 @@
-import { isOneOf, isPlainObject, isTimestamp, type PlainObject } from './checks';
+import { isOneOf, isPlainObject, isStringOrNull, isTimestamp, type PlainObject } from './checks';
 import { isMessageId } from './envelope';
 import type { ErrorName } from './errors';
 import { AUTH_STATE_REASONS, isWireUser, type AuthStateReason, type WireUser } from './events';
@@ -21,17 +21,68 @@ export interface WsSignInResult {
   user: WireUser;
 }
 
-/** The result of the gateway's `placeCall`: the id its `callStateChanged` events will carry. */
+/** Longest SDP accepted in `placeCall`, `answer` and `updateMedia` (protocol.md, part 4). */
+export const MAX_SDP_LENGTH = 16 * 1024;
+
+/** The G.711 codecs the browser offers; `mediaUpdate` names the one the SIP side chose. */
+export const MEDIA_CODECS = ['PCMU', 'PCMA'] as const;
+export type MediaCodec = (typeof MEDIA_CODECS)[number];
+
+/**
+ * The result of the gateway's `placeCall`: the id its `callStateChanged` events will carry, and
+ * the gateway's SDP answer to the browser's offer (`null`, or absent from a gateway without
+ * audio, when no offer was sent).
+ */
 export interface WsPlaceCallResult {
   call_id: string;
+  sdp?: string | null;
+}
+
+/** `placeCall` params: the browser's SDP offer travels with the number (part 4). */
+export interface WsPlaceCallParams {
+  to: string;
+  sdp?: string;
+}
+
+/** `answer` params: the call (the dialer always names it) and the browser's SDP offer. */
+export interface WsAnswerParams extends CallIdParams {
+  sdp?: string;
+}
+
+/** The result of `answer` and `updateMedia`: the gateway's SDP answer (`null` without an offer). */
+export interface WsSdpResult {
+  sdp: string | null;
+}
+
+/** A new offer for the call's browser leg: codec change after `mediaUpdate`, ICE restart, reload. */
+export interface WsUpdateMediaParams {
+  call_id: string;
+  sdp: string;
+}
+
+/** `hold`: re-INVITE with `a=sendonly` (held) or `a=sendrecv` (resumed) toward the SIP side. */
+export interface WsHoldParams extends CallIdParams {
+  held: boolean;
+}
+
+/**
+ * `{ type: "mediaUpdate", call_id, codec: "PCMA" }`: the SIP side chose a codec other than the
+ * first of the gateway's WebRTC answer; the dialer re-offers with it first (`updateMedia`).
+ */
+export interface WsMediaUpdateEvent {
+  type: 'mediaUpdate';
+  call_id: string;
+  codec: MediaCodec;
 }
 
 /** The gateway's methods: params and result of each. */
 export interface WsMethods {
   hello: { params: { protocol: 1 }; result: { protocol: 1; server: 'opendialer'; version: string } };
-  placeCall: { params: { to: string }; result: WsPlaceCallResult };
+  placeCall: { params: WsPlaceCallParams; result: WsPlaceCallResult };
   hangUp: { params: CallIdParams; result: null };
-  answer: { params: CallIdParams; result: null };
+  answer: { params: WsAnswerParams; result: WsSdpResult | null };
+  updateMedia: { params: WsUpdateMediaParams; result: WsSdpResult };
+  hold: { params: WsHoldParams; result: null };
   reject: { params: CallIdParams; result: null };
   signIn: { params: { username: string; password: string }; result: WsSignInResult };
   signInWithToken: { params: { token: string }; result: WsSignInResult };
@@ -48,6 +99,8 @@ export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'placeCall',
   'hangUp',
   'answer',
+  'updateMedia',
+  'hold',
   'reject',
   'signIn',
   'signInWithToken',
@@ -180,7 +233,31 @@ export function isWsAuthStateChangedEvent(value: unknown): value is WsAuthStateC
 }
 
 export function isWsPlaceCallResult(value: unknown): value is WsPlaceCallResult {
-  return isPlainObject(value) && typeof value.call_id === 'string' && value.call_id.length > 0;
+  return (
+    isPlainObject(value) &&
+    typeof value.call_id === 'string' &&
+    value.call_id.length > 0 &&
+    (value.sdp === undefined || isStringOrNull(value.sdp))
+  );
+}
+
+/** `{ sdp }` from `answer` or `updateMedia`; a `null` result (a gateway without audio) is not one. */
+export function isWsSdpResult(value: unknown): value is WsSdpResult {
+  return isPlainObject(value) && isStringOrNull(value.sdp);
+}
+
+export function isMediaCodec(value: unknown): value is MediaCodec {
+  return isOneOf(MEDIA_CODECS, value);
+}
+
+export function isWsMediaUpdateEvent(value: unknown): value is WsMediaUpdateEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'mediaUpdate' &&
+    typeof value.call_id === 'string' &&
+    value.call_id.length > 0 &&
+    isMediaCodec(value.codec)
+  );
 }
 
 export function isWsSignInResult(value: unknown): value is WsSignInResult {

@@ -26,8 +26,10 @@ describe('isMethodParams', () => {
     expect(isMethodParams(method, { call_id: null })).toBe(false);
     expect(isMethodParams(method, null)).toBe(false);
   });
-  it('knows exactly the methods of parts 1 and 3', () => {
-    expect([...METHOD_NAMES].sort()).toEqual(['answer', 'getAuthState', 'hangUp', 'placeCall', 'reject', 'setToken', 'signOut']);
+  it('knows exactly the methods of parts 1, 3 and 4', () => {
+    expect([...METHOD_NAMES].sort()).toEqual(
+      ['answer', 'getAuthState', 'hangUp', 'hold', 'mute', 'placeCall', 'reject', 'sendDtmf', 'setToken', 'signOut'],
+    );
     expect(isMethodName('signIn')).toBe(false);
     expect(isMethodName('toString')).toBe(false);
   });

@@ -92,6 +92,11 @@ describe('isWsPlaceCallResult', () => {
     expect(isWsPlaceCallResult({ call_id: 1 })).toBe(false);
     expect(isWsPlaceCallResult(null)).toBe(false);
   });
+  it('accepts the gateway\'s SDP answer, null, or none (a gateway without audio)', () => {
+    expect(isWsPlaceCallResult({ call_id: 'c-1', sdp: 'v=0\r\n' })).toBe(true);
+    expect(isWsPlaceCallResult({ call_id: 'c-1', sdp: null })).toBe(true);
+    expect(isWsPlaceCallResult({ call_id: 'c-1', sdp: 7 })).toBe(false);
+  });
 });
 
 describe('parseWsServerMessage', () => {
@@ -125,7 +130,7 @@ describe('error codes and names', () => {
   it('knows the eleven error names, CallNotFoundError included, and the methods', () => {
     expect(ERROR_NAMES).toHaveLength(11);
     expect(isErrorName('CallNotFoundError')).toBe(true);
-    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut']);
+    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut']);
     expect(isErrorName('ConnectionError')).toBe(true);
     expect(isErrorName('TypeError')).toBe(false);
     expect(isMethodName('placeCall')).toBe(true);

@@ -33,6 +33,7 @@ export enum CallResult {
  * - `local_hangup`: this user hung up
  * - `remote_hangup`: the other party hung up
  * - `answered_elsewhere`: another dialer of this user answered the inbound call
+ * - `media_timeout`: no audio arrived for a while (by default 30 s) while the call was answered and not on hold
  */
 export type EndReason =
   | 'busy'
@@ -43,7 +44,8 @@ export type EndReason =
   | 'unreachable'
   | 'local_hangup'
   | 'remote_hangup'
-  | 'answered_elsewhere';
+  | 'answered_elsewhere'
+  | 'media_timeout';
 
 export interface Call {
   /** Unique identifier of the call. */

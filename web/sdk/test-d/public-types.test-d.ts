@@ -95,7 +95,8 @@ assertType<Equal<EndReason,
   | 'unreachable'
   | 'local_hangup'
   | 'remote_hangup'
-  | 'answered_elsewhere'>>();
+  | 'answered_elsewhere'
+  | 'media_timeout'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;

@@ -146,6 +146,7 @@ describe('end_reason', () => {
     'local_hangup',
     'remote_hangup',
     'answered_elsewhere',
+    'media_timeout',
   ])('passes the documented reason %s through', (reason) => {
     expect(record([{ ...ended, end_reason: reason }])).toEqual([['call-1', 'disconnected', reason]]);
   });
