@@ -53,6 +53,86 @@ public final class RtcpPacket {
     }
 
     /**
+     * One reception report block (RFC 3550 §6.4.1) about a stream the reporter receives.
+     *
+     * @param ssrc           the source reported on
+     * @param fractionLost   lost since the last report, in 1/256 (0–255)
+     * @param cumulativeLost packets lost since the start (24-bit signed, clamped)
+     * @param highestSeq     extended highest sequence number received
+     * @param jitter         interarrival jitter in timestamp units
+     * @param lastSr         middle 32 bits of the NTP time of the last SR from that source, 0 if none
+     * @param delaySinceLastSr time since that SR arrived, in 1/65536 s, 0 if none
+     */
+    public record ReportBlock(int ssrc, int fractionLost, int cumulativeLost, long highestSeq, long jitter,
+                              long lastSr, long delaySinceLastSr) {
+    }
+
+    /**
+     * An SR (when {@code sender}) or RR with at most one report block, followed by an SDES
+     * CNAME (RFC 3550 §6.1: every compound starts with SR or RR and carries a CNAME). The
+     * sender fields are ignored for an RR.
+     */
+    public static byte[] report(int ssrc, boolean sender, long unixMillis, long rtpTimestamp, long packetCount,
+                                long octetCount, ReportBlock block, String cname) {
+        byte[] name = cname.getBytes(StandardCharsets.UTF_8);
+        if (name.length > 255) {
+            throw new IllegalArgumentException("CNAME longer than 255 bytes");
+        }
+        int first = 8 + (sender ? 20 : 0) + (block != null ? 24 : 0);
+        int chunk = (4 + 2 + name.length + 1 + 3) & ~3;
+        byte[] p = new byte[first + 4 + chunk];
+        p[0] = (byte) (0x80 | (block != null ? 1 : 0));
+        p[1] = (byte) (sender ? SR : RR);
+        writeShort(p, 2, first / 4 - 1);
+        RtpPacket.writeInt(p, 4, ssrc);
+        int o = 8;
+        if (sender) {
+            long seconds = Math.floorDiv(unixMillis, 1000L) + NTP_UNIX_OFFSET;
+            long fraction = (Math.floorMod(unixMillis, 1000L) << 32) / 1000;
+            RtpPacket.writeInt(p, 8, (int) seconds);
+            RtpPacket.writeInt(p, 12, (int) fraction);
+            RtpPacket.writeInt(p, 16, (int) rtpTimestamp);
+            RtpPacket.writeInt(p, 20, (int) packetCount);
+            RtpPacket.writeInt(p, 24, (int) octetCount);
+            o = 28;
+        }
+        if (block != null) {
+            RtpPacket.writeInt(p, o, block.ssrc());
+            int lost = Math.max(-0x800000, Math.min(0x7FFFFF, block.cumulativeLost()));
+            RtpPacket.writeInt(p, o + 4, (Math.max(0, Math.min(255, block.fractionLost())) << 24) | (lost & 0xFFFFFF));
+            RtpPacket.writeInt(p, o + 8, (int) block.highestSeq());
+            RtpPacket.writeInt(p, o + 12, (int) Math.min(block.jitter(), 0xFFFFFFFFL));
+            RtpPacket.writeInt(p, o + 16, (int) block.lastSr());
+            RtpPacket.writeInt(p, o + 20, (int) Math.min(block.delaySinceLastSr(), 0xFFFFFFFFL));
+            o += 24;
+        }
+        p[o] = (byte) 0x81;
+        p[o + 1] = (byte) SDES;
+        writeShort(p, o + 2, (4 + chunk) / 4 - 1);
+        RtpPacket.writeInt(p, o + 4, ssrc);
+        p[o + 8] = 1; // CNAME
+        p[o + 9] = (byte) name.length;
+        System.arraycopy(name, 0, p, o + 10, name.length);
+        return p;
+    }
+
+    /**
+     * The middle 32 bits of the NTP timestamp of the first SR in a valid compound (what a
+     * report block echoes as LSR, RFC 3550 §6.4.1), or -1 when the compound has no SR.
+     */
+    public static long senderReportNtpMiddle(byte[] b, int off, int len) {
+        int pos = 0;
+        while (pos + 4 <= len) {
+            int length = 4 * (1 + (((b[off + pos + 2] & 0xFF) << 8) | (b[off + pos + 3] & 0xFF)));
+            if ((b[off + pos + 1] & 0xFF) == SR && length >= 28 && pos + 28 <= len) {
+                return RtpPacket.readInt(b, off + pos + 10) & 0xFFFFFFFFL;
+            }
+            pos += length;
+        }
+        return -1;
+    }
+
+    /**
      * RFC 3550 Appendix A.2: version 2 throughout, the first packet an SR or RR without
      * padding, only the last packet padded, and the lengths adding up to the datagram.
      */

@@ -1,5 +1,7 @@
 package org.opendialer.media.webrtc;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,7 +16,11 @@ public final class SdpAnswer {
     private IceCredentials ice;
     private String fingerprint;
     private String mid = "0";
-    private int audioPayloadType = 0;
+    private int[] audioPayloadTypes = {0};
+    private String[] audioEncodings = {"PCMU"};
+    private String direction = "sendrecv";
+    private final List<SdpOffer.OtherSection> rejectedBefore = new ArrayList<>();
+    private final List<SdpOffer.OtherSection> rejectedAfter = new ArrayList<>();
     private int telephoneEventPayloadType = 101;
     private long ssrc = -1;
     private String cname = "opendialer";
@@ -48,7 +54,44 @@ public final class SdpAnswer {
         if (payloadType != 0 && payloadType != 8) {
             throw new IllegalArgumentException("only PCMU (0) and PCMA (8) are relayed");
         }
-        this.audioPayloadType = payloadType;
+        this.audioPayloadTypes = new int[] {payloadType};
+        this.audioEncodings = new String[] {payloadType == 0 ? "PCMU" : "PCMA"};
+        return this;
+    }
+
+    /**
+     * The audio formats in order of preference, with the offer's payload type numbers
+     * (RFC 8829 §5.3.1: an answer uses the offerer's numbers). Encodings are "PCMU" or "PCMA".
+     */
+    public SdpAnswer audioFormats(int[] payloadTypes, String[] encodings) {
+        if (payloadTypes.length == 0 || payloadTypes.length != encodings.length) {
+            throw new IllegalArgumentException("one encoding per payload type, at least one");
+        }
+        for (int i = 0; i < payloadTypes.length; i++) {
+            if (payloadTypes[i] < 0 || payloadTypes[i] > 127 || !(encodings[i].equals("PCMU") || encodings[i].equals("PCMA"))) {
+                throw new IllegalArgumentException("only PCMU and PCMA are relayed, with 7-bit payload types");
+            }
+        }
+        this.audioPayloadTypes = payloadTypes.clone();
+        this.audioEncodings = encodings.clone();
+        return this;
+    }
+
+    /** Our direction: the mirror of the offer's (RFC 3264 §6.1); sendrecv unless told. */
+    public SdpAnswer direction(String direction) {
+        if (!List.of("sendrecv", "sendonly", "recvonly", "inactive").contains(direction)) {
+            throw new IllegalArgumentException("not an SDP direction: " + direction);
+        }
+        this.direction = direction;
+        return this;
+    }
+
+    /** Sections of the offer around the audio one, answered with port 0 (rejected, RFC 3264 §6). */
+    public SdpAnswer rejected(List<SdpOffer.OtherSection> before, List<SdpOffer.OtherSection> after) {
+        rejectedBefore.clear();
+        rejectedBefore.addAll(before);
+        rejectedAfter.clear();
+        rejectedAfter.addAll(after);
         return this;
     }
 
@@ -82,19 +125,31 @@ public final class SdpAnswer {
         line(sdp, "o=- " + sessionId + " 2 IN " + ipVersion + " " + address);
         line(sdp, "s=-");
         line(sdp, "t=0 0");
-        line(sdp, "a=group:BUNDLE " + mid);
+        if (mid != null) {
+            line(sdp, "a=group:BUNDLE " + mid);
+        }
         line(sdp, "a=ice-lite"); // session level (RFC 8839 §5.3)
-        line(sdp, "m=audio " + port + " UDP/TLS/RTP/SAVPF " + audioPayloadType
-                + (dtmf ? " " + telephoneEventPayloadType : ""));
+        for (SdpOffer.OtherSection other : rejectedBefore) {
+            rejectedSection(sdp, other, ipVersion);
+        }
+        StringBuilder formats = new StringBuilder();
+        for (int pt : audioPayloadTypes) {
+            formats.append(' ').append(pt);
+        }
+        line(sdp, "m=audio " + port + " UDP/TLS/RTP/SAVPF" + formats + (dtmf ? " " + telephoneEventPayloadType : ""));
         line(sdp, "c=IN " + ipVersion + " " + address);
-        line(sdp, "a=mid:" + mid);
-        line(sdp, "a=sendrecv");
+        if (mid != null) {
+            line(sdp, "a=mid:" + mid);
+        }
+        line(sdp, "a=" + direction);
         line(sdp, "a=rtcp-mux");
         line(sdp, "a=ice-ufrag:" + ice.ufrag());
         line(sdp, "a=ice-pwd:" + ice.password());
         line(sdp, "a=fingerprint:sha-256 " + fingerprint);
         line(sdp, "a=setup:passive");
-        line(sdp, "a=rtpmap:" + audioPayloadType + (audioPayloadType == 0 ? " PCMU/8000" : " PCMA/8000"));
+        for (int i = 0; i < audioPayloadTypes.length; i++) {
+            line(sdp, "a=rtpmap:" + audioPayloadTypes[i] + " " + audioEncodings[i] + "/8000");
+        }
         if (dtmf) {
             line(sdp, "a=rtpmap:" + telephoneEventPayloadType + " telephone-event/8000");
             line(sdp, "a=fmtp:" + telephoneEventPayloadType + " 0-15");
@@ -106,7 +161,19 @@ public final class SdpAnswer {
         // RFC 8839 §5.1: foundation, component 1 (RTP, muxed), UDP, host priority (RFC 8445 §5.1.2.1).
         line(sdp, "a=candidate:1 1 udp 2130706431 " + address + " " + port + " typ host");
         line(sdp, "a=end-of-candidates");
+        for (SdpOffer.OtherSection other : rejectedAfter) {
+            rejectedSection(sdp, other, ipVersion);
+        }
         return sdp.toString();
+    }
+
+    private static void rejectedSection(StringBuilder sdp, SdpOffer.OtherSection other, String ipVersion) {
+        line(sdp, "m=" + other.media() + " 0 " + other.proto() + " " + other.formats());
+        line(sdp, "c=IN " + ipVersion + (ipVersion.equals("IP6") ? " ::" : " 0.0.0.0"));
+        if (other.mid() != null) {
+            line(sdp, "a=mid:" + other.mid());
+        }
+        line(sdp, "a=inactive");
     }
 
     private static void line(StringBuilder sdp, String line) {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import org.opendialer.media.dtls.DtlsCertificate;
 import org.opendialer.media.dtls.DtlsSrtpServer;
 import org.opendialer.media.rtp.PacketKind;
@@ -27,12 +28,16 @@ import org.opendialer.media.stun.StunMessage;
  * pooled threads, which after the handshake only wake for the rare DTLS datagram (alerts).
  */
 public final class WebRtcEndpoint implements AutoCloseable {
+    /** Larger than any datagram a browser sends (≤ 1500): a read that fills it was truncated. */
+    private static final int RECEIVE_BUFFER = 2048;
+
     private final DatagramChannel channel;
     private final DtlsSrtpServer dtls;
     private final ExecutorService handshakes;
     private final Map<String, WebRtcLeg> byUfrag = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, WebRtcLeg> byAddress = new ConcurrentHashMap<>();
     private final Thread receiver;
+    private final LongAdder dropped = new LongAdder();
     private volatile boolean closed;
 
     private WebRtcEndpoint(DatagramChannel channel, DtlsCertificate certificate) {
@@ -61,6 +66,18 @@ public final class WebRtcEndpoint implements AutoCloseable {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * Datagrams refused on this port: unknown ICE username or sender address, not STUN/DTLS/RTP,
+     * oversized, or SRTP/SRTCP that failed authentication or replay checks.
+     */
+    public long droppedDatagrams() {
+        return dropped.sum();
+    }
+
+    void dropped() {
+        dropped.increment();
     }
 
     public DtlsCertificate certificate() {
@@ -133,7 +150,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     }
 
     private void receiveLoop() {
-        ByteBuffer buffer = ByteBuffer.allocate(2048);
+        ByteBuffer buffer = ByteBuffer.allocate(RECEIVE_BUFFER);
         byte[] buf = buffer.array();
         while (!closed) {
             SocketAddress from;
@@ -144,6 +161,10 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 continue; // e.g. ICMP port unreachable reported on the next receive
+            }
+            if (buffer.position() == RECEIVE_BUFFER) {
+                dropped.increment();
+                continue;
             }
             if (from instanceof InetSocketAddress sender) {
                 try {
@@ -163,17 +184,19 @@ public final class WebRtcEndpoint implements AutoCloseable {
                 WebRtcLeg leg = byAddress.get(from);
                 if (leg != null) {
                     leg.handleDtls(buf, 0, len);
+                } else {
+                    dropped.increment();
                 }
             }
             case RTP, RTCP -> {
                 WebRtcLeg leg = byAddress.get(from);
                 if (leg != null) {
                     leg.handleSrtp(buf, 0, len, PacketKind.of(buf, 0, len));
+                } else {
+                    dropped.increment();
                 }
             }
-            default -> {
-                // not ours: ignore
-            }
+            default -> dropped.increment(); // not ours
         }
     }
 
@@ -182,10 +205,12 @@ public final class WebRtcEndpoint implements AutoCloseable {
         try {
             ufrag = IceLiteResponder.localUfragOf(StunMessage.parse(buf, 0, len));
         } catch (StunException e) {
+            dropped.increment();
             return;
         }
         WebRtcLeg leg = ufrag == null ? null : byUfrag.get(ufrag);
         if (leg == null) {
+            dropped.increment();
             return; // unknown ufrag: stay silent rather than confirm the port to scanners
         }
         IceCheckResult result = leg.handleStun(buf, 0, len, from);

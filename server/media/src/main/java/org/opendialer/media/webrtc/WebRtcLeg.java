@@ -139,7 +139,8 @@ public final class WebRtcLeg {
         try {
             packet = kind == PacketKind.RTCP ? receive.unprotectRtcp(buf, off, len) : receive.unprotectRtp(buf, off, len);
         } catch (SrtpException e) {
-            return; // forged, replayed or corrupt: drop it. A counter belongs here once metrics exist.
+            endpoint.dropped(); // forged, replayed or corrupt
+            return;
         }
         lastMediaNanos = System.nanoTime();
         try {

@@ -1,0 +1,446 @@
+package org.opendialer.media.relay;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.opendialer.media.rtp.RtcpPacket;
+import org.opendialer.media.rtp.RtpPacket;
+import org.opendialer.media.webrtc.SdpAnswer;
+import org.opendialer.media.webrtc.SdpException;
+import org.opendialer.media.webrtc.SdpOffer;
+import org.opendialer.media.webrtc.WebRtcLeg;
+
+/**
+ * The media of one call: side A is the caller-side browser, side B the SIP peer (plain RTP) or,
+ * for an extension call, the other browser. RTP is relayed without decoding: payload types are
+ * mapped by format, SSRC, sequence number and timestamp rewritten so each receiver sees one
+ * continuous stream, and a format the receiver did not negotiate is dropped. RTCP is terminated
+ * on each leg and the relay sends its own reports about every 5 s.
+ */
+public final class MediaSession implements AutoCloseable {
+    public enum Side { A, B }
+
+    public enum Codec { PCMU, PCMA }
+
+    public interface Listener {
+        /** Once per session, on a relay thread; must not block. */
+        void mediaTimedOut(Side side);
+
+        /** DTLS done, SRTP keys installed (for logs/tests). On a handshake thread; must not block. */
+        default void browserConnected(Side side) {
+        }
+    }
+
+    /** RFC 3550 §6.2's minimum interval; the relay spreads its reports over it. */
+    static final long REPORT_INTERVAL_NANOS = 5_000_000_000L;
+    private static final String CNAME = "opendialer";
+
+    /** One side's legs and its RTP timeout clock. */
+    private static final class SideState {
+        volatile BrowserLeg browser;
+        volatile BrowserLeg previousBrowser; // still relayed until the replacement connects
+        volatile RtpLeg rtp;
+        volatile long lastReceivedNanos;
+        /** The timeout clock's origin while nothing newer arrived; 0 = nothing expected yet. */
+        volatile long expectedFromNanos;
+        long nextReportNanos;
+
+        Leg target() {
+            RtpLeg r = rtp;
+            if (r != null) {
+                return r;
+            }
+            BrowserLeg current = browser;
+            BrowserLeg previous = previousBrowser;
+            if (current != null && !current.isConnected() && previous != null && previous.isConnected()) {
+                return previous;
+            }
+            return current;
+        }
+    }
+
+    private final MediaRelay relay;
+    private final Listener listener;
+    private final long timeoutNanos;
+    private final long reportIntervalNanos;
+    private final SideState a = new SideState();
+    private final SideState b = new SideState();
+    private final Direction aToB = new Direction();
+    private final Direction bToA = new Direction();
+    private final AtomicBoolean timedOut = new AtomicBoolean();
+    private volatile boolean held;
+    private volatile boolean closed;
+
+    MediaSession(MediaRelay relay, Listener listener, long timeoutNanos, long reportIntervalNanos) {
+        this.relay = relay;
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.timeoutNanos = timeoutNanos;
+        this.reportIntervalNanos = reportIntervalNanos;
+        long now = System.nanoTime();
+        long spread = ThreadLocalRandom.current().nextLong(reportIntervalNanos);
+        a.nextReportNanos = now + spread; // spread the relay's reports over the interval
+        b.nextReportNanos = now + spread;
+    }
+
+    /**
+     * Side B as plain RTP toward a SIP peer: binds an even port from the configured range (RTCP
+     * on the port above) and returns it for our SDP. Calling again returns the same port.
+     *
+     * @throws IOException when the range is exhausted (the message says which range)
+     */
+    public synchronized int openRtp() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("session closed");
+        }
+        if (b.browser != null) {
+            throw new IllegalStateException("side B is a browser leg in this session");
+        }
+        if (b.rtp == null) {
+            b.rtp = relay.newRtpLeg(this);
+        }
+        return b.rtp.port();
+    }
+
+    /**
+     * The SIP peer's media address and chosen formats (from its SDP offer or answer); may be
+     * called again on a re-INVITE. {@code telephoneEventPt} -1 = none. The RTP timeout of side
+     * B starts counting from here.
+     */
+    public void rtpRemote(InetSocketAddress address, Codec codec, int payloadType, int telephoneEventPt) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(codec, "codec");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved RTP address " + address);
+        }
+        if (payloadType < 0 || payloadType > 127 || telephoneEventPt < -1 || telephoneEventPt > 127
+                || payloadType == telephoneEventPt) {
+            throw new IllegalArgumentException("bad payload types " + payloadType + "/" + telephoneEventPt);
+        }
+        RtpLeg leg = b.rtp;
+        if (leg == null) {
+            throw new IllegalStateException("openRtp() first");
+        }
+        leg.remote(address, codec == Codec.PCMU ? new PayloadFormats(payloadType, -1, telephoneEventPt)
+                : new PayloadFormats(-1, payloadType, telephoneEventPt));
+        b.expectedFromNanos = System.nanoTime();
+    }
+
+    /**
+     * Creates, or replaces, the WebRTC leg of {@code side} from the browser's SDP offer and
+     * returns our answer. {@code codec} restricts the answer to one law; null lists PCMU then
+     * PCMA (with the browser's payload type numbers, plus its telephone-event). A replaced leg
+     * keeps relaying until its successor's DTLS completes, then is closed.
+     *
+     * @throws MediaException for an unusable offer: no audio section, no ice-ufrag/ice-pwd/
+     *                        fingerprint, neither PCMU nor PCMA (or not the requested codec), over 16 KiB
+     */
+    public String acceptOffer(Side side, String offerSdp, Codec codec) throws MediaException {
+        SdpOffer offer;
+        try {
+            offer = SdpOffer.parse(offerSdp);
+        } catch (SdpException e) {
+            throw new MediaException(e.getMessage());
+        }
+        List<Codec> codecs = new ArrayList<>(2);
+        if ((codec == null || codec == Codec.PCMU) && offer.pcmuPayloadType() >= 0) {
+            codecs.add(Codec.PCMU);
+        }
+        if ((codec == null || codec == Codec.PCMA) && offer.pcmaPayloadType() >= 0) {
+            codecs.add(Codec.PCMA);
+        }
+        if (codecs.isEmpty()) {
+            throw new MediaException("the browser's offer has no " + codec);
+        }
+        int[] pts = new int[codecs.size()];
+        String[] names = new String[codecs.size()];
+        for (int i = 0; i < pts.length; i++) {
+            pts[i] = codecs.get(i) == Codec.PCMU ? offer.pcmuPayloadType() : offer.pcmaPayloadType();
+            names[i] = codecs.get(i).name();
+        }
+        PayloadFormats formats = new PayloadFormats(codecs.contains(Codec.PCMU) ? offer.pcmuPayloadType() : -1,
+                codecs.contains(Codec.PCMA) ? offer.pcmaPayloadType() : -1, offer.telephoneEventPayloadType());
+        SideState state = state(side);
+        Direction toward = side == Side.A ? bToA : aToB;
+        synchronized (this) {
+            if (closed) {
+                throw new MediaException("media session closed");
+            }
+            if (state.rtp != null) {
+                throw new IllegalStateException("side " + side + " is plain RTP in this session");
+            }
+            BrowserLeg leg = new BrowserLeg(this, side, formats, codecs.get(0));
+            WebRtcLeg webRtc = relay.endpoint().createLeg(offer.iceUfrag(), offer.fingerprint(), leg);
+            leg.attach(webRtc);
+            BrowserLeg old = state.browser;
+            BrowserLeg older = state.previousBrowser;
+            if (older != null) {
+                older.close();
+            }
+            if (old != null && old.isConnected()) {
+                state.previousBrowser = old;
+            } else {
+                state.previousBrowser = null;
+                if (old != null) {
+                    old.close();
+                }
+            }
+            state.browser = leg;
+            // Not expected to send before DTLS: allow one timeout for ICE and DTLS to finish.
+            state.expectedFromNanos = System.nanoTime() + timeoutNanos;
+            return relay.endpoint().answerFor(webRtc, relay.advertisedAddress())
+                    .mid(offer.mid())
+                    .audioFormats(pts, names)
+                    .telephoneEventPayloadType(offer.telephoneEventPayloadType())
+                    .direction(mirror(offer.direction()))
+                    .rejected(offer.otherSectionsBefore(), offer.otherSectionsAfter())
+                    .ssrc(toward.rewriter.outputSsrc(), CNAME)
+                    .sessionId(ThreadLocalRandom.current().nextLong(1L << 62))
+                    .build();
+        }
+    }
+
+    private static String mirror(String offered) {
+        return switch (offered) {
+            case "sendonly" -> "recvonly";
+            case "recvonly" -> "sendonly";
+            case "inactive" -> "inactive";
+            default -> "sendrecv";
+        };
+    }
+
+    /** What the browser on {@code side} sends: the first codec of our latest answer to it; null if none. */
+    public Codec browserCodec(Side side) {
+        BrowserLeg leg = state(side).browser;
+        return leg == null ? null : leg.firstCodec();
+    }
+
+    /** While held nothing is forwarded either way and the RTP timeout does not run. */
+    public void hold(boolean held) {
+        if (this.held && !held) {
+            long now = System.nanoTime();
+            // The timeout restarts at the resume, not at the last packet before the hold.
+            for (SideState s : new SideState[] {a, b}) {
+                if (s.expectedFromNanos != 0 && s.expectedFromNanos < now) {
+                    s.expectedFromNanos = now;
+                }
+            }
+        }
+        this.held = held;
+    }
+
+    public boolean isHeld() {
+        return held;
+    }
+
+    /** The local port of side B's RTP, or -1 before {@link #openRtp()}. */
+    public int rtpPort() {
+        RtpLeg leg = b.rtp;
+        return leg == null ? -1 : leg.port();
+    }
+
+    public SessionStats stats() {
+        long now = System.nanoTime();
+        Instant wall = Instant.now();
+        return new SessionStats(snapshot(aToB, now, wall), snapshot(bToA, now, wall));
+    }
+
+    private static SessionStats.Direction snapshot(Direction d, long now, Instant wall) {
+        synchronized (d) {
+            long last = d.lastPacketNanos;
+            return new SessionStats.Direction(d.packets, d.bytes, d.dropped, last == 0 ? null : wall.minusNanos(now - last));
+        }
+    }
+
+    long relayedPackets() {
+        synchronized (aToB) {
+            synchronized (bToA) {
+                return aToB.packets + bToA.packets;
+            }
+        }
+    }
+
+    long droppedPackets() {
+        synchronized (aToB) {
+            synchronized (bToA) {
+                return aToB.dropped + bToA.dropped;
+            }
+        }
+    }
+
+    /** Idempotent; frees the RTP ports and closes the WebRTC legs. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (SideState s : new SideState[] {a, b}) {
+            Leg[] legs = {s.browser, s.previousBrowser, s.rtp};
+            for (Leg leg : legs) {
+                if (leg != null) {
+                    leg.close();
+                }
+            }
+        }
+        relay.closed(this);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private SideState state(Side side) {
+        return side == Side.A ? a : b;
+    }
+
+    // ---- packet path -------------------------------------------------------------------
+
+    /** An RTP packet from {@code from}'s leg, decrypted if it came from a browser; rewritten in place. */
+    void receivedRtp(Side from, PayloadFormats sourceFormats, byte[] buf, int off, int len) {
+        long now = System.nanoTime();
+        SideState source = from == Side.A ? a : b;
+        SideState target = from == Side.A ? b : a;
+        Direction d = from == Side.A ? aToB : bToA;
+        source.lastReceivedNanos = now;
+        int payload = RtpPacket.payloadLength(buf, off, len);
+        synchronized (d) {
+            d.lastPacketNanos = now;
+            if (payload < 0) {
+                d.dropped++;
+                return;
+            }
+            d.reception.update(RtpPacket.ssrc(buf, off), RtpPacket.sequenceNumber(buf, off),
+                    RtpPacket.timestamp(buf, off), now / 125_000L);
+            if (held || closed) {
+                return; // not forwarded, and not a loss either
+            }
+            Leg out = target.target();
+            int format = sourceFormats.formatOf(RtpPacket.payloadType(buf, off));
+            int outPt = out == null || format == PayloadFormats.NONE ? -1 : out.formats().payloadType(format);
+            if (outPt < 0) {
+                d.dropped++; // a format the receiver did not negotiate: never transcoded
+                return;
+            }
+            buf[off + 1] = (byte) ((buf[off + 1] & 0x80) | outPt);
+            d.rewriter.rewrite(buf, off, len);
+            if (out.sendRtp(buf, off, len)) {
+                d.packets++;
+                d.bytes += payload;
+                d.lastSentTimestamp = RtpPacket.timestamp(buf, off);
+                d.lastSentNanos = now;
+            } else {
+                d.dropped++;
+            }
+        }
+    }
+
+    /** A valid RTCP compound from {@code from}: terminated here, only its SR time is kept. */
+    void receivedRtcp(Side from, byte[] buf, int off, int len) {
+        long now = System.nanoTime();
+        state(from).lastReceivedNanos = now;
+        long middle = RtcpPacket.senderReportNtpMiddle(buf, off, len);
+        if (middle >= 0) {
+            Direction d = from == Side.A ? aToB : bToA;
+            synchronized (d) {
+                d.lastSrMiddle = middle;
+                d.lastSrNanos = now;
+            }
+        }
+    }
+
+    void droppedOnArrival() {
+        relay.droppedOnArrival();
+    }
+
+    void browserConnected(Side side, BrowserLeg leg) {
+        SideState state = state(side);
+        if (state.browser != leg) {
+            return; // a replaced leg finished its handshake late
+        }
+        state.expectedFromNanos = System.nanoTime();
+        BrowserLeg previous = state.previousBrowser;
+        if (previous != null) {
+            state.previousBrowser = null;
+            previous.close();
+        }
+        try {
+            listener.browserConnected(side);
+        } catch (RuntimeException e) {
+            Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+        }
+    }
+
+    // ---- timer -------------------------------------------------------------------------
+
+    /** On the relay's timer thread: the RTP timeout and our RTCP reports. */
+    void tick(long now) {
+        if (closed) {
+            return;
+        }
+        if (!held && !timedOut.get()) {
+            for (Side side : Side.values()) {
+                SideState s = state(side);
+                long origin = Math.max(s.lastReceivedNanos, s.expectedFromNanos);
+                if (s.expectedFromNanos != 0 && now - origin > timeoutNanos && timedOut.compareAndSet(false, true)) {
+                    try {
+                        listener.mediaTimedOut(side);
+                    } catch (RuntimeException e) {
+                        Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                    }
+                    break;
+                }
+            }
+        }
+        for (Side side : Side.values()) {
+            SideState s = state(side);
+            if (now - s.nextReportNanos >= 0) {
+                s.nextReportNanos = now + reportIntervalNanos;
+                sendReport(side, s, now);
+            }
+        }
+    }
+
+    /**
+     * Our report toward {@code side}: an SR when we sent it media (RFC 3550 §6.4.1; timestamp
+     * extrapolated from the last packet at 8 kHz), else an RR, with one block about the stream
+     * it sends us, and an SDES CNAME.
+     */
+    private void sendReport(Side side, SideState s, long now) {
+        Leg leg = s.target();
+        if (leg == null) {
+            return;
+        }
+        Direction toward = side == Side.A ? bToA : aToB;
+        Direction from = side == Side.A ? aToB : bToA;
+        int ssrc;
+        boolean sender;
+        long rtpTimestamp;
+        long packets;
+        long bytes;
+        synchronized (toward) {
+            ssrc = toward.rewriter.outputSsrc();
+            sender = toward.packets > 0 && now - toward.lastSentNanos < 2 * reportIntervalNanos;
+            rtpTimestamp = toward.lastSentTimestamp + (now - toward.lastSentNanos) / 125_000L;
+            packets = toward.packets;
+            bytes = toward.bytes;
+        }
+        RtcpPacket.ReportBlock block = null;
+        synchronized (from) {
+            if (from.reception.started()) {
+                long lsr = from.lastSrMiddle >= 0 ? from.lastSrMiddle : 0;
+                long dlsr = from.lastSrMiddle >= 0 ? ((now - from.lastSrNanos) << 16) / 1_000_000_000L : 0;
+                block = from.reception.reportBlock(lsr, dlsr);
+            }
+        }
+        byte[] report = RtcpPacket.report(ssrc, sender, System.currentTimeMillis(), rtpTimestamp, packets, bytes,
+                block, CNAME);
+        leg.sendRtcp(report, 0, report.length);
+    }
+}
