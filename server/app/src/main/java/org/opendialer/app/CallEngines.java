@@ -1,5 +1,6 @@
 package org.opendialer.app;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -8,24 +9,31 @@ import org.opendialer.core.accounts.Database;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.CallStore;
 import org.opendialer.core.config.SipConfig;
-import org.opendialer.sip.RangeRtpPortAllocator;
+import org.opendialer.media.relay.MediaRelay;
+import org.opendialer.media.relay.RelaySettings;
 import org.opendialer.sip.SipSettings;
 
-/** Builds the call engine and its SIP user agent from the configuration (not started). */
+/** Builds the media relay, and the call engine with its SIP user agent, from the configuration (not started). */
 public final class CallEngines {
     private CallEngines() {}
 
-    public static CallEngine create(SipConfig sip, AccountService accounts, Database db, Clock clock) {
-        SipSettings settings = sip.trunk().map(trunk -> new SipSettings(sip.listenAddress(), sip.port(),
-                sip.publicAddress().orElse(null), SipSettings.Trunk.parse(trunk), sip.username().orElse(null),
-                sip.password().orElse(null), sip.ringTimeout(), null)).orElse(null);
-        InetAddress rtpBind;
+    /** Opens the shared WebRTC port and the RTP port range; close it after the engine. */
+    public static MediaRelay openRelay(SipConfig sip) throws IOException {
+        InetAddress bind;
         try {
-            rtpBind = InetAddress.getByName(sip.listenAddress());
+            bind = InetAddress.getByName(sip.listenAddress());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("DIALER_SIP_LISTEN_ADDRESS: unknown host " + sip.listenAddress(), e);
         }
-        return new CallEngine(accounts, new CallStore(db), settings,
-                new RangeRtpPortAllocator(rtpBind, sip.rtpPortMin(), sip.rtpPortMax()), sip.ringTimeout(), clock);
+        return MediaRelay.open(new RelaySettings(bind, sip.webRtcPort(), sip.webRtcAddress(), sip.rtpPortMin(),
+                sip.rtpPortMax(), sip.rtpTimeout()));
+    }
+
+    public static CallEngine create(SipConfig sip, AccountService accounts, Database db, MediaRelay relay,
+                                    Clock clock) {
+        SipSettings settings = sip.trunk().map(trunk -> new SipSettings(sip.listenAddress(), sip.port(),
+                sip.publicAddress().orElse(null), SipSettings.Trunk.parse(trunk), sip.username().orElse(null),
+                sip.password().orElse(null), sip.ringTimeout(), null)).orElse(null);
+        return new CallEngine(accounts, new CallStore(db), settings, relay, sip.ringTimeout(), clock);
     }
 }

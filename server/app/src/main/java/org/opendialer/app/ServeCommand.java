@@ -12,6 +12,7 @@ import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.media.relay.MediaRelay;
 
 /** {@code serve}: opens the database, creates the demo user on first start, starts the web layer. */
 final class ServeCommand {
@@ -35,26 +36,33 @@ final class ServeCommand {
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;
+        MediaRelay relay = null;
         try {
             if (!accounts.hasUsers()) {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
             }
-            calls = CallEngines.create(config.sip(), accounts, db, Clock.systemUTC());
+            relay = CallEngines.openRelay(config.sip());
+            calls = CallEngines.create(config.sip(), accounts, db, relay, Clock.systemUTC());
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls));
         } catch (Exception e) {
             if (calls != null) {
                 calls.close();
             }
+            if (relay != null) {
+                relay.close();
+            }
             db.close();
             err.println("Cannot start the gateway on " + config.bindAddress() + ": " + describe(e));
             return 1;
         }
         CallEngine engine = calls;
+        MediaRelay media = relay;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Calls first: SIGTERM sends BYE/CANCEL for every call and logs it before the database closes.
             engine.close();
+            media.close();
             server.close();
             db.close();
         }, "gateway-shutdown"));
@@ -73,6 +81,9 @@ final class ServeCommand {
         text.append("  Allowed embedding origins: ").append(String.join(", ", config.allowedOrigins())).append('\n');
         text.append("  SIP trunk: ").append(config.sip().trunk().map(t -> t + " (SIP port " + config.sip().port() + ")")
                 .orElse("none (set DIALER_SIP_TRUNK; extension calls only)")).append('\n');
+        text.append("  WebRTC audio: udp ").append(config.sip().webRtcAddress()).append(':')
+                .append(config.sip().webRtcPort()).append(", RTP toward SIP: udp ").append(config.sip().rtpPortMin())
+                .append('-').append(config.sip().rtpPortMax()).append('\n');
         text.append("  Admin API: ").append(config.adminKey().isPresent() ? "enabled" : "disabled (set DIALER_ADMIN_KEY)").append('\n');
         if (demoPassword != null) {
             text.append("  First start: created user 'demo' (extension 1001)\n");

@@ -1,10 +1,11 @@
 package org.opendialer.app.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.opendialer.core.accounts.User;
 
-/** {@code hangUp}, {@code answer}, {@code reject}: signed-in only; {@code call_id} is optional. */
+/** {@code hangUp}, {@code answer}, {@code reject}, {@code hold}, {@code updateMedia}: signed-in only. */
 final class CallMethods {
     private static final int MAX_CALL_ID = 64;
 
@@ -21,7 +22,26 @@ final class CallMethods {
     }
 
     Object answer(DialerConnection connection, ObjectNode params) {
-        return act(CallStarter.CallAction.ANSWER, connection, params);
+        String offer = Params.optionalSdp(params);
+        String callId = callId(params);
+        User user = auth.requireSignedIn(connection);
+        String answer = calls.act(CallStarter.CallAction.ANSWER, connection, user, callId, offer);
+        return JsonNodeFactory.instance.objectNode().put("sdp", answer);
+    }
+
+    Object updateMedia(DialerConnection connection, ObjectNode params) {
+        String callId = Params.requiredString(params, "call_id", MAX_CALL_ID);
+        String offer = Params.requiredString(params, "sdp", Params.MAX_SDP);
+        User user = auth.requireSignedIn(connection);
+        return JsonNodeFactory.instance.objectNode().put("sdp", calls.updateMedia(connection, user, callId, offer));
+    }
+
+    Object hold(DialerConnection connection, ObjectNode params) {
+        boolean held = Params.requiredBoolean(params, "held");
+        String callId = callId(params);
+        User user = auth.requireSignedIn(connection);
+        calls.hold(connection, user, callId, held);
+        return null;
     }
 
     Object reject(DialerConnection connection, ObjectNode params) {
@@ -29,13 +49,15 @@ final class CallMethods {
     }
 
     private Object act(CallStarter.CallAction action, DialerConnection connection, ObjectNode params) {
-        JsonNode id = params.get("call_id");
-        String callId = null;
-        if (id != null && !id.isNull()) {
-            callId = Params.requiredString(params, "call_id", MAX_CALL_ID);
-        }
+        String callId = callId(params);
         User user = auth.requireSignedIn(connection);
-        calls.act(action, connection, user, callId);
+        calls.act(action, connection, user, callId, null);
         return null;
+    }
+
+    /** The optional {@code call_id}: null when absent. */
+    private static String callId(ObjectNode params) {
+        JsonNode id = params.get("call_id");
+        return id == null || id.isNull() ? null : Params.requiredString(params, "call_id", MAX_CALL_ID);
     }
 }

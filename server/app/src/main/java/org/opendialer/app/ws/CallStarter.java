@@ -10,11 +10,27 @@ import org.opendialer.core.numbers.DialTarget;
  */
 public interface CallStarter {
 
-    /** Starts the call and returns its id, or throws {@link MethodException}. */
-    String start(DialerConnection connection, User caller, DialTarget target);
+    /** A placed call's id, and the gateway's SDP answer to the browser's offer (null without one). */
+    record Placed(String callId, String sdp) {}
 
-    /** hangUp, answer or reject of {@code callId} (null: the user's current call). */
-    default void act(CallAction action, DialerConnection connection, User user, String callId) {
+    /** Starts the call, answering the browser's SDP offer (null: no browser audio); or throws {@link MethodException}. */
+    Placed start(DialerConnection connection, User caller, DialTarget target, String offerSdp);
+
+    /**
+     * hangUp, answer or reject of {@code callId} (null: the user's current call). For {@code answer}, returns
+     * the SDP answer to {@code offerSdp} (null without one); otherwise null.
+     */
+    default String act(CallAction action, DialerConnection connection, User user, String callId, String offerSdp) {
+        throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
+    }
+
+    /** A new SDP offer for the audio of {@code callId} from this connection's browser; returns the answer. */
+    default String updateMedia(DialerConnection connection, User user, String callId, String offerSdp) {
+        throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
+    }
+
+    /** Holds or resumes the answered call {@code callId} (null: the current one). */
+    default void hold(DialerConnection connection, User user, String callId, boolean held) {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 
@@ -27,7 +43,7 @@ public interface CallStarter {
     }
 
     /** The gateway has no call engine: every call is refused with {@code calls_unavailable}. */
-    CallStarter UNAVAILABLE = (connection, caller, target) -> {
+    CallStarter UNAVAILABLE = (connection, caller, target, offerSdp) -> {
         throw new MethodException(ErrorCode.CALLS_UNAVAILABLE, "This gateway cannot place calls yet.");
     };
 

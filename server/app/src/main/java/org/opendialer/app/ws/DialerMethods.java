@@ -14,16 +14,19 @@ public final class DialerMethods {
             CallStarter calls, String version) {
         AuthMethods auth = new AuthMethods(accounts, calls);
         CallMethods callMethods = new CallMethods(auth, calls);
-        return Map.of(
-                "hello", (connection, params) -> hello(params, version),
-                "placeCall", new PlaceCallMethod(numbers, auth, calls),
-                "signIn", auth::signIn,
-                "signInWithToken", auth::signInWithToken,
-                "resume", auth::resume,
-                "signOut", auth::signOut,
-                "hangUp", callMethods::hangUp,
-                "answer", callMethods::answer,
-                "reject", callMethods::reject);
+        Map<String, MethodHandler> methods = new java.util.HashMap<>();
+        methods.put("hello", (connection, params) -> hello(params, version));
+        methods.put("placeCall", new PlaceCallMethod(numbers, auth, calls));
+        methods.put("signIn", auth::signIn);
+        methods.put("signInWithToken", auth::signInWithToken);
+        methods.put("resume", auth::resume);
+        methods.put("signOut", auth::signOut);
+        methods.put("hangUp", callMethods::hangUp);
+        methods.put("answer", callMethods::answer);
+        methods.put("reject", callMethods::reject);
+        methods.put("updateMedia", callMethods::updateMedia);
+        methods.put("hold", callMethods::hold);
+        return Map.copyOf(methods);
     }
 
     private static Object hello(com.fasterxml.jackson.databind.node.ObjectNode params, String version) {

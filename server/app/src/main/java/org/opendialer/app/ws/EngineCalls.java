@@ -19,29 +19,59 @@ public final class EngineCalls implements CallStarter {
     }
 
     @Override
-    public String start(DialerConnection connection, User caller, DialTarget target) {
+    public Placed start(DialerConnection connection, User caller, DialTarget target, String offerSdp) {
         try {
-            return engine.place(caller, target);
+            CallEngine.Placed placed = engine.place(caller, target, dialers.get(connection), offerSdp);
+            return new Placed(placed.callId(), placed.answerSdp());
         } catch (CallException e) {
             throw map(e);
         }
     }
 
     @Override
-    public void act(CallAction action, DialerConnection connection, User user, String callId) {
+    public String act(CallAction action, DialerConnection connection, User user, String callId, String offerSdp) {
+        ConnectionDialer dialer = dialerOf(connection, user);
+        try {
+            return switch (action) {
+                case HANG_UP -> {
+                    engine.hangUp(dialer, callId);
+                    yield null;
+                }
+                case ANSWER -> engine.answer(dialer, callId, offerSdp);
+                case REJECT -> {
+                    engine.reject(dialer, callId);
+                    yield null;
+                }
+            };
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
+    @Override
+    public String updateMedia(DialerConnection connection, User user, String callId, String offerSdp) {
+        try {
+            return engine.updateMedia(dialerOf(connection, user), callId, offerSdp);
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
+    @Override
+    public void hold(DialerConnection connection, User user, String callId, boolean held) {
+        try {
+            engine.hold(dialerOf(connection, user), callId, held);
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
+    private ConnectionDialer dialerOf(DialerConnection connection, User user) {
         ConnectionDialer dialer = dialers.get(connection);
         if (dialer == null || dialer.userId() != user.id()) {
             throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
         }
-        try {
-            switch (action) {
-                case HANG_UP -> engine.hangUp(dialer, callId);
-                case ANSWER -> engine.answer(dialer, callId);
-                case REJECT -> engine.reject(dialer, callId);
-            }
-        } catch (CallException e) {
-            throw map(e);
-        }
+        return dialer;
     }
 
     @Override
@@ -69,6 +99,7 @@ public final class EngineCalls implements CallStarter {
             case CALLS_UNAVAILABLE -> ErrorCode.CALLS_UNAVAILABLE;
             case INVALID_TARGET -> ErrorCode.INVALID_PHONE_NUMBER;
             case CALL_NOT_FOUND -> ErrorCode.CALL_NOT_FOUND;
+            case INVALID_MEDIA -> ErrorCode.BAD_REQUEST;
         };
         return new MethodException(code, e.getMessage());
     }
@@ -78,6 +109,11 @@ public final class EngineCalls implements CallStarter {
         @Override
         public void deliver(CallView call) {
             connection.sendEvent(Wire.callStateChanged(call));
+        }
+
+        @Override
+        public void mediaUpdate(String callId, String codec) {
+            connection.sendEvent(Wire.mediaUpdate(callId, codec));
         }
 
         @Override

@@ -32,8 +32,9 @@ public final class PlaceCallMethod implements MethodHandler {
         } catch (InvalidNumberException e) {
             throw new MethodException(ErrorCode.INVALID_PHONE_NUMBER, e.getMessage());
         }
+        String offer = Params.optionalSdp(params);
         User caller = auth.requireSignedIn(connection);
-        String callId = calls.start(connection, caller, target);
-        return JsonNodeFactory.instance.objectNode().put("call_id", callId);
+        CallStarter.Placed placed = calls.start(connection, caller, target, offer);
+        return JsonNodeFactory.instance.objectNode().put("call_id", placed.callId()).put("sdp", placed.sdp());
     }
 }

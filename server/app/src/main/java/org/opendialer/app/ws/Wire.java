@@ -49,6 +49,15 @@ public final class Wire {
         return node;
     }
 
+    /** {@code {type:"mediaUpdate", call_id, codec}}: re-offer with this codec first (protocol.md part 4). */
+    public static ObjectNode mediaUpdate(String callId, String codec) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "mediaUpdate");
+        node.put("call_id", callId);
+        node.put("codec", codec);
+        return node;
+    }
+
     public static ObjectNode call(CallView call) {
         ObjectNode node = NODES.objectNode();
         node.put("id", call.id());

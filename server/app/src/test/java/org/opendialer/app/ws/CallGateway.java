@@ -32,6 +32,7 @@ final class CallGateway implements AutoCloseable {
     final Database db;
     final AccountService accounts;
     final CallEngine engine;
+    final org.opendialer.media.relay.MediaRelay relay;
     final GatewayServer server;
     final GatewayConfig config;
 
@@ -45,6 +46,9 @@ final class CallGateway implements AutoCloseable {
         env.put("DIALER_WEB_DIR", dir.resolve("web").toString());
         env.put("DIALER_DATA_DIR", dir.resolve("data").toString());
         env.put("DIALER_SIP_LISTEN_ADDRESS", "127.0.0.1");
+        try (java.net.DatagramSocket u = new java.net.DatagramSocket(0)) {
+            env.put("DIALER_WEBRTC_PORT", String.valueOf(u.getLocalPort()));
+        }
         env.putAll(extraEnv);
         config = GatewayConfig.from(env);
         Files.createDirectories(config.dataDir());
@@ -55,7 +59,8 @@ final class CallGateway implements AutoCloseable {
             accounts.createUser(new NewUser("alice", PASSWORD, "Alice Agent", "1001", "+12015550123"));
             accounts.createUser(new NewUser("bob", PASSWORD, "Bob Builder", "1002", null));
         }
-        engine = CallEngines.create(config.sip(), accounts, db, Clock.systemUTC());
+        relay = CallEngines.openRelay(config.sip());
+        engine = CallEngines.create(config.sip(), accounts, db, relay, Clock.systemUTC());
         engine.start();
         server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(engine));
     }
@@ -71,6 +76,7 @@ final class CallGateway implements AutoCloseable {
     public void close() {
         server.close();
         engine.close();
+        relay.close();
         db.close();
     }
 

@@ -100,4 +100,47 @@ class CallSipWebSocketTest {
             assertThat(tab2.quiet(Duration.ofMillis(200))).isTrue();
         }
     }
+
+    @Test
+    void unusableSdpOffer_isBadRequest_andNoInviteIsSent() throws Exception {
+        try (SippTrunk trunk = SippTrunk.uas("uas_answer_wait_bye.xml")) {
+            start(trunk.uri());
+            try (var alice = gateway.signIn("alice")) {
+                JsonNode noAudio = alice.call("placeCall", "{\"to\":\"+14155550199\",\"sdp\":\"v=0\\r\\ns=-\\r\\n\"}");
+                assertThat(noAudio.path("ok").asBoolean()).isFalse();
+                assertThat(noAudio.path("error").path("code").asText()).isEqualTo("bad_request");
+                assertThat(noAudio.path("error").path("message").asText()).contains("SDP");
+                JsonNode notText = alice.call("placeCall", "{\"to\":\"+14155550199\",\"sdp\":42}");
+                assertThat(notText.path("error").path("code").asText()).isEqualTo("bad_request");
+                JsonNode huge = alice.call("placeCall", "{\"to\":\"+14155550199\",\"sdp\":\"" + "a".repeat(17_000) + "\"}");
+                assertThat(huge.path("error").path("code").asText()).isEqualTo("bad_request");
+
+                // Nothing reached the trunk, and the user can still call: the bad offers placed no call.
+                Thread.sleep(300);
+                assertThat(trunk.messages()).doesNotContain("INVITE");
+                JsonNode placed = alice.call("placeCall", "{\"to\":\"+14155550199\"}");
+                assertThat(placed.path("ok").asBoolean()).as(placed.toString()).isTrue();
+                assertThat(placed.path("result").path("sdp").isNull()).isTrue();
+                assertThat(summaries(alice.nextCalls(2))).containsExactly("connecting@1", "answered@2");
+                alice.call("hangUp", "{}");
+                assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void holdAndUpdateMedia_checkTheirParams_andNeedACall() throws Exception {
+        start("sip:127.0.0.1:9");
+        try (var alice = gateway.signIn("alice")) {
+            assertThat(alice.call("hold", "{}").path("error").path("code").asText()).isEqualTo("bad_request");
+            assertThat(alice.call("hold", "{\"held\":\"yes\"}").path("error").path("code").asText())
+                    .isEqualTo("bad_request");
+            assertThat(alice.call("hold", "{\"held\":true}").path("error").path("code").asText())
+                    .isEqualTo("call_not_found");
+            assertThat(alice.call("updateMedia", "{\"call_id\":\"x\"}").path("error").path("code").asText())
+                    .isEqualTo("bad_request");
+            assertThat(alice.call("updateMedia", "{\"call_id\":\"x\",\"sdp\":\"v=0\"}").path("error").path("code")
+                    .asText()).isEqualTo("call_not_found");
+        }
+    }
 }

@@ -53,6 +53,11 @@ final class SippTrunk implements AutoCloseable {
         return process.logs();
     }
 
+    /** The SIP messages SIPp sent and received so far. */
+    String messages() {
+        return process.messages();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.close();

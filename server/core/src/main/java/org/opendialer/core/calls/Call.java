@@ -70,7 +70,7 @@ final class Call {
             return true;
         }
         return switch (reason) {
-            case LOCAL_HANGUP, REMOTE_HANGUP -> state == CallState.ANSWERED;
+            case LOCAL_HANGUP, REMOTE_HANGUP, MEDIA_TIMEOUT -> state == CallState.ANSWERED;
             case BUSY, DECLINED, NO_ANSWER, CANCELED, UNREACHABLE -> state == CallState.CONNECTING;
             case FAILED -> true;
             // A per-dialer view (CallView#answeredElsewhere), never the call's own end.

@@ -1,7 +1,7 @@
 package org.opendialer.core.calls;
 
 import java.io.IOException;
-import java.nio.channels.DatagramChannel;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,12 +18,16 @@ import java.util.UUID;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
+import org.opendialer.media.relay.MediaException;
+import org.opendialer.media.relay.MediaRelay;
+import org.opendialer.media.relay.MediaSession;
 import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.CallListener;
 import org.opendialer.sip.InboundCall;
 import org.opendialer.sip.InboundCallHandler;
+import org.opendialer.sip.MediaDirection;
 import org.opendialer.sip.OutboundCall;
-import org.opendialer.sip.RtpPortAllocator;
+import org.opendialer.sip.RtpFormat;
 import org.opendialer.sip.SipAgentException;
 import org.opendialer.sip.SipSettings;
 import org.opendialer.sip.SipUserAgent;
@@ -47,15 +51,23 @@ public final class CallEngine implements AutoCloseable {
     private final AccountService accounts;
     private final CallStore store;
     private final SipUserAgent sip;
-    private final RtpPortAllocator rtpPorts;
+    private final MediaRelay relay;
     private final Duration ringTimeout;
     private final Clock clock;
     private final EngineThread thread = new EngineThread();
     private final SipLegListener.Handler legEvents = new SipLegListener.Handler() {
         @Override
-        public void legAnswered(Ongoing o) {
+        public void legAnswered(Ongoing o, AudioSdp remote) {
             if (o.call.state() == CallState.CONNECTING) {
+                sipMediaKnown(o, remote);
                 move(o, CallState.ANSWERED, null);
+            }
+        }
+
+        @Override
+        public void legReInvited(Ongoing o, AudioSdp remote) {
+            if (!o.call.state().isFinal()) {
+                sipMediaKnown(o, remote);
             }
         }
 
@@ -77,11 +89,11 @@ public final class CallEngine implements AutoCloseable {
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
      *                    extension calls work and no SIP port is opened)
      */
-    public CallEngine(AccountService accounts, CallStore store, SipSettings sipSettings, RtpPortAllocator rtpPorts,
+    public CallEngine(AccountService accounts, CallStore store, SipSettings sipSettings, MediaRelay relay,
                       Duration ringTimeout, Clock clock) {
         this.accounts = accounts;
         this.store = store;
-        this.rtpPorts = rtpPorts;
+        this.relay = relay;
         this.ringTimeout = ringTimeout;
         this.clock = clock;
         this.sip = sipSettings == null ? null
@@ -126,9 +138,23 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
-    /** Places a call and returns its id once it exists and its INVITE (if any) is sent. */
+    /** A placed call: its id and the SDP answer to the browser's offer (null without an offer). */
+    public record Placed(String callId, String answerSdp) {}
+
+    /**
+     * Places a call and returns once it exists and its INVITE (if any) is sent. The browser's offer is
+     * answered at once, so ICE and DTLS run while the far end rings (protocol.md part 4).
+     *
+     * @param dialer   the dialer placing it (its browser carries the audio), or null
+     * @param offerSdp the browser's SDP offer, or null for a call without browser audio
+     */
+    public Placed place(User caller, DialTarget target, Dialer dialer, String offerSdp) {
+        return thread.await(() -> placeNow(caller, target, dialer, offerSdp));
+    }
+
+    /** Places a call without browser audio (signalling-only clients and tests). */
     public String place(User caller, DialTarget target) {
-        return thread.await(() -> placeNow(caller, target));
+        return place(caller, target, null, null).callId();
     }
 
     /** Cancels a ringing outbound call, ends an answered one, or declines a ringing inbound one. */
@@ -152,8 +178,38 @@ public final class CallEngine implements AutoCloseable {
 
     /** Answers a ringing inbound call on {@code dialer}; the user's other dialers stop ringing. */
     public void answer(Dialer dialer, String callId) {
+        answer(dialer, callId, null);
+    }
+
+    /** Answers as {@link #answer(Dialer, String)} and returns the SDP answer to the browser's offer (or null). */
+    public String answer(Dialer dialer, String callId, String offerSdp) {
+        return thread.await(() -> answerNow(find(dialer, callId, true), dialer, offerSdp));
+    }
+
+    /**
+     * A new offer from {@code dialer}'s browser for a call it is shown: codec change after mediaUpdate, ICE
+     * restart, or a reloaded dialer taking over the audio. The new WebRTC leg replaces the old one.
+     */
+    public String updateMedia(Dialer dialer, String callId, String offerSdp) {
+        return thread.await(() -> {
+            Ongoing o = find(dialer, callId, false);
+            if (o.media == null) {
+                throw new CallException(CallException.Reason.CALL_NOT_FOUND, "The call has no audio yet.");
+            }
+            String answer = acceptOffer(o, offerSdp, codecFor(o));
+            o.mediaOwner = dialer;
+            return answer;
+        });
+    }
+
+    /** Puts an answered call on hold (re-INVITE sendonly, relay paused) or resumes it. */
+    public void hold(Dialer dialer, String callId, boolean held) {
         thread.await(() -> {
-            answerNow(find(dialer, callId, true), dialer);
+            Ongoing o = find(dialer, callId, false);
+            if (o.call.state() != CallState.ANSWERED) {
+                throw new CallException(CallException.Reason.CALL_NOT_FOUND, "There is no answered call to hold.");
+            }
+            holdNow(o, held);
             return null;
         });
     }
@@ -188,7 +244,7 @@ public final class CallEngine implements AutoCloseable {
 
     // ---- engine thread ----
 
-    private String placeNow(User caller, DialTarget target) {
+    private Placed placeNow(User caller, DialTarget target, Dialer dialer, String offerSdp) {
         for (Ongoing o : calls.values()) {
             if (o.call.userId != caller.id()) {
                 continue;
@@ -199,17 +255,33 @@ public final class CallEngine implements AutoCloseable {
             }
             throw new CallException(CallException.Reason.CALL_IN_PROGRESS, "Another call is in progress.");
         }
-        if (target instanceof DialTarget.Extension ext) {
-            return placeToExtension(caller, ext.digits());
-        }
-        if (sip == null) {
+        if (!(target instanceof DialTarget.Extension) && sip == null) {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
-        return placeToTrunk(caller, target.dialString());
+        // The offer is checked before anything is sent: a bad one places no call.
+        MediaSession media = newMediaSession();
+        String answer;
+        try {
+            answer = offerSdp == null ? null : media.acceptOffer(MediaSession.Side.A, offerSdp, null);
+        } catch (MediaException e) {
+            media.close();
+            throw new CallException(CallException.Reason.INVALID_MEDIA, "Unusable SDP offer: " + e.getMessage());
+        }
+        Ongoing o;
+        try {
+            o = target instanceof DialTarget.Extension ext
+                    ? placeToExtension(caller, ext.digits(), media)
+                    : placeToTrunk(caller, target.dialString(), media);
+        } catch (RuntimeException e) {
+            media.close();
+            throw e;
+        }
+        o.mediaOwner = dialer;
+        return new Placed(o.call.id, o.call.state().isFinal() ? null : answer);
     }
 
-    private String placeToExtension(User caller, String extension) {
+    private Ongoing placeToExtension(User caller, String extension, MediaSession media) {
         if (extension.equals(caller.extension())) {
             throw new CallException(CallException.Reason.INVALID_TARGET, "You cannot call your own extension.");
         }
@@ -219,35 +291,37 @@ public final class CallEngine implements AutoCloseable {
         String from = caller.extension() != null ? caller.extension() : caller.number();
         Ongoing out = register(new Call(newId(), caller.id(), CallDirection.OUTBOUND, from, extension,
                 caller.displayName(), now()));
+        out.media = media;
         if (hasCalls(callee.id(), out)) {
             end(out, EndReason.BUSY);
-            return out.call.id;
+            return out;
         }
         Ongoing in = register(new Call(newId(), callee.id(), CallDirection.INBOUND, from, extension,
                 caller.displayName(), now()));
+        in.media = media;
+        in.mediaSide = MediaSession.Side.B;
         out.peer = in;
         in.peer = out;
         startRingTimer(out);
-        return out.call.id;
+        return out;
     }
 
-    private String placeToTrunk(User caller, String e164) {
-        DatagramChannel rtp = openRtp();
+    private Ongoing placeToTrunk(User caller, String e164, MediaSession media) {
+        int rtpPort = openRtp(media);
         // Without a number of its own the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
         String from = caller.number();
         Ongoing o = register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
                 from != null ? from : caller.extension(), e164, caller.displayName(), now()));
-        o.rtp = rtp;
+        o.media = media;
         SipLegListener listener = new SipLegListener(thread, legEvents, o);
         try {
-            AudioSdp offer = sip.localOffer(((java.net.InetSocketAddress) rtp.getLocalAddress()).getPort());
-            o.sipLeg = sip.placeCall(from, caller.displayName(), e164, offer, listener);
+            o.sipLeg = sip.placeCall(from, caller.displayName(), e164, sip.localOffer(rtpPort), listener);
             startRingTimer(o);
-        } catch (SipAgentException | IOException e) {
+        } catch (SipAgentException e) {
             LOG.warn("call {} to {} not placed: {}", o.call.id, e164, e.toString());
             end(o, EndReason.FAILED);
         }
-        return o.call.id;
+        return o;
     }
 
     /** An INVITE from the trunk, on the SIP event thread: must not block, so routing runs on ours. */
@@ -281,28 +355,117 @@ public final class CallEngine implements AutoCloseable {
         startRingTimer(o);
     }
 
-    private void answerNow(Ongoing o, Dialer dialer) {
+    private String answerNow(Ongoing o, Dialer dialer, String offerSdp) {
+        String browserAnswer = null;
         if (o.sipLeg instanceof InboundCall invite) {
+            if (invite.offer() == null) {
+                // An INVITE without SDP wants our offer in the 200 (RFC 3264 5): not supported yet.
+                LOG.warn("call {} not answered: INVITE without SDP offer", o.call.id);
+                end(o, EndReason.FAILED);
+                invite.reject(488);
+                return null;
+            }
+            o.media = newMediaSession();
+            AudioSdp sipAnswer;
             try {
-                if (invite.offer() == null) {
-                    // An INVITE without SDP wants our offer in the 200 (RFC 3264 5): not supported yet.
-                    throw new SipAgentException(SipAgentException.Reason.INVALID_SDP, "INVITE without SDP offer");
-                }
-                o.rtp = openRtp();
-                int port = ((java.net.InetSocketAddress) o.rtp.getLocalAddress()).getPort();
-                invite.answer(sip.localAnswer(invite.offer(), port));
-            } catch (SipAgentException | IOException | CallException e) {
+                sipAnswer = sip.localAnswer(invite.offer(), openRtp(o.media));
+                sipMediaKnown(o, invite.offer());
+                browserAnswer = offerSdp == null ? null : acceptOffer(o, offerSdp, o.sipCodec);
+            } catch (SipAgentException | CallException e) {
                 LOG.warn("call {} not answered: {}", o.call.id, e.toString());
                 end(o, EndReason.FAILED);
                 invite.reject(488);
-                return;
+                if (e instanceof CallException ce && ce.reason() == CallException.Reason.INVALID_MEDIA) {
+                    throw ce;
+                }
+                return null;
             }
+            invite.answer(sipAnswer);
+        } else if (offerSdp != null && o.media != null) {
+            // Extension call: the callee's browser is side B, sending what the caller's browser sends.
+            browserAnswer = acceptOffer(o, offerSdp, codecFor(o));
         }
         o.answeredBy = dialer;
+        o.mediaOwner = dialer;
         move(o, CallState.ANSWERED, null);
         if (o.peer != null) {
             move(o.peer, CallState.ANSWERED, null);
         }
+        return browserAnswer;
+    }
+
+    /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
+    private void sipMediaKnown(Ongoing o, AudioSdp remote) {
+        if (o.media == null || remote == null) {
+            return;
+        }
+        Optional<RtpFormat> codec = remote.firstCommonCodec();
+        if (codec.isEmpty() || remote.port() == 0) {
+            LOG.warn("call {}: the SIP side's SDP has no usable audio (port {}, formats {})",
+                    o.call.id, remote.port(), remote.formats());
+            return;
+        }
+        MediaSession.Codec law = codec.get().sameCodec(RtpFormat.PCMA) ? MediaSession.Codec.PCMA
+                : MediaSession.Codec.PCMU;
+        o.media.rtpRemote(new InetSocketAddress(remote.address(), remote.port()), law, codec.get().payloadType(),
+                remote.telephoneEvent().map(RtpFormat::payloadType).orElse(-1));
+        o.sipCodec = law;
+        if (o.mediaOwner != null && o.media.browserCodec(o.mediaSide) != null
+                && o.media.browserCodec(o.mediaSide) != law) {
+            o.mediaOwner.mediaUpdate(o.call.id, law.name()); // the browser re-offers: no transcoding
+        }
+    }
+
+    /** The codec {@code o}'s browser must send: the SIP side's, or for an extension call the other browser's. */
+    private MediaSession.Codec codecFor(Ongoing o) {
+        if (o.sipCodec != null) {
+            return o.sipCodec;
+        }
+        if (o.peer != null && o.media != null) {
+            return o.media.browserCodec(o.peer.mediaSide);
+        }
+        return null;
+    }
+
+    private String acceptOffer(Ongoing o, String offerSdp, MediaSession.Codec codec) {
+        try {
+            return o.media.acceptOffer(o.mediaSide, offerSdp, codec);
+        } catch (MediaException e) {
+            throw new CallException(CallException.Reason.INVALID_MEDIA, "Unusable SDP offer: " + e.getMessage());
+        }
+    }
+
+    private void holdNow(Ongoing o, boolean held) {
+        if (o.media != null) {
+            o.media.hold(held);
+        }
+        if (o.sipLeg != null) {
+            AudioSdp local = o.sipLeg.localSdp();
+            if (local != null) {
+                try {
+                    o.sipLeg.reInvite(local.withDirection(held ? MediaDirection.SENDONLY : MediaDirection.SENDRECV)
+                            .nextVersion());
+                } catch (SipAgentException e) {
+                    throw new CallException(CallException.Reason.CALL_IN_PROGRESS,
+                            "The call is being renegotiated; try again in a moment.");
+                }
+            }
+        }
+        if (o.peer != null) {
+            LOG.debug("call {} {} (extension call: relay only)", o.call.id, held ? "held" : "resumed");
+        }
+    }
+
+    private void mediaTimedOut(Ongoing o, MediaSession.Side side) {
+        if (o.call.state() != CallState.ANSWERED) {
+            return;
+        }
+        LOG.warn("call {}: no RTP from side {} for the RTP timeout: ending it", o.call.id, side);
+        end(o, EndReason.MEDIA_TIMEOUT);
+        if (o.peer != null) {
+            end(o.peer, EndReason.MEDIA_TIMEOUT);
+        }
+        hangUpSip(o);
     }
 
     private void hangUpAnswered(Ongoing o) {
@@ -376,12 +539,8 @@ public final class CallEngine implements AutoCloseable {
         if (o.ringTimer != null) {
             o.ringTimer.cancel(false);
         }
-        if (o.rtp != null) {
-            try {
-                o.rtp.close();
-            } catch (IOException e) {
-                LOG.debug("RTP socket close: {}", e.toString());
-            }
+        if (o.media != null) {
+            o.media.close(); // idempotent: both calls of an extension pair share it
         }
         move(o, CallState.DISCONNECTED, reason);
     }
@@ -433,9 +592,24 @@ public final class CallEngine implements AutoCloseable {
         o.ringTimer = thread.schedule(() -> ringTimedOut(o), ringTimeout);
     }
 
-    private DatagramChannel openRtp() {
+    /** A relay session whose timeout ends the call it is attached to (found by session, on our thread). */
+    private MediaSession newMediaSession() {
+        MediaSession[] self = new MediaSession[1];
+        self[0] = relay.newSession(side -> thread.execute(() -> {
+            for (Ongoing o : List.copyOf(calls.values())) {
+                // An extension pair shares one session: the caller's call (side A) ends both.
+                if (o.media == self[0] && (o.peer == null || o.mediaSide == MediaSession.Side.A)) {
+                    mediaTimedOut(o, side);
+                    return;
+                }
+            }
+        }));
+        return self[0];
+    }
+
+    private int openRtp(MediaSession media) {
         try {
-            return rtpPorts.allocate();
+            return media.openRtp();
         } catch (IOException e) {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "No free RTP port: " + e.getMessage());
         }

@@ -12,7 +12,9 @@ public final class CallException extends RuntimeException {
         /** No user has that extension, or it is the caller's own. */
         INVALID_TARGET,
         /** No call of this user matches the request. */
-        CALL_NOT_FOUND
+        CALL_NOT_FOUND,
+        /** The browser's SDP offer cannot be used (protocol.md part 4). */
+        INVALID_MEDIA
     }
 
     private final Reason reason;

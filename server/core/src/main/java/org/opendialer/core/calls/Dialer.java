@@ -8,4 +8,8 @@ public interface Dialer {
     long userId();
 
     void deliver(CallView call);
+
+    /** The SIP side chose {@code codec} ("PCMU"/"PCMA"): this dialer should re-offer with it first. */
+    default void mediaUpdate(String callId, String codec) {
+    }
 }

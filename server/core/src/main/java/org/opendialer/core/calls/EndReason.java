@@ -19,7 +19,9 @@ public enum EndReason {
     /** The other party hung up after the answer. */
     REMOTE_HANGUP("remote_hangup"),
     /** An inbound call this dialer was ringing for was answered on another dialer of the same user. */
-    ANSWERED_ELSEWHERE("answered_elsewhere");
+    ANSWERED_ELSEWHERE("answered_elsewhere"),
+    /** A leg of the answered call sent no RTP for DIALER_RTP_TIMEOUT_S (far end or browser gone silently). */
+    MEDIA_TIMEOUT("media_timeout");
 
     private final String wire;
 

@@ -1,7 +1,7 @@
 package org.opendialer.core.calls;
 
-import java.nio.channels.DatagramChannel;
 import java.util.concurrent.ScheduledFuture;
+import org.opendialer.media.relay.MediaSession;
 import org.opendialer.sip.SipCall;
 
 /** A call that has not ended, with what the engine needs to end it. Touched only on the engine thread. */
@@ -11,8 +11,14 @@ final class Ongoing {
     SipCall sipLeg;
     /** The other user's call of an extension-to-extension pair, or null. */
     Ongoing peer;
-    /** The RTP socket whose port is in this leg's SDP; no audio flows yet. */
-    DatagramChannel rtp;
+    /** The call's relay session (shared by both calls of an extension pair), or null before media exists. */
+    MediaSession media;
+    /** Which side of {@link #media} this user's browser is: A for the caller, B for an extension callee. */
+    MediaSession.Side mediaSide = MediaSession.Side.A;
+    /** The dialer whose browser carries this call's audio (placed, answered or took it over); gets mediaUpdate. */
+    Dialer mediaOwner;
+    /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
+    MediaSession.Codec sipCodec;
     ScheduledFuture<?> ringTimer;
     /** For an answered inbound call: the one dialer that took it; the user's others stopped seeing it. */
     Dialer answeredBy;

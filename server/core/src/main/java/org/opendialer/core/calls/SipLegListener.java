@@ -7,7 +7,10 @@ import org.opendialer.sip.CallListener;
 final class SipLegListener implements CallListener {
     /** What the engine does with a leg's events, on its own thread. */
     interface Handler {
-        void legAnswered(Ongoing o);
+        void legAnswered(Ongoing o, AudioSdp remote);
+
+        /** The far end changed its media (re-INVITE): new address, codec or direction. */
+        void legReInvited(Ongoing o, AudioSdp remote);
 
         void legEnded(Ongoing o, EndReason reasonIfUnanswered, boolean remoteHangup);
     }
@@ -27,7 +30,16 @@ final class SipLegListener implements CallListener {
     public void answered(AudioSdp remote) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legAnswered(target);
+                handler.legAnswered(target, remote);
+            }
+        });
+    }
+
+    @Override
+    public void reInvited(AudioSdp remote) {
+        thread.execute(() -> {
+            if (target != null) {
+                handler.legReInvited(target, remote);
             }
         });
     }

@@ -49,7 +49,14 @@ public enum ConfigKey {
             "Address advertised to the trunk in Via, Contact and SDP."),
     RING_TIMEOUT_S("DIALER_RING_TIMEOUT_S", "60",
             "Seconds an unanswered call may ring, either direction, before it ends with no_answer."),
-    RTP_PORTS("DIALER_RTP_PORTS", "20000-20999", "UDP port range of the gateway's RTP endpoints (min-max).");
+    RTP_PORTS("DIALER_RTP_PORTS", "20000-20999",
+            "UDP port range of the RTP endpoints toward SIP (min-max); each call uses an even port and the next one."),
+    WEBRTC_PORT("DIALER_WEBRTC_PORT", "19000",
+            "The one UDP port every browser's audio (ICE, DTLS-SRTP) uses; open it to the dialers' networks."),
+    WEBRTC_ADDRESS("DIALER_WEBRTC_ADDRESS", "(DIALER_PUBLIC_ADDRESS when it is an IP address, else 127.0.0.1)",
+            "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
+    RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
+            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout.");
 
     private final String envName;
     private final String defaultDescription;

@@ -117,9 +117,25 @@ public record GatewayConfig(
             throw new ConfigException(ConfigKey.RTP_PORTS, "'" + range
                     + "' is not a port range like 20000-20999 (1024-65535, with an even port)");
         }
+        Optional<String> publicAddress = r.string(ConfigKey.PUBLIC_ADDRESS);
+        String webRtcAddress = r.string(ConfigKey.WEBRTC_ADDRESS)
+                .or(() -> publicAddress.filter(GatewayConfig::isIpLiteral)).orElse("127.0.0.1");
+        if (!isIpLiteral(webRtcAddress)) {
+            throw new ConfigException(ConfigKey.WEBRTC_ADDRESS, "'" + webRtcAddress
+                    + "' is not an IP address (browsers need one for the ICE candidate)");
+        }
+        int webRtcPort = r.port(ConfigKey.WEBRTC_PORT, false);
+        if (webRtcPort >= min && webRtcPort <= max) {
+            throw new ConfigException(ConfigKey.WEBRTC_PORT, webRtcPort + " lies inside DIALER_RTP_PORTS " + range);
+        }
         return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse("0.0.0.0"),
-                r.port(ConfigKey.SIP_PORT, false), user, password, r.string(ConfigKey.PUBLIC_ADDRESS),
-                r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max);
+                r.port(ConfigKey.SIP_PORT, false), user, password, publicAddress,
+                r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max, webRtcPort, webRtcAddress,
+                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30));
+    }
+
+    private static boolean isIpLiteral(String s) {
+        return s.matches("\\d{1,3}(\\.\\d{1,3}){3}") || s.contains(":");
     }
 
     /** The public URL's origin, e.g. {@code https://dialer.example.com} (default ports omitted). */

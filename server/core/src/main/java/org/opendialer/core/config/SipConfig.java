@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The telephony part of the configuration: the SIP user agent and its RTP ports. {@code trunk} is
+ * The telephony part of the configuration: the SIP user agent, its RTP ports and the WebRTC port. {@code trunk} is
  * checked to be a SIP URI when read; the transport comes from its {@code ;transport=} parameter.
  */
 public record SipConfig(
@@ -16,5 +16,8 @@ public record SipConfig(
         Optional<String> publicAddress,
         Duration ringTimeout,
         int rtpPortMin,
-        int rtpPortMax) {
+        int rtpPortMax,
+        int webRtcPort,
+        String webRtcAddress,
+        Duration rtpTimeout) {
 }

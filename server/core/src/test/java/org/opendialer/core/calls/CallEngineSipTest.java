@@ -21,7 +21,8 @@ import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
-import org.opendialer.sip.RangeRtpPortAllocator;
+import org.opendialer.media.relay.MediaRelay;
+import org.opendialer.media.relay.RelaySettings;
 import org.opendialer.sip.SipSettings;
 
 /** The call engine with its real SIP user agent against SIPp as the trunk or the caller. */
@@ -35,6 +36,7 @@ class CallEngineSipTest {
     private AccountService accounts;
     private User alice;
     private CallEngine engine;
+    private MediaRelay relay;
     private int sipPort;
 
     @BeforeEach
@@ -51,7 +53,17 @@ class CallEngineSipTest {
         if (engine != null) {
             engine.close();
         }
+        if (relay != null) {
+            relay.close();
+        }
         db.close();
+    }
+
+    /** A real relay on loopback: OS-chosen WebRTC port, RTP ports from a test range. */
+    private MediaRelay relay() throws java.io.IOException {
+        relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 21000, 21999,
+                Duration.ofSeconds(30)));
+        return relay;
     }
 
     private void startEngine(String trunk, Duration ringTimeout, String user, String password) throws Exception {
@@ -65,7 +77,7 @@ class CallEngineSipTest {
         SipSettings settings = new SipSettings("127.0.0.1", sipPort, "127.0.0.1", SipSettings.Trunk.parse(trunk),
                 user, password, null, t1);
         engine = new CallEngine(accounts, new CallStore(db), settings,
-                new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), ringTimeout,
+                relay(), ringTimeout,
                 Clock.systemUTC());
         engine.start();
     }
@@ -210,7 +222,7 @@ class CallEngineSipTest {
     @Test
     void outbound_withoutTrunk_isRefusedAsUnavailable() throws Exception {
         engine = new CallEngine(accounts, new CallStore(db), null,
-                new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), Duration.ofSeconds(5),
+                relay(), Duration.ofSeconds(5),
                 Clock.systemUTC());
         engine.start();
         assertThatThrownBy(() -> engine.place(alice, BOB_MOBILE)).isInstanceOf(CallException.class)
@@ -329,7 +341,7 @@ class CallEngineSipTest {
                 "Alice Agent", java.time.Instant.parse("2026-01-01T00:00:00Z"));
         new CallStore(db).save(alice.id(), left.view(), java.time.Instant.parse("2026-01-01T00:00:00Z"));
         engine = new CallEngine(accounts, new CallStore(db), null,
-                new RangeRtpPortAllocator(InetAddress.getLoopbackAddress(), 21000, 21999), Duration.ofSeconds(5),
+                relay(), Duration.ofSeconds(5),
                 Clock.systemUTC());
         engine.start();
         assertLogged("crashed-1", "disconnected", "not_answered", "failed");

@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 class SipConfigTest {
 
     @Test
-    void defaults_haveNoTrunk_port5060_ring60s_rtp20000to20999() {
+    void defaults_haveNoTrunk_port5060_ring60s_rtp20000to20999_webRtc19000() {
         SipConfig sip = GatewayConfig.from(Map.of()).sip();
         assertThat(sip).isEqualTo(new SipConfig(Optional.empty(), "0.0.0.0", 5060, Optional.empty(),
-                Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 20000, 20999));
+                Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 20000, 20999, 19000, "127.0.0.1",
+                Duration.ofSeconds(30)));
     }
 
     @Test
@@ -27,10 +28,24 @@ class SipConfigTest {
                 "DIALER_SIP_PASSWORD", " s3cret ",
                 "DIALER_PUBLIC_ADDRESS", "203.0.113.7",
                 "DIALER_RING_TIMEOUT_S", "25",
-                "DIALER_RTP_PORTS", "30000-30100")).sip();
+                "DIALER_RTP_PORTS", "30000-30100",
+                "DIALER_WEBRTC_PORT", "3478",
+                "DIALER_RTP_TIMEOUT_S", "12")).sip();
         assertThat(sip).isEqualTo(new SipConfig(Optional.of("sip:pbx.example.com:5080;transport=tcp"), "127.0.0.1",
                 5062, Optional.of("gw"), Optional.of(" s3cret "), Optional.of("203.0.113.7"), Duration.ofSeconds(25),
-                30000, 30100));
+                30000, 30100, 3478, "203.0.113.7", Duration.ofSeconds(12)));
+    }
+
+    @Test
+    void webRtcAddress_mustBeAnIp_andThePortOutsideTheRtpRange() {
+        assertThat(GatewayConfig.from(Map.of("DIALER_WEBRTC_ADDRESS", "198.51.100.4")).sip().webRtcAddress())
+                .isEqualTo("198.51.100.4");
+        assertThat(GatewayConfig.from(Map.of("DIALER_PUBLIC_ADDRESS", "sip.example.com")).sip().webRtcAddress())
+                .isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_WEBRTC_ADDRESS", "media.example.com")))
+                .hasMessageContaining("DIALER_WEBRTC_ADDRESS");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_WEBRTC_PORT", "20500")))
+                .hasMessageContaining("DIALER_WEBRTC_PORT").hasMessageContaining("DIALER_RTP_PORTS");
     }
 
     @Test
