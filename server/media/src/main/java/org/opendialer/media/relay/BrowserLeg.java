@@ -8,13 +8,19 @@ import org.opendialer.media.webrtc.WebRtcLeg;
 final class BrowserLeg implements Leg, MediaListener {
     private final MediaSession session;
     private final MediaSession.Side side;
-    private final PayloadFormats formats;
-    private final MediaSession.Codec firstCodec;
+    private volatile PayloadFormats formats;
+    private volatile MediaSession.Codec firstCodec;
     private volatile WebRtcLeg leg;
 
     BrowserLeg(MediaSession session, MediaSession.Side side, PayloadFormats formats, MediaSession.Codec firstCodec) {
         this.session = session;
         this.side = side;
+        this.formats = formats;
+        this.firstCodec = firstCodec;
+    }
+
+    /** A new answer on the same DTLS association (codec change, ICE restart). */
+    void renegotiated(PayloadFormats formats, MediaSession.Codec firstCodec) {
         this.formats = formats;
         this.firstCodec = firstCodec;
     }

@@ -173,25 +173,39 @@ public final class MediaSession implements AutoCloseable {
             if (state.rtp != null) {
                 throw new IllegalStateException("side " + side + " is plain RTP in this session");
             }
-            BrowserLeg leg = new BrowserLeg(this, side, formats, codecs.get(0));
-            WebRtcLeg webRtc = relay.endpoint().createLeg(offer.iceUfrag(), offer.fingerprint(), leg);
-            leg.attach(webRtc);
-            BrowserLeg old = state.browser;
-            BrowserLeg older = state.previousBrowser;
-            if (older != null) {
-                older.close();
-            }
-            if (old != null && old.isConnected()) {
-                state.previousBrowser = old;
-            } else {
-                state.previousBrowser = null;
-                if (old != null) {
-                    old.close();
+            BrowserLeg current = state.browser;
+            WebRtcLeg webRtc;
+            if (current != null && !current.webRtcLeg().isClosed()
+                    && current.webRtcLeg().remoteFingerprint().equals(offer.fingerprint())) {
+                // The same peer connection (its certificate is per connection) re-offers: a codec
+                // change or an ICE restart. Chromium keeps its DTLS association, so keep ours.
+                webRtc = current.webRtcLeg();
+                if (!offer.iceUfrag().equals(webRtc.remoteUfrag())) {
+                    relay.endpoint().restartIce(webRtc, offer.iceUfrag());
+                    state.expectedFromNanos = System.nanoTime() + timeoutNanos;
                 }
+                current.renegotiated(formats, codecs.get(0));
+            } else {
+                // A new peer connection (reload, another dialer): a new leg, new ICE and DTLS.
+                BrowserLeg leg = new BrowserLeg(this, side, formats, codecs.get(0));
+                webRtc = relay.endpoint().createLeg(offer.iceUfrag(), offer.fingerprint(), leg);
+                leg.attach(webRtc);
+                BrowserLeg older = state.previousBrowser;
+                if (older != null) {
+                    older.close();
+                }
+                if (current != null && current.isConnected()) {
+                    state.previousBrowser = current; // relays until the new leg's DTLS completes
+                } else {
+                    state.previousBrowser = null;
+                    if (current != null) {
+                        current.close();
+                    }
+                }
+                state.browser = leg;
+                // Not expected to send before DTLS: allow one timeout for ICE and DTLS to finish.
+                state.expectedFromNanos = System.nanoTime() + timeoutNanos;
             }
-            state.browser = leg;
-            // Not expected to send before DTLS: allow one timeout for ICE and DTLS to finish.
-            state.expectedFromNanos = System.nanoTime() + timeoutNanos;
             return relay.endpoint().answerFor(webRtc, relay.advertisedAddress())
                     .mid(offer.mid())
                     .audioFormats(pts, names)

@@ -100,6 +100,23 @@ public final class WebRtcEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * ICE restart of a leg whose browser keeps its DTLS association (same peer connection, new
+     * a=ice-ufrag): the leg gets fresh local credentials for the new answer and answers only
+     * checks with the new ufrags; DTLS and SRTP keys stay.
+     */
+    public void restartIce(WebRtcLeg leg, String remoteUfrag) {
+        IceCredentials old = leg.localCredentials();
+        while (true) {
+            IceCredentials credentials = IceCredentials.random();
+            if (byUfrag.putIfAbsent(credentials.ufrag(), leg) == null) {
+                leg.restartIce(credentials, remoteUfrag);
+                byUfrag.remove(old.ufrag(), leg);
+                return;
+            }
+        }
+    }
+
     /** An SDP answer for this leg at the given advertised address. */
     public SdpAnswer answerFor(WebRtcLeg leg, String advertisedAddress) {
         return new SdpAnswer().address(advertisedAddress, localPort()).ice(leg.localCredentials())

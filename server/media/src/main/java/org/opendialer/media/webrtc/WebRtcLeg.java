@@ -21,8 +21,9 @@ public final class WebRtcLeg {
     private static final int EARLY_PACKETS = 64;
 
     private final WebRtcEndpoint endpoint;
-    private final IceCredentials local;
-    private final IceLiteResponder responder;
+    private volatile IceCredentials local;
+    private volatile IceLiteResponder responder;
+    private volatile String remoteUfrag;
     private final String remoteFingerprint;
     private final MediaListener listener;
     private final QueuedDatagramTransport dtlsTransport;
@@ -44,6 +45,7 @@ public final class WebRtcLeg {
         this.endpoint = endpoint;
         this.local = local;
         this.responder = new IceLiteResponder(local.ufrag(), local.password(), remoteUfrag);
+        this.remoteUfrag = remoteUfrag;
         this.remoteFingerprint = remoteFingerprint;
         this.listener = listener;
         this.dtlsTransport = new QueuedDatagramTransport((b, o, l) -> {
@@ -58,9 +60,33 @@ public final class WebRtcLeg {
         return local;
     }
 
+    /** The browser's a=ice-ufrag this leg answers checks for. */
+    public String remoteUfrag() {
+        return remoteUfrag;
+    }
+
+    /** The browser's a=fingerprint ("sha-256 AB:…"); a new peer connection has a new one. */
+    public String remoteFingerprint() {
+        return remoteFingerprint;
+    }
+
+    /**
+     * ICE restart (RFC 8445 §9) on the same DTLS association: new local credentials, checks
+     * with the browser's new ufrag. Called by {@link WebRtcEndpoint#restartIce}.
+     */
+    void restartIce(IceCredentials credentials, String newRemoteUfrag) {
+        this.responder = new IceLiteResponder(credentials.ufrag(), credentials.password(), newRemoteUfrag);
+        this.local = credentials;
+        this.remoteUfrag = newRemoteUfrag;
+    }
+
     /** Where media goes: the nominated address, or the first validated one until nomination. */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     public boolean isConnected() {

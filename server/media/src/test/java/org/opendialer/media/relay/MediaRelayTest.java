@@ -185,4 +185,304 @@ class MediaRelayTest {
         assertThat(relay.stats().packetsRelayed()).isEqualTo(10);
         assertThat(relay.stats().activeSessions()).isEqualTo(1);
     }
+
+    @Test
+    void reOfferFromTheSamePeerConnection_keepsItsDtls_forACodecChangeAndAnIceRestart() throws Exception {
+        MediaRelay relay = relay();
+        MediaSession session = relay.newSession(listener);
+        SipPeer peer = sipPeer(session, Codec.PCMA, 8, -1); // the trunk chose PCMA
+        TestBrowser browser = track(new TestBrowser());
+        String first = session.acceptOffer(Side.A, browser.offer(true, true, 126), null);
+        browser.connect(first);
+        assertThat(connected.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.A);
+        assertThat(session.browserCodec(Side.A)).isEqualTo(Codec.PCMU); // mediaUpdate would follow
+
+        // updateMedia from the same peer connection, PCMA first: same ICE credentials, same DTLS.
+        String second = session.acceptOffer(Side.A, browser.offer(true, true, 126), Codec.PCMA);
+        assertThat(TestBrowser.find(second, "^a=ice-ufrag:(\\S+)")).isEqualTo(TestBrowser.find(first, "^a=ice-ufrag:(\\S+)"));
+        assertThat(session.browserCodec(Side.A)).isEqualTo(Codec.PCMA);
+        browser.sendRtp(8, 1, 160, 0xB1, true, Rtp.payload(0x44));
+        byte[] got = peer.receive(10_000);
+        assertThat(Rtp.pt(got)).isEqualTo(8);
+        assertThat(got[12]).isEqualTo((byte) 0x44);
+
+        // ICE restart: new ufrags both ways, checks with the new ones answered, media still flows.
+        browser.restartIce();
+        String third = session.acceptOffer(Side.A, browser.offer(true, true, 126), Codec.PCMA);
+        assertThat(TestBrowser.find(third, "^a=ice-ufrag:(\\S+)")).isNotEqualTo(TestBrowser.find(first, "^a=ice-ufrag:(\\S+)"));
+        assertThat(browser.checkWhileConnected(third).type()).isEqualTo(org.opendialer.media.stun.StunMessageType.BINDING_SUCCESS);
+        browser.sendRtp(8, 2, 320, 0xB1, false, Rtp.payload(0x45));
+        assertThat(peer.receive(10_000)[12]).isEqualTo((byte) 0x45);
+        peer.send(8, 1, 160, 0x5151, true, Rtp.payload(0x46));
+        assertThat(browser.nextRtp()[12]).isEqualTo((byte) 0x46);
+        assertThat(connected).isEmpty(); // no second handshake happened
+    }
+
+    @Test
+    void hold_stopsForwardingBothWays_andResumeForwardsAgain() throws Exception {
+        MediaRelay relay = relay();
+        MediaSession session = relay.newSession(listener);
+        SipPeer peer = sipPeer(session, Codec.PCMU, 0, 101);
+        TestBrowser browser = connectedBrowser(session, Side.A, Codec.PCMU);
+
+        session.hold(true);
+        for (int i = 0; i < 5; i++) {
+            browser.sendRtp(0, 10 + i, 160L * i, 0xB1, false, Rtp.payload(0x70 + i));
+            peer.send(0, 20 + i, 160L * i, 0x5151, false, Rtp.payload(0x70 + i));
+        }
+        waitFor("held packets to arrive", () -> session.stats().aToB().lastPacket() != null
+                && session.stats().bToA().lastPacket() != null);
+        session.hold(false);
+        // Packets of one sender are handled in order: the first to come out is the one after resume.
+        browser.sendRtp(0, 15, 800, 0xB1, false, Rtp.payload(0x7F));
+        peer.send(0, 25, 800, 0x5151, false, Rtp.payload(0x7F));
+        assertThat(peer.receive(10_000)[12]).isEqualTo((byte) 0x7F);
+        assertThat(browser.nextRtp()[12]).isEqualTo((byte) 0x7F);
+        assertThat(session.stats().aToB().packetsForwarded()).isEqualTo(1);
+        assertThat(session.stats().bToA().packetsForwarded()).isEqualTo(1);
+        assertThat(session.stats().aToB().packetsDropped()).isZero(); // held is not a loss
+    }
+
+    @Test
+    void rtpTimeout_firesOnceForASilentLeg_butNotWhileHeldOrBeforeTheLegIsExpectedToSend() throws Exception {
+        MediaRelay relay = relay(35000, 35999, Duration.ofMillis(300));
+        BlockingQueue<Side> silentEvents = new LinkedBlockingQueue<>();
+        BlockingQueue<Side> heldEvents = new LinkedBlockingQueue<>();
+        BlockingQueue<Side> unexpectedEvents = new LinkedBlockingQueue<>();
+        MediaSession silent = relay.newSession(silentEvents::add);
+        MediaSession held = relay.newSession(heldEvents::add);
+        MediaSession notYet = relay.newSession(unexpectedEvents::add);
+        sipPeer(silent, Codec.PCMU, 0, -1);
+        sipPeer(held, Codec.PCMU, 0, -1);
+        held.hold(true);
+        notYet.openRtp(); // no rtpRemote yet: the SIP side is not expected to send
+
+        long start = System.nanoTime();
+        assertThat(silentEvents.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.B);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(250));
+        assertThat(silentEvents.poll(1, TimeUnit.SECONDS)).isNull(); // once per session
+        assertThat(heldEvents).isEmpty();
+        assertThat(unexpectedEvents).isEmpty();
+
+        // Resumed: the clock restarts at the resume and then runs.
+        held.hold(false);
+        assertThat(heldEvents.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.B);
+    }
+
+    @Test
+    void rtpTimeout_ofABrowserThatStopsSending() throws Exception {
+        MediaRelay relay = relay(35000, 35999, Duration.ofMillis(300));
+        MediaSession session = relay.newSession(listener);
+        TestBrowser browser = connectedBrowser(session, Side.A, null);
+        // Keep talking for longer than the timeout: no timeout while packets arrive.
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(700);
+        for (int seq = 0; System.nanoTime() < until; seq++) {
+            browser.sendRtp(0, seq, 160L * seq, 0xB1, false, Rtp.payload(1));
+            Thread.sleep(20);
+        }
+        assertThat(timedOut).isEmpty();
+        assertThat(timedOut.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.A);
+    }
+
+    @Test
+    void unusableOffers_areRefusedWithAClearMediaException() throws Exception {
+        MediaRelay relay = relay();
+        MediaSession session = relay.newSession(listener);
+        TestBrowser browser = track(new TestBrowser());
+        String good = browser.offer(true, true, 126);
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, good.replace("m=audio", "m=video"), null))
+                .isInstanceOf(MediaException.class).hasMessageContaining("no usable audio");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, good.replaceAll("a=ice-ufrag:.*\r\n", ""), null))
+                .isInstanceOf(MediaException.class).hasMessageContaining("ice-ufrag");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, good.replaceAll("a=ice-pwd:.*\r\n", ""), null))
+                .isInstanceOf(MediaException.class).hasMessageContaining("ice-pwd");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, good.replaceAll("a=fingerprint:.*\r\n", ""), null))
+                .isInstanceOf(MediaException.class).hasMessageContaining("fingerprint");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, browser.offer(false, false, 126), null))
+                .isInstanceOf(MediaException.class).hasMessageContaining("neither PCMU nor PCMA");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, browser.offer(true, false, 126), Codec.PCMA))
+                .isInstanceOf(MediaException.class).hasMessageContaining("PCMA");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, good + "a=x:" + "y".repeat(16 * 1024) + "\r\n", null))
+                .isInstanceOf(MediaException.class).hasMessageContaining("16384");
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, "", null)).isInstanceOf(MediaException.class);
+        assertThatThrownBy(() -> session.acceptOffer(Side.A, "\u0000garbage\r\nm=\r\na=", null))
+                .isInstanceOf(MediaException.class);
+        assertThat(session.browserCodec(Side.A)).isNull();
+        assertThat(session.acceptOffer(Side.A, good, null)).contains("a=setup:passive");
+    }
+
+    @Test
+    void anExhaustedPortRange_givesAClearIOException_andCloseFreesThePorts() throws Exception {
+        int base = 36000 + 4 * java.util.concurrent.ThreadLocalRandom.current().nextInt(400);
+        MediaRelay relay = relay(base, base + 3, Duration.ofSeconds(30)); // two RTP/RTCP pairs
+        MediaSession first = relay.newSession(listener);
+        MediaSession second = relay.newSession(listener);
+        MediaSession third = relay.newSession(listener);
+        int p1 = first.openRtp();
+        int p2 = second.openRtp();
+        assertThat(List.of(p1, p2)).containsExactlyInAnyOrder(base, base + 2);
+        assertThat(first.openRtp()).isEqualTo(p1);
+        assertThatThrownBy(third::openRtp).isInstanceOf(IOException.class)
+                .hasMessageContaining("no free RTP port pair in " + base + "-" + (base + 3));
+
+        first.close();
+        first.close(); // idempotent
+        assertThat(relay.stats().activeSessions()).isEqualTo(2);
+        for (int port : new int[] {p1, p1 + 1}) { // the OS sees both ports free at once
+            try (DatagramChannel probe = DatagramChannel.open()) {
+                probe.bind(new InetSocketAddress(LOOPBACK, port));
+            }
+        }
+        assertThat(third.openRtp()).isEqualTo(p1);
+    }
+
+    @Test
+    void extensionCall_relaysBetweenTwoBrowsers_mappingTheirOwnPayloadTypes() throws Exception {
+        MediaRelay relay = relay();
+        MediaSession session = relay.newSession(listener);
+        TestBrowser caller = track(new TestBrowser());
+        TestBrowser callee = track(new TestBrowser());
+        String answerA = session.acceptOffer(Side.A, caller.offer(true, true, 126), Codec.PCMU);
+        String answerB = session.acceptOffer(Side.B, callee.offer(true, false, 101), Codec.PCMU);
+        caller.connect(answerA);
+        callee.connect(answerB);
+        waitFor("both browsers connected", () -> connected.size() == 2);
+
+        caller.sendRtp(0, 100, 1600, 0xA1, true, Rtp.payload(0x0A));
+        caller.sendRtp(126, 101, 1760, 0xA1, true, new byte[] {3, 10, 0, (byte) 160});
+        callee.sendRtp(0, 500, 3200, 0xB1, true, Rtp.payload(0x0B));
+        callee.sendRtp(101, 501, 3360, 0xB1, true, new byte[] {4, 10, 0, (byte) 160});
+        byte[] atCallee = callee.nextRtp();
+        byte[] eventAtCallee = callee.nextRtp();
+        byte[] atCaller = caller.nextRtp();
+        byte[] eventAtCaller = caller.nextRtp();
+        assertThat(atCallee[12]).isEqualTo((byte) 0x0A);
+        assertThat(Rtp.pt(eventAtCallee)).isEqualTo(101);
+        assertThat(atCaller[12]).isEqualTo((byte) 0x0B);
+        assertThat(Rtp.pt(eventAtCaller)).isEqualTo(126);
+        assertThat(eventAtCaller).endsWith(4, 10, 0, (byte) 160);
+        assertThat(relay.stats().packetsRelayed()).isEqualTo(4);
+        assertThatThrownBy(session::openRtp).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void rtcpIsTerminated_andTheRelaySendsItsOwnReportsOnEachLeg() throws Exception {
+        MediaRelay relay = track(MediaRelay.open(new RelaySettings(LOOPBACK, 0, "127.0.0.1", 35000, 35999,
+                Duration.ofSeconds(30)), Duration.ofMillis(200)));
+        MediaSession session = relay.newSession(listener);
+        SipPeer peer = sipPeer(session, Codec.PCMU, 0, 101);
+        TestBrowser browser = connectedBrowser(session, Side.A, null);
+        browser.sendRtp(0, 1, 160, 0xB1, true, Rtp.payload(1));
+        int towardSip = Rtp.ssrc(peer.receive(10_000));
+        peer.send(0, 1, 160, 0x5151, true, Rtp.payload(2));
+        int towardBrowser = Rtp.ssrc(browser.nextRtp());
+
+        // The browser's own SR (its SSRC 0xB1) must not cross to the SIP side; the SIP peer's SR
+        // must not reach the browser. Each side hears only the relay's reports.
+        byte[] browserSr = org.opendialer.media.rtp.RtcpPacket.senderReport(0xB1, System.currentTimeMillis(), 160, 1, 160, "b");
+        browser.sendRtcp(browserSr);
+        byte[] peerSr = org.opendialer.media.rtp.RtcpPacket.senderReport(0x5151, System.currentTimeMillis(), 160, 1, 160, "p");
+        peer.rtcp.send(new java.net.DatagramPacket(peerSr, peerSr.length, new InetSocketAddress(LOOPBACK, session.rtpPort() + 1)));
+        long peerSrMiddle = org.opendialer.media.rtp.RtcpPacket.senderReportNtpMiddle(peerSr, 0, peerSr.length);
+
+        boolean echoedLsr = false;
+        for (int i = 0; i < 10 && !echoedLsr; i++) {
+            byte[] report = peer.receiveRtcp(5_000);
+            assertThat(report).isNotNull();
+            assertThat(org.opendialer.media.rtp.RtcpPacket.isValidCompound(report, 0, report.length)).isTrue();
+            assertThat(org.opendialer.media.rtp.RtpPacket.rtcpSenderSsrc(report, 0)).isEqualTo(towardSip);
+            int type = org.opendialer.media.rtp.RtpPacket.rtcpPacketType(report, 0);
+            assertThat(type).isEqualTo(org.opendialer.media.rtp.RtcpPacket.SR); // we sent it media
+            // The report block is about the SIP peer's stream, and echoes its SR as LSR.
+            if ((report[0] & 0x1F) == 1) {
+                // SR: 28 bytes of header and sender info, then the block: SSRC at 28, LSR at 44.
+                assertThat(readInt(report, 28)).isEqualTo(0x5151);
+                echoedLsr = (readInt(report, 44) & 0xFFFFFFFFL) == peerSrMiddle;
+            }
+        }
+        assertThat(echoedLsr).isTrue();
+        byte[] toBrowser = browser.rtcp.poll(10, TimeUnit.SECONDS);
+        assertThat(toBrowser).isNotNull();
+        assertThat(org.opendialer.media.rtp.RtpPacket.rtcpSenderSsrc(toBrowser, 0)).isEqualTo(towardBrowser);
+        for (byte[] r; (r = browser.rtcp.poll()) != null; ) {
+            assertThat(org.opendialer.media.rtp.RtpPacket.rtcpSenderSsrc(r, 0)).isEqualTo(towardBrowser);
+        }
+        assertThat(peer.receive(300)).isNull(); // nothing RTCP-shaped on the SIP side's RTP port
+    }
+
+    @Test
+    void symmetricRtp_latchesToTheRealSource_andDropsStrangers() throws Exception {
+        MediaRelay relay = relay();
+        MediaSession session = relay.newSession(listener);
+        SipPeer nat = track(new SipPeer());
+        SipPeer stranger = track(new SipPeer());
+        int port = session.openRtp();
+        nat.relayAt(port);
+        stranger.relayAt(port);
+        // The SDP names a private address; packets really come from `nat`.
+        session.rtpRemote(new InetSocketAddress(LOOPBACK, 9), Codec.PCMU, 0, -1);
+        TestBrowser browser = connectedBrowser(session, Side.A, null);
+        nat.send(0, 1, 160, 0x5151, true, Rtp.payload(1));
+        assertThat(browser.nextRtp()[12]).isEqualTo((byte) 1);
+        long droppedBefore = relay.stats().packetsDropped();
+        stranger.send(0, 1, 160, 0x6666, true, Rtp.payload(6));
+        nat.send(0, 2, 320, 0x5151, false, Rtp.payload(2));
+        assertThat(browser.nextRtp()[12]).isEqualTo((byte) 2); // the stranger's packet never arrives
+        waitFor("the stranger's packet counted", () -> relay.stats().packetsDropped() == droppedBefore + 1);
+        browser.sendRtp(0, 1, 160, 0xB1, true, Rtp.payload(3));
+        assertThat(nat.receive(10_000)[12]).isEqualTo((byte) 3);
+        assertThat(stranger.receive(200)).isNull();
+    }
+
+    @Test
+    void badInput_neverStopsTheRelay_andIsCounted() throws Exception {
+        MediaRelay relay = relay();
+        MediaSession session = relay.newSession(listener);
+        SipPeer peer = sipPeer(session, Codec.PCMU, 0, 101);
+        TestBrowser browser = connectedBrowser(session, Side.A, null);
+        java.util.Random random = new java.util.Random(4733);
+        try (java.net.DatagramSocket junk = new java.net.DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            InetSocketAddress webRtc = new InetSocketAddress(LOOPBACK, relay.webRtcPort());
+            InetSocketAddress rtp = new InetSocketAddress(LOOPBACK, session.rtpPort());
+            InetSocketAddress rtcp = new InetSocketAddress(LOOPBACK, session.rtpPort() + 1);
+            for (int i = 0; i < 200; i++) {
+                byte[] b = new byte[1 + random.nextInt(i % 20 == 0 ? 4000 : 300)];
+                random.nextBytes(b);
+                if (i % 3 == 0) {
+                    b[0] = (byte) 0x80; // looks like RTP/RTCP
+                }
+                for (InetSocketAddress to : new InetSocketAddress[] {webRtc, rtp, rtcp}) {
+                    junk.send(new java.net.DatagramPacket(b, b.length, to));
+                }
+                // From the known addresses too: malformed RTP/RTCP/SRTP and short STUN/DTLS.
+                peer.sendRaw(b);
+                browser.sendRaw(b);
+            }
+        }
+        byte[] oversized = new byte[3000];
+        oversized[0] = (byte) 0x80;
+        peer.sendRaw(oversized);
+        browser.sendRaw(oversized);
+        waitFor("junk counted", () -> relay.stats().packetsDropped() >= 300);
+        // Still relaying both ways (retried: the burst may have overflowed a socket buffer).
+        byte[] got = null;
+        for (int seq = 10; got == null && seq < 30; seq++) {
+            browser.sendRtp(0, seq, 160L * seq, 0xB1, false, Rtp.payload(0x5A));
+            got = peer.receive(500);
+            while (got != null && got[12] != 0x5A) {
+                got = peer.receive(500);
+            }
+        }
+        assertThat(got).isNotNull();
+        peer.send(0, 100, 16000, 0x5151, false, Rtp.payload(0x5B));
+        byte[] back;
+        do {
+            back = browser.nextRtp();
+        } while (back != null && back[12] != 0x5B);
+        assertThat(back).isNotNull();
+    }
+
+    static int readInt(byte[] b, int o) {
+        return ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
+    }
 }

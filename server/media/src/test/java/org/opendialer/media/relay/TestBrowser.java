@@ -38,11 +38,12 @@ final class TestBrowser implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final DtlsCertificate certificate = DtlsCertificate.generate();
-    final String ufrag = "b" + Integer.toHexString(RANDOM.nextInt(0x10000));
+    volatile String ufrag = "b" + Integer.toHexString(RANDOM.nextInt(0x10000));
     final String password = "browserpassword0123456789";
     final DatagramSocket socket;
     final BlockingQueue<byte[]> rtp = new LinkedBlockingQueue<>();
     final BlockingQueue<byte[]> rtcp = new LinkedBlockingQueue<>();
+    final BlockingQueue<byte[]> stun = new LinkedBlockingQueue<>();
     private DTLSTransport dtls;
     private SrtpContext send;
     private SrtpContext receive;
@@ -96,36 +97,17 @@ final class TestBrowser implements AutoCloseable {
                 + "a=ssrc:1001 cname:browser\r\n";
     }
 
+    /** A new ice-ufrag for the next offer, as pc.restartIce() does. */
+    void restartIce() {
+        ufrag = "r" + Integer.toHexString(RANDOM.nextInt(0x10000));
+    }
+
     /** ICE check, then DTLS with the gateway as server; returns once SRTP keys are known. */
     void connect(String answer) throws Exception {
-        int port = Integer.parseInt(find(answer, "^a=candidate:\\S+ 1 udp \\d+ \\S+ (\\d+) typ host"));
-        String localUfrag = find(answer, "^a=ice-ufrag:(\\S+)");
-        String localPwd = find(answer, "^a=ice-pwd:(\\S+)");
-        String fingerprint = find(answer, "^a=fingerprint:(.+)$");
-        socket.connect(new InetSocketAddress(LOOPBACK, port));
-        socket.setSoTimeout(1000);
-        byte[] buf = new byte[2048];
-        boolean checked = false;
-        for (int attempt = 0; attempt < 10 && !checked; attempt++) {
-            byte[] txid = new byte[12];
-            RANDOM.nextBytes(txid);
-            byte[] check = new StunMessageBuilder(StunMessageType.BINDING_REQUEST, txid)
-                    .username(localUfrag + ":" + ufrag).priority(1845501695L)
-                    .iceRole(StunAttribute.ICE_CONTROLLING, 7).useCandidate()
-                    .messageIntegrity(localPwd.getBytes(StandardCharsets.UTF_8)).fingerprint().build();
-            socket.send(new DatagramPacket(check, check.length));
-            try {
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                socket.receive(p);
-                checked = PacketKind.of(buf, 0, p.getLength()) == PacketKind.STUN
-                        && StunMessage.parse(buf, 0, p.getLength()).type() == StunMessageType.BINDING_SUCCESS;
-            } catch (SocketTimeoutException e) {
-                // retransmit, as an ICE agent does
-            }
-        }
-        if (!checked) {
+        if (!check(answer)) {
             throw new IOException("no ICE answer from the relay");
         }
+        String fingerprint = find(answer, "^a=fingerprint:(.+)$");
         TestDtlsSrtpClient client = new TestDtlsSrtpClient(certificate, fingerprint, true);
         dtls = new DTLSClientProtocol().connect(client, new UDPTransport(socket, 1500));
         SrtpKeyMaterial keys = client.keys();
@@ -135,6 +117,58 @@ final class TestBrowser implements AutoCloseable {
         reader = new Thread(this::read, "test-browser-" + ufrag);
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * One connectivity check with USE-CANDIDATE using the answer's credentials (retransmitted
+     * up to 10 times); true when it got a Binding success. Before DTLS, or when the reader is
+     * not running; afterwards use {@link #checkWhileConnected}.
+     */
+    boolean check(String answer) throws Exception {
+        int port = Integer.parseInt(find(answer, "^a=candidate:\\S+ 1 udp \\d+ \\S+ (\\d+) typ host"));
+        if (!socket.isConnected()) {
+            socket.connect(new InetSocketAddress(LOOPBACK, port));
+        }
+        socket.setSoTimeout(1000);
+        byte[] buf = new byte[2048];
+        for (int attempt = 0; attempt < 10; attempt++) {
+            socket.send(bindingRequest(answer));
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                socket.receive(p);
+                if (PacketKind.of(buf, 0, p.getLength()) == PacketKind.STUN
+                        && StunMessage.parse(buf, 0, p.getLength()).type() == StunMessageType.BINDING_SUCCESS) {
+                    return true;
+                }
+            } catch (SocketTimeoutException e) {
+                // retransmit, as an ICE agent does
+            }
+        }
+        return false;
+    }
+
+    /** After DTLS: sends a check; the reader thread queues the answer in {@link #stun}. */
+    StunMessage checkWhileConnected(String answer) throws Exception {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            socket.send(bindingRequest(answer));
+            byte[] response = stun.poll(1, TimeUnit.SECONDS);
+            if (response != null) {
+                return StunMessage.parse(response, 0, response.length);
+            }
+        }
+        return null;
+    }
+
+    private DatagramPacket bindingRequest(String answer) {
+        String localUfrag = find(answer, "^a=ice-ufrag:(\\S+)");
+        String localPwd = find(answer, "^a=ice-pwd:(\\S+)");
+        byte[] txid = new byte[12];
+        RANDOM.nextBytes(txid);
+        byte[] check = new StunMessageBuilder(StunMessageType.BINDING_REQUEST, txid)
+                .username(localUfrag + ":" + ufrag).priority(1845501695L)
+                .iceRole(StunAttribute.ICE_CONTROLLING, 7).useCandidate()
+                .messageIntegrity(localPwd.getBytes(StandardCharsets.UTF_8)).fingerprint().build();
+        return new DatagramPacket(check, check.length);
     }
 
     private void read() {
@@ -152,6 +186,7 @@ final class TestBrowser implements AutoCloseable {
                 switch (PacketKind.of(buf, 0, p.getLength())) {
                     case RTP -> rtp.add(receive.unprotectRtp(buf, 0, p.getLength()));
                     case RTCP -> rtcp.add(receive.unprotectRtcp(buf, 0, p.getLength()));
+                    case STUN -> stun.add(Arrays.copyOf(buf, p.getLength()));
                     default -> { }
                 }
             } catch (SrtpException e) {
