@@ -2,6 +2,11 @@ import { AuthSession, isSignInResult, type SignInResult } from './auth';
 import { CallBook } from './call/call-book';
 import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
+import { mediaControls } from './ui/media-controls';
+import { browserMediaEnvironment } from './media/browser-media';
+import { CallAudio, type PreparedMedia } from './media/call-audio';
+import type { MediaEnvironment } from './media/call-media';
+import { RemoteAudio } from './media/remote-audio';
 import { DialerError } from './errors';
 import { GatewayClient, type SocketLike } from './gateway-client';
 import { SessionRenewal } from './session-renewal';
@@ -13,7 +18,11 @@ import { validateCallTarget } from './validation';
 import {
   isCallIdParams,
   isCallStateChangedEvent,
+  isMethodParams,
   isWsAuthStateChangedEvent,
+  isWsMediaUpdateEvent,
+  isWsPlaceCallResult,
+  isWsSdpResult,
   type CallIdParams,
   type ConnectionState,
   type DialerEvent,
@@ -29,6 +38,12 @@ export interface DialerAppOptions {
   createSocket?: (url: string) => SocketLike;
   /** The clock of the call timer (tests pass a fake one). */
   now?: () => number;
+  /** Microphone and WebRTC (tests pass fakes); the browser's by default. */
+  media?: MediaEnvironment;
+  /** The element that plays the far end; by default a new one appended to the document's body. */
+  audioElement?: HTMLAudioElement;
+  /** Echo cancellation, noise suppression and automatic gain control of the microphone (default true). */
+  audioProcessing?: boolean;
 }
 
 /**
@@ -44,12 +59,37 @@ export class DialerApp {
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
   private readonly renewal: SessionRenewal;
+  private readonly audio: CallAudio;
+  /** Explains a microphone problem (denied, missing, busy) with the fix; empty otherwise. */
+  private readonly micNotice: HTMLElement;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
     this.renewal = new SessionRenewal(() => void this.renewSession(), opts.now);
     this.calls = new CallBook(opts.now);
-    this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now);
+    const doc = opts.root.ownerDocument;
+    const element = opts.audioElement ?? doc.createElement('audio');
+    if (!element.isConnected) doc.body.append(element);
+    const remote = new RemoteAudio(element, (blocked) => {
+      this.opts.emit({ type: 'audioPlaybackBlocked', blocked });
+      this.refreshMedia();
+    });
+    this.audio = new CallAudio({
+      env: opts.media ?? browserMediaEnvironment(),
+      audio: remote,
+      processing: opts.audioProcessing ?? true,
+      request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
+      isAnswered: (id) => this.calls.get(id)?.call.state === 'answered',
+      onChange: () => this.refreshMedia(),
+    });
+    const controls = mediaControls({
+      mute: async (muted) => this.audio.mute(muted),
+      hold: (held) => this.audio.hold(held),
+      sendDtmf: async (digits) => this.audio.sendDtmf(digits),
+      enableAudio: () => this.audio.enablePlayback(),
+    });
+    this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
+    this.micNotice = el('div', { class: 'mic-notice', role: 'alert', hidden: true });
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -66,6 +106,14 @@ export class DialerApp {
       this.render();
     }
     this.gateway.start();
+  }
+
+  /** Closes the call audio and the connection (the dialer's page goes away). */
+  dispose(): void {
+    this.audio.closeAll();
+    this.callUi.dispose();
+    this.renewal.cancel();
+    this.gateway.stop();
   }
 
   /** Handles a request envelope from the SDK (docs/protocol.md part 1, "Methods"). */
@@ -88,29 +136,120 @@ export class DialerApp {
       case 'signOut':
         await this.signOut();
         return null;
+      case 'mute':
+        if (!isMethodParams('mute', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidMuted);
+        this.audio.mute(params.muted);
+        return null;
+      case 'hold':
+        if (!isMethodParams('hold', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidHeld);
+        await this.audio.hold(params.held);
+        return null;
+      case 'sendDtmf':
+        if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
+        this.audio.sendDtmf(params.digits);
+        return null;
       default:
         throw new DialerError('Net2PhoneDialerError', `Unknown method "${method}".`);
     }
   }
 
+  /**
+   * placeCall (protocol.md, part 4): the microphone and the SDP offer first; without a microphone
+   * nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
+   */
   private async placeCall(to: unknown): Promise<void> {
     const number = validateCallTarget(to);
+    const prepared = await this.prepareMedia();
+    let result: unknown;
     try {
-      await this.gateway.request('placeCall', { to: number });
+      result = await this.viaGateway(() => this.gateway.request('placeCall', { to: number, sdp: prepared.sdp }));
+    } catch (e) {
+      this.audio.discard(prepared.media);
+      throw e;
+    }
+    if (!isWsPlaceCallResult(result)) {
+      this.audio.discard(prepared.media);
+      return;
+    }
+    await this.connectMedia(result.call_id, prepared, result.sdp);
+  }
+
+  /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
+  private async callAction(method: CallAction, callId: string | undefined): Promise<void> {
+    if (method === 'answer') return this.answer(callId);
+    await this.viaGateway(() => this.gateway.request(method, callId === undefined ? {} : { call_id: callId }));
+  }
+
+  /**
+   * answer (protocol.md, part 4): like placeCall, the microphone and the offer first. The call is
+   * always named, so that its audio is bound to the right call.
+   */
+  private async answer(callId: string | undefined): Promise<void> {
+    const id = callId ?? this.calls.ringingInboundId();
+    if (id === null) throw new DialerError('CallNotFoundError', strings.errors.noRingingCall);
+    const prepared = await this.prepareMedia();
+    let result: unknown;
+    try {
+      result = await this.viaGateway(() => this.gateway.request('answer', { call_id: id, sdp: prepared.sdp }));
+    } catch (e) {
+      this.audio.discard(prepared.media);
+      throw e;
+    }
+    await this.connectMedia(id, prepared, isWsSdpResult(result) ? result.sdp : null);
+  }
+
+  /** Waits for the gateway and a session (no microphone prompt for nothing), then microphone and offer. */
+  private async prepareMedia(): Promise<PreparedMedia> {
+    await this.gateway.whenReady();
+    if (!this.auth.signedIn) throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
+    try {
+      const prepared = await this.audio.prepare();
+      this.showMicNotice(null);
+      return prepared;
+    } catch (e) {
+      if (e instanceof DialerError && e.errorName === 'MicrophonePermissionError') this.showMicNotice(e.message);
+      throw e;
+    }
+  }
+
+  /** Applies the gateway's answer; a call whose audio cannot be set up is hung up. */
+  private async connectMedia(callId: string, prepared: PreparedMedia, answer: string | null | undefined): Promise<void> {
+    try {
+      await this.audio.connect(callId, prepared.media, answer);
+    } catch (e) {
+      void this.gateway.request('hangUp', { call_id: callId }).catch(() => undefined);
+      throw e;
+    }
+    // The call may have ended while its result was on the way.
+    const tracked = this.calls.get(callId);
+    if (tracked) this.audio.onCallState(tracked.call);
+    this.refreshMedia();
+  }
+
+  /** A gateway request; AuthenticationError means the session ended. */
+  private async viaGateway<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
     } catch (e) {
       if (e instanceof DialerError && e.errorName === 'AuthenticationError') this.signedOut('expired');
       throw e;
     }
   }
 
-  /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
-  private async callAction(method: CallAction, callId: string | undefined): Promise<void> {
-    try {
-      await this.gateway.request(method, callId === undefined ? {} : { call_id: callId });
-    } catch (e) {
-      if (e instanceof DialerError && e.errorName === 'AuthenticationError') this.signedOut('expired');
-      throw e;
+  private showMicNotice(message: string | null): void {
+    const notice = this.micNotice;
+    notice.hidden = message === null;
+    if (message === null) {
+      notice.replaceChildren();
+      return;
     }
+    const dismiss = el('button', { type: 'button', class: 'dismiss' }, strings.dismiss);
+    dismiss.addEventListener('click', () => this.showMicNotice(null));
+    notice.replaceChildren(el('h2', {}, strings.microphoneHeading), el('p', {}, message), dismiss);
+  }
+
+  private refreshMedia(): void {
+    this.callUi.setMedia(this.audio.view());
   }
 
   private async setToken(token: unknown): Promise<unknown> {
@@ -191,8 +330,10 @@ export class DialerApp {
     const had = this.auth.signedIn || this.auth.storedToken() !== null;
     this.renewal.cancel();
     this.auth.clear();
+    this.audio.closeAll();
     this.calls.clear();
     this.callUi.show(null);
+    this.showMicNotice(null);
     if (!had && !force) return;
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: false, user: null, reason });
@@ -203,8 +344,14 @@ export class DialerApp {
   private onGatewayEvent(event: { type: string; [k: string]: unknown }): void {
     if (isCallStateChangedEvent(event)) {
       // Every event goes to the host, whose SDK drops repeats by seq; the UI applies newer ones only.
-      if (this.calls.apply(event.call)) this.callUi.show(this.calls.current());
+      if (this.calls.apply(event.call)) {
+        this.callUi.show(this.calls.current());
+        this.audio.onCallState(event.call);
+        this.refreshMedia();
+      }
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsMediaUpdateEvent(event)) {
+      void this.audio.onMediaUpdate(event);
     } else if (isWsAuthStateChangedEvent(event) && !event.signed_in) {
       this.signedOut(event.reason === 'revoked' ? 'revoked' : 'expired');
     }
@@ -221,7 +368,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, this.callUi.root);
+      }, this.callUi.root, this.micNotice);
       mount(this.opts.root, this.signedInUi.root);
     } else {
       this.signedInUi = null;

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     gatewayUrl: `${location.origin.replace(/^http/, 'ws')}/ws`,
     storage: localStorageOrNull(),
     emit: (event) => channel?.sendEvent(event),
+    audioProcessing: config.audioProcessing ?? true,
   });
+  // Close the peer connection and release the microphone when the page goes away.
+  window.addEventListener('pagehide', () => app.dispose());
   // The counters let end-to-end tests see that forged messages were ignored.
   channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => app.handleHostRequest(m, p), (s) => {
     document.body.dataset.hostAccepted = String(s.accepted);

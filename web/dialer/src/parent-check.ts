@@ -2,6 +2,11 @@ export interface DialerConfig {
   allowedOrigins: string[];
   defaultRegion?: string;
   version?: string;
+  /**
+   * Echo cancellation, noise suppression and gain control on the microphone; default true. Tone
+   * tests turn it off (noise suppression attenuates a steady tone).
+   */
+  audioProcessing?: boolean;
 }
 
 export type ParentCheck =
@@ -34,5 +39,6 @@ export function checkParent(f: ParentFacts): ParentCheck {
 export function isDialerConfig(x: unknown): x is DialerConfig {
   const c = x as DialerConfig;
   return typeof c === 'object' && c !== null && Array.isArray(c.allowedOrigins) &&
-    c.allowedOrigins.every((o) => typeof o === 'string');
+    c.allowedOrigins.every((o) => typeof o === 'string') &&
+    (c.audioProcessing === undefined || typeof c.audioProcessing === 'boolean');
 }

@@ -15,7 +15,9 @@ async function signedInDialer(answers: Record<string, (p: Record<string, unknown
 }
 
 const panel = (root: HTMLElement) => root.querySelector<HTMLElement>('.call-panel')!;
-const buttons = (root: HTMLElement) => [...panel(root).querySelectorAll('button')].map((b) => b.textContent);
+/** The buttons a user can see: none inside a hidden element. */
+const buttons = (root: HTMLElement) =>
+  [...panel(root).querySelectorAll('button')].filter((b) => !b.closest('[hidden]')).map((b) => b.textContent);
 const button = (root: HTMLElement, name: string) =>
   [...panel(root).querySelectorAll('button')].find((b) => b.textContent === name) as HTMLButtonElement;
 
@@ -37,7 +39,6 @@ describe('DialerApp calls', () => {
     expect(panel(root).hidden).toBe(false);
     expect(panel(root).querySelector('.call-number')?.textContent).toBe('+12025550143');
     expect(panel(root).querySelector('.call-status')?.textContent).toBe('Calling…');
-    expect(panel(root).textContent).toContain('Calls carry no audio yet.');
     expect(buttons(root)).toEqual(['Hang up']);
   });
 
@@ -47,7 +48,7 @@ describe('DialerApp calls', () => {
     root.querySelector<HTMLButtonElement>('button.call')!.click();
     expect(root.querySelector('.call-message')?.textContent).toBe('Calling…');
     await vi.waitFor(() => expect(root.querySelector('.call-message')?.textContent).toBe(''));
-    expect(gateway().sent.filter((m) => m.method === 'placeCall').map((m) => m.params)).toEqual([{ to: '+12025550143' }]);
+    expect(gateway().sent.filter((m) => m.method === 'placeCall').map((m) => m.params)).toEqual([{ to: '+12025550143', sdp: expect.stringContaining('m=audio') }]);
     gateway().event({ type: 'callStateChanged', call: wireCall() });
     expect(panel(root).querySelector('.call-status')?.textContent).toBe('Calling…');
   });
@@ -92,7 +93,7 @@ describe('DialerApp calls', () => {
     expect(panel(root).querySelector('.call-number')?.textContent).toBe('+12025550199');
     expect(buttons(root)).toEqual(['Answer', 'Decline']);
     button(root, 'Answer').click();
-    await vi.waitFor(() => expect(answered).toEqual([{ call_id: 'in-1' }]));
+    await vi.waitFor(() => expect(answered).toEqual([{ call_id: 'in-1', sdp: expect.stringContaining('m=audio') }]));
   });
 
   it('Decline sends reject; a failure is shown in the panel', async () => {
@@ -119,7 +120,7 @@ describe('DialerApp calls', () => {
     expect(panel(root).hidden).toBe(true);
   });
 
-  it.each(['hangUp', 'answer', 'reject'])('forwards the host request %s with and without call_id', async (method) => {
+  it.each(['hangUp', 'reject'])('forwards the host request %s with and without call_id', async (method) => {
     const { app, gateway } = await signedInDialer({ [method]: () => ok });
     await expect(app.handleHostRequest(method, {})).resolves.toBeNull();
     await expect(app.handleHostRequest(method, { call_id: 'c-9' })).resolves.toBeNull();
@@ -142,13 +143,12 @@ describe('DialerApp calls', () => {
     expect(panel(root).hidden).toBe(true);
   });
 
-  it('does not ask for the microphone', async () => {
-    const getUserMedia = vi.fn();
-    Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia }, configurable: true });
-    const { root, gateway } = await signedInDialer({ answer: () => ok });
-    gateway().event({ type: 'callStateChanged', call: wireCall({ direction: 'inbound' }) });
-    button(root, 'Answer').click();
-    await vi.waitFor(() => expect(gateway().sent.some((m) => m.method === 'answer')).toBe(true));
-    expect(getUserMedia).not.toHaveBeenCalled();
+  it('answer without call_id names the ringing inbound call; with none ringing it is CallNotFoundError, without the microphone', async () => {
+    const { app, gateway, media } = await signedInDialer({ answer: () => ok });
+    await expect(app.handleHostRequest('answer', {})).rejects.toMatchObject({ errorName: 'CallNotFoundError' });
+    expect(media.constraints).toEqual([]);
+    gateway().event({ type: 'callStateChanged', call: wireCall({ id: 'in-2', direction: 'inbound' }) });
+    await expect(app.handleHostRequest('answer', {})).resolves.toBeNull();
+    expect(gateway().sent.filter((m) => m.method === 'answer').map((m) => m.params.call_id)).toEqual(['in-2']);
   });
 });

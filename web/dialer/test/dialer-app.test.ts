@@ -46,9 +46,21 @@ describe('DialerApp', () => {
   });
 
   it('rejects a bad number locally without sending it, and maps a gateway error otherwise', async () => {
-    const { app, gateway } = start({ placeCall: () => ({ ok: false, error: { code: 'invalid_phone_number', message: 'Not a phone number.' } }) });
+    const { app, gateway, media } = start({
+      signInWithToken: () => signedIn('tok-4'),
+      placeCall: () => ({ ok: false, error: { code: 'invalid_phone_number', message: 'Not a phone number.' } }),
+    });
+    await app.handleHostRequest('setToken', { token: 'minted' });
     await expect(app.handleHostRequest('placeCall', { to: 42 })).rejects.toMatchObject({ errorName: 'InvalidPhoneNumberError' });
     await expect(app.handleHostRequest('placeCall', { to: 'abc' })).rejects.toMatchObject({ errorName: 'InvalidPhoneNumberError', message: 'Not a phone number.' });
-    expect(gateway().sent.filter((m) => m.method === 'placeCall').map((m) => m.params)).toEqual([{ to: 'abc' }]);
+    expect(gateway().sent.filter((m) => m.method === 'placeCall').map((m) => m.params.to)).toEqual(['abc']);
+    expect(media.tracks.every((t) => t.stopped)).toBe(true);
+  });
+
+  it('answers placeCall with AuthenticationError when signed out, without asking for the microphone', async () => {
+    const { app, gateway, media } = start({});
+    await expect(app.handleHostRequest('placeCall', { to: '+12025550143' })).rejects.toMatchObject({ errorName: 'AuthenticationError' });
+    expect(media.constraints).toEqual([]);
+    expect(gateway().sent.map((m) => m.method)).toEqual(['hello']);
   });
 });

@@ -1,5 +1,6 @@
 import { DialerApp, type DialerAppOptions } from '../src/dialer-app';
 import type { SocketLike } from '../src/gateway-client';
+import { fakeAudioElement, fakeMedia } from './fake-media';
 
 /** A gateway WebSocket that answers each request from a table, by method. */
 export class FakeGateway implements SocketLike {
@@ -34,20 +35,24 @@ export const user = { username: 'ada', display_name: 'Ada Whitfield', extension:
 export const signedIn = (token: string) => ({ ok: true, result: { session: { token, expires_at: '2030-01-01T00:00:00Z' }, user } });
 export const authRequired = { ok: false, error: { code: 'authentication_required', message: 'Sign in first.' } };
 
-/** A DialerApp in a jsdom page, connected to a FakeGateway that says hello. */
+/** A DialerApp in a jsdom page, connected to a FakeGateway that says hello, with fake media. */
 export function start(answers: Record<string, (p: Record<string, unknown>) => object>, options: Partial<DialerAppOptions> = {}) {
   const root = document.createElement('main');
   document.body.replaceChildren(root);
   const events: Array<Record<string, unknown>> = [];
   let socket!: FakeGateway;
+  const media = fakeMedia();
+  const audio = fakeAudioElement();
   const app = new DialerApp({
     root,
     gatewayUrl: 'ws://gw/ws',
     storage: localStorage,
     emit: (e) => events.push(e as unknown as Record<string, unknown>),
+    media: media.env,
+    audioElement: audio.element,
     ...options,
     createSocket: () => (socket = new FakeGateway({ hello: () => ({ ok: true, result: { protocol: 1, server: 'opendialer', version: 't' } }), ...answers })),
   });
   app.start();
-  return { app, root, events, gateway: () => socket };
+  return { app, root, events, media, audio, gateway: () => socket };
 }

@@ -52,6 +52,19 @@ export class CallBook {
     return live ?? ended;
   }
 
+  get(id: string): TrackedCall | null {
+    return this.calls.get(id) ?? null;
+  }
+
+  /** The id of the latest inbound call that is still ringing, which `answer` without an id acts on. */
+  ringingInboundId(): string | null {
+    let id: string | null = null;
+    for (const { call } of this.calls.values()) {
+      if (call.state === 'connecting' && call.direction === 'inbound') id = call.id;
+    }
+    return id;
+  }
+
   clear(): void {
     this.calls.clear();
   }

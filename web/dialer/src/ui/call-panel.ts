@@ -1,12 +1,16 @@
 import { callPanelModel, type CallAction, type CallPanelModel } from '../call/call-panel-model';
 import type { TrackedCall } from '../call/call-book';
+import type { MediaView } from '../media/call-audio';
 import { strings } from '../strings';
 import { el } from './dom';
+import type { MediaControls } from './media-controls';
 
 export interface CallPanel {
   root: HTMLElement;
   /** Shows `call` (or nothing); call it on every applied state. */
   show(call: TrackedCall | null): void;
+  /** Shows the audio of the current call: the media controls and the `data-media-*` attributes. */
+  setMedia(view: MediaView): void;
   /** Stops the timers. */
   dispose(): void;
 }
@@ -21,12 +25,20 @@ const buttonText: Record<CallAction, string> = {
 };
 
 /**
- * The current call: the other party, the state in words, a running timer once answered, and the
- * buttons of `callPanelModel`. Pressing one runs `act`; a failure is shown in the panel.
+ * The current call: the other party, the state in words, a running timer once answered, the
+ * buttons of `callPanelModel` and, while the call is live, the media controls. Pressing a button
+ * runs `act`; a failure is shown in the panel.
+ *
+ * For end-to-end tests the panel carries the audio state (read-only, nothing secret):
+ * `data-media-state` (the peer connection's state, or `none`), `data-media-ice-state`,
+ * `data-media-codec` (`PCMU`/`PCMA`, empty before the answer), `data-media-muted`,
+ * `data-media-held`, `data-audio-blocked` (`true`/`false`), `data-media-call-id` and
+ * `data-dtmf-sent` (the tones the browser has played out).
  */
 export function callPanel(
   act: (action: CallAction, callId: string) => Promise<void>,
   now: () => number = Date.now,
+  media: MediaControls | null = null,
 ): CallPanel {
   const root = el('section', { class: 'call-panel', 'aria-label': 'Call', hidden: true });
   let tracked: TrackedCall | null = null;
@@ -42,14 +54,16 @@ export function callPanel(
 
   const render = (model: CallPanelModel) => {
     const error = el('p', { class: 'call-error error', role: 'alert' });
+    const live = model.kind === 'outgoing' || model.kind === 'active';
     const buttons = model.actions.map((action) => {
       const button = el('button', { type: 'button', class: `call-action ${action}`, 'data-action': action }, buttonText[action]);
       button.addEventListener('click', () => {
         buttons.forEach((b) => (b.disabled = true));
         error.textContent = '';
         act(action, model.callId)
-          .catch((e: Error) => {
-            error.textContent = e.message;
+          .catch((e: Error & { errorName?: string }) => {
+            // Microphone problems get their own notice with the fix.
+            if (e.errorName !== 'MicrophonePermissionError') error.textContent = e.message;
           })
           .finally(() => buttons.forEach((b) => (b.disabled = false)));
       });
@@ -64,7 +78,7 @@ export function callPanel(
       ...(model.kind === 'incoming'
         ? []
         : [el('p', { class: 'call-status', 'aria-live': 'polite' }, model.status, ...(timerText ? [' ', timerText] : []))]),
-      ...(model.kind === 'ended' ? [] : [el('p', { class: 'call-note' }, strings.noAudioYet)]),
+      ...(live && media ? [media.root] : []),
       ...(buttons.length ? [el('div', { class: 'call-actions' }, ...buttons)] : []),
       error,
     );
@@ -90,5 +104,18 @@ export function callPanel(
     }
   };
 
-  return { root, show, dispose: stopTimers };
+  const setMedia = (view: MediaView) => {
+    const data = root.dataset;
+    data.mediaState = view.connection;
+    data.mediaIceState = view.ice;
+    data.mediaCodec = view.codec ?? '';
+    data.mediaMuted = String(view.muted);
+    data.mediaHeld = String(view.held);
+    data.audioBlocked = String(view.blocked);
+    data.mediaCallId = view.callId ?? '';
+    data.dtmfSent = view.tonesSent;
+    media?.update(view);
+  };
+
+  return { root, show, setMedia, dispose: stopTimers };
 }

@@ -13,12 +13,13 @@ const connectionText: Record<ConnectionState, string> = {
   disconnected: strings.offline,
 };
 
-/** The signed-in view: who, connection state, the current call (`callPanel`), a number field and Call, Sign out. */
+/** The signed-in view: who, connection state, a microphone notice, the current call (`callPanel`), a number field and Call, Sign out. */
 export function signedInView(
   user: WireUser,
   connection: ConnectionState,
   actions: { call(to: string): Promise<void>; signOut(): void },
   callPanel: HTMLElement,
+  micNotice: HTMLElement,
 ): SignedInView {
   const status = el('p', { class: 'connection', role: 'status' });
   const setConnection = (state: ConnectionState) => {
@@ -49,9 +50,11 @@ export function signedInView(
       .then(() => {
         message.textContent = ''; // the call panel shows the call from here on
       })
-      .catch((err: Error) => {
-        message.textContent = err.message;
-        message.className = 'call-message error';
+      .catch((err: Error & { errorName?: string }) => {
+        // A microphone problem is explained, with the fix, in the microphone notice.
+        const shown = err.errorName === 'MicrophonePermissionError' ? '' : err.message;
+        message.textContent = shown;
+        message.className = shown ? 'call-message error' : 'call-message';
       })
       .finally(() => {
         callButton.disabled = false;
@@ -65,6 +68,7 @@ export function signedInView(
     'section',
     { class: 'signed-in' },
     el('header', {}, el('h1', { class: 'user-name' }, user.display_name || user.username), el('p', { class: 'user-details' }, details), status),
+    micNotice,
     callPanel,
     callForm,
     signOut,

@@ -1,0 +1,195 @@
+import { isWsSdpResult, type MediaCodec, type WireCall, type WsMediaUpdateEvent } from '@opendialer/protocol';
+import { DialerError } from '../errors';
+import { strings } from '../strings';
+import { CallMedia, type MediaEnvironment, type MediaSnapshot } from './call-media';
+import { openMicrophone } from './microphone';
+import type { RemoteAudio } from './remote-audio';
+
+export interface CallAudioOptions {
+  env: MediaEnvironment;
+  audio: RemoteAudio;
+  /** Echo cancellation, noise suppression and gain control (default on). */
+  processing: boolean;
+  /** A gateway request (`updateMedia`, `hold`). */
+  request(method: string, params: Record<string, unknown>): Promise<unknown>;
+  /** Whether the call is `answered` (the call book knows). */
+  isAnswered(callId: string): boolean;
+  onChange(): void;
+}
+
+/** The call panel's view of the audio: the current call's media, or none. */
+export interface MediaView extends MediaSnapshot {
+  callId: string | null;
+  /** An answered call with audio in this dialer: mute, hold and the keypad apply to it. */
+  active: boolean;
+  /** The browser refused to start the far end's audio; a click must start it. */
+  blocked: boolean;
+}
+
+const NO_MEDIA: MediaSnapshot = { connection: 'none', ice: 'none', codec: null, muted: false, held: false, tonesSent: '' };
+
+/** A media session prepared for a call that the gateway has not named yet. */
+export interface PreparedMedia {
+  media: CallMedia;
+  /** The SDP offer to send with `placeCall` or `answer`. */
+  sdp: string;
+}
+
+/**
+ * The audio of this dialer's calls (protocol.md, part 4): the microphone and an offer before a
+ * call is placed or answered, the gateway's answer, `mediaUpdate` re-offers, mute, hold, DTMF, and
+ * the end of each call's media when the call ends.
+ */
+export class CallAudio {
+  private readonly byCall = new Map<string, CallMedia>();
+  private readonly open = new Set<CallMedia>();
+  /** `mediaUpdate`s that arrived before the `placeCall` result named their call. */
+  private readonly earlyCodecs = new Map<string, MediaCodec>();
+  private shown: { callId: string | null; media: CallMedia } | null = null;
+
+  constructor(private readonly opts: CallAudioOptions) {}
+
+  /** Opens the microphone and makes the offer; `MicrophonePermissionError` when there is no microphone. */
+  async prepare(): Promise<PreparedMedia> {
+    const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing);
+    let media: CallMedia;
+    try {
+      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => this.opts.onChange());
+    } catch {
+      track.stop();
+      throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
+    }
+    this.open.add(media);
+    this.shown = { callId: null, media };
+    try {
+      return { media, sdp: await media.offer() };
+    } catch {
+      this.discard(media);
+      throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
+    }
+  }
+
+  /** The gateway did not take the call (or the offer): release the microphone. */
+  discard(media: CallMedia): void {
+    media.close();
+    this.open.delete(media);
+    if (this.shown?.media === media) this.opts.audio.detach();
+  }
+
+  /**
+   * Binds prepared media to the call the gateway named and applies the gateway's answer. Without
+   * an answer (a gateway that ignored the offer) the call goes on without audio. Rejects when the
+   * answer cannot be applied.
+   */
+  async connect(callId: string, media: CallMedia, answer: string | null | undefined): Promise<void> {
+    this.byCall.set(callId, media);
+    if (this.shown?.media === media) this.shown = { callId, media };
+    if (typeof answer !== 'string') {
+      this.close(callId);
+      return;
+    }
+    try {
+      await media.answer(answer);
+    } catch {
+      this.close(callId);
+      throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
+    }
+    const codec = this.earlyCodecs.get(callId);
+    this.earlyCodecs.clear();
+    if (codec) await this.onMediaUpdate({ type: 'mediaUpdate', call_id: callId, codec });
+  }
+
+  /** Ends a call's media when the call is disconnected, whatever the reason. */
+  onCallState(call: WireCall): void {
+    if (call.state === 'disconnected') {
+      this.earlyCodecs.delete(call.id);
+      this.close(call.id);
+    }
+  }
+
+  /**
+   * The SIP side chose `codec`: re-offer with it first and apply the gateway's answer, so that no
+   * transcoding is needed. A refused re-offer is rolled back; the call keeps its audio as it was.
+   */
+  async onMediaUpdate(event: WsMediaUpdateEvent): Promise<void> {
+    const media = this.byCall.get(event.call_id);
+    if (!media) {
+      const waiting = [...this.open].some((m) => ![...this.byCall.values()].includes(m));
+      if (waiting) this.earlyCodecs.set(event.call_id, event.codec);
+      return;
+    }
+    if (media.isClosed || media.snapshot().codec === event.codec) return;
+    let sdp: string;
+    try {
+      sdp = await media.offer(event.codec);
+    } catch {
+      return;
+    }
+    try {
+      const result = await this.opts.request('updateMedia', { call_id: event.call_id, sdp });
+      if (!isWsSdpResult(result) || result.sdp === null) throw new Error('no answer');
+      await media.answer(result.sdp);
+    } catch {
+      await media.rollback().catch(() => undefined);
+    }
+  }
+
+  mute(muted: boolean): void {
+    this.active().media.setMuted(muted);
+  }
+
+  /** Re-INVITEs the SIP side through the gateway, then silences (or restores) both directions here. */
+  async hold(held: boolean): Promise<void> {
+    const { callId, media } = this.active();
+    await this.opts.request('hold', { call_id: callId, held });
+    media.setHeld(held);
+    if (this.shown?.media === media) this.opts.audio.setMuted(held);
+  }
+
+  sendDtmf(digits: string): void {
+    this.active().media.sendDtmf(digits);
+  }
+
+  /** Starts the far end's audio after the browser refused to (from a click). */
+  enablePlayback(): Promise<void> {
+    return this.opts.audio.resume();
+  }
+
+  view(): MediaView {
+    const shown = this.shown;
+    const snapshot = shown ? shown.media.snapshot() : NO_MEDIA;
+    const callId = shown?.callId ?? null;
+    const active = !!shown && !shown.media.isClosed && callId !== null && this.opts.isAnswered(callId);
+    return { ...snapshot, callId, active, blocked: this.opts.audio.isBlocked };
+  }
+
+  /** Closes every call's media (sign-out, or the dialer goes away). */
+  closeAll(): void {
+    for (const media of this.open) media.close();
+    this.open.clear();
+    this.byCall.clear();
+    this.earlyCodecs.clear();
+    this.opts.audio.detach();
+  }
+
+  private close(callId: string): void {
+    const media = this.byCall.get(callId);
+    if (!media) return;
+    this.byCall.delete(callId);
+    this.discard(media);
+  }
+
+  /** The answered call with audio that mute, hold and DTMF act on. */
+  private active(): { callId: string; media: CallMedia } {
+    for (const [callId, media] of this.byCall) {
+      if (!media.isClosed && this.opts.isAnswered(callId)) return { callId, media };
+    }
+    throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
+  }
+
+  private onRemoteStream(media: CallMedia, stream: MediaStream): void {
+    if (media.isClosed) return;
+    void this.opts.audio.play(stream);
+    this.opts.onChange();
+  }
+}
