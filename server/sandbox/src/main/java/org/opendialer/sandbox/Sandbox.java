@@ -96,6 +96,10 @@ public final class Sandbox implements AutoCloseable {
         return "sip:" + host + ":" + agent.settings().port();
     }
 
+    public SandboxSettings settings() {
+        return settings;
+    }
+
     /** The numbers the sandbox answers, in the order the docs and the demo list them. */
     public List<TestNumber> testNumbers() {
         return TestNumbers.ALL;

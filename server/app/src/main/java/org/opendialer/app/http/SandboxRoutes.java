@@ -25,7 +25,8 @@ import org.opendialer.sandbox.TestNumber;
  * across origins (CORS); other origins get no CORS headers, and their POSTs a 403.
  *
  * <pre>
- * GET  /api/sandbox          200 {"sandbox": true, "numbers": [{"e164", "behaviour", "description"}, ...]}
+ * GET  /api/sandbox          200 {"sandbox": true, "call_me_seconds": 30,
+ *                                "numbers": [{"e164", "behaviour", "description"}, ...]}
  * POST /api/sandbox/call-me  {"to": "1001"}: 202 {"status": "calling"}; 400 bad input; 404 no such user;
  *                            429 a call-me call in progress or too soon (Retry-After)
  * </pre>
@@ -63,6 +64,7 @@ public final class SandboxRoutes {
         allowCors(ctx);
         ObjectNode body = MAPPER.createObjectNode();
         body.put("sandbox", true);
+        body.put("call_me_seconds", sandbox.settings().callMeDuration().toSeconds());
         ArrayNode numbers = body.putArray("numbers");
         for (TestNumber n : sandbox.testNumbers()) {
             numbers.addObject().put("e164", n.e164()).put("behaviour", n.behaviour())
@@ -108,18 +110,24 @@ public final class SandboxRoutes {
             sandbox.callUser(to);
         } catch (CallMeRefusedException e) {
             ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
-            error(ctx, 429, "call_me_refused", e.getMessage());
+            error(ctx, 429, "call_me_refused", forPeople(e));
             return;
         } catch (IllegalArgumentException e) {
-            error(ctx, 400, "invalid_target", e.getMessage());
+            error(ctx, 400, "invalid_target", forPeople(e));
             return;
         } catch (IllegalStateException e) {
-            error(ctx, 503, "sandbox_unavailable", e.getMessage());
+            error(ctx, 503, "sandbox_unavailable", forPeople(e));
             return;
         }
         ObjectNode body = MAPPER.createObjectNode();
         body.put("status", "calling");
         send(ctx, 202, body);
+    }
+
+    /** The sandbox's message without the "SANDBOX: " its log lines start with. */
+    private static String forPeople(RuntimeException e) {
+        String message = e.getMessage() == null ? "the sandbox refused" : e.getMessage();
+        return message.startsWith("SANDBOX: ") ? message.substring("SANDBOX: ".length()) : message;
     }
 
     /** The trimmed "to" of a JSON body of at most 4 KiB, or null. */
