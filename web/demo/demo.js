@@ -85,3 +85,75 @@ document.getElementById('manual-call').addEventListener('submit', (e) => {
   e.preventDefault();
   call(document.getElementById('manual-number').value);
 });
+
+// The gateway's built-in sandbox carrier (docs/sandbox.md): only present when it has no SIP trunk,
+// so a 404 (or any failure) leaves the panel hidden. This part is the demo's, not the seed's snippet.
+const sandboxPanel = document.getElementById('sandbox');
+const gatewayUrl = sandboxPanel.dataset.gatewayUrl;
+const callMeStatus = document.getElementById('call-me-status');
+
+function displayNumber(e164) {
+  const nanp = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
+  return nanp ? `+1 ${nanp[1]} ${nanp[2]} ${nanp[3]}` : e164;
+}
+
+let callMeSeconds = 30;
+
+function showSandbox(numbers) {
+  const rows = document.getElementById('sandbox-numbers');
+  for (const n of numbers) {
+    const row = rows.insertRow();
+    row.insertCell().textContent = displayNumber(n.e164);
+    row.insertCell().textContent = n.description;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Call';
+    button.setAttribute('aria-label', `Call ${displayNumber(n.e164)} (${n.behaviour.replace('_', ' ')})`);
+    button.addEventListener('click', () => call(n.e164));
+    row.insertCell().append(button);
+  }
+  sandboxPanel.hidden = false;
+}
+
+fetch(`${gatewayUrl}/api/sandbox`)
+  .then((response) => (response.ok ? response.json() : null))
+  .then((body) => {
+    if (body && body.sandbox === true && Array.isArray(body.numbers)) {
+      callMeSeconds = body.call_me_seconds ?? callMeSeconds;
+      showSandbox(body.numbers);
+    }
+  })
+  .catch(() => { /* a gateway with a real trunk, or unreachable: no sandbox panel */ });
+
+// "Call me": the sandbox calls the signed-in user's extension, to try an incoming call.
+document.getElementById('call-me').addEventListener('click', async () => {
+  callMeStatus.textContent = '';
+  let auth;
+  try {
+    auth = await dialer.getAuthState();
+  } catch (e) {
+    callMeStatus.textContent = `The phone is not ready: ${e.message}`;
+    return;
+  }
+  if (!auth.signed_in) {
+    callMeStatus.textContent = 'Sign in to the phone on the right first: the sandbox calls the signed-in user.';
+    return;
+  }
+  const extension = auth.user.extension;
+  try {
+    const response = await fetch(`${gatewayUrl}/api/sandbox/call-me`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: extension })
+    });
+    if (response.status === 202) {
+      callMeStatus.textContent = `The sandbox is calling extension ${extension}: answer it in the phone. It plays a tone, then hangs up after ${callMeSeconds} seconds.`;
+      log(`Sandbox: calling extension ${extension}`);
+    } else {
+      const body = await response.json().catch(() => ({}));
+      callMeStatus.textContent = body.message ?? `The sandbox said no (HTTP ${response.status}).`;
+    }
+  } catch (e) {
+    callMeStatus.textContent = `Could not reach the gateway: ${e.message}`;
+  }
+});
