@@ -84,7 +84,10 @@ export class CallInProgressError extends Net2PhoneDialerError {
   }
 }
 
-/** `hangUp`, `answer` or `reject` found no such call, or no current call to act on. */
+/**
+ * `hangUp`, `answer` or `reject` found no such call, or no current call to act on; `mute`, `hold`
+ * or `sendDtmf` found no answered call with audio in this dialer.
+ */
 export class CallNotFoundError extends Net2PhoneDialerError {
   constructor(message?: string) {
     super(message);

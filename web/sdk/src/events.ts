@@ -60,11 +60,25 @@ export interface TokenRequested {
   type: 'tokenRequested';
 }
 
+/**
+ * The browser refused to start the call's audio (autoplay policy): the dialer shows a
+ * "Click to enable call audio" button. `blocked: false` once audio plays (or the call ends).
+ *
+ * ```js
+ * dialer.subscribe((e) => showAudioHint(e.blocked), { events: ['audioPlaybackBlocked'] });
+ * ```
+ */
+export interface AudioPlaybackBlocked {
+  type: 'audioPlaybackBlocked';
+  blocked: boolean;
+}
+
 export interface DialerEventMap {
   callStateChanged: CallStateChanged;
   authStateChanged: AuthStateChanged;
   connectionStateChanged: ConnectionStateChanged;
   tokenRequested: TokenRequested;
+  audioPlaybackBlocked: AudioPlaybackBlocked;
 }
 
 export type DialerEventType = keyof DialerEventMap;

@@ -15,6 +15,7 @@ export type { CallCommand, Net2PhoneDialerConstructorOptions, PlaceCallCommand }
 export { CallDirection, CallResult, CallState } from './call';
 export type { Call, EndReason } from './call';
 export type {
+  AudioPlaybackBlocked,
   AuthState,
   AuthStateChanged,
   CallStateChanged,

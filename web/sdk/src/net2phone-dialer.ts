@@ -3,7 +3,9 @@ import {
   MAX_PHONE_NUMBER_LENGTH,
   isAuthStateChangedEvent,
   isCallStateChangedEvent,
+  isAudioPlaybackBlockedEvent,
   isConnectionStateChangedEvent,
+  isDtmfDigits,
   isTokenRequestedEvent,
   type MethodName,
   type MethodParams,
@@ -71,6 +73,7 @@ const ALL_EVENT_TYPES: readonly DialerEventType[] = [
   'authStateChanged',
   'connectionStateChanged',
   'tokenRequested',
+  'audioPlaybackBlocked',
 ];
 
 /** The embedded dialer: renders the dialer iframe into `rootHtmlElement` and talks to it. */
@@ -166,6 +169,35 @@ export class Net2PhoneDialer {
     return this.callRequest('reject', command);
   }
 
+  /**
+   * Mutes (`true`) or unmutes (`false`) the microphone on the answered call; the far end hears
+   * silence. Rejects with `CallNotFoundError` when this dialer has no answered call with audio.
+   */
+  async mute(muted: boolean): Promise<void> {
+    await this.request('mute', { muted: this.flag('mute', muted) });
+  }
+
+  /**
+   * Puts the answered call on hold (`true`) or resumes it (`false`); while held no audio flows
+   * either way. Rejects with `CallNotFoundError` when this dialer has no answered call with audio.
+   */
+  async hold(held: boolean): Promise<void> {
+    await this.request('hold', { held: this.flag('hold', held) });
+  }
+
+  /**
+   * Sends DTMF tones on the answered call: 1 to 64 of `0-9`, `A-D`, `*`, `#`, and `,` for a
+   * two-second pause, e.g. `sendDtmf('1234#')`. Rejects with `InvalidOptionsError` for other
+   * digits and `CallNotFoundError` when this dialer has no answered call with audio.
+   */
+  async sendDtmf(digits: string): Promise<void> {
+    this.assertNotDisposed();
+    if (!isDtmfDigits(digits)) {
+      throw new InvalidOptionsError(`sendDtmf expects 1 to 64 of 0-9, A-D, *, # and ",", got ${describe(digits)}.`);
+    }
+    await this.request('sendDtmf', { digits });
+  }
+
   /** Whether a user is signed in to the dialer, and who. */
   getAuthState(): Promise<AuthState> {
     return this.request('getAuthState', {});
@@ -225,6 +257,12 @@ export class Net2PhoneDialer {
     await this.request(method, callId === undefined ? {} : { call_id: callId });
   }
 
+  private flag(method: string, value: unknown): boolean {
+    this.assertNotDisposed();
+    if (typeof value !== 'boolean') throw new InvalidOptionsError(`${method} expects true or false, got ${describe(value)}.`);
+    return value;
+  }
+
   private request<M extends MethodName>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
     return this.channel.request(method, params);
   }
@@ -250,6 +288,8 @@ export class Net2PhoneDialer {
       event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };
     } else if (isConnectionStateChangedEvent(raw)) {
       event = { type: raw.type, state: raw.state };
+    } else if (isAudioPlaybackBlockedEvent(raw)) {
+      event = { type: raw.type, blocked: raw.blocked };
     } else if (isTokenRequestedEvent(raw)) {
       event = { type: raw.type };
       void this.exchangeToken();

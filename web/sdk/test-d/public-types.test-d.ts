@@ -8,6 +8,7 @@ import Net2PhoneDialer, {
   CallState,
   InvalidPhoneNumberError,
   Net2PhoneDialerError,
+  type AudioPlaybackBlocked,
   type AuthState,
   type AuthStateChanged,
   type Call,
@@ -116,6 +117,24 @@ dialer.hangUp({ callId: 1 });
 dialer.answer('call-1');
 // @ts-expect-error unknown property (snake_case is the wire's, not the SDK's)
 dialer.reject({ call_id: 'call-1' });
+
+// Audio: mute, hold, sendDtmf, and the opt-in audioPlaybackBlocked event
+assertType<Equal<typeof dialer.mute, (muted: boolean) => Promise<void>>>();
+assertType<Equal<typeof dialer.hold, (held: boolean) => Promise<void>>>();
+assertType<Equal<typeof dialer.sendDtmf, (digits: string) => Promise<void>>>();
+// @ts-expect-error muted is a boolean
+dialer.mute('true');
+// @ts-expect-error held is required
+dialer.hold();
+// @ts-expect-error digits are a string
+dialer.sendDtmf(1234);
+dialer.subscribe(
+  (event) => {
+    assertType<Equal<typeof event, AudioPlaybackBlocked>>();
+    assertType<Equal<typeof event.blocked, boolean>>();
+  },
+  { events: ['audioPlaybackBlocked'] },
+);
 
 // Extra methods
 assertType<Equal<ReturnType<typeof dialer.getAuthState>, Promise<AuthState>>>();
