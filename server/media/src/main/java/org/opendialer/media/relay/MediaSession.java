@@ -355,6 +355,11 @@ public final class MediaSession implements AutoCloseable {
         }
     }
 
+    /** For the cost probe in the tests: {@link #receivedRtp} on the caller's thread. */
+    void receivedRtpForProbe(Side from, PayloadFormats formats, byte[] packet) {
+        receivedRtp(from, formats, packet, 0, packet.length);
+    }
+
     /** A valid RTCP compound from {@code from}: terminated here, only its SR time is kept. */
     void receivedRtcp(Side from, byte[] buf, int off, int len) {
         long now = System.nanoTime();

@@ -148,9 +148,23 @@ final class RtpLeg implements Leg {
         return send(ports.rtcp(), buf, off, len, to);
     }
 
+    /**
+     * Per sending thread (the WebRTC receive thread, a handshake thread draining early packets,
+     * the timer): a direct buffer, so a send neither allocates a wrapper nor makes the JDK copy
+     * a heap buffer into its own temporary direct buffer.
+     */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RtpIoLoop.BUFFER_SIZE));
+
     private static boolean send(DatagramChannel channel, byte[] buf, int off, int len, InetSocketAddress to) {
+        if (len > RtpIoLoop.BUFFER_SIZE) {
+            return false;
+        }
+        ByteBuffer out = SEND_BUFFER.get();
+        out.clear();
+        out.put(buf, off, len).flip();
         try {
-            return channel.send(ByteBuffer.wrap(buf, off, len), to) > 0;
+            return channel.send(out, to) > 0;
         } catch (IOException e) {
             return false; // UDP: a lost packet (ICMP unreachable, full buffer); the timeout ends dead legs
         }

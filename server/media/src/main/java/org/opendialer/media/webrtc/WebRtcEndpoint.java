@@ -137,9 +137,19 @@ public final class WebRtcEndpoint implements AutoCloseable {
         handshakes.shutdownNow();
     }
 
+    /** Per sending thread: a direct buffer saves the wrapper and the JDK's copy to its own. */
+    private static final ThreadLocal<ByteBuffer> SEND_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECEIVE_BUFFER));
+
     void send(byte[] buf, int off, int len, InetSocketAddress to) {
+        if (len > RECEIVE_BUFFER) {
+            return;
+        }
+        ByteBuffer out = SEND_BUFFER.get();
+        out.clear();
+        out.put(buf, off, len).flip();
         try {
-            channel.send(ByteBuffer.wrap(buf, off, len), to);
+            channel.send(out, to);
         } catch (IOException e) {
             // UDP: a failed send is a lost packet; ICE consent or the RTP timeout ends dead legs.
         }
