@@ -47,6 +47,7 @@ public final class Sandbox implements AutoCloseable {
     private final RangeRtpPortAllocator rtpPorts;
     private final Set<SandboxCall> calls = ConcurrentHashMap.newKeySet();
     private SandboxCall callMe;
+    private String callMeTarget;
     private long lastCallMeNanos;
     private boolean callMeEverPlaced;
     private boolean closed;
@@ -126,8 +127,8 @@ public final class Sandbox implements AutoCloseable {
                 throw new IllegalStateException("SANDBOX: the sandbox is stopped");
             }
             if (callMe != null) {
-                throw new CallMeRefusedException("SANDBOX: a call-me call (" + callMe.label()
-                        + ") is already in progress; wait for it to end", settings.callMeDuration());
+                throw new CallMeRefusedException("SANDBOX: the sandbox is already calling " + callMeTarget
+                        + " (a call-me call is in progress); wait for it to end", settings.callMeDuration());
             }
             long sinceLast = System.nanoTime() - lastCallMeNanos;
             if (callMeEverPlaced && sinceLast < settings.callMeInterval().toNanos()) {
@@ -154,6 +155,7 @@ public final class Sandbox implements AutoCloseable {
             holder[0] = call;
             call.ownSocket(rtp);
             callMe = call;
+            callMeTarget = target;
             calls.add(call);
             try {
                 int port = ((InetSocketAddress) rtp.getLocalAddress()).getPort();

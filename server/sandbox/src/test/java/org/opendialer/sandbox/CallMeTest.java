@@ -39,7 +39,7 @@ class CallMeTest {
             sandbox.callUser("1001");
 
             assertThatThrownBy(() -> sandbox.callUser("1001")).isInstanceOf(CallMeRefusedException.class)
-                    .hasMessageContaining("already in progress");
+                    .hasMessageContaining("already calling 1001");
             List<RtpProbe.Packet> packets = probe.collect(Duration.ofMillis(1500), 10_000);
             assertThat(packets).as(gateway.logs()).hasSizeGreaterThan(40);
             int tone1k = 0;

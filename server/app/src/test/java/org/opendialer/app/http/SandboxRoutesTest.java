@@ -145,7 +145,7 @@ class SandboxRoutesTest {
         HttpResponse<String> again = send("POST", "/api/sandbox/call-me", null, "{\"to\":\"+12015550142\"}");
         assertThat(again.statusCode()).isEqualTo(429);
         assertThat(again.headers().firstValue("Retry-After")).isPresent();
-        assertThat(JSON.readTree(again.body()).get("message").asText()).contains("already in progress")
+        assertThat(JSON.readTree(again.body()).get("message").asText()).contains("already calling 1001")
                 .doesNotStartWith("SANDBOX");
     }
 }
