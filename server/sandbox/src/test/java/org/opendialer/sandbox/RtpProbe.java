@@ -14,7 +14,7 @@ import java.util.List;
 
 /** The test's own RTP endpoint on loopback: what it receives, with where it came from. */
 final class RtpProbe implements AutoCloseable {
-    record Packet(byte[] bytes, SocketAddress from) {
+    record Packet(byte[] bytes, SocketAddress from, long arrivalNanos) {
         int payloadType() {
             return bytes[1] & 0x7F;
         }
@@ -64,7 +64,7 @@ final class RtpProbe implements AutoCloseable {
             buffer.flip();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
-            packets.add(new Packet(bytes, from));
+            packets.add(new Packet(bytes, from, System.nanoTime()));
         }
         return packets;
     }

@@ -127,6 +127,34 @@ class SandboxTestNumbersTest {
     }
 
     @Test
+    void toneNumber_onHold_stopsSending_andResumesWhenTakenOffHold() throws Exception {
+        try (RtpProbe probe = new RtpProbe()) {
+            Map<String, String> keys = offer(probe.port(), "0", PCMU);
+            keys.put("talk_ms", "1200");
+            keys.put("hold_ms", "2000");
+            try (Sipp sipp = Sipp.uac("uac_hold.xml", sipPort, "+16505550101", keys)) {
+                List<RtpProbe.Packet> packets = probe.collect(Duration.ofMillis(5500), 10_000);
+                assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+                long longestGapMillis = 0;
+                int gapEnd = 0;
+                for (int i = 1; i < packets.size(); i++) {
+                    long gap = (packets.get(i).arrivalNanos() - packets.get(i - 1).arrivalNanos()) / 1_000_000;
+                    if (gap > longestGapMillis) {
+                        longestGapMillis = gap;
+                        gapEnd = i;
+                    }
+                }
+                // sendonly from the far end: RFC 3264 says we answer recvonly and stop sending.
+                assertThat(longestGapMillis).as("silence while held").isBetween(1500L, 2600L);
+                assertThat(gapEnd).as("packets before the hold").isGreaterThan(30);
+                assertThat(packets.size() - gapEnd).as("packets after the resume").isGreaterThan(30);
+                assertThat(sipp.messages()).contains("a=recvonly");
+            }
+        }
+        awaitNoCalls();
+    }
+
+    @Test
     void busyNumber_answers486() throws Exception {
         assertRejected("+16505550102", 486, true);
     }
