@@ -3,6 +3,7 @@ import { CallBook } from './call/call-book';
 import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
+import { micNotice, type MicNotice } from './ui/mic-notice';
 import { browserMediaEnvironment } from './media/browser-media';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
 import type { MediaEnvironment } from './media/call-media';
@@ -61,7 +62,7 @@ export class DialerApp {
   private readonly renewal: SessionRenewal;
   private readonly audio: CallAudio;
   /** Explains a microphone problem (denied, missing, busy) with the fix; empty otherwise. */
-  private readonly micNotice: HTMLElement;
+  private readonly micNotice: MicNotice;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
@@ -89,7 +90,7 @@ export class DialerApp {
       enableAudio: () => this.audio.enablePlayback(),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
-    this.micNotice = el('div', { class: 'mic-notice', role: 'alert', hidden: true });
+    this.micNotice = micNotice();
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -97,6 +98,7 @@ export class DialerApp {
       onEvent: (event) => this.onGatewayEvent(event),
       onStateChange: (state) => this.onConnectionState(state),
     });
+    this.refreshMedia();
   }
 
   start(): void {
@@ -204,10 +206,10 @@ export class DialerApp {
     if (!this.auth.signedIn) throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
     try {
       const prepared = await this.audio.prepare();
-      this.showMicNotice(null);
+      this.micNotice.show(null);
       return prepared;
     } catch (e) {
-      if (e instanceof DialerError && e.errorName === 'MicrophonePermissionError') this.showMicNotice(e.message);
+      if (e instanceof DialerError && e.errorName === 'MicrophonePermissionError') this.micNotice.show(e.message);
       throw e;
     }
   }
@@ -234,18 +236,6 @@ export class DialerApp {
       if (e instanceof DialerError && e.errorName === 'AuthenticationError') this.signedOut('expired');
       throw e;
     }
-  }
-
-  private showMicNotice(message: string | null): void {
-    const notice = this.micNotice;
-    notice.hidden = message === null;
-    if (message === null) {
-      notice.replaceChildren();
-      return;
-    }
-    const dismiss = el('button', { type: 'button', class: 'dismiss' }, strings.dismiss);
-    dismiss.addEventListener('click', () => this.showMicNotice(null));
-    notice.replaceChildren(el('h2', {}, strings.microphoneHeading), el('p', {}, message), dismiss);
   }
 
   private refreshMedia(): void {
@@ -333,7 +323,7 @@ export class DialerApp {
     this.audio.closeAll();
     this.calls.clear();
     this.callUi.show(null);
-    this.showMicNotice(null);
+    this.micNotice.show(null);
     if (!had && !force) return;
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: false, user: null, reason });
@@ -368,7 +358,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, this.callUi.root, this.micNotice);
+      }, this.callUi.root, this.micNotice.root);
       mount(this.opts.root, this.signedInUi.root);
     } else {
       this.signedInUi = null;

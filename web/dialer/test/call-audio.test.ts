@@ -99,6 +99,11 @@ describe('offer and answer', () => {
     expect(pc.iceGatheringState).toBe('gathering');
   });
 
+  it('the call panel says there is no media before the first call', async () => {
+    const dialer = await signedInDialer();
+    expect(panel(dialer.root).dataset).toMatchObject({ mediaState: 'none', mediaCodec: '', mediaMuted: 'false', mediaHeld: 'false', audioBlocked: 'false' });
+  });
+
   it("applies the gateway's answer and plays the far end through <audio data-role=\"remote-audio\">", async () => {
     const dialer = await signedInDialer();
     await dialer.app.handleHostRequest('placeCall', { to: '+12025550143' });
