@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ICE_RESTART_AFTER_MS } from '../src/media/call-audio';
 import { signedIn, start } from './fake-gateway';
 import { answerSdp, fakeMedia } from './fake-media';
 import { wireCall } from './wire-call';
@@ -202,6 +203,34 @@ describe('mediaUpdate', () => {
     await vi.waitFor(() => expect(dialer.pc.localDescription!.sdp).toContain('SAVPF 0 8 126'));
     expect(dialer.pc.signalingState).toBe('stable');
     expect(panel(dialer.root).dataset.mediaCodec).toBe('PCMU');
+  });
+});
+
+describe('ICE restart', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('restarts ICE through updateMedia when the connection stays disconnected for 3 s, not when it recovers', async () => {
+    const dialer = await inCall({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
+    vi.useFakeTimers();
+    dialer.pc.setConnectionState('connected');
+    dialer.pc.setConnectionState('disconnected');
+    vi.advanceTimersByTime(ICE_RESTART_AFTER_MS - 1);
+    dialer.pc.setConnectionState('connected');
+    vi.advanceTimersByTime(ICE_RESTART_AFTER_MS);
+    expect(sent(dialer, 'updateMedia')).toEqual([]);
+    dialer.pc.setConnectionState('disconnected');
+    vi.advanceTimersByTime(ICE_RESTART_AFTER_MS);
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(sent(dialer, 'updateMedia')).toHaveLength(1));
+    expect(dialer.pc.offerOptions[dialer.pc.offerOptions.length - 1]).toEqual({ iceRestart: true });
+    // The restart keeps the codec in use first.
+    expect(sent(dialer, 'updateMedia')[0]!.params).toEqual({ call_id: 'call-1', sdp: expect.stringContaining('SAVPF 0 8 126') });
+  });
+
+  it('restarts at once when the connection failed', async () => {
+    const dialer = await inCall({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
+    dialer.pc.setConnectionState('failed');
+    await vi.waitFor(() => expect(sent(dialer, 'updateMedia')).toHaveLength(1));
   });
 });
 

@@ -94,7 +94,11 @@ export class FakePeerConnection {
     return transceiver;
   }
 
-  async createOffer() {
+  /** The options of each createOffer call. */
+  readonly offerOptions: unknown[] = [];
+
+  async createOffer(options?: unknown) {
+    this.offerOptions.push(options);
     const last = this.codecPreferences[this.codecPreferences.length - 1];
     const pts = last ? last.map((m) => (m.startsWith('audio/PCMU') ? '0' : m.startsWith('audio/PCMA') ? '8' : '126')) : undefined;
     return { type: 'offer', sdp: offerSdp(pts) };

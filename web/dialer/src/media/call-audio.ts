@@ -26,6 +26,10 @@ export interface MediaView extends MediaSnapshot {
   blocked: boolean;
 }
 
+/** How long ICE may stay `disconnected` before the dialer restarts it, and how often it may. */
+export const ICE_RESTART_AFTER_MS = 3_000;
+const MAX_ICE_RESTARTS = 3;
+
 const NO_MEDIA: MediaSnapshot = { connection: 'none', ice: 'none', codec: null, muted: false, held: false, tonesSent: '' };
 
 /** A media session prepared for a call that the gateway has not named yet. */
@@ -46,6 +50,7 @@ export class CallAudio {
   /** `mediaUpdate`s that arrived before the `placeCall` result named their call. */
   private readonly earlyCodecs = new Map<string, MediaCodec>();
   private shown: { callId: string | null; media: CallMedia } | null = null;
+  private readonly restarts = new Map<CallMedia, { count: number; state: string; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly opts: CallAudioOptions) {}
 
@@ -54,7 +59,10 @@ export class CallAudio {
     const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing);
     let media: CallMedia;
     try {
-      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => this.opts.onChange());
+      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => {
+        this.watchConnection(media);
+        this.opts.onChange();
+      });
     } catch {
       track.stop();
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
@@ -71,6 +79,8 @@ export class CallAudio {
 
   /** The gateway did not take the call (or the offer): release the microphone. */
   discard(media: CallMedia): void {
+    clearTimeout(this.restarts.get(media)?.timer);
+    this.restarts.delete(media);
     media.close();
     this.open.delete(media);
     if (this.shown?.media === media) this.opts.audio.detach();
@@ -119,19 +129,53 @@ export class CallAudio {
       return;
     }
     if (media.isClosed || media.snapshot().codec === event.codec) return;
+    await this.reoffer(event.call_id, media, () => media.offer(event.codec));
+  }
+
+  /** `updateMedia` with a new offer; a refused one is rolled back. */
+  private async reoffer(callId: string, media: CallMedia, makeOffer: () => Promise<string>): Promise<void> {
     let sdp: string;
     try {
-      sdp = await media.offer(event.codec);
+      sdp = await makeOffer();
     } catch {
       return;
     }
     try {
-      const result = await this.opts.request('updateMedia', { call_id: event.call_id, sdp });
+      const result = await this.opts.request('updateMedia', { call_id: callId, sdp });
       if (!isWsSdpResult(result) || result.sdp === null) throw new Error('no answer');
       await media.answer(result.sdp);
     } catch {
       await media.rollback().catch(() => undefined);
     }
+  }
+
+  /**
+   * Restarts ICE when the connection to the gateway failed, or stayed disconnected for
+   * `ICE_RESTART_AFTER_MS` (a network change), at most `MAX_ICE_RESTARTS` times per call: the
+   * gateway ends a call whose audio stopped for `DIALER_RTP_TIMEOUT_S`, so waiting for `failed`
+   * alone (about 30 s in Chromium) would be too late.
+   */
+  private watchConnection(media: CallMedia): void {
+    if (media.isClosed) {
+      this.restarts.delete(media);
+      return;
+    }
+    const state = media.snapshot().connection;
+    const restart = this.restarts.get(media) ?? { count: 0, state: 'new' };
+    this.restarts.set(media, restart);
+    if (state === restart.state) return; // another change (a tone, mute) while in the same state
+    restart.state = state;
+    clearTimeout(restart.timer);
+    restart.timer = undefined;
+    const callId = [...this.byCall].find(([, m]) => m === media)?.[0];
+    if (callId === undefined || restart.count >= MAX_ICE_RESTARTS) return;
+    const run = () => {
+      restart.timer = undefined;
+      restart.count++;
+      void this.reoffer(callId, media, () => media.offer(undefined, { iceRestart: true }));
+    };
+    if (state === 'failed') run();
+    else if (state === 'disconnected') restart.timer = setTimeout(run, ICE_RESTART_AFTER_MS);
   }
 
   mute(muted: boolean): void {
@@ -165,6 +209,8 @@ export class CallAudio {
 
   /** Closes every call's media (sign-out, or the dialer goes away). */
   closeAll(): void {
+    for (const restart of this.restarts.values()) clearTimeout(restart.timer);
+    this.restarts.clear();
     for (const media of this.open) media.close();
     this.open.clear();
     this.byCall.clear();

@@ -81,11 +81,14 @@ export class CallMedia {
     };
   }
 
-  /** A new offer with `first` as the preferred codec, set as the local description; its SDP. */
-  offer(first: MediaCodec = 'PCMU'): Promise<string> {
+  /**
+   * A new offer with `first` as the preferred codec (by default the one in use, else PCMU), set as
+   * the local description; its SDP. `iceRestart` asks for new ICE credentials (RFC 8445 §9).
+   */
+  offer(first: MediaCodec = this.codec ?? 'PCMU', options: { iceRestart?: boolean } = {}): Promise<string> {
     return this.run(async () => {
       const restricted = this.preferCodecs(first);
-      const offer = await this.pc.createOffer();
+      const offer = await this.pc.createOffer(options.iceRestart ? { iceRestart: true } : undefined);
       const sdp = restricted ? offer.sdp ?? '' : preferInSdp(offer.sdp ?? '', first);
       await this.pc.setLocalDescription({ type: 'offer', sdp });
       return this.pc.localDescription?.sdp ?? sdp;
