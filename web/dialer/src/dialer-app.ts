@@ -88,6 +88,7 @@ export class DialerApp {
       hold: (held) => this.audio.hold(held),
       sendDtmf: async (digits) => this.audio.sendDtmf(digits),
       enableAudio: () => this.audio.enablePlayback(),
+      takeOver: () => this.takeOverAudio(),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
     this.micNotice = micNotice();
@@ -200,6 +201,15 @@ export class DialerApp {
     await this.connectMedia(id, prepared, isWsSdpResult(result) ? result.sdp : null);
   }
 
+  /** Moves the current answered call's audio here (its audio was in a dialer that reloaded or another tab). */
+  private async takeOverAudio(): Promise<void> {
+    const current = this.calls.current();
+    if (!current || current.call.state !== 'answered') throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
+    const prepared = await this.prepareMedia();
+    await this.audio.takeOver(current.call.id, prepared);
+    this.refreshMedia();
+  }
+
   /** Waits for the gateway and a session (no microphone prompt for nothing), then microphone and offer. */
   private async prepareMedia(): Promise<PreparedMedia> {
     await this.gateway.whenReady();
@@ -239,7 +249,9 @@ export class DialerApp {
   }
 
   private refreshMedia(): void {
-    this.callUi.setMedia(this.audio.view());
+    const current = this.calls.current()?.call;
+    const takeOver = current?.state === 'answered' && !this.audio.has(current.id);
+    this.callUi.setMedia({ ...this.audio.view(), takeOver });
   }
 
   private async setToken(token: unknown): Promise<unknown> {

@@ -40,6 +40,7 @@ export const strings = {
   onHold: 'On hold',
   mutedNote: 'Microphone muted',
   enableAudio: 'Click to enable call audio',
+  takeOverAudio: 'Move the call audio here',
   microphoneHeading: 'Microphone needed',
   dismiss: 'Dismiss',
   /** `Call ended — <reason>`, per end_reason of protocol.md part 3. */

@@ -368,6 +368,31 @@ describe('autoplay', () => {
   });
 });
 
+describe('moving the audio here', () => {
+  it('an answered call whose audio is elsewhere (a reload) offers "Move the call audio here", which sends updateMedia', async () => {
+    const dialer = await signedInDialer({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
+    dialer.gateway().event({ type: 'callStateChanged', call: wireCall({ state: 'answered', answer_time: '2026-11-24T10:00:02.000Z', seq: 2 }) });
+    expect(visibleButton(dialer.root, 'Mute')).toBeUndefined();
+    await expect(dialer.app.handleHostRequest('mute', { muted: true })).rejects.toMatchObject({ errorName: 'CallNotFoundError' });
+    visibleButton(dialer.root, 'Move the call audio here')!.click();
+    await vi.waitFor(() => expect(visibleButton(dialer.root, 'Mute')).toBeDefined());
+    const pc = dialer.media.pcs[0]!;
+    expect(sent(dialer, 'updateMedia').map((m) => m.params)).toEqual([{ call_id: 'call-1', sdp: pc.localDescription!.sdp }]);
+    expect(pc.remoteDescription!.sdp).toBe(answerSdp());
+    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeUndefined();
+    await expect(dialer.app.handleHostRequest('mute', { muted: true })).resolves.toBeNull();
+  });
+
+  it('a refused move releases the microphone and says why', async () => {
+    const dialer = await signedInDialer({ updateMedia: () => ({ ok: false, error: { code: 'call_not_found', message: 'The call has no audio yet.' } }) });
+    dialer.gateway().event({ type: 'callStateChanged', call: wireCall({ state: 'answered', answer_time: '2026-11-24T10:00:02.000Z', seq: 2 }) });
+    visibleButton(dialer.root, 'Move the call audio here')!.click();
+    await vi.waitFor(() => expect(panel(dialer.root).querySelector('.media-error')!.textContent).toBe('The call has no audio yet.'));
+    expect(dialer.media.tracks[0]!.stopped).toBe(true);
+    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeDefined();
+  });
+});
+
 describe('call panel media controls', () => {
   it('an answered call with audio has Mute, Hold and Keypad, with accessible names and pressed states', async () => {
     const dialer = await inCall();

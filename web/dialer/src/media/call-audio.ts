@@ -24,6 +24,8 @@ export interface MediaView extends MediaSnapshot {
   active: boolean;
   /** The browser refused to start the far end's audio; a click must start it. */
   blocked: boolean;
+  /** The current call is answered but its audio is not here (e.g. after a reload): offer to move it here. */
+  takeOver: boolean;
 }
 
 /** How long ICE may stay `disconnected` before the dialer restarts it, and how often it may. */
@@ -107,6 +109,26 @@ export class CallAudio {
     const codec = this.earlyCodecs.get(callId);
     this.earlyCodecs.clear();
     if (codec) await this.onMediaUpdate({ type: 'mediaUpdate', call_id: callId, codec });
+  }
+
+  /** Whether this dialer carries the call's audio. */
+  has(callId: string): boolean {
+    return this.byCall.has(callId);
+  }
+
+  /**
+   * Moves an answered call's audio to this dialer (after a reload, or from another tab):
+   * `updateMedia` with prepared media; the gateway's new leg replaces the old one.
+   */
+  async takeOver(callId: string, prepared: PreparedMedia): Promise<void> {
+    let result: unknown;
+    try {
+      result = await this.opts.request('updateMedia', { call_id: callId, sdp: prepared.sdp });
+    } catch (e) {
+      this.discard(prepared.media);
+      throw e;
+    }
+    await this.connect(callId, prepared.media, isWsSdpResult(result) ? result.sdp : null);
   }
 
   /** Ends a call's media when the call is disconnected, whatever the reason. */
@@ -204,7 +226,7 @@ export class CallAudio {
     const snapshot = shown ? shown.media.snapshot() : NO_MEDIA;
     const callId = shown?.callId ?? null;
     const active = !!shown && !shown.media.isClosed && callId !== null && this.opts.isAnswered(callId);
-    return { ...snapshot, callId, active, blocked: this.opts.audio.isBlocked };
+    return { ...snapshot, callId, active, blocked: this.opts.audio.isBlocked, takeOver: false };
   }
 
   /** Closes every call's media (sign-out, or the dialer goes away). */

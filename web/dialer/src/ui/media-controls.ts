@@ -8,6 +8,7 @@ export interface MediaActions {
   hold(held: boolean): Promise<void>;
   sendDtmf(digits: string): Promise<void>;
   enableAudio(): Promise<void>;
+  takeOver(): Promise<void>;
 }
 
 export interface MediaControls {
@@ -29,8 +30,9 @@ export function mediaControls(actions: MediaActions): MediaControls {
     if (button) button.disabled = true;
     error.textContent = '';
     action()
-      .catch((e: Error) => {
-        error.textContent = e.message;
+      .catch((e: Error & { errorName?: string }) => {
+        // Microphone problems get their own notice with the fix.
+        if (e.errorName !== 'MicrophonePermissionError') error.textContent = e.message;
       })
       .finally(() => {
         if (button) button.disabled = false;
@@ -39,6 +41,9 @@ export function mediaControls(actions: MediaActions): MediaControls {
 
   const enable = el('button', { type: 'button', class: 'enable-audio', 'data-action': 'enableAudio', hidden: true }, strings.enableAudio);
   enable.addEventListener('click', () => run(enable, actions.enableAudio));
+
+  const takeOver = el('button', { type: 'button', class: 'take-over', 'data-action': 'takeOver', hidden: true }, strings.takeOverAudio);
+  takeOver.addEventListener('click', () => run(takeOver, actions.takeOver));
 
   const mute = el('button', { type: 'button', class: 'media-action mute', 'data-action': 'mute', 'aria-pressed': 'false' }, strings.mute);
   mute.addEventListener('click', () => run(mute, () => actions.mute(!view?.muted)));
@@ -85,12 +90,13 @@ export function mediaControls(actions: MediaActions): MediaControls {
 
   const status = el('p', { class: 'media-status', 'aria-live': 'polite' });
   const row = el('div', { class: 'media-actions', hidden: true }, mute, hold, toggle);
-  const root = el('div', { class: 'media-controls' }, enable, row, status, keypad, error);
+  const root = el('div', { class: 'media-controls' }, enable, takeOver, row, status, keypad, error);
 
   const update = (next: MediaView) => {
     const callChanged = view?.callId !== next.callId;
     view = next;
     enable.hidden = !next.blocked;
+    takeOver.hidden = !next.takeOver;
     row.hidden = !next.active;
     mute.textContent = next.muted ? strings.unmute : strings.mute;
     mute.setAttribute('aria-pressed', String(next.muted));
