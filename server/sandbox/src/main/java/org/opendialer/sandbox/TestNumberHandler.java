@@ -33,7 +33,8 @@ final class TestNumberHandler implements InboundCallHandler {
         String to = invite.identity().to();
         Optional<Behaviour> behaviour = TestNumbers.behaviourOf(to);
         if (behaviour.isEmpty()) {
-            // TODO once InboundCall can carry a reason phrase: name the test numbers in the 404 itself.
+            // The 404 should name the test numbers in its reason phrase, but InboundCall.reject(int) sends the
+            // standard one ("Not Found"); until server/sip takes a phrase, the log line names them.
             SandboxLog.info(from + " -> " + to + ": 404, not a sandbox test number (they are "
                     + TestNumbers.summary() + ")");
             invite.reject(NOT_FOUND);
