@@ -68,6 +68,7 @@ final class MediaEngine implements AutoCloseable {
     long unknownPackets;
     long stunAnswered;
     long sendErrors;
+    long unsent;
 
     MediaEngine(int maxCalls, InetSocketAddress sipAddress, boolean loop) throws IOException {
         this.loop = loop;
@@ -88,6 +89,21 @@ final class MediaEngine implements AutoCloseable {
         sender.start();
         browserReceiver.start();
         sipReceiver.start();
+    }
+
+    /** "calls with loss / calls with all lost" for one direction, for the log. */
+    static String lossSpread(long[] sent, long[] received) {
+        int some = 0;
+        int all = 0;
+        for (int i = 0; i < sent.length; i++) {
+            if (sent[i] > 0 && received[i] < sent[i]) {
+                some++;
+                if (received[i] == 0) {
+                    all++;
+                }
+            }
+        }
+        return some + "/" + all;
     }
 
     InetSocketAddress sipAddress() throws IOException {
@@ -179,7 +195,10 @@ final class MediaEngine implements AutoCloseable {
         byte[] srtp = c.browserSend.protectRtp(rtp, 0, rtp.length);
         out.clear();
         out.put(srtp).flip();
-        c.browser.write(out);
+        if (c.browser.write(out) == 0) {
+            unsent++; // socket send buffer full: never left, so not counted as sent
+            return;
+        }
         if (now >= windowStart && now < windowEnd) {
             sentB2S[c.id]++;
         }
@@ -197,7 +216,10 @@ final class MediaEngine implements AutoCloseable {
             out.put(rtp);
         }
         out.flip();
-        sip.send(out, c.relayRtp);
+        if (sip.send(out, c.relayRtp) == 0) {
+            unsent++;
+            return;
+        }
         if (now >= windowStart && now < windowEnd) {
             sentS2B[c.id]++;
         }

@@ -13,7 +13,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Our relay ({@code org.opendialer.media.relay.MediaRelay}) in its own JVM, {@code RelayServerMain},
+ * Our relay ({@code org.opendialer.media.relay.MediaRelay}) in its own JVM, {@link RelayServerMain},
  * driven over its stdin/stdout line protocol (see that class). Started with the class path of
  * this JVM; extra JVM options come from the system property {@code relay.jvmOpts}.
  */
@@ -37,7 +37,10 @@ final class OurRelaySut implements SystemUnderTest {
         in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         out = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String first = in.readLine();
-        if (first == null || !first.startsWith("ready")) {
+        while (first != null && !first.startsWith("ready")) {
+            first = in.readLine(); // e.g. JFR's "Started recording" when relay.jvmOpts asks for one
+        }
+        if (first == null) {
             close();
             throw new IOException("relay server did not start (" + first + "); see " + logFile);
         }
@@ -70,8 +73,13 @@ final class OurRelaySut implements SystemUnderTest {
         command("close " + id);
     }
 
-    synchronized String stats() throws IOException {
-        return command("stats");
+    @Override
+    public synchronized String stats() {
+        try {
+            return command("stats").replaceFirst("^stats ", "");
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private String command(String line) throws IOException {

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Relay capacity benchmark: N concurrent bridged calls through a relay in its own process (ours:
- * {@code RelayServerMain}; or rtpengine), or through no relay at all ("loop": the latency
+ * {@link RelayServerMain}; or rtpengine), or through no relay at all ("loop": the latency
  * baseline). See docs/benchmarks.md "Relay capacity" for the method.
  *
  * <pre>
@@ -45,7 +45,8 @@ public final class RelayBench {
             long medianB2S, long p99B2S, long medianS2B, long p99S2B,
             double sutCpu, double sutUserCpu, double sutSystemCpu, long sutRssKib,
             double loadgenCpu, long lateSlots, long maxLateMicros, long resyncs, double handshakeMedianMs, long srtpErrors, long unknownPackets,
-            long stunAnswered, String loadAverageAtStart) {
+            long stunAnswered, long relayKernelDrops, long loadgenKernelDrops, String relayStatsBefore, String relayStatsAfter,
+            String loadAverageAtStart) {
 
         double lossB2S() {
             return sentB2S == 0 ? 100 : 100.0 * (sentB2S - receivedB2S) / sentB2S;
@@ -61,25 +62,27 @@ public final class RelayBench {
                     + "\"lossB2S\":%.4f,\"lossS2B\":%.4f,\"medianB2S\":%d,\"p99B2S\":%d,\"medianS2B\":%d,\"p99S2B\":%d,"
                     + "\"sutCpu\":%.1f,\"sutUserCpu\":%.1f,\"sutSystemCpu\":%.1f,\"sutRssKib\":%d,\"loadgenCpu\":%.1f,"
                     + "\"lateSlots\":%d,\"maxLateMicros\":%d,\"resyncs\":%d,\"handshakeMedianMs\":%.1f,\"srtpErrors\":%d,\"unknownPackets\":%d,\"stunAnswered\":%d,"
-                    + "\"loadAverageAtStart\":\"%s\"}",
+                    + "\"relayKernelDrops\":%d,\"loadgenKernelDrops\":%d,"
+                    + "\"relayStatsBefore\":\"%s\",\"relayStatsAfter\":\"%s\",\"loadAverageAtStart\":\"%s\"}",
                     system, calls, rep, callsUp, setupFailures, rampSeconds, windowSeconds, sentB2S, receivedB2S, sentS2B,
                     receivedS2B, lossB2S(), lossS2B(), medianB2S, p99B2S, medianS2B, p99S2B, sutCpu, sutUserCpu,
                     sutSystemCpu, sutRssKib, loadgenCpu, lateSlots, maxLateMicros, resyncs, handshakeMedianMs, srtpErrors, unknownPackets,
-                    stunAnswered, loadAverageAtStart);
+                    stunAnswered, relayKernelDrops, loadgenKernelDrops, relayStatsBefore, relayStatsAfter, loadAverageAtStart);
         }
 
         String line() {
             return String.format(Locale.ROOT, "%-9s N=%-5d rep %d: up %d/%d (ramp %.1fs), loss b→s %.3f%% s→b %.3f%%, "
                     + "latency b→s %d/%d µs s→b %d/%d µs (median/p99), relay CPU %.1f%% (user %.1f sys %.1f) RSS %d MiB, "
-                    + "loadgen CPU %.1f%%, late slots %d (max %d µs, resyncs %d), handshake median %.0f ms, srtp errors %d, other %d, STUN answered %d",
+                    + "loadgen CPU %.1f%%, late slots %d (max %d µs, resyncs %d), handshake median %.0f ms, srtp errors %d, other %d, STUN answered %d, receive-buffer drops relay %d loadgen %d%s",
                     system, calls, rep, callsUp, calls, rampSeconds, lossB2S(), lossS2B(), medianB2S, p99B2S, medianS2B,
                     p99S2B, sutCpu, sutUserCpu, sutSystemCpu, sutRssKib / 1024, loadgenCpu, lateSlots, maxLateMicros, resyncs, handshakeMedianMs,
-                    srtpErrors, unknownPackets, stunAnswered);
+                    srtpErrors, unknownPackets, stunAnswered, relayKernelDrops, loadgenKernelDrops,
+                    relayStatsAfter.isEmpty() ? "" : ", relay's stats " + relayStatsBefore + " → " + relayStatsAfter);
         }
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> systems = List.of("loop", "ours", "rtpengine");
+        List<String> systems = List.of("ours", "rtpengine", "loop");
         List<Integer> calls = List.of(100, 500, 1000, 2000);
         int reps = 3;
         int window = 10;
@@ -91,7 +94,14 @@ public final class RelayBench {
         Path logDir = Path.of(System.getProperty("java.io.tmpdir"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--systems" -> systems = List.of(args[++i].split(","));
+                case "--systems" -> {
+                    // the loop baseline always runs last at each N
+                    List<String> given = List.of(args[++i].split(","));
+                    systems = new ArrayList<>(given.stream().filter(x -> !x.equals("loop")).toList());
+                    if (given.contains("loop")) {
+                        systems.add("loop");
+                    }
+                }
                 case "--calls" -> calls = parseInts(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--window" -> window = Integer.parseInt(args[++i]);
@@ -119,10 +129,14 @@ public final class RelayBench {
         java.util.Arrays.fill(maxCalls, Integer.MAX_VALUE);
         for (int rep = 1; rep <= reps; rep++) {
             for (int n : calls) {
+                boolean relayed = false;
                 for (int s = 0; s < systems.size(); s++) {
-                    if (n > maxCalls[s]) {
+                    boolean isLoop = systems.get(s).equals("loop");
+                    // the baseline runs after the relays at each N, and only at the N values some relay still runs
+                    if (n > maxCalls[s] || (isLoop && !relayed && systems.size() > 1)) {
                         continue;
                     }
+                    relayed |= !isLoop;
                     Result r = run(new Options(systems.get(s), n, window, settle, batch, threads, logDir), rep);
                     System.out.println(r.line());
                     if (out != null) {
@@ -222,6 +236,8 @@ public final class RelayBench {
             long end = start + o.windowSeconds() * 1_000_000_000L;
             engine.window(start, end);
             sleepUntil(start);
+            String stats0 = loop ? "" : sut.stats();
+            long[] drops0 = Processes.udpDrops(RelayBench::relayPort, RelayBench::loadgenPort);
             long[] sut0 = Processes.cpuTicks(pid);
             long[] self0 = Processes.cpuTicks(self);
             sleepUntil(end);
@@ -230,10 +246,16 @@ public final class RelayBench {
             double seconds = o.windowSeconds();
             long rss = Processes.rssKib(pid);
             Thread.sleep(1000); // packets sent at the end of the window are still on their way
+            long[] drops1 = Processes.udpDrops(RelayBench::relayPort, RelayBench::loadgenPort);
+            String stats1 = loop ? "" : sut.stats();
             engine.close();
             double ticks = Processes.CLOCK_TICKS * seconds / 100.0; // ticks per 1 % of one core
             double user = loop ? 0 : (sut1[0] - sut0[0]) / ticks;
             double sys = loop ? 0 : (sut1[1] - sut0[1]) / ticks;
+            System.err.println("  " + o.system() + " N=" + o.calls() + ": calls with loss / with all lost: b→s "
+                    + MediaEngine.lossSpread(engine.sentB2S, engine.receivedB2S) + ", s→b "
+                    + MediaEngine.lossSpread(engine.sentS2B, engine.receivedS2B) + "; unsent (send buffer full) " + engine.unsent
+                    + ", send errors " + engine.sendErrors);
             double loadgen = (self1[0] + self1[1] - self0[0] - self0[1]) / ticks;
             return new Result(o.system(), o.calls(), rep, o.calls() - failures, failures, ramp, o.windowSeconds(),
                     sum(engine.sentB2S), sum(engine.receivedB2S), sum(engine.sentS2B), sum(engine.receivedS2B),
@@ -241,7 +263,8 @@ public final class RelayBench {
                     engine.latencyS2B.percentileMicros(50), engine.latencyS2B.percentileMicros(99),
                     user + sys, user, sys, loop ? 0 : rss, loadgen, engine.lateSlots, engine.maxLateNanos / 1000,
                     engine.resyncs, handshakeMedianMs(calls),
-                    engine.srtpErrors, engine.unknownPackets, engine.stunAnswered, loadAtStart);
+                    engine.srtpErrors, engine.unknownPackets, engine.stunAnswered,
+                    drops1[0] - drops0[0], drops1[1] - drops0[1], stats0, stats1, loadAtStart);
         } finally {
             pool.shutdownNow();
             for (SimCall c : calls) {
@@ -251,6 +274,14 @@ public final class RelayBench {
                 sut.close();
             }
         }
+    }
+
+    static boolean relayPort(int port) {
+        return port == WEBRTC_PORT || (port >= RELAY_PORT_MIN && port <= RELAY_PORT_MAX);
+    }
+
+    static boolean loadgenPort(int port) {
+        return port == SIP_PORT || (port >= BROWSER_PORT_BASE && port < BROWSER_PORT_BASE + MAX_CALLS);
     }
 
     private static double handshakeMedianMs(List<SimCall> calls) {

@@ -19,6 +19,11 @@ interface SystemUnderTest extends AutoCloseable {
 
     void teardown(int id) throws IOException;
 
+    /** The relay's own counters, if it has any to tell (logged with the results). */
+    default String stats() {
+        return "";
+    }
+
     @Override
     void close();
 
