@@ -49,6 +49,8 @@ function machine() {
     ramGiB: (os.totalmem() / 2 ** 30).toFixed(1),
     os: `${os.type()} ${os.release()}`,
     java: sh('java', ['-version']).split('\n')[0],
+    commit: sh('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']),
+    mediaDirty: sh('git', ['-C', ROOT, 'status', '--porcelain', '--', 'server/media']) !== '',
     rtpengine: existsSync('/usr/bin/rtpengine') ? sh('/usr/bin/rtpengine', ['--version']).split('\n')[0] : 'not installed',
   };
 }
@@ -151,7 +153,7 @@ function markdown(date, m, loadStart, loadEnd, rows, command) {
     '',
     `Measured ${date}. Machine: ${m.nproc} CPUs (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; ${m.java}; rtpengine ${m.rtpengine} (userspace only, no kernel module). Load average (1/5/15 min) at the start: ${loadStart}; at the end: ${loadEnd}. The load generator runs on the same 2 CPUs as the relay; other work on the machine shares them too.`,
     '',
-    `Command: \`${command}\`. Every figure is the median over the repetitions (runs); loss and latency count the packets sent during a ${WINDOW} s window that starts after all N calls are up (ramp-up in batches of 50 calls, then 5 s to settle); a packet that has not arrived 1 s after the window is lost. "Added latency" is the relay's addition: one-way latency through the relay minus the same figure with the load generator looped to itself (no relay) at the same N in the same repetition. CPU is the relay process's utime + stime from /proc/PID/stat over the window, in % of one core; "CPU per relayed packet" divides it by the N × 100 packets per second the relay forwards. RSS is VmRSS at the end of the window. "Receive-buffer drops" are the kernel's per-socket drop counters (/proc/net/udp) over the window and the following second, for the relay's ports and for the load generator's: they say where a lost packet was lost.`,
+    `Code: commit ${m.commit}${m.mediaDirty ? ' (server/media had uncommitted changes in the working tree)' : ''}. Command: \`${command}\`. Every figure is the median over the repetitions (runs); loss and latency count the packets sent during a ${WINDOW} s window that starts after all N calls are up (ramp-up in batches of 50 calls, then 5 s to settle); a packet that has not arrived 1 s after the window is lost. "Added latency" is the relay's addition: one-way latency through the relay minus the same figure with the load generator looped to itself (no relay) at the same N in the same repetition. CPU is the relay process's utime + stime from /proc/PID/stat over the window, in % of one core; "CPU per relayed packet" divides it by the N × 100 packets per second the relay forwards. RSS is VmRSS at the end of the window. "Receive-buffer drops" are the kernel's per-socket drop counters (/proc/net/udp) over the window and the following second, for the relay's ports and for the load generator's: they say where a lost packet was lost.`,
     '',
     '### Ours (`org.opendialer.media.relay.MediaRelay` in its own JVM, `RelayServerMain`)',
     '',
@@ -183,7 +185,12 @@ async function main() {
   }
   const results = readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const rows = aggregate(results);
-  const section = markdown(date, machine(), loadStart, loadAverage(), rows, command);
+  const first = results[0];
+  const section = FROM
+    ? markdown(first?.startedAt?.replace(/\.\d+Z$/, 'Z') ?? date, machine(), results.map((r) => r.loadAverageAtStart)[0] ?? loadStart,
+      `${results[results.length - 1]?.loadAverageAtStart} (at the start of the last run)`, rows,
+      `${command} (results of: java ${LOADGEN_JVM.join(' ')} -jar server/loadgen/target/opendialer-loadgen.jar --systems ${SYSTEMS} --calls ${CALLS} --reps ${REPS} --window ${WINDOW} --stop-loss ${STOP_LOSS} --out FILE)`)
+    : markdown(date, machine(), loadStart, loadAverage(), rows, command);
   console.log(`\n${section}\n\nraw results: ${out}`);
   if (!flag('no-write')) {
     writeSection(START, END, section);

@@ -46,7 +46,7 @@ public final class RelayBench {
             double sutCpu, double sutUserCpu, double sutSystemCpu, long sutRssKib,
             double loadgenCpu, long lateSlots, long maxLateMicros, long resyncs, double handshakeMedianMs, long srtpErrors, long unknownPackets,
             long stunAnswered, long relayKernelDrops, long loadgenKernelDrops, String relayStatsBefore, String relayStatsAfter,
-            String loadAverageAtStart) {
+            String loadAverageAtStart, String startedAt) {
 
         double lossB2S() {
             return sentB2S == 0 ? 100 : 100.0 * (sentB2S - receivedB2S) / sentB2S;
@@ -63,11 +63,11 @@ public final class RelayBench {
                     + "\"sutCpu\":%.1f,\"sutUserCpu\":%.1f,\"sutSystemCpu\":%.1f,\"sutRssKib\":%d,\"loadgenCpu\":%.1f,"
                     + "\"lateSlots\":%d,\"maxLateMicros\":%d,\"resyncs\":%d,\"handshakeMedianMs\":%.1f,\"srtpErrors\":%d,\"unknownPackets\":%d,\"stunAnswered\":%d,"
                     + "\"relayKernelDrops\":%d,\"loadgenKernelDrops\":%d,"
-                    + "\"relayStatsBefore\":\"%s\",\"relayStatsAfter\":\"%s\",\"loadAverageAtStart\":\"%s\"}",
+                    + "\"relayStatsBefore\":\"%s\",\"relayStatsAfter\":\"%s\",\"loadAverageAtStart\":\"%s\",\"startedAt\":\"%s\"}",
                     system, calls, rep, callsUp, setupFailures, rampSeconds, windowSeconds, sentB2S, receivedB2S, sentS2B,
                     receivedS2B, lossB2S(), lossS2B(), medianB2S, p99B2S, medianS2B, p99S2B, sutCpu, sutUserCpu,
                     sutSystemCpu, sutRssKib, loadgenCpu, lateSlots, maxLateMicros, resyncs, handshakeMedianMs, srtpErrors, unknownPackets,
-                    stunAnswered, relayKernelDrops, loadgenKernelDrops, relayStatsBefore, relayStatsAfter, loadAverageAtStart);
+                    stunAnswered, relayKernelDrops, loadgenKernelDrops, relayStatsBefore, relayStatsAfter, loadAverageAtStart, startedAt);
         }
 
         String line() {
@@ -167,6 +167,7 @@ public final class RelayBench {
             throw new IllegalArgumentException("at most " + MAX_CALLS + " calls (browser ports " + BROWSER_PORT_BASE + "+)");
         }
         String loadAtStart = Processes.loadAverage();
+        String startedAt = Instant.now().toString();
         BrowserCertificate cert = BrowserCertificate.generate();
         SystemUnderTest sut = switch (o.system()) {
             case "loop" -> null;
@@ -264,7 +265,7 @@ public final class RelayBench {
                     user + sys, user, sys, loop ? 0 : rss, loadgen, engine.lateSlots, engine.maxLateNanos / 1000,
                     engine.resyncs, handshakeMedianMs(calls),
                     engine.srtpErrors, engine.unknownPackets, engine.stunAnswered,
-                    drops1[0] - drops0[0], drops1[1] - drops0[1], stats0, stats1, loadAtStart);
+                    drops1[0] - drops0[0], drops1[1] - drops0[1], stats0, stats1, loadAtStart, startedAt);
         } finally {
             pool.shutdownNow();
             for (SimCall c : calls) {

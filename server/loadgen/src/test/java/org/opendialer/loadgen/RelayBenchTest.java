@@ -63,6 +63,6 @@ class RelayBenchTest {
 
     private static RelayBench.Result result(long sentB2S, long receivedB2S, long sentS2B, long receivedS2B) {
         return new RelayBench.Result("x", 1, 1, 1, 0, 0, 1, sentB2S, receivedB2S, sentS2B, receivedS2B, 1, 2, 1, 2,
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "");
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "", "", "");
     }
 }
