@@ -135,6 +135,17 @@ describe('offer and answer', () => {
     expect(dialer.media.pcs[0]!.closed).toBe(true);
   });
 
+  it('a second placeCall the gateway refuses leaves the answered call\'s audio alone', async () => {
+    let calls = 0;
+    const dialer = await inCall({ placeCall: () => (++calls === 1 ? placed() : { ok: false, error: { code: 'call_in_progress', message: 'Busy.' } }) });
+    await expect(dialer.app.handleHostRequest('placeCall', { to: '+12025550199' })).rejects.toMatchObject({ errorName: 'CallInProgressError' });
+    expect(dialer.media.tracks[1]!.stopped).toBe(true);
+    expect(dialer.track.stopped).toBe(false);
+    expect(dialer.audio.element.srcObject).toBe(dialer.pc.remoteStream);
+    expect(panel(dialer.root).dataset).toMatchObject({ mediaCallId: 'call-1', mediaCodec: 'PCMU' });
+    await expect(dialer.app.handleHostRequest('mute', { muted: true })).resolves.toBeNull();
+  });
+
   it('hangs up a call whose answer cannot be applied', async () => {
     const dialer = await signedInDialer({ hangUp: () => ok });
     const original = dialer.media.env.createPeerConnection;

@@ -51,7 +51,10 @@ export class CallAudio {
   private readonly open = new Set<CallMedia>();
   /** `mediaUpdate`s that arrived before the `placeCall` result named their call. */
   private readonly earlyCodecs = new Map<string, MediaCodec>();
-  private shown: { callId: string | null; media: CallMedia } | null = null;
+  /** The call whose audio state the panel shows: the latest one bound here. */
+  private shown: { callId: string; media: CallMedia } | null = null;
+  /** The media whose far end the `<audio>` element plays. */
+  private playing: CallMedia | null = null;
   private readonly restarts = new Map<CallMedia, { count: number; state: string; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly opts: CallAudioOptions) {}
@@ -70,7 +73,6 @@ export class CallAudio {
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
     }
     this.open.add(media);
-    this.shown = { callId: null, media };
     try {
       return { media, sdp: await media.offer() };
     } catch {
@@ -85,7 +87,10 @@ export class CallAudio {
     this.restarts.delete(media);
     media.close();
     this.open.delete(media);
-    if (this.shown?.media === media) this.opts.audio.detach();
+    if (this.playing === media) {
+      this.playing = null;
+      this.opts.audio.detach();
+    }
   }
 
   /**
@@ -95,7 +100,7 @@ export class CallAudio {
    */
   async connect(callId: string, media: CallMedia, answer: string | null | undefined): Promise<void> {
     this.byCall.set(callId, media);
-    if (this.shown?.media === media) this.shown = { callId, media };
+    this.shown = { callId, media };
     if (typeof answer !== 'string') {
       this.close(callId);
       return;
@@ -209,7 +214,7 @@ export class CallAudio {
     const { callId, media } = this.active();
     await this.opts.request('hold', { call_id: callId, held });
     media.setHeld(held);
-    if (this.shown?.media === media) this.opts.audio.setMuted(held);
+    if (this.playing === media) this.opts.audio.setMuted(held);
   }
 
   sendDtmf(digits: string): void {
@@ -225,7 +230,7 @@ export class CallAudio {
     const shown = this.shown;
     const snapshot = shown ? shown.media.snapshot() : NO_MEDIA;
     const callId = shown?.callId ?? null;
-    const active = !!shown && !shown.media.isClosed && callId !== null && this.opts.isAnswered(callId);
+    const active = !!shown && !shown.media.isClosed && this.opts.isAnswered(shown.callId);
     return { ...snapshot, callId, active, blocked: this.opts.audio.isBlocked, takeOver: false };
   }
 
@@ -237,6 +242,7 @@ export class CallAudio {
     this.open.clear();
     this.byCall.clear();
     this.earlyCodecs.clear();
+    this.playing = null;
     this.opts.audio.detach();
   }
 
@@ -257,6 +263,7 @@ export class CallAudio {
 
   private onRemoteStream(media: CallMedia, stream: MediaStream): void {
     if (media.isClosed) return;
+    this.playing = media;
     void this.opts.audio.play(stream);
     this.opts.onChange();
   }
