@@ -63,6 +63,8 @@ export class DialerApp {
   private readonly audio: CallAudio;
   /** Explains a microphone problem (denied, missing, busy) with the fix; empty otherwise. */
   private readonly micNotice: MicNotice;
+  /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
+  private lostGateway = false;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
@@ -360,6 +362,11 @@ export class DialerApp {
   }
 
   private onConnectionState(state: ConnectionState): void {
+    if (state === 'disconnected') this.lostGateway = true;
+    if (state === 'connected' && this.lostGateway) {
+      this.lostGateway = false;
+      this.audio.restartIce();
+    }
     this.signedInUi?.setConnection(state);
     this.opts.emit({ type: 'connectionStateChanged', state });
   }

@@ -28,10 +28,6 @@ export interface MediaView extends MediaSnapshot {
   takeOver: boolean;
 }
 
-/** How long ICE may stay `disconnected` before the dialer restarts it, and how often it may. */
-export const ICE_RESTART_AFTER_MS = 3_000;
-const MAX_ICE_RESTARTS = 3;
-
 const NO_MEDIA: MediaSnapshot = { connection: 'none', ice: 'none', codec: null, muted: false, held: false, tonesSent: '' };
 
 /** A media session prepared for a call that the gateway has not named yet. */
@@ -55,7 +51,6 @@ export class CallAudio {
   private shown: { callId: string; media: CallMedia } | null = null;
   /** The media whose far end the `<audio>` element plays. */
   private playing: CallMedia | null = null;
-  private readonly restarts = new Map<CallMedia, { count: number; state: string; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(private readonly opts: CallAudioOptions) {}
 
@@ -64,10 +59,7 @@ export class CallAudio {
     const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing);
     let media: CallMedia;
     try {
-      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => {
-        this.watchConnection(media);
-        this.opts.onChange();
-      });
+      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => this.opts.onChange());
     } catch {
       track.stop();
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
@@ -83,8 +75,6 @@ export class CallAudio {
 
   /** The gateway did not take the call (or the offer): release the microphone. */
   discard(media: CallMedia): void {
-    clearTimeout(this.restarts.get(media)?.timer);
-    this.restarts.delete(media);
     media.close();
     this.open.delete(media);
     if (this.playing === media) {
@@ -99,6 +89,8 @@ export class CallAudio {
    * answer cannot be applied.
    */
   async connect(callId: string, media: CallMedia, answer: string | null | undefined): Promise<void> {
+    const previous = this.byCall.get(callId);
+    if (previous && previous !== media) this.discard(previous);
     this.byCall.set(callId, media);
     this.shown = { callId, media };
     if (typeof answer !== 'string') {
@@ -112,7 +104,7 @@ export class CallAudio {
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
     }
     const codec = this.earlyCodecs.get(callId);
-    this.earlyCodecs.clear();
+    this.earlyCodecs.delete(callId);
     if (codec) await this.onMediaUpdate({ type: 'mediaUpdate', call_id: callId, codec });
   }
 
@@ -176,33 +168,17 @@ export class CallAudio {
     }
   }
 
+
   /**
-   * Restarts ICE when the connection to the gateway failed, or stayed disconnected for
-   * `ICE_RESTART_AFTER_MS` (a network change), at most `MAX_ICE_RESTARTS` times per call: the
-   * gateway ends a call whose audio stopped for `DIALER_RTP_TIMEOUT_S`, so waiting for `failed`
-   * alone (about 30 s in Chromium) would be too late.
+   * After the WebSocket reconnected (most often a network change, which also breaks the ICE path),
+   * restarts ICE (RFC 8445 §9) for every call whose audio is here, through `updateMedia`. Not on
+   * ICE `failed` alone: that is also what a dialer sees after another one took the call's audio
+   * over, and restarting then would take it back.
    */
-  private watchConnection(media: CallMedia): void {
-    if (media.isClosed) {
-      this.restarts.delete(media);
-      return;
+  restartIce(): void {
+    for (const [callId, media] of this.byCall) {
+      if (!media.isClosed) void this.reoffer(callId, media, () => media.offer(undefined, { iceRestart: true }));
     }
-    const state = media.snapshot().connection;
-    const restart = this.restarts.get(media) ?? { count: 0, state: 'new' };
-    this.restarts.set(media, restart);
-    if (state === restart.state) return; // another change (a tone, mute) while in the same state
-    restart.state = state;
-    clearTimeout(restart.timer);
-    restart.timer = undefined;
-    const callId = [...this.byCall].find(([, m]) => m === media)?.[0];
-    if (callId === undefined || restart.count >= MAX_ICE_RESTARTS) return;
-    const run = () => {
-      restart.timer = undefined;
-      restart.count++;
-      void this.reoffer(callId, media, () => media.offer(undefined, { iceRestart: true }));
-    };
-    if (state === 'failed') run();
-    else if (state === 'disconnected') restart.timer = setTimeout(run, ICE_RESTART_AFTER_MS);
   }
 
   mute(muted: boolean): void {
@@ -236,8 +212,6 @@ export class CallAudio {
 
   /** Closes every call's media (sign-out, or the dialer goes away). */
   closeAll(): void {
-    for (const restart of this.restarts.values()) clearTimeout(restart.timer);
-    this.restarts.clear();
     for (const media of this.open) media.close();
     this.open.clear();
     this.byCall.clear();
