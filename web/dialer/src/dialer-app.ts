@@ -250,10 +250,16 @@ export class DialerApp {
     }
   }
 
+  /**
+   * The panel's audio state. "Move the call audio here" is offered for the current answered call
+   * when its audio is elsewhere, or when its connection here failed (the audio was moved away).
+   */
   private refreshMedia(): void {
     const current = this.calls.current()?.call;
-    const takeOver = current?.state === 'answered' && !this.audio.has(current.id);
-    this.callUi.setMedia({ ...this.audio.view(), takeOver });
+    const view = this.audio.view();
+    const lostHere = view.callId === current?.id && (view.connection === 'failed' || view.connection === 'disconnected');
+    const takeOver = current?.state === 'answered' && (!this.audio.has(current.id) || lostHere);
+    this.callUi.setMedia({ ...view, takeOver });
   }
 
   private async setToken(token: unknown): Promise<unknown> {

@@ -386,6 +386,19 @@ describe('moving the audio here', () => {
     await expect(dialer.app.handleHostRequest('mute', { muted: true })).resolves.toBeNull();
   });
 
+  it('a call whose connection here failed (its audio moved to another tab) can be moved back', async () => {
+    const dialer = await inCall({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
+    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeUndefined();
+    dialer.pc.setConnectionState('failed');
+    visibleButton(dialer.root, 'Move the call audio here')!.click();
+    await vi.waitFor(() => expect(sent(dialer, 'updateMedia')).toHaveLength(1));
+    await vi.waitFor(() => expect(dialer.media.pcs[1]?.remoteDescription).toBeTruthy());
+    expect(dialer.pc.closed).toBe(true);
+    expect(dialer.track.stopped).toBe(true);
+    expect(dialer.media.tracks[1]!.stopped).toBe(false);
+    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeUndefined();
+  });
+
   it('a refused move releases the microphone and says why', async () => {
     const dialer = await signedInDialer({ updateMedia: () => ({ ok: false, error: { code: 'call_not_found', message: 'The call has no audio yet.' } }) });
     dialer.gateway().event({ type: 'callStateChanged', call: wireCall({ state: 'answered', answer_time: '2026-11-24T10:00:02.000Z', seq: 2 }) });
