@@ -27,7 +27,7 @@ final class RtpIoLoop implements AutoCloseable {
     /** Larger than any datagram we accept: a read that fills it was truncated. */
     static final int BUFFER_SIZE = 2048;
     /** Reads per socket per wake-up, so one flooded socket cannot starve the others. */
-    private static final int READS_PER_WAKEUP = 16;
+    private static final int READS_PER_WAKEUP = 1;
 
     interface Handler {
         /** On the loop thread; {@code buf} is reused after the call returns. */
