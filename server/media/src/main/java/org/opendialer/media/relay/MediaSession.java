@@ -109,13 +109,23 @@ public final class MediaSession implements AutoCloseable {
     /**
      * The SIP peer's media address and chosen formats (from its SDP offer or answer); may be
      * called again on a re-INVITE. {@code telephoneEventPt} -1 = none. The RTP timeout of side
-     * B starts counting from here.
+     * B starts counting from here. RTCP goes to port+1 (or muxed, once the peer sends it so).
      */
     public void rtpRemote(InetSocketAddress address, Codec codec, int payloadType, int telephoneEventPt) {
+        rtpRemote(address, null, codec, payloadType, telephoneEventPt);
+    }
+
+    /**
+     * As {@link #rtpRemote(InetSocketAddress, Codec, int, int)} with the peer's RTCP address
+     * from its SDP: {@code a=rtcp} (RFC 3605), or {@code address} itself when it negotiated
+     * {@code a=rtcp-mux} (RFC 5761); null = RTP port + 1.
+     */
+    public void rtpRemote(InetSocketAddress address, InetSocketAddress rtcpAddress, Codec codec, int payloadType,
+                          int telephoneEventPt) {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(codec, "codec");
-        if (address.isUnresolved()) {
-            throw new IllegalArgumentException("unresolved RTP address " + address);
+        if (address.isUnresolved() || rtcpAddress != null && rtcpAddress.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved RTP/RTCP address " + address + " / " + rtcpAddress);
         }
         if (payloadType < 0 || payloadType > 127 || telephoneEventPt < -1 || telephoneEventPt > 127
                 || payloadType == telephoneEventPt) {
@@ -125,7 +135,7 @@ public final class MediaSession implements AutoCloseable {
         if (leg == null) {
             throw new IllegalStateException("openRtp() first");
         }
-        leg.remote(address, codec == Codec.PCMU ? new PayloadFormats(payloadType, -1, telephoneEventPt)
+        leg.remote(address, rtcpAddress, codec == Codec.PCMU ? new PayloadFormats(payloadType, -1, telephoneEventPt)
                 : new PayloadFormats(-1, payloadType, telephoneEventPt));
         b.expectedFromNanos = System.nanoTime();
     }

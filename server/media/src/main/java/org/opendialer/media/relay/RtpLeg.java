@@ -25,6 +25,7 @@ final class RtpLeg implements Leg {
     private volatile PayloadFormats formats = PayloadFormats.EMPTY;
     private volatile InetSocketAddress signalled;
     private volatile InetSocketAddress latched;
+    private volatile InetSocketAddress rtcpSignalled;
     private volatile InetSocketAddress rtcpLatched;
     private volatile boolean rtcpMuxed;
     private volatile boolean closed;
@@ -52,12 +53,14 @@ final class RtpLeg implements Leg {
         return ports.port();
     }
 
-    void remote(InetSocketAddress address, PayloadFormats formats) {
+    void remote(InetSocketAddress address, InetSocketAddress rtcpAddress, PayloadFormats formats) {
         this.formats = formats;
-        if (!address.equals(signalled)) {
+        if (!address.equals(signalled) || !java.util.Objects.equals(rtcpAddress, rtcpSignalled)) {
             latched = null;
             rtcpLatched = null;
+            rtcpMuxed = address.equals(rtcpAddress);
         }
+        this.rtcpSignalled = rtcpAddress;
         this.signalled = address;
     }
 
@@ -144,7 +147,8 @@ final class RtpLeg implements Leg {
         if (rtcpMuxed) {
             return send(ports.rtp(), buf, off, len, rtcpLatched != null ? rtcpLatched : rtp);
         }
-        InetSocketAddress to = rtcpLatched != null ? rtcpLatched : new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
+        InetSocketAddress to = rtcpLatched != null ? rtcpLatched
+                : rtcpSignalled != null ? rtcpSignalled : new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
         return send(ports.rtcp(), buf, off, len, to);
     }
 

@@ -411,6 +411,22 @@ class MediaRelayTest {
     }
 
     @Test
+    void rtcpMuxSignalledByTheTrunk_sendsReportsToItsRtpPort() throws Exception {
+        MediaRelay relay = track(MediaRelay.open(new RelaySettings(LOOPBACK, 0, "127.0.0.1", 35000, 35999,
+                Duration.ofSeconds(30)), Duration.ofMillis(100)));
+        MediaSession session = relay.newSession(listener);
+        SipPeer peer = track(new SipPeer());
+        peer.relayAt(session.openRtp());
+        session.rtpRemote(peer.address(), peer.address(), Codec.PCMU, 0, -1);
+        byte[] report = peer.receive(10_000);
+        assertThat(report).isNotNull();
+        assertThat(org.opendialer.media.rtp.PacketKind.of(report, 0, report.length))
+                .isEqualTo(org.opendialer.media.rtp.PacketKind.RTCP);
+        assertThat(org.opendialer.media.rtp.RtcpPacket.isValidCompound(report, 0, report.length)).isTrue();
+        assertThat(peer.receiveRtcp(300)).isNull();
+    }
+
+    @Test
     void symmetricRtp_latchesToTheRealSource_andDropsStrangers() throws Exception {
         MediaRelay relay = relay();
         MediaSession session = relay.newSession(listener);
