@@ -28,7 +28,12 @@ public final class MediaSession implements AutoCloseable {
     public enum Codec { PCMU, PCMA }
 
     public interface Listener {
-        /** Once per session, on a relay thread; must not block. */
+        /**
+         * A side sent nothing (RTP or RTCP) for the RTP timeout while expected to and not held.
+         * Once per session, on a relay thread; must not block. It is re-armed by what starts a
+         * new expectation ({@link #rtpRemote}, {@link #acceptOffer}, resuming from hold), so a
+         * timeout the engine ignored (say, while ringing) can fire again after the answer.
+         */
         void mediaTimedOut(Side side);
 
         /** DTLS done, SRTP keys installed (for logs/tests). On a handshake thread; must not block. */
@@ -138,6 +143,7 @@ public final class MediaSession implements AutoCloseable {
         leg.remote(address, rtcpAddress, codec == Codec.PCMU ? new PayloadFormats(payloadType, -1, telephoneEventPt)
                 : new PayloadFormats(-1, payloadType, telephoneEventPt));
         b.expectedFromNanos = System.nanoTime();
+        timedOut.set(false);
     }
 
     /**
@@ -216,7 +222,7 @@ public final class MediaSession implements AutoCloseable {
                 // Not expected to send before DTLS: allow one timeout for ICE and DTLS to finish.
                 state.expectedFromNanos = System.nanoTime() + timeoutNanos;
             }
-            return relay.endpoint().answerFor(webRtc, relay.advertisedAddress())
+            String answer = relay.endpoint().answerFor(webRtc, relay.advertisedAddress())
                     .mid(offer.mid())
                     .audioFormats(pts, names)
                     .telephoneEventPayloadType(offer.telephoneEventPayloadType())
@@ -225,6 +231,8 @@ public final class MediaSession implements AutoCloseable {
                     .ssrc(toward.rewriter.outputSsrc(), CNAME)
                     .sessionId(ThreadLocalRandom.current().nextLong(1L << 62))
                     .build();
+            timedOut.set(false);
+            return answer;
         }
     }
 
@@ -253,6 +261,7 @@ public final class MediaSession implements AutoCloseable {
                     s.expectedFromNanos = now;
                 }
             }
+            timedOut.set(false);
         }
         this.held = held;
     }

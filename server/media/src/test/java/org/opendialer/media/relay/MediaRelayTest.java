@@ -267,6 +267,12 @@ class MediaRelayTest {
         // Resumed: the clock restarts at the resume and then runs.
         held.hold(false);
         assertThat(heldEvents.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.B);
+
+        // A new SDP from the trunk (say the 200 OK after a timeout the engine ignored while
+        // ringing) re-arms it: still silent, so it fires once more.
+        silent.rtpRemote(new InetSocketAddress(LOOPBACK, 9), Codec.PCMU, 0, -1);
+        assertThat(silentEvents.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.B);
+        assertThat(silentEvents.poll(1, TimeUnit.SECONDS)).isNull();
     }
 
     @Test
