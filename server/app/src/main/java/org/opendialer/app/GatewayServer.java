@@ -15,6 +15,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.opendialer.app.admin.AdminApi;
 import org.opendialer.app.http.DemoSite;
 import org.opendialer.app.http.DialerRoutes;
+import org.opendialer.app.http.SandboxRoutes;
 import org.opendialer.app.http.PemKeyStore;
 import org.opendialer.app.ws.CallStarter;
 import org.opendialer.app.ws.DialerMethods;
@@ -40,6 +41,13 @@ public final class GatewayServer implements AutoCloseable {
 
     public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
             CallStarter calls)
+            throws Exception {
+        return start(config, accounts, callLog, calls, null);
+    }
+
+    /** As above; with a running sandbox carrier ({@code sandboxOrNull}) also its /api/sandbox routes. */
+    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
+            CallStarter calls, org.opendialer.sandbox.Sandbox sandboxOrNull)
             throws Exception {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
@@ -70,6 +78,10 @@ public final class GatewayServer implements AutoCloseable {
             }
             new DialerRoutes(config, version).register(app, ws);
             AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null));
+            if (sandboxOrNull != null) {
+                SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
+                        .anyMatch(u -> to.equals(u.extension()) || to.equals(u.number())));
+            }
         });
         Javalin demo = config.demoEnabled() ? DemoSite.create(config) : null;
         try {

@@ -12,7 +12,10 @@ import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
+import org.opendialer.sandbox.Sandbox;
+import org.opendialer.sandbox.SandboxSettings;
 
 /** {@code serve}: opens the database, creates the demo user on first start, starts the web layer. */
 final class ServeCommand {
@@ -37,15 +40,22 @@ final class ServeCommand {
         GatewayServer server;
         CallEngine calls = null;
         MediaRelay relay = null;
+        Sandbox sandbox = null;
         try {
             if (!accounts.hasUsers()) {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
             }
-            relay = CallEngines.openRelay(config.sip());
-            calls = CallEngines.create(config.sip(), accounts, db, relay, Clock.systemUTC());
+            SipConfig sip = config.sip();
+            if (config.sandbox()) {
+                // No trunk: the built-in sandbox carrier on loopback is the trunk (docs/sandbox.md).
+                sandbox = startSandbox(sip);
+                sip = withTrunk(sip, sandbox.trunkUri());
+            }
+            relay = CallEngines.openRelay(sip);
+            calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
             calls.start();
-            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls));
+            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), sandbox);
         } catch (Exception e) {
             if (calls != null) {
                 calls.close();
@@ -53,25 +63,36 @@ final class ServeCommand {
             if (relay != null) {
                 relay.close();
             }
+            if (sandbox != null) {
+                sandbox.close();
+            }
             db.close();
             err.println("Cannot start the gateway on " + config.bindAddress() + ": " + describe(e));
             return 1;
         }
         CallEngine engine = calls;
         MediaRelay media = relay;
+        Sandbox carrier = sandbox;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Calls first: SIGTERM sends BYE/CANCEL for every call and logs it before the database closes.
             engine.close();
+            if (carrier != null) {
+                carrier.close();
+            }
             media.close();
             server.close();
             db.close();
         }, "gateway-shutdown"));
-        out.println(banner(config, demoPassword));
+        out.println(banner(config, demoPassword, sandbox));
         out.flush();
         return 0;
     }
 
     static String banner(GatewayConfig config, String demoPassword) {
+        return banner(config, demoPassword, null);
+    }
+
+    static String banner(GatewayConfig config, String demoPassword, Sandbox sandbox) {
         StringBuilder text = new StringBuilder();
         text.append("opendialer gateway ").append(AppVersion.get()).append('\n');
         text.append("  Dialer gateway: ").append(config.publicUrlText()).append('\n');
@@ -79,7 +100,10 @@ final class ServeCommand {
             text.append("  Demo: http://localhost:").append(config.demoPort()).append("/\n");
         }
         text.append("  Allowed embedding origins: ").append(String.join(", ", config.allowedOrigins())).append('\n');
-        text.append("  SIP trunk: ").append(config.sip().trunk().map(t -> t + " (SIP port " + config.sip().port() + ")")
+        text.append("  SIP trunk: ").append(sandbox != null
+                ? "the built-in SANDBOX carrier at " + sandbox.trunkUri() + " (test numbers: docs/sandbox.md;"
+                        + " echo test +1 650 555 0100; set DIALER_SIP_TRUNK for a real carrier)"
+                : config.sip().trunk().map(t -> t + " (SIP port " + config.sip().port() + ")")
                 .orElse("none (set DIALER_SIP_TRUNK; extension calls only)")).append('\n');
         text.append("  WebRTC audio: udp ").append(config.sip().webRtcAddress()).append(':')
                 .append(config.sip().webRtcPort()).append(", RTP toward SIP: udp ").append(config.sip().rtpPortMin())
@@ -91,6 +115,20 @@ final class ServeCommand {
             text.append("    password: ").append(demoPassword).append("   (shown only this once)\n");
         }
         return text.toString();
+    }
+
+    /** The sandbox on loopback, calling the gateway's SIP port; its RTP ports are the 200 above the gateway's. */
+    private static Sandbox startSandbox(SipConfig sip) throws IOException {
+        String gatewayHost = sip.listenAddress().equals("0.0.0.0") ? "127.0.0.1" : sip.listenAddress();
+        int rtpMin = Math.min(sip.rtpPortMax() + 1 + (sip.rtpPortMax() + 1) % 2, 65334);
+        return Sandbox.start(new SandboxSettings("127.0.0.1", 0, "sip:" + gatewayHost + ":" + sip.port(),
+                rtpMin, rtpMin + 199));
+    }
+
+    private static SipConfig withTrunk(SipConfig s, String trunk) {
+        return new SipConfig(java.util.Optional.of(trunk), s.listenAddress(), s.port(), s.username(), s.password(),
+                s.publicAddress(), s.ringTimeout(), s.rtpPortMin(), s.rtpPortMax(), s.webRtcPort(), s.webRtcAddress(),
+                s.rtpTimeout());
     }
 
     static String randomPassword() {

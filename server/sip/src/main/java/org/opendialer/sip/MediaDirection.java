@@ -13,6 +13,21 @@ public enum MediaDirection {
         };
     }
 
+    /** What both allow: e.g. we are willing SENDONLY (holding) and the answer may be RECVONLY → INACTIVE. */
+    public MediaDirection and(MediaDirection other) {
+        boolean send = sends() && other.sends();
+        boolean receive = receives() && other.receives();
+        return send && receive ? SENDRECV : send ? SENDONLY : receive ? RECVONLY : INACTIVE;
+    }
+
+    public boolean sends() {
+        return this == SENDRECV || this == SENDONLY;
+    }
+
+    public boolean receives() {
+        return this == SENDRECV || this == RECVONLY;
+    }
+
     String attribute() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

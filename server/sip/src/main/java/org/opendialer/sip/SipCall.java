@@ -32,6 +32,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     AudioSdp remoteSdp;
     private ScheduledFuture<?> ringTimer;
     private boolean reInvitePending;
+    /** What we are willing to do ourselves: SENDRECV, or SENDONLY while we hold the call (our re-INVITE). */
+    private MediaDirection willing = MediaDirection.SENDRECV;
 
     SipCall(SipContext ctx, String callId, String transport, CallListener listener) {
         this.ctx = ctx;
@@ -75,6 +77,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             tx.setRetransmitTimer(ctx.t1Millis());
             dialog.sendRequest(tx);
             localSdp = sdp;
+            willing = sdp.direction();
             reInvitePending = true;
         } catch (Exception e) {
             throw new SipAgentException(SipAgentException.Reason.TRANSPORT, "re-INVITE failed", e);
@@ -198,9 +201,9 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                     return;
                 }
             }
-            MediaDirection dir = offer == null ? localSdp.direction()
-                    : localSdp.direction() == MediaDirection.SENDRECV ? offer.direction().reverse()
-                    : localSdp.direction();
+            // RFC 3264 6.1: answer with what the offer allows and we want, so a far end's resume after its
+            // hold gets sendrecv again (not the recvonly we answered to its hold).
+            MediaDirection dir = offer == null ? localSdp.direction() : willing.and(offer.direction().reverse());
             answer = localSdp.withDirection(dir);
             Response ok = ctx.messages.createResponse(Response.OK, request);
             ok.addHeader(ctx.contact(transport));

@@ -332,6 +332,22 @@ class OutboundCallTest {
     }
 
     @Test
+    void trunkHoldsThenResumes_theResumeIsAnsweredSendrecvAgain() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_hold_resume_bye.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            assertThat(listener.next(WAIT)).isEqualTo("reInvited SENDONLY");
+            assertThat(listener.next(WAIT)).isEqualTo("reInvited SENDRECV");
+            assertThat(call.localSdp().direction()).isEqualTo(MediaDirection.SENDRECV);
+            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // SIPp checks both answers' directions
+        }
+    }
+
+    @Test
     void trunkReInvitesForHold_isAnsweredRecvonly_thenRemoteBye() throws Exception {
         int sippPort = FreePorts.next();
         try (Sipp sipp = Sipp.uas("uas_reinvite_bye.xml", sippPort, Map.of())) {

@@ -35,7 +35,8 @@ public record GatewayConfig(
         Optional<Path> tlsCert,
         Optional<Path> tlsKey,
         String logLevel,
-        SipConfig sip) {
+        SipConfig sip,
+        boolean sandbox) {
 
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -88,10 +89,20 @@ public record GatewayConfig(
                 dataDir, webDir, dbUrl, r.string(ConfigKey.DB_USER).orElse(""),
                 r.raw(ConfigKey.DB_PASSWORD).orElse(""), adminKey,
                 r.seconds(ConfigKey.SESSION_IDLE_TTL_S, 43200),
-                r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r));
+                r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r, sandbox(r)),
+                sandbox(r));
     }
 
-    private static SipConfig sip(Reader r) {
+    /** Whether the sandbox carrier runs: no trunk, and DIALER_SANDBOX is not off. */
+    private static boolean sandbox(Reader r) {
+        String value = r.string(ConfigKey.SANDBOX).orElse("on").toLowerCase(Locale.ROOT);
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new ConfigException(ConfigKey.SANDBOX, "'" + value + "' is neither on nor off");
+        }
+        return value.equals("on") && r.string(ConfigKey.SIP_TRUNK).isEmpty();
+    }
+
+    private static SipConfig sip(Reader r, boolean sandbox) {
         Optional<String> trunk = r.string(ConfigKey.SIP_TRUNK);
         if (trunk.isPresent()) {
             try {
@@ -128,7 +139,8 @@ public record GatewayConfig(
         if (webRtcPort >= min && webRtcPort <= max) {
             throw new ConfigException(ConfigKey.WEBRTC_PORT, webRtcPort + " lies inside DIALER_RTP_PORTS " + range);
         }
-        return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse("0.0.0.0"),
+        // The sandbox is a local try-out: its SIP port stays on loopback unless asked otherwise.
+        return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse(sandbox ? "127.0.0.1" : "0.0.0.0"),
                 r.port(ConfigKey.SIP_PORT, false), user, password, publicAddress,
                 r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max, webRtcPort, webRtcAddress,
                 r.seconds(ConfigKey.RTP_TIMEOUT_S, 30));

@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 class SipConfigTest {
 
     @Test
-    void defaults_haveNoTrunk_port5060_ring60s_rtp20000to20999_webRtc19000() {
-        SipConfig sip = GatewayConfig.from(Map.of()).sip();
-        assertThat(sip).isEqualTo(new SipConfig(Optional.empty(), "0.0.0.0", 5060, Optional.empty(),
+    void defaults_haveNoTrunk_theSandboxOnLoopback_port5060_ring60s_rtp20000to20999_webRtc19000() {
+        GatewayConfig config = GatewayConfig.from(Map.of());
+        assertThat(config.sandbox()).isTrue();
+        SipConfig sip = config.sip();
+        assertThat(sip).isEqualTo(new SipConfig(Optional.empty(), "127.0.0.1", 5060, Optional.empty(),
                 Optional.empty(), Optional.empty(), Duration.ofSeconds(60), 20000, 20999, 19000, "127.0.0.1",
                 Duration.ofSeconds(30)));
     }
@@ -64,5 +66,17 @@ class SipConfigTest {
         }
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SIP_TRUNK", "sip:pbx;transport=tls")))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("DIALER_SIP_TRUNK:");
+    }
+
+    @Test
+    void aTrunk_orSandboxOff_turnsTheSandboxOff_andTheSipPortListensEverywhere() {
+        GatewayConfig trunk = GatewayConfig.from(Map.of("DIALER_SIP_TRUNK", "sip:127.0.0.1:5070"));
+        assertThat(trunk.sandbox()).isFalse();
+        assertThat(trunk.sip().listenAddress()).isEqualTo("0.0.0.0");
+        GatewayConfig off = GatewayConfig.from(Map.of("DIALER_SANDBOX", "off"));
+        assertThat(off.sandbox()).isFalse();
+        assertThat(off.sip().listenAddress()).isEqualTo("0.0.0.0");
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SANDBOX", "maybe")))
+                .hasMessageContaining("DIALER_SANDBOX");
     }
 }
