@@ -32,6 +32,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private static final int RECEIVE_BUFFER = 2048;
 
     private final DatagramChannel channel;
+    private final int port;
     private final DtlsSrtpServer dtls;
     private final ExecutorService handshakes;
     private final Map<String, WebRtcLeg> byUfrag = new ConcurrentHashMap<>();
@@ -40,8 +41,9 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private volatile boolean closed;
 
-    private WebRtcEndpoint(DatagramChannel channel, DtlsCertificate certificate) {
+    private WebRtcEndpoint(DatagramChannel channel, DtlsCertificate certificate) throws IOException {
         this.channel = channel;
+        this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
         this.dtls = new DtlsSrtpServer(certificate);
         this.handshakes = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "webrtc-dtls");
@@ -54,18 +56,21 @@ public final class WebRtcEndpoint implements AutoCloseable {
 
     public static WebRtcEndpoint open(InetSocketAddress bind, DtlsCertificate certificate) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
-        channel.bind(bind);
-        WebRtcEndpoint endpoint = new WebRtcEndpoint(channel, certificate);
+        WebRtcEndpoint endpoint;
+        try {
+            channel.bind(bind);
+            endpoint = new WebRtcEndpoint(channel, certificate);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         endpoint.receiver.start();
         return endpoint;
     }
 
+    /** The bound port (still known after close). */
     public int localPort() {
-        try {
-            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        } catch (IOException e) {
-            return -1;
-        }
+        return port;
     }
 
     /**
@@ -135,6 +140,15 @@ public final class WebRtcEndpoint implements AutoCloseable {
             leg.close("endpoint closed");
         }
         handshakes.shutdownNow();
+        // The JDK closes the socket only when the thread blocked in receive() leaves it: wait,
+        // so that the port is free when close() returns.
+        if (Thread.currentThread() != receiver) {
+            try {
+                receiver.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Per sending thread: a direct buffer saves the wrapper and the JDK's copy to its own. */

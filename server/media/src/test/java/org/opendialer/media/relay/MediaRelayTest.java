@@ -343,6 +343,33 @@ class MediaRelayTest {
     }
 
     @Test
+    void closingASession_endsItsBrowserLeg_andClosingTheRelayFreesTheWebRtcPortAndItsThreads() throws Exception {
+        MediaRelay relay = MediaRelay.open(new RelaySettings(LOOPBACK, 0, "127.0.0.1", 35000, 35999, Duration.ofSeconds(30)));
+        try {
+            MediaSession session = relay.newSession(listener);
+            TestBrowser browser = track(new TestBrowser());
+            String answer = session.acceptOffer(Side.A, browser.offer(true, true, 126), null);
+            browser.connect(answer);
+            assertThat(browser.checkWhileConnected(answer)).isNotNull(); // consent checks answered
+            session.close();
+            assertThat(relay.stats().activeSessions()).isZero();
+            assertThat(browser.checkWhileConnected(answer)).isNull(); // the leg's ufrag is gone
+            assertThatThrownBy(() -> session.acceptOffer(Side.A, browser.offer(true, true, 126), null))
+                    .isInstanceOf(MediaException.class);
+        } finally {
+            relay.close();
+        }
+        relay.close(); // idempotent
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress(LOOPBACK, relay.webRtcPort()));
+        }
+        // Every other relay of this class is closed after its test, so none of these should remain.
+        waitFor("the relay's threads to end", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("rtp-io") || t.getName().equals("media-timer")
+                        || t.getName().equals("webrtc-udp-" + relay.webRtcPort())));
+    }
+
+    @Test
     void extensionCall_relaysBetweenTwoBrowsers_mappingTheirOwnPayloadTypes() throws Exception {
         MediaRelay relay = relay();
         MediaSession session = relay.newSession(listener);
