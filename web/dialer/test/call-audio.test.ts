@@ -447,3 +447,25 @@ describe('call panel media controls', () => {
     expect(visibleButton(dialer.root, 'Hang up')).toBeDefined();
   });
 });
+
+describe('a call that ends while its answer is applied', () => {
+  it('placeCall still resolves: closing the peer connection settles the pending setRemoteDescription', async () => {
+    const dialer = await signedInDialer({
+      placeCall: () => {
+        // The gateway's answer will stall in setRemoteDescription until the call's end closes the connection.
+        dialer.media.pcs[0]!.stallAnswer = true;
+        return placed();
+      },
+    });
+    const placing = dialer.app.handleHostRequest('placeCall', { to: '+12025550143' });
+    await vi.waitFor(() => expect(dialer.media.pcs[0]?.remoteDescription === null && sent(dialer, 'placeCall').length).toBe(1));
+    dialer.gateway().event({ type: 'callStateChanged', call: wireCall() });
+    dialer.gateway().event({
+      type: 'callStateChanged',
+      call: wireCall({ state: 'disconnected', result: 'not_answered', end_reason: 'declined', end_time: '2026-11-24T10:00:01.000Z', seq: 2 }),
+    });
+    await expect(placing).resolves.toBeNull();
+    expect(dialer.media.pcs[0]!.closed).toBe(true);
+    expect(dialer.media.tracks[0]!.stopped).toBe(true);
+  });
+});

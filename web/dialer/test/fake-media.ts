@@ -79,6 +79,8 @@ export class FakePeerConnection {
   readonly codecPreferences: string[][] = [];
   /** Set to make the next setRemoteDescription fail. */
   rejectAnswer = false;
+  /** Set to make setRemoteDescription never settle, as Chromium's does when the connection closes meanwhile. */
+  stallAnswer = false;
   readonly remoteStream = { id: 'remote-stream' };
   private stableLocal: { type: string; sdp: string } | null = null;
 
@@ -118,6 +120,7 @@ export class FakePeerConnection {
 
   async setRemoteDescription(d: { type: string; sdp: string }) {
     if (this.rejectAnswer) throw new DOMException('bad answer', 'InvalidAccessError');
+    if (this.stallAnswer) return new Promise<void>(() => undefined);
     this.remoteDescription = d;
     this.stableLocal = this.localDescription;
     this.signalingState = 'stable';

@@ -100,6 +100,8 @@ export class CallAudio {
     try {
       await media.answer(answer);
     } catch {
+      // The call ended while its answer was being applied: its media is closed, and that is no failure.
+      if (media.isClosed) return;
       this.close(callId);
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
     }

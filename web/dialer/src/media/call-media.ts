@@ -41,6 +41,13 @@ export class CallMedia {
   private held = false;
   private closed = false;
   private tones = '';
+  /**
+   * Rejects when the media is closed. A peer connection closed during setRemoteDescription never
+   * settles that promise (WebRTC 1.0 §4.4.1.4), so every operation races this one: a call that ends
+   * while its answer is being applied must not leave placeCall waiting forever.
+   */
+  private readonly whenClosed: Promise<never>;
+  private signalClosed: () => void = () => undefined;
 
   constructor(
     private readonly env: MediaEnvironment,
@@ -48,6 +55,10 @@ export class CallMedia {
     onRemoteStream: (stream: MediaStream) => void,
     private readonly onChange: () => void,
   ) {
+    this.whenClosed = new Promise<never>((_, reject) => {
+      this.signalClosed = () => reject(new DialerError('CallNotFoundError', strings.errors.noAudioCall));
+    });
+    this.whenClosed.catch(() => undefined);
     this.pc = env.createPeerConnection({ iceServers: [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
     this.transceiver = this.pc.addTransceiver(track, { direction: 'sendrecv' });
     this.pc.ontrack = (e) => {
@@ -137,6 +148,7 @@ export class CallMedia {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.signalClosed();
     this.track.stop();
     this.pc.close();
     this.onChange();
@@ -163,7 +175,7 @@ export class CallMedia {
   private run<T>(step: () => Promise<T>): Promise<T> {
     const next = this.chain.then(() => {
       if (this.closed) throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
-      return step();
+      return Promise.race([step(), this.whenClosed]);
     });
     this.chain = next.catch(() => undefined);
     return next;
