@@ -202,7 +202,7 @@ export async function runCallsBench(browser, { calls = 100 } = {}) {
     await createUser(gateway, { ...USER, password: `pw-${Math.random().toString(36).slice(2)}-${Date.now()}` });
     fixtures = await startFixtureServer({ ports: [HOST_PORT], gatewayUrl: gateway.url, adminKey: gateway.adminKey, workDir: WORK_DIR });
     trunk = await startTrunk(total);
-    context = await browser.newContext();
+    context = await browser.newContext({ permissions: ['microphone'] });
     const page = await context.newPage();
     await page.goto(`${HOST_ORIGIN}/harness.html`);
     await page.evaluate((u) => window.harness.create({ tokenUser: u }), USER.username);

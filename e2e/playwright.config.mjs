@@ -16,6 +16,9 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    // Calls open the microphone first (protocol.md part 4); tests of a denied microphone make their
+    // own context without this grant.
+    permissions: ['microphone'],
     // Traces cost seconds per test on 2 loaded cores; rerun with --trace on to debug a failure.
     trace: 'off',
     screenshot: 'only-on-failure',

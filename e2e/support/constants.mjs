@@ -16,7 +16,7 @@ export const FOREIGN_ORIGIN = `http://localhost:${FOREIGN_PORT}`;
 export const ALLOWED_ORIGINS = [HOST_ORIGIN, DEMO_ORIGIN];
 
 /** One user per scenario, so that tests do not see each other's sessions or rate limits. */
-export const TEST_USERS = ['signin', 'wrongpw', 'ratelimit', 'tokenuser', 'revoked', 'caller', 'democaller', 'demotarget'];
+export const TEST_USERS = ['signin', 'wrongpw', 'ratelimit', 'tokenuser', 'revoked', 'caller', 'democaller', 'demotarget', 'newcomer'];
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -52,5 +52,18 @@ export const UNREACHABLE_SIP_PORT = BASE + 31;
 export const DEAD_TRUNK_PORT = BASE + 32;
 export const UNREACHABLE_RTP_PORTS = `${BASE + 200}-${BASE + 219}`;
 export const UNREACHABLE_GATEWAY_URL = `http://127.0.0.1:${UNREACHABLE_HTTP_PORT}`;
+// The audio tests (tests/audio.spec.ts) run their own gateway whose trunk is SIPp on AUDIO_TRUNK_PORT;
+// the SIP side's media is SIPp's RTP echo or a Node RTP peer on AUDIO_PEER_PORT.
+export const AUDIO_HTTP_PORT = BASE + 40;
+export const AUDIO_SIP_PORT = BASE + 41;
+export const AUDIO_TRUNK_PORT = BASE + 42;
+export const AUDIO_TRUNK_MEDIA_PORT = BASE + 44;
+export const AUDIO_PEER_PORT = BASE + 48; // SIPp takes its media port to +3 (RTCP, video)
+export const AUDIO_RTP_PORTS = `${BASE + 220}-${BASE + 259}`;
+export const AUDIO_GATEWAY_URL = `http://127.0.0.1:${AUDIO_HTTP_PORT}`;
+
+/** Every gateway's one WebRTC UDP port (DIALER_WEBRTC_PORT): its HTTP port + 300, clear of the ranges above. */
+export const webRtcPortOf = (httpPort) => httpPort + 300;
+
 /** Ring timeout of the call gateways: short, so the no-answer test is quick. */
 export const RING_TIMEOUT_S = 5;

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { webRtcPortOf } from './constants.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../..');
@@ -107,6 +108,9 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
       DIALER_ADMIN_KEY: adminKey,
       DIALER_BIND_ADDRESS: '127.0.0.1',
       DIALER_WEB_DIR: WEB_DIR,
+      DIALER_WEBRTC_PORT: String(webRtcPortOf(httpPort)),
+      // Without a trunk the sandbox carrier is the trunk and the gateway opens its SIP port: never 5060 here.
+      DIALER_SIP_PORT: String(webRtcPortOf(httpPort) + 1),
       ...env,
     },
     stdio: ['ignore', log, log],

@@ -34,9 +34,10 @@ function udpPortTaken(port) {
  * - `port`: SIPp's own SIP port (UDP); `mediaPort`: its RTP port.
  * - `remote`: `host:port` to send to (UAC scenarios); `service`: the user part of the Request-URI.
  * - `logDir`: where SIPp writes its message and error logs (`<name>_messages.log`, `<name>_errors.log`).
+ * - `extraArgs`: more SIPp options, e.g. `['-rtp_echo']` or `['-key', 'peer_port', '18126']`.
  * Resolves once SIPp's SIP socket is bound, so a UAS is ready to receive.
  */
-export async function startSipp({ scenario, port, mediaPort, remote, service, logDir, name = scenario }) {
+export async function startSipp({ scenario, port, mediaPort, remote, service, logDir, name = scenario, extraArgs = [] }) {
   const file = path.join(SCENARIO_DIR, `${scenario}.xml`);
   if (!existsSync(file)) throw new Error(`no SIPp scenario ${file}`);
   const messageLog = path.join(logDir, `${name}_messages.log`);
@@ -52,6 +53,7 @@ export async function startSipp({ scenario, port, mediaPort, remote, service, lo
     // Give up on a stuck call instead of hanging the test.
     '-timeout', '30s', '-timeout_error',
   ];
+  args.push(...extraArgs);
   if (service) args.push('-s', service);
   if (remote) args.push(remote);
   const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: logDir });

@@ -86,19 +86,16 @@ test.describe('accounts', () => {
     expect(events[events.length - 1]).toMatchObject({ type: 'authStateChanged', signed_in: false, user: null });
   });
 
-  test('signed in, placeCall of a valid number surfaces calls_unavailable as Net2PhoneDialerError, not a fake success', async ({ page }) => {
+  test('signed in, placeCall of a number the sandbox carrier does not serve: the call is placed over SIP and ends failed (404), not a fake success', async ({ page }) => {
     await openDialer(page);
     const frame = await dialerFrame(page);
     await signIn(frame, 'caller', password());
     await expectSignedIn(frame, 'Test Caller');
-    const r = await call(page, VALID);
-    expect(r).toMatchObject({ ok: false, name: 'Net2PhoneDialerError', isError: true });
-    expect(r.classes).toEqual(['Net2PhoneDialerError']);
-    expect(r.message).toBeTruthy();
-
-    // The dialer's own Call button goes through the same path and shows the message in words.
-    await frame.getByLabel('Phone number').fill(VALID);
-    await frame.getByRole('button', { name: 'Call', exact: true }).click();
-    await expect(frame.locator('.call-message')).toHaveText(r.message as string);
+    await page.evaluate(() => ((window as any).calls = window.harness.record()));
+    expect(await call(page, VALID)).toEqual({ ok: true, result: null });
+    await expect
+      .poll(() => page.evaluate(() => (window as any).calls.list.map((e: any) => `${e.call.state}/${e.call.end_reason}`)))
+      .toEqual(['connecting/null', 'disconnected/failed']);
+    await expect(frame.locator('.call-panel .call-status')).toContainText('Call ended');
   });
 });

@@ -154,7 +154,7 @@ async function openHost(page: Page, gatewayUrl = CALLS_GATEWAY_URL): Promise<Fra
 
 /** A signed-in dialer of `user` in a new page of `context` (a fresh browser context by default). */
 async function agent(browser: Browser, user: string, gatewayUrl = CALLS_GATEWAY_URL) {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ permissions: ['microphone'] });
   const page = await context.newPage();
   const frame = await openHost(page, gatewayUrl);
   await signIn(frame, user, PASSWORD);
@@ -235,7 +235,7 @@ test.describe('outbound calls to the trunk', () => {
     const { page, frame, context } = await agent(browser, 'answered');
     expect(await hostCall(page, 'placeCall', { to: FAR_END })).toEqual({ ok: true, result: null });
     await expect(status(frame)).toHaveText(/^In call \d+:\d\d$/);
-    await expect(frame.locator('.call-panel')).toContainText('Calls carry no audio yet.');
+    await expect(frame.locator('.call-panel')).toHaveAttribute('data-media-state', 'connected');
     await expect(frame.getByRole('button', { name: 'Hang up' })).toBeVisible();
     expect(await seenUntilEnd(page)).toEqual([
       out('answered', {}),

@@ -74,3 +74,46 @@ export async function expectSignInForm(frame: Frame) {
   await expect(frame.getByLabel('Password')).toBeVisible();
   await expect(frame.getByRole('button', { name: 'Sign in' })).toBeVisible();
 }
+
+/**
+ * Listens to the dialer's remote <audio> element for `ms` and returns, per 100 ms window, the share
+ * of energy at `freq` (Goertzel; ≈1 for a pure tone) and the RMS level; reports the median of each.
+ */
+export async function hear(frame: Frame, freq: number, ms = 1500): Promise<{ ratio: number; rms: number }> {
+  return frame.evaluate(
+    async ([f, duration]) => {
+      const el = document.querySelector('audio[data-role="remote-audio"]') as HTMLAudioElement | null;
+      if (!el || !(el.srcObject instanceof MediaStream)) throw new Error('no remote audio element with a stream');
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 4096;
+      ctx.createMediaStreamSource(el.srcObject).connect(analyser);
+      const buf = new Float32Array(analyser.fftSize);
+      const ratios: number[] = [];
+      const levels: number[] = [];
+      const end = performance.now() + duration;
+      while (performance.now() < end) {
+        await new Promise((r) => setTimeout(r, 100));
+        analyser.getFloatTimeDomainData(buf);
+        const k = 2 * Math.cos((2 * Math.PI * f) / ctx.sampleRate);
+        let s1 = 0;
+        let s2 = 0;
+        let total = 0;
+        for (const x of buf) {
+          const s0 = x + k * s1 - s2;
+          s2 = s1;
+          s1 = s0;
+          total += x * x;
+        }
+        const power = s1 * s1 + s2 * s2 - k * s1 * s2;
+        ratios.push(total > 1e-9 ? (2 * power) / buf.length / total : 0);
+        levels.push(Math.sqrt(total / buf.length));
+      }
+      await ctx.close();
+      const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
+      return { ratio: median(ratios), rms: median(levels) };
+    },
+    [freq, ms] as const,
+  );
+}
