@@ -291,6 +291,18 @@ class MediaRelayTest {
     }
 
     @Test
+    void rtpTimeout_ofABrowserThatNeverConnects_startsOneTimeoutAfterTheAnswer() throws Exception {
+        MediaRelay relay = relay(35000, 35999, Duration.ofMillis(300));
+        MediaSession session = relay.newSession(listener);
+        TestBrowser browser = track(new TestBrowser());
+        long answered = System.nanoTime();
+        session.acceptOffer(Side.A, browser.offer(true, true, 126), null); // no ICE, no DTLS follow
+        assertThat(timedOut.poll(10, TimeUnit.SECONDS)).isEqualTo(Side.A);
+        // Allowed one timeout to connect, then one timeout of silence: not before 2 × 300 ms.
+        assertThat(System.nanoTime() - answered).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(600));
+    }
+
+    @Test
     void unusableOffers_areRefusedWithAClearMediaException() throws Exception {
         MediaRelay relay = relay();
         MediaSession session = relay.newSession(listener);
@@ -353,7 +365,7 @@ class MediaRelayTest {
             assertThat(browser.checkWhileConnected(answer)).isNotNull(); // consent checks answered
             session.close();
             assertThat(relay.stats().activeSessions()).isZero();
-            assertThat(browser.checkWhileConnected(answer)).isNull(); // the leg's ufrag is gone
+            assertThat(browser.checkWhileConnected(answer, 3, 300)).isNull(); // the leg's ufrag is gone
             assertThatThrownBy(() -> session.acceptOffer(Side.A, browser.offer(true, true, 126), null))
                     .isInstanceOf(MediaException.class);
         } finally {

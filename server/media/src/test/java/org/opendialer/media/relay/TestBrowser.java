@@ -149,9 +149,13 @@ final class TestBrowser implements AutoCloseable {
 
     /** After DTLS: sends a check; the reader thread queues the answer in {@link #stun}. */
     StunMessage checkWhileConnected(String answer) throws Exception {
-        for (int attempt = 0; attempt < 10; attempt++) {
+        return checkWhileConnected(answer, 10, 1000);
+    }
+
+    StunMessage checkWhileConnected(String answer, int attempts, int millisEach) throws Exception {
+        for (int attempt = 0; attempt < attempts; attempt++) {
             socket.send(bindingRequest(answer));
-            byte[] response = stun.poll(1, TimeUnit.SECONDS);
+            byte[] response = stun.poll(millisEach, TimeUnit.MILLISECONDS);
             if (response != null) {
                 return StunMessage.parse(response, 0, response.length);
             }
