@@ -95,7 +95,8 @@ async function frameOf(page: Page): Promise<Frame> {
 
 /** A signed-in dialer of `user` in a new context; the microphone is granted unless `microphone: false`. */
 async function agent(browser: Browser, user: UserName, { microphone = true } = {}) {
-  const context = await browser.newContext(microphone ? { permissions: ['microphone'] } : {});
+  // Contexts get the config's microphone grant unless told otherwise (permissions: []).
+  const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [] });
   cleanups.push(() => context.close());
   const page = await context.newPage();
   await page.goto(`${HOST_ORIGIN}/harness.html`);

@@ -83,7 +83,8 @@ export async function hear(frame: Frame, freq: number, ms = 1500): Promise<{ rat
   return frame.evaluate(
     async ([f, duration]) => {
       const el = document.querySelector('audio[data-role="remote-audio"]') as HTMLAudioElement | null;
-      if (!el || !(el.srcObject instanceof MediaStream)) throw new Error('no remote audio element with a stream');
+      // Not playing yet (the answer is still being applied): nothing heard, so a poll tries again.
+      if (!el || !(el.srcObject instanceof MediaStream)) return { ratio: 0, rms: 0 };
       const ctx = new AudioContext();
       await ctx.resume();
       const analyser = ctx.createAnalyser();

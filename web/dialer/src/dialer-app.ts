@@ -164,6 +164,13 @@ export class DialerApp {
    */
   private async placeCall(to: unknown): Promise<void> {
     const number = validateCallTarget(to);
+    await this.gateway.whenReady();
+    if (!this.auth.signedIn) {
+      // No microphone prompt for a call that cannot be placed: the gateway checks the number first
+      // (a typo is reported as such even when signed out), then answers authentication_required.
+      await this.viaGateway(() => this.gateway.request('placeCall', { to: number }));
+      throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
+    }
     const prepared = await this.prepareMedia();
     let result: unknown;
     try {

@@ -57,10 +57,20 @@ describe('DialerApp', () => {
     expect(media.tracks.every((t) => t.stopped)).toBe(true);
   });
 
-  it('answers placeCall with AuthenticationError when signed out, without asking for the microphone', async () => {
-    const { app, gateway, media } = start({});
+  it('answers placeCall with AuthenticationError when signed out, without asking for the microphone or sending an offer', async () => {
+    const { app, gateway, media } = start({ placeCall: () => authRequired });
     await expect(app.handleHostRequest('placeCall', { to: '+12025550143' })).rejects.toMatchObject({ errorName: 'AuthenticationError' });
     expect(media.constraints).toEqual([]);
-    expect(gateway().sent.map((m) => m.method)).toEqual(['hello']);
+    expect(gateway().sent.map((m) => [m.method, m.params])).toEqual([
+      ['hello', { protocol: 1 }],
+      ['placeCall', { to: '+12025550143' }],
+    ]);
+  });
+
+  it('signed out, a number the gateway rejects is InvalidPhoneNumberError (the number is checked before sign-in)', async () => {
+    const invalid = { ok: false, error: { code: 'invalid_phone_number', message: 'Not a valid number.' } };
+    const { app, media } = start({ placeCall: () => invalid });
+    await expect(app.handleHostRequest('placeCall', { to: '+1 555' })).rejects.toMatchObject({ errorName: 'InvalidPhoneNumberError' });
+    expect(media.constraints).toEqual([]);
   });
 });
