@@ -47,6 +47,7 @@ public final class CallEngine implements AutoCloseable {
     private final AccountService accounts;
     private final CallStore store;
     private final SipUserAgent sip;
+    private final PbxRegistrations pbx;
     private final RtpPortAllocator rtpPorts;
     private final Duration ringTimeout;
     private final Clock clock;
@@ -86,6 +87,12 @@ public final class CallEngine implements AutoCloseable {
         this.clock = clock;
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
+        this.pbx = new PbxRegistrations(accounts, sip);
+    }
+
+    /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
+    public PbxRegistrations pbx() {
+        return pbx;
     }
 
     /** Repairs calls a previous run left unfinished, then opens the SIP port. */
@@ -94,8 +101,8 @@ public final class CallEngine implements AutoCloseable {
         if (repaired > 0) {
             LOG.warn("{} call(s) left unfinished by the previous run marked failed (gateway restarted)", repaired);
         }
-        if (sip != null) {
-            sip.start();
+        if (sip != null && sip.settings().trunk() != null) {
+            sip.start(); // without a trunk, the first PBX registration opens the SIP port
         }
     }
 
@@ -105,6 +112,7 @@ public final class CallEngine implements AutoCloseable {
     public void attach(Dialer dialer) {
         thread.execute(() -> {
             dialers.computeIfAbsent(dialer.userId(), id -> new LinkedHashSet<>()).add(dialer);
+            pbx.dialerAttached(dialer.userId());
             for (Ongoing o : calls.values()) {
                 if (o.call.userId == dialer.userId() && o.answeredBy != null && !isAttached(o.answeredBy)) {
                     o.answeredBy = dialer; // the dialer that answered is gone (reload): this one takes over
@@ -122,6 +130,7 @@ public final class CallEngine implements AutoCloseable {
             Set<Dialer> set = dialers.get(dialer.userId());
             if (set != null && set.remove(dialer) && set.isEmpty()) {
                 dialers.remove(dialer.userId());
+                pbx.lastDialerDetached(dialer.userId());
             }
         });
     }
@@ -180,8 +189,9 @@ public final class CallEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("calls not ended cleanly at shutdown: {}", e.toString());
         }
+        pbx.close();
         if (sip != null) {
-            sip.stop();
+            sip.stop(); // also un-registers every PBX account
         }
         thread.shutdown();
     }
@@ -199,14 +209,21 @@ public final class CallEngine implements AutoCloseable {
             }
             throw new CallException(CallException.Reason.CALL_IN_PROGRESS, "Another call is in progress.");
         }
+        // PBX mode: everything but another gateway user's extension goes through the user's own account.
+        boolean internal = target instanceof DialTarget.Extension ext && (ext.digits().equals(caller.extension())
+                || accounts.listUsers().stream().anyMatch(u -> ext.digits().equals(u.extension())));
+        org.opendialer.sip.PbxAccount account = internal ? null : pbx.account(caller.id());
+        if (account != null) {
+            return placeToTrunk(caller, target.dialString(), account);
+        }
         if (target instanceof DialTarget.Extension ext) {
             return placeToExtension(caller, ext.digits());
         }
-        if (sip == null) {
+        if (sip == null || sip.settings().trunk() == null) {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
-        return placeToTrunk(caller, target.dialString());
+        return placeToTrunk(caller, target.dialString(), null);
     }
 
     private String placeToExtension(User caller, String extension) {
@@ -231,7 +248,8 @@ public final class CallEngine implements AutoCloseable {
         return out.call.id;
     }
 
-    private String placeToTrunk(User caller, String e164) {
+    /** To the trunk, or through the caller's PBX account when {@code account} is not null. */
+    private String placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account) {
         DatagramChannel rtp = openRtp();
         // Without a number of its own the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
         String from = caller.number();
@@ -241,7 +259,8 @@ public final class CallEngine implements AutoCloseable {
         SipLegListener listener = new SipLegListener(thread, legEvents, o);
         try {
             AudioSdp offer = sip.localOffer(((java.net.InetSocketAddress) rtp.getLocalAddress()).getPort());
-            o.sipLeg = sip.placeCall(from, caller.displayName(), e164, offer, listener);
+            o.sipLeg = account == null ? sip.placeCall(from, caller.displayName(), e164, offer, listener)
+                    : sip.placeCall(account, caller.displayName(), e164, offer, listener);
             startRingTimer(o);
         } catch (SipAgentException | IOException e) {
             LOG.warn("call {} to {} not placed: {}", o.call.id, e164, e.toString());
@@ -260,8 +279,10 @@ public final class CallEngine implements AutoCloseable {
     private void route(InboundCall invite, SipLegListener listener) {
         var identity = invite.identity();
         String to = identity.to();
-        Optional<User> user = to == null ? Optional.empty() : accounts.listUsers().stream()
-                .filter(u -> to.equals(u.extension()) || sameNumber(to, u.number())).findFirst();
+        // PBX mode first: the Request-URI is the Contact a user's account registered.
+        Optional<User> user = pbx.userForContact(invite.requestUser()).or(() -> to == null ? Optional.empty()
+                : accounts.listUsers().stream().filter(u -> to.equals(u.extension()) || sameNumber(to, u.number()))
+                        .findFirst());
         if (user.isEmpty()) {
             invite.reject(404);
             return;
@@ -271,8 +292,8 @@ public final class CallEngine implements AutoCloseable {
             return;
         }
         invite.ring();
-        Call call = new Call(newId(), user.get().id(), CallDirection.INBOUND, identity.from(), to,
-                identity.displayName(), now());
+        Call call = new Call(newId(), user.get().id(), CallDirection.INBOUND, identity.from(),
+                to != null ? to : user.get().extension(), identity.displayName(), now());
         Ongoing o = new Ongoing(call);
         o.sipLeg = invite;
         listener.target = o;

@@ -117,9 +117,16 @@ public record GatewayConfig(
             throw new ConfigException(ConfigKey.RTP_PORTS, "'" + range
                     + "' is not a port range like 20000-20999 (1024-65535, with an even port)");
         }
+        org.opendialer.sip.SourceAllowList allowed;
+        try {
+            allowed = org.opendialer.sip.SourceAllowList.parse(r.string(ConfigKey.SIP_ALLOWED_SOURCES).orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConfigKey.SIP_ALLOWED_SOURCES, e.getMessage()
+                    + "; expected comma-separated IP addresses or CIDR blocks like 192.0.2.7,10.0.0.0/8");
+        }
         return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse("0.0.0.0"),
                 r.port(ConfigKey.SIP_PORT, false), user, password, r.string(ConfigKey.PUBLIC_ADDRESS),
-                r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max);
+                r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max, allowed);
     }
 
     /** The public URL's origin, e.g. {@code https://dialer.example.com} (default ports omitted). */
