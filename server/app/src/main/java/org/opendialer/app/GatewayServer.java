@@ -23,6 +23,7 @@ import org.opendialer.app.ws.ProtocolCodec;
 import org.opendialer.app.ws.WsEndpoint;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
+import org.opendialer.core.calls.PbxStatus;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.numbers.NumberValidator;
 
@@ -40,6 +41,12 @@ public final class GatewayServer implements AutoCloseable {
 
     public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
             CallStarter calls)
+            throws Exception {
+        return start(config, accounts, callLog, calls, PbxStatus.NONE);
+    }
+
+    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
+            CallStarter calls, PbxStatus pbx)
             throws Exception {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
@@ -69,7 +76,7 @@ public final class GatewayServer implements AutoCloseable {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
             new DialerRoutes(config, version).register(app, ws);
-            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null));
+            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx);
         });
         Javalin demo = config.demoEnabled() ? DemoSite.create(config) : null;
         try {

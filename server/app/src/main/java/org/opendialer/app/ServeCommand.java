@@ -42,7 +42,7 @@ final class ServeCommand {
             }
             calls = CallEngines.create(config.sip(), accounts, db, Clock.systemUTC());
             calls.start();
-            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls));
+            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx());
         } catch (Exception e) {
             if (calls != null) {
                 calls.close();
