@@ -55,6 +55,8 @@ public final class Registration {
     private int nonceCount;
     private String nonceSent;
     private int challengesInARow;
+    /** The last REGISTER answered a challenge just received (not a refresh reusing an older nonce). */
+    private boolean freshCredentials;
 
     Registration(SipContext ctx, PbxAccount account, Consumer<Registration> listener) {
         this.ctx = ctx;
@@ -179,6 +181,7 @@ public final class Registration {
             if (status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED) {
                 if (answerChallenge(response)) {
                     send(unregistering ? 0 : REQUESTED_EXPIRES_S);
+                    freshCredentials = true;
                     return;
                 }
                 fail(status + " " + response.getReasonPhrase() + " (credentials rejected: check the username"
@@ -186,6 +189,7 @@ public final class Registration {
                 return;
             }
             challengesInARow = 0;
+            freshCredentials = false;
             if (status == Response.INTERVAL_TOO_BRIEF && !unregistering) {
                 MinExpiresHeader min = (MinExpiresHeader) response.getHeader(MinExpiresHeader.NAME);
                 if (min != null && min.getExpires() > 0 && min.getExpires() <= 86400) {
@@ -237,10 +241,11 @@ public final class Registration {
         }
         var c = new DigestAuthenticator.Challenge(h.getRealm(), h.getNonce(), h.getOpaque(), h.getAlgorithm(),
                 h.getQop());
-        String stale = h.getParameter("stale");
-        boolean sameNonceRejected = nonceSent != null && nonceSent.equals(c.nonce())
-                && !"true".equalsIgnoreCase(stale);
-        if (!DigestAuthenticator.supports(c) || sameNonceRejected || ++challengesInARow > 2) {
+        // RFC 2617 3.2.1: a new challenge to credentials computed for the previous one, without stale=true,
+        // means the username or password is wrong; a challenge to a refresh's reused nonce just asks again.
+        boolean stale = "true".equalsIgnoreCase(h.getParameter("stale"));
+        boolean rejected = nonceSent != null && !stale && (freshCredentials || nonceSent.equals(c.nonce()));
+        if (!DigestAuthenticator.supports(c) || rejected || ++challengesInARow > 2) {
             challenge = null;
             challengesInARow = 0;
             return false;

@@ -231,7 +231,7 @@ public final class SipUserAgent implements AutoCloseable {
      * Places a call through a PBX account: Request-URI {@code sip:to@registrar}, From the account's address
      * of record, digest with its credentials, Contact with its contact user.
      */
-    public OutboundCall placeCall(PbxAccount account, String displayName, String to, AudioSdp offer,
+    public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
                                   CallListener listener) {
         return OutboundCall.placeVia(context(), account, displayName, to, offer, listener);
     }

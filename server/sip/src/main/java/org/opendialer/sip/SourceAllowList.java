@@ -61,7 +61,7 @@ public final class SourceAllowList {
             }
             int slash = entry.indexOf('/');
             String host = slash < 0 ? entry : entry.substring(0, slash);
-            if (!LITERAL.matcher(host).matches() || (!host.contains(":") && !host.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+            if (!LITERAL.matcher(host).matches() || (!host.contains(":") && !isIpv4(host))) {
                 throw new IllegalArgumentException("'" + entry + "' is not an IP address or CIDR block");
             }
             byte[] network;
@@ -83,6 +83,19 @@ public final class SourceAllowList {
             entries.add(entry);
         }
         return new SourceAllowList(List.copyOf(blocks), String.join(",", entries));
+    }
+
+    /** Dotted quad with octets 0-255: checked here so that getByName never takes it for a host name. */
+    private static boolean isIpv4(String host) {
+        if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return false;
+        }
+        for (String octet : host.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean allows(InetAddress address) {

@@ -260,7 +260,7 @@ public final class CallEngine implements AutoCloseable {
         try {
             AudioSdp offer = sip.localOffer(((java.net.InetSocketAddress) rtp.getLocalAddress()).getPort());
             o.sipLeg = account == null ? sip.placeCall(from, caller.displayName(), e164, offer, listener)
-                    : sip.placeCall(account, caller.displayName(), e164, offer, listener);
+                    : sip.placeCallVia(account, caller.displayName(), e164, offer, listener);
             startRingTimer(o);
         } catch (SipAgentException | IOException e) {
             LOG.warn("call {} to {} not placed: {}", o.call.id, e164, e.toString());

@@ -1,0 +1,209 @@
+package org.opendialer.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.opendialer.testkit.BaresipProcess;
+import org.opendialer.testkit.KamailioProcess;
+
+/**
+ * PBX mode against real peers: Kamailio as registrar and proxy with digest auth, baresip as the other
+ * phone (extension 2001, auto-answer). The gateway's account is gw1001; passwords are made up per run.
+ * Ports: 25000-29999 on 127.0.0.1 only.
+ */
+@Timeout(90)
+class PbxModeTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** The registrar grants at most this many seconds, so refreshes come every few seconds. */
+    private static final int MAX_EXPIRES = 6;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String GATEWAY_PASSWORD = secret();
+    private static final String PHONE_PASSWORD = secret();
+
+    private static Path dir;
+    private static KamailioProcess kamailio;
+    private static BaresipProcess phone;
+
+    private SipUserAgent agent;
+    private final BlockingQueue<InboundCall> invites = new LinkedBlockingQueue<>();
+    private final RecordingListener inboundListener = new RecordingListener();
+
+    private static String secret() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @BeforeAll
+    static void startPeers() throws Exception {
+        dir = Files.createTempDirectory("opendialer-pbx-test-");
+        int kamailioPort = LoopbackPorts.next();
+        kamailio = KamailioProcess.start(dir.resolve("kamailio"), kamailioPort,
+                Map.of("gw1001", GATEWAY_PASSWORD, "2001", PHONE_PASSWORD), MAX_EXPIRES);
+        int rtp = LoopbackPorts.next();
+        phone = BaresipProcess.start(dir.resolve("baresip"), "2001", PHONE_PASSWORD, "127.0.0.1:" + kamailioPort,
+                LoopbackPorts.next(), LoopbackPorts.next(), rtp + "-" + (rtp + 9));
+        phone.awaitEvent("REGISTER_OK", WAIT);
+    }
+
+    @AfterAll
+    static void stopPeers() {
+        // baresip first: it waits for its un-REGISTER to be answered.
+        if (phone != null) {
+            phone.close();
+        }
+        if (kamailio != null) {
+            kamailio.close();
+        }
+    }
+
+    @AfterEach
+    void stopAgent() {
+        if (agent != null) {
+            agent.stop();
+        }
+    }
+
+    private SipUserAgent startAgent() {
+        agent = new SipUserAgent(new SipSettings("127.0.0.1", LoopbackPorts.next(), "127.0.0.1", null, null, null,
+                Duration.ofSeconds(30), Duration.ofMillis(500)), call -> {
+            invites.add(call);
+            call.ring();
+            return inboundListener;
+        });
+        agent.start();
+        return agent;
+    }
+
+    private PbxAccount account(String password, String contactUser) {
+        return new PbxAccount(SipSettings.Trunk.parse(kamailio.uri()), "gw1001", null, password, contactUser);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened within " + WAIT + ": " + what + "\n" + kamailio.log());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void register_isSeenByKamailio_refreshedBeforeExpiry_andRemovedByStop() throws Exception {
+        startAgent();
+        String token = "tok" + secret();
+        Registration registration = agent.register(account(GATEWAY_PASSWORD, token), r -> { });
+        await(() -> registration.state() == RegistrationState.REGISTERED, "REGISTERED");
+        assertThat(registration.grantedExpires()).isEqualTo(MAX_EXPIRES);
+        kamailio.awaitLocation(t -> t.contains("gw1001") && t.contains("sip:" + token + "@127.0.0.1:"),
+                WAIT, "gw1001's contact");
+
+        // Two refreshes within 2 × MAX_EXPIRES: the binding never lapses.
+        long start = System.nanoTime();
+        await(() -> registration.acceptedCount() >= 3, "two refreshes");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2L * MAX_EXPIRES));
+        assertThat(kamailio.locationTable()).contains("sip:" + token + "@127.0.0.1:");
+
+        registration.stop().get(10, TimeUnit.SECONDS);
+        assertThat(registration.state()).isEqualTo(RegistrationState.STOPPED);
+        kamailio.awaitLocation(t -> !t.contains(token), WAIT, "gw1001's contact removed (Expires: 0)");
+    }
+
+    @Test
+    void register_withWrongPassword_failsWithCredentialsRejected_andIsNotBound() throws Exception {
+        startAgent();
+        String token = "tok" + secret();
+        Registration registration = agent.register(account("wrong-" + secret(), token), r -> { });
+        await(() -> registration.state() == RegistrationState.FAILED, "FAILED");
+        assertThat(registration.failure()).startsWith("401").contains("credentials rejected");
+        assertThat(kamailio.locationTable()).doesNotContain(token);
+    }
+
+    @Test
+    void outboundCall_throughKamailio_isAnsweredByBaresip_andHangUpReachesIt() throws Exception {
+        startAgent();
+        PbxAccount account = account(GATEWAY_PASSWORD, "tok" + secret());
+        RecordingListener listener = new RecordingListener();
+        OutboundCall call = agent.placeCallVia(account, "Ada", "2001", agent.localOffer(LoopbackPorts.next()), listener);
+
+        String event = listener.next(WAIT);
+        while (event.startsWith("provisional")) {
+            event = listener.next(WAIT);
+        }
+        assertThat(event).isEqualTo("answered");
+        assertThat(call.state()).isEqualTo(CallState.CONFIRMED);
+        assertThat(listener.answeredSdp.firstCommonCodec()).isPresent();
+        phone.awaitEvent("CALL_ESTABLISHED", WAIT);
+
+        call.hangUp();
+        phone.awaitEvent("CALL_CLOSED", WAIT);
+        assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+    }
+
+    @Test
+    void inboundCall_fromBaresip_throughKamailio_reachesTheRegisteredContact() throws Exception {
+        startAgent();
+        String token = "tok" + secret();
+        Registration registration = agent.register(account(GATEWAY_PASSWORD, token), r -> { });
+        await(() -> registration.state() == RegistrationState.REGISTERED, "REGISTERED");
+
+        phone.command("dial", "sip:gw1001@127.0.0.1:" + kamailio.port());
+        InboundCall call = invites.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(call).as("INVITE from baresip reached the gateway").isNotNull();
+        assertThat(call.requestUser()).isEqualTo(token);
+        assertThat(call.identity().from()).isEqualTo("2001");
+        call.answer(agent.localAnswer(call.offer(), LoopbackPorts.next()));
+        phone.awaitEvent("CALL_ESTABLISHED", WAIT);
+
+        phone.command("hangup", "");
+        assertThat(inboundListener.next(WAIT)).isEqualTo("remoteHangup");
+        phone.awaitEvent("CALL_CLOSED", WAIT);
+        registration.stop().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Ports free for UDP and TCP on 127.0.0.1, in 25000-29999 (clear of the other test suites' ranges). */
+    static final class LoopbackPorts {
+        private static int next = 25000 + (int) (ProcessHandle.current().pid() % 400) * 10;
+
+        static synchronized int next() {
+            for (int i = 0; i < 500; i++) {
+                int port = next;
+                next = next + 2 > 29990 ? 25000 : next + 2;
+                if (free(port) && free(port + 1)) {
+                    return port;
+                }
+            }
+            throw new IllegalStateException("no free port in 25000-29999");
+        }
+
+        private static boolean free(int port) {
+            try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
+                tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                udp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+}
