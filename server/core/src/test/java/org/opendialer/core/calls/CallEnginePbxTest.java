@@ -155,6 +155,17 @@ class CallEnginePbxTest {
     }
 
     @Test
+    void gatewayStops_unregistersTheAccount() throws Exception {
+        String token = contactToken();
+        attach(alice);
+        await(this::registered, "alice registered");
+        kamailio.awaitLocation(t -> t.contains(token), WAIT, "alice's contact");
+        engine.close();
+        engine = null;
+        kamailio.awaitLocation(t -> !t.contains(token), WAIT, "alice's contact removed at shutdown");
+    }
+
+    @Test
     void placeCall_toPbxExtension_goesThroughKamailio_answeredByBaresip_thenLocalHangup() throws Exception {
         RecordingDialer d = attach(alice);
         await(this::registered, "alice registered");
