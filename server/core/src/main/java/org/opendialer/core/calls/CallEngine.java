@@ -209,10 +209,7 @@ public final class CallEngine implements AutoCloseable {
             }
             throw new CallException(CallException.Reason.CALL_IN_PROGRESS, "Another call is in progress.");
         }
-        // PBX mode: everything but another gateway user's extension goes through the user's own account.
-        boolean internal = target instanceof DialTarget.Extension ext && (ext.digits().equals(caller.extension())
-                || accounts.listUsers().stream().anyMatch(u -> ext.digits().equals(u.extension())));
-        org.opendialer.sip.PbxAccount account = internal ? null : pbx.account(caller.id());
+        org.opendialer.sip.PbxAccount account = pbx.accountFor(caller, target); // PBX mode, if it applies
         if (account != null) {
             return placeToTrunk(caller, target.dialString(), account);
         }

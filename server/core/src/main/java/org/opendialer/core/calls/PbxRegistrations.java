@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.accounts.UserSipAccount;
+import org.opendialer.core.numbers.DialTarget;
 import org.opendialer.sip.PbxAccount;
 import org.opendialer.sip.Registration;
 import org.opendialer.sip.RegistrationState;
@@ -76,6 +77,18 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
             pendingRemovals.put(userId, timers.schedule(() -> unregisterIfAbsent(userId),
                     grace.toMillis(), TimeUnit.MILLISECONDS));
         }
+    }
+
+    /**
+     * The account a call of {@code caller} to {@code target} goes through: the caller's PBX account, unless
+     * the target is a gateway user's extension (those calls stay inside the gateway); else null.
+     */
+    PbxAccount accountFor(User caller, DialTarget target) {
+        if (target instanceof DialTarget.Extension ext && (ext.digits().equals(caller.extension())
+                || accounts.listUsers().stream().anyMatch(u -> ext.digits().equals(u.extension())))) {
+            return null;
+        }
+        return account(caller.id());
     }
 
     /** The user's PBX account in the agent's terms, or null without one (or without a SIP agent). */
@@ -171,7 +184,9 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
             try {
                 sip.start();
             } catch (SipAgentException e) {
-                throw new IllegalStateException("the SIP port cannot be opened: " + e.getMessage(), e);
+                LOG.error("PBX mode: the SIP port cannot be opened: {}", e.getMessage());
+                throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
+                        "The gateway's SIP port cannot be opened.");
             }
         }
     }
