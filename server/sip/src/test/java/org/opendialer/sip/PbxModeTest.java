@@ -81,8 +81,12 @@ class PbxModeTest {
     }
 
     private SipUserAgent startAgent() {
+        return startAgent(Duration.ofMillis(500));
+    }
+
+    private SipUserAgent startAgent(Duration t1) {
         agent = new SipUserAgent(new SipSettings("127.0.0.1", LoopbackPorts.next(), "127.0.0.1", null, null, null,
-                Duration.ofSeconds(30), Duration.ofMillis(500)), call -> {
+                Duration.ofSeconds(30), t1), call -> {
             invites.add(call);
             call.ring();
             return inboundListener;
@@ -96,10 +100,14 @@ class PbxModeTest {
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        await(condition, what, WAIT);
+    }
+
+    private static void await(BooleanSupplier condition, String what, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("never happened within " + WAIT + ": " + what + "\n" + kamailio.log());
+                throw new AssertionError("never happened within " + wait + ": " + what + "\n" + kamailio.log());
             }
             Thread.sleep(50);
         }
@@ -134,6 +142,30 @@ class PbxModeTest {
         await(() -> registration.state() == RegistrationState.FAILED, "FAILED");
         assertThat(registration.failure()).startsWith("401").contains("credentials rejected");
         assertThat(kamailio.locationTable()).doesNotContain(token);
+    }
+
+    @Test
+    void register_whileTheRegistrarIsDown_fails_thenRetriesWithBackoff_andRegistersOverTcpOnceItIsUp()
+            throws Exception {
+        startAgent(Duration.ofMillis(100)); // Timer F = 64 × T1 = 6.4 s, should the refusal go unnoticed
+        int port = LoopbackPorts.next();
+        String token = "tok" + secret();
+        Registration registration = agent.register(new PbxAccount(
+                SipSettings.Trunk.parse("sip:127.0.0.1:" + port + ";transport=tcp"), "gw1001", null,
+                GATEWAY_PASSWORD, token), r -> { });
+        await(() -> registration.state() == RegistrationState.FAILED, "FAILED while nothing listens");
+        assertThat(registration.failure()).containsAnyOf("transport error", "no response", "not sent");
+
+        try (KamailioProcess late = KamailioProcess.start(dir.resolve("kamailio-late"), port,
+                Map.of("gw1001", GATEWAY_PASSWORD), 60)) {
+            // The first retry comes 5 s after the failure.
+            await(() -> registration.state() == RegistrationState.REGISTERED, "REGISTERED after a retry",
+                    Duration.ofSeconds(20));
+            late.awaitLocation(t -> t.contains("sip:" + token + "@127.0.0.1:") && t.contains("transport=tcp"),
+                    WAIT, "the TCP contact");
+            registration.stop().get(10, TimeUnit.SECONDS);
+            late.awaitLocation(t -> !t.contains(token), WAIT, "the contact removed");
+        }
     }
 
     @Test
