@@ -5,7 +5,7 @@ package org.opendialer.sip;
  *
  * <pre>
  * REGISTERING ──2xx──▶ REGISTERED ──refresh fails──▶ FAILED ──backoff──▶ REGISTERING
- *      │                   │                                                  
+ *      │
  *      └──failure──▶ FAILED          stop(): ──▶ UNREGISTERING ──2xx/timeout──▶ STOPPED
  * </pre>
  */
