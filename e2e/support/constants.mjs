@@ -67,3 +67,14 @@ export const webRtcPortOf = (httpPort) => httpPort + 300;
 
 /** Ring timeout of the call gateways: short, so the no-answer test is quick. */
 export const RING_TIMEOUT_S = 5;
+
+// PBX mode (tests/pbx.spec.ts): a gateway without a trunk, Kamailio as the PBX, baresip as the
+// other phone. With E2E_PORT_BASE=28080 all of these stay inside 25000-29999.
+export const PBX_HTTP_PORT = BASE + 40;
+export const PBX_SIP_PORT = BASE + 41;
+export const KAMAILIO_PORT = BASE + 42;
+export const BARESIP_SIP_PORT = BASE + 44;
+export const BARESIP_CTRL_PORT = BASE + 46;
+export const PBX_RTP_PORTS = `${BASE + 220}-${BASE + 239}`;
+export const BARESIP_RTP_PORTS = `${BASE + 240}-${BASE + 249}`;
+export const PBX_GATEWAY_URL = `http://127.0.0.1:${PBX_HTTP_PORT}`;

@@ -1,7 +1,7 @@
 // Calls end to end: host page → SDK → dialer iframe → gateway → SIPp (protocol.md, part 3).
 // Each test starts the SIPp it needs (a trunk scenario on TRUNK_PORT, or a caller) and asserts the
 // exact callStateChanged sequence the host page's subscriber received.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,9 @@ import { expectSignedIn, signIn } from './helpers';
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/calls');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
+/** The calls gateway's trunk credentials (DIALER_SIP_USERNAME/PASSWORD), answered to 401/407. */
+const TRUNK_USER = 'gw-e2e';
+const TRUNK_PASSWORD = randomBytes(12).toString('hex');
 const FAR_END = '+12025550143';
 
 /** One user per test, so that a call left over by a failed test cannot answer for the next one. */
@@ -38,6 +41,7 @@ const USERS = {
   busy: { extension: '303', number: '+12025550173' },
   declined: { extension: '304', number: '+12025550174' },
   noanswer: { extension: '305', number: '+12025550175' },
+  proxyauth: { extension: '312', number: '+12025550182' },
   cancel: { extension: '306', number: '+12025550176' },
   inbound: { extension: '307', number: '+12025550177' },
   anon: { extension: '308', number: '+12025550178' },
@@ -90,7 +94,11 @@ test.beforeAll(async () => {
       ...common,
       httpPort: CALLS_HTTP_PORT,
       name: 'calls-gateway',
-      env: sipEnv(CALLS_SIP_PORT, `sip:127.0.0.1:${TRUNK_PORT}`, CALLS_RTP_PORTS),
+      env: {
+        ...sipEnv(CALLS_SIP_PORT, `sip:127.0.0.1:${TRUNK_PORT}`, CALLS_RTP_PORTS),
+        DIALER_SIP_USERNAME: TRUNK_USER,
+        DIALER_SIP_PASSWORD: TRUNK_PASSWORD,
+      },
     }),
     startGateway({
       ...common,
@@ -267,6 +275,29 @@ test.describe('outbound calls to the trunk', () => {
     expect(await trunk.finished(), trunk.log()).toBe(0);
     expect(trunk.received().some((line) => line.startsWith('BYE '))).toBe(true);
     await expect(status(frame)).toHaveText('Call ended — you hung up');
+    await context.close();
+  });
+
+  test('407 challenge: the gateway retries with DIALER_SIP_USERNAME/PASSWORD; connecting → answered → disconnected remote_hangup', async ({ browser }) => {
+    const trunk = await sipp({ scenario: 'uas-proxy-auth-answer-then-bye' });
+    const { page, context } = await agent(browser, 'proxyauth');
+    expect(await hostCall(page, 'placeCall', { to: FAR_END })).toEqual({ ok: true, result: null });
+    expect(await seenUntilEnd(page)).toEqual([
+      out('proxyauth', {}),
+      out('proxyauth', { state: 'answered', dates: 'SA-' }),
+      out('proxyauth', { state: 'disconnected', result: 'answered', end_reason: 'remote_hangup', dates: 'SAE' }),
+    ]);
+    expect(await trunk.finished(), trunk.log()).toBe(0);
+    // The retry's Proxy-Authorization answers SIPp's challenge with the configured credentials (RFC 2617).
+    const header = /Proxy-Authorization: (Digest .*)/.exec(trunk.log())?.[1] ?? '';
+    const field = (name: string) => new RegExp(`${name}="?([^",]+)"?`).exec(header)?.[1];
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    expect(field('username'), header).toBe(TRUNK_USER);
+    expect(field('realm')).toBe('trunk.test');
+    const ha1 = md5(`${TRUNK_USER}:trunk.test:${TRUNK_PASSWORD}`);
+    const ha2 = md5(`INVITE:${field('uri')}`);
+    expect(field('response')).toBe(md5(`${ha1}:${field('nonce')}:${field('nc')}:${field('cnonce')}:auth:${ha2}`));
+    expect(trunk.received().filter((line) => line.startsWith('INVITE '))).toHaveLength(2);
     await context.close();
   });
 

@@ -31,9 +31,11 @@ public final class CallEngines {
 
     public static CallEngine create(SipConfig sip, AccountService accounts, Database db, MediaRelay relay,
                                     Clock clock) {
-        SipSettings settings = sip.trunk().map(trunk -> new SipSettings(sip.listenAddress(), sip.port(),
-                sip.publicAddress().orElse(null), SipSettings.Trunk.parse(trunk), sip.username().orElse(null),
-                sip.password().orElse(null), sip.ringTimeout(), null)).orElse(null);
+        // Always settings, trunk or not: PBX-mode users need the agent too. Without a trunk the SIP port opens
+        // at the first PBX registration.
+        SipSettings settings = new SipSettings(sip.listenAddress(), sip.port(), sip.publicAddress().orElse(null),
+                sip.trunk().map(SipSettings.Trunk::parse).orElse(null), sip.username().orElse(null),
+                sip.password().orElse(null), sip.ringTimeout(), null, sip.allowedSources());
         return new CallEngine(accounts, new CallStore(db), settings, relay, sip.ringTimeout(), clock);
     }
 }

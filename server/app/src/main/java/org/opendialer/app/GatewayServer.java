@@ -24,6 +24,7 @@ import org.opendialer.app.ws.ProtocolCodec;
 import org.opendialer.app.ws.WsEndpoint;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
+import org.opendialer.core.calls.PbxStatus;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.numbers.NumberValidator;
 
@@ -42,12 +43,15 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
             CallStarter calls)
             throws Exception {
-        return start(config, accounts, callLog, calls, null);
+        return start(config, accounts, callLog, calls, PbxStatus.NONE, null);
     }
 
-    /** As above; with a running sandbox carrier ({@code sandboxOrNull}) also its /api/sandbox routes. */
+    /**
+     * As above, with the PBX registrations' status for the admin API, and with a running sandbox carrier
+     * ({@code sandboxOrNull}) its /api/sandbox routes.
+     */
     public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
-            CallStarter calls, org.opendialer.sandbox.Sandbox sandboxOrNull)
+            CallStarter calls, PbxStatus pbx, org.opendialer.sandbox.Sandbox sandboxOrNull)
             throws Exception {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
@@ -77,7 +81,7 @@ public final class GatewayServer implements AutoCloseable {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
             new DialerRoutes(config, version).register(app, ws);
-            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null));
+            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx);
             if (sandboxOrNull != null) {
                 SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
                         .anyMatch(u -> to.equals(u.extension()) || to.equals(u.number())));

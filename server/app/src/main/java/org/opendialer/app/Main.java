@@ -45,7 +45,7 @@ public final class Main {
             case "serve":
                 return ServeCommand.run(config, out, err);
             case "user":
-                return UserCommand.run(config, args.subList(1, args.size()), Main::readFirstLine, out, err);
+                return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":
                 out.println(usage());
                 return 0;
@@ -60,12 +60,19 @@ public final class Main {
                 "Usage: java -jar opendialer-gateway.jar [serve]",
                 "       java -jar opendialer-gateway.jar user add NAME --extension N [--number E164]"
                         + " [--display-name TEXT]   (password: first line of stdin)",
+                "           [--sip-registrar SIP-URI --sip-username NAME [--sip-auth-username NAME]]"
+                        + "   (PBX account; its password: second line of stdin)",
                 "Configuration: environment variables DIALER_*, see docs/configuration.md"));
     }
 
-    private static String readFirstLine() {
+    /** Each call reads the next line of standard input (null at its end), through one shared reader. */
+    private static java.util.function.Supplier<String> stdinLines() {
+        BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        return () -> readLine(reader);
+    }
+
+    private static String readLine(BufferedReader reader) {
         try {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             return reader.readLine();
         } catch (java.io.IOException e) {
             return null;

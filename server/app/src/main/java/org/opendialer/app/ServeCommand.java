@@ -55,7 +55,7 @@ final class ServeCommand {
             relay = CallEngines.openRelay(sip);
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
             calls.start();
-            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), sandbox);
+            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {
             if (calls != null) {
                 calls.close();

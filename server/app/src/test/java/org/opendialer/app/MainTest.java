@@ -55,6 +55,43 @@ class MainTest {
     }
 
     @Test
+    void userAdd_withPbxAccount_storesIt_withThePasswordFromTheSecondLine(@TempDir Path dir) {
+        Map<String, String> env = Map.of("DIALER_DATA_DIR", dir.toString());
+        java.util.Iterator<String> lines = List.of("s3cret-pass-phrase", "pbx-s3cret").iterator();
+        int code = UserCommand.run(GatewayConfig.from(env), List.of("add", "bob", "--extension", "1002",
+                "--sip-registrar", "sip:pbx.example.com;transport=tcp", "--sip-username", "2002"),
+                () -> lines.hasNext() ? lines.next() : null, print(out), print(err));
+        assertThat(text(err)).isEmpty();
+        assertThat(code).isZero();
+        assertThat(text(out)).isEqualTo(
+                "Created user bob (extension 1002, PBX account 2002 at sip:pbx.example.com;transport=tcp).\n");
+        try (Database db = Database.open(GatewayConfig.from(env).dbUrl(), "", "")) {
+            AccountService accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5));
+            long id = accounts.findUser("bob").orElseThrow().id();
+            assertThat(accounts.sipAccount(id)).hasValueSatisfying(a -> assertThat(a.account().password())
+                    .isEqualTo("pbx-s3cret"));
+        }
+    }
+
+    @Test
+    void userAdd_withBadPbxAccount_failsBeforeCreatingTheUser(@TempDir Path dir) {
+        Map<String, String> env = Map.of("DIALER_DATA_DIR", dir.toString());
+        GatewayConfig config = GatewayConfig.from(env);
+        assertThat(UserCommand.run(config, List.of("add", "bob", "--extension", "1002", "--sip-username", "2002"),
+                password("s3cret-pass-phrase"), print(out), print(err))).isEqualTo(Main.EXIT_USAGE);
+        assertThat(text(err)).contains("--sip-registrar and --sip-username go together");
+        java.util.Iterator<String> lines = List.of("s3cret-pass-phrase", "x").iterator();
+        assertThat(UserCommand.run(config, List.of("add", "bob", "--extension", "1002",
+                "--sip-registrar", "http://pbx", "--sip-username", "2002"),
+                () -> lines.hasNext() ? lines.next() : null, print(out), print(err))).isEqualTo(Main.EXIT_USAGE);
+        assertThat(text(err)).contains("sip_account.registrar must be a SIP URI");
+        try (Database db = Database.open(config.dbUrl(), "", "")) {
+            assertThat(new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5))
+                    .findUser("bob")).isEmpty();
+        }
+    }
+
+    @Test
     void userAdd_withDuplicateExtension_failsWithAClearMessage(@TempDir Path dir) {
         GatewayConfig config = GatewayConfig.from(Map.of("DIALER_DATA_DIR", dir.toString()));
         assertThat(UserCommand.run(config, List.of("add", "bob", "--extension", "1002"),

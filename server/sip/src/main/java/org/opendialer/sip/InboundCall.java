@@ -38,6 +38,14 @@ public final class InboundCall extends SipCall {
         return identity;
     }
 
+    /**
+     * The user part of the Request-URI, e.g. the contact user a PBX account registered (RFC 3261 10.2: the
+     * registrar rewrites the Request-URI to our Contact), or null.
+     */
+    public String requestUser() {
+        return invite.getRequestURI() instanceof javax.sip.address.SipURI sip ? sip.getUser() : null;
+    }
+
     /** The caller's SDP offer; null for an INVITE without SDP (not supported: answer() rejects it). */
     public AudioSdp offer() {
         return offer;

@@ -30,9 +30,29 @@ public final class OutboundCall extends SipCall {
     private boolean provisionalSeen;
     private boolean cancelSent;
     private int authAttempts;
+    /** The PBX account this call goes through, or null for the trunk. */
+    private PbxAccount account;
 
     private OutboundCall(SipContext ctx, String callId, String transport, CallListener listener) {
         super(ctx, callId, transport, listener);
+    }
+
+    /** Through a PBX account: the registrar is the next hop, the account's identity and credentials are ours. */
+    static OutboundCall placeVia(SipContext ctx, PbxAccount account, String displayName, String to, AudioSdp offer,
+                                 CallListener listener) {
+        if (to == null || !to.matches("\\+?[0-9*#]{1,32}")) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_NUMBER, "not a number: " + to);
+        }
+        String callId = ctx.provider.getNewCallId().getCallId();
+        OutboundCall call = new OutboundCall(ctx, callId, account.registrar().transport(), listener);
+        call.account = account;
+        try {
+            call.invite = call.buildInvite(account.registrar(), account.username(), displayName, to, offer,
+                    account.contactUser());
+        } catch (Exception e) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "cannot build INVITE", e);
+        }
+        return call.start(offer);
     }
 
     static OutboundCall place(SipContext ctx, String from, String displayName, String toNumber, AudioSdp offer,
@@ -48,21 +68,25 @@ public final class OutboundCall extends SipCall {
         String callId = ctx.provider.getNewCallId().getCallId();
         OutboundCall call = new OutboundCall(ctx, callId, trunk.transport(), listener);
         try {
-            call.invite = call.buildInvite(trunk, from, displayName, toNumber, offer);
+            call.invite = call.buildInvite(trunk, from, displayName, toNumber, offer, null);
         } catch (Exception e) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "cannot build INVITE", e);
         }
-        call.localSdp = offer;
-        ctx.calls.put(callId, call);
-        call.startRingTimer(() -> call.giveUp(EndReason.NO_ANSWER, "ring timeout"));
-        synchronized (call) {
-            call.send(call.invite);
-        }
-        return call;
+        return call.start(offer);
     }
 
-    private Request buildInvite(SipSettings.Trunk trunk, String from, String displayName, String to, AudioSdp offer)
-            throws Exception {
+    private OutboundCall start(AudioSdp offer) {
+        localSdp = offer;
+        ctx.calls.put(callId, this);
+        startRingTimer(() -> giveUp(EndReason.NO_ANSWER, "ring timeout"));
+        synchronized (this) {
+            send(invite);
+        }
+        return this;
+    }
+
+    private Request buildInvite(SipSettings.Trunk trunk, String from, String displayName, String to, AudioSdp offer,
+                                String contactUser) throws Exception {
         var a = ctx.addresses;
         var h = ctx.headers;
         SipURI requestUri = a.createSipURI(to, trunk.host());
@@ -88,7 +112,7 @@ public final class OutboundCall extends SipCall {
         vias.add(ctx.via(transport));
         Request request = ctx.messages.createRequest(requestUri, Request.INVITE, h.createCallIdHeader(callId),
                 h.createCSeqHeader(1L, Request.INVITE), fromHeader, toHeader, vias, h.createMaxForwardsHeader(70));
-        request.addHeader(ctx.contact(transport));
+        request.addHeader(ctx.contact(transport, contactUser));
         ctx.addAllow(request);
         request.addHeader(h.createHeader("User-Agent", SipContext.USER_AGENT));
         if (from == null) {
@@ -258,7 +282,8 @@ public final class OutboundCall extends SipCall {
         int status = response.getStatusCode();
         CallState s = state();
         if ((status == Response.UNAUTHORIZED || status == Response.PROXY_AUTHENTICATION_REQUIRED)
-                && s != CallState.CANCELING && ctx.settings.hasCredentials() && authAttempts < MAX_AUTH_ATTEMPTS
+                && s != CallState.CANCELING && (account != null || ctx.settings.hasCredentials())
+                && authAttempts < MAX_AUTH_ATTEMPTS
                 && resendWithCredentials(response)) {
             return;
         }
@@ -289,7 +314,9 @@ public final class OutboundCall extends SipCall {
             cseq.setSeqNumber(cseq.getSeqNumber() + 1);
             request.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
             String credentials = DigestAuthenticator.authorization(c, Request.INVITE,
-                    request.getRequestURI().toString(), ctx.settings.username(), ctx.settings.password(), 1);
+                    request.getRequestURI().toString(),
+                    account != null ? account.digestUsername() : ctx.settings.username(),
+                    account != null ? account.password() : ctx.settings.password(), 1);
             request.addHeader(ctx.headers.createHeader(
                     proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME, credentials));
             send(request);
@@ -315,6 +342,11 @@ public final class OutboundCall extends SipCall {
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
             emitFailed(EndReason.UNREACHABLE, 0, "no response (transaction timeout)");
         }
+    }
+
+    /** The PBX account this call goes through, or null when it goes to the trunk. */
+    PbxAccount account() {
+        return account;
     }
 
     /** The trunk's transport failed (TCP refused or reset) before any response. */

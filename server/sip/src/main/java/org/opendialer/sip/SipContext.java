@@ -30,6 +30,8 @@ final class SipContext {
     final HeaderFactory headers;
     final MessageFactory messages;
     final Map<String, SipCall> calls = new ConcurrentHashMap<>();
+    /** Registrations by their Call-ID (one per registration, RFC 3261 10.2). */
+    final Map<String, Registration> registrations = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timers;
     private final ExecutorService events;
 
@@ -76,7 +78,12 @@ final class SipContext {
     }
 
     ContactHeader contact(String transport) throws ParseException {
-        SipURI uri = addresses.createSipURI(null, settings.publicAddress());
+        return contact(transport, null);
+    }
+
+    /** Our Contact; {@code user} (a PBX account's contact user) makes INVITEs to it routable to that account. */
+    ContactHeader contact(String transport, String user) throws ParseException {
+        SipURI uri = addresses.createSipURI(user, settings.publicAddress());
         uri.setPort(settings.port());
         if (transport.equals("tcp")) {
             uri.setTransportParam("tcp");

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  *
  * @param t1 the SIP round-trip estimate (RFC 3261 17.1.1.1, 500 ms); Timer B, the INVITE transaction
  *           timeout, is 64 times it. Tests shorten it.
+ * @param allowedSources addresses besides the trunk and the registrars that may send INVITEs
+ *                       (DIALER_SIP_ALLOWED_SOURCES); null means none
  */
 public record SipSettings(String listenAddress, int port, String publicAddress, Trunk trunk, String username,
-                          String password, Duration ringTimeout, Duration t1) {
+                          String password, Duration ringTimeout, Duration t1, SourceAllowList allowedSources) {
 
     /** The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}. */
     public record Trunk(String host, int port, String transport) {
@@ -58,6 +60,13 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
         }
         ringTimeout = ringTimeout == null ? Duration.ofSeconds(60) : ringTimeout;
         t1 = t1 == null ? Duration.ofMillis(500) : t1;
+        allowedSources = allowedSources == null ? SourceAllowList.NONE : allowedSources;
+    }
+
+    /** Settings without extra allowed INVITE sources. */
+    public SipSettings(String listenAddress, int port, String publicAddress, Trunk trunk, String username,
+                       String password, Duration ringTimeout, Duration t1) {
+        this(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, t1, null);
     }
 
     /** Settings for a local agent with the defaults above and no trunk credentials. */
@@ -67,20 +76,26 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
     }
 
     public SipSettings withCredentials(String user, String pass) {
-        return new SipSettings(listenAddress, port, publicAddress, trunk, user, pass, ringTimeout, t1);
+        return new SipSettings(listenAddress, port, publicAddress, trunk, user, pass, ringTimeout, t1, allowedSources);
     }
 
     public SipSettings withRingTimeout(Duration timeout) {
-        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, timeout, t1);
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, timeout, t1,
+                allowedSources);
     }
 
     public SipSettings withT1(Duration newT1) {
-        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, newT1);
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, newT1,
+                allowedSources);
     }
 
     public SipSettings withTrunk(String trunkUri) {
         return new SipSettings(listenAddress, port, publicAddress, Trunk.parse(trunkUri), username, password,
-                ringTimeout, t1);
+                ringTimeout, t1, allowedSources);
+    }
+
+    public SipSettings withAllowedSources(SourceAllowList list) {
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, t1, list);
     }
 
     public boolean hasCredentials() {

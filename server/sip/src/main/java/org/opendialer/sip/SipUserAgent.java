@@ -45,6 +45,10 @@ public final class SipUserAgent implements AutoCloseable {
     private final InboundCallHandler inboundHandler;
     private SipStackImpl stack;
     private SipContext ctx;
+    /** Resolved addresses of the trunk and of every registrar we registered with: INVITEs from them pass. */
+    private final java.util.Set<java.net.InetAddress> trustedPeers =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final RateLimitedLog refusedSources = new RateLimitedLog(java.time.Duration.ofSeconds(10));
 
     public SipUserAgent(SipSettings settings, InboundCallHandler inboundHandler) {
         this.settings = settings;
@@ -53,6 +57,11 @@ public final class SipUserAgent implements AutoCloseable {
 
     public SipSettings settings() {
         return settings;
+    }
+
+    /** Whether the SIP port is open. */
+    public synchronized boolean isStarted() {
+        return stack != null;
     }
 
     /** Binds the SIP port (UDP and TCP) and starts the stack. */
@@ -102,8 +111,12 @@ public final class SipUserAgent implements AutoCloseable {
                     "cannot listen on " + settings.listenAddress() + ":" + settings.port(), e);
         }
         awaitStackAnswers();
+        if (settings.trunk() != null) {
+            trust(settings.trunk().host());
+        }
         LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
-                settings.listenAddress(), String.valueOf(settings.port()), settings.trunk());
+                settings.listenAddress(), String.valueOf(settings.port()),
+                settings.trunk() == null ? "none" : settings.trunk());
     }
 
     /**
@@ -139,12 +152,47 @@ public final class SipUserAgent implements AutoCloseable {
         }
     }
 
-    /** Hangs up every call (CANCEL or BYE, sent once), then stops the stack and its threads. */
+    /** Adds the addresses {@code host} resolves to (now) to the sources INVITEs are accepted from. */
+    private void trust(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                trustedPeers.add(a);
+            }
+        } catch (java.net.UnknownHostException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot resolve " + host + ": INVITEs from it will get 403");
+        }
+    }
+
+    /**
+     * Starts keeping {@code account} registered (REGISTER now, refreshes, retries). The registrar's
+     * addresses are accepted as INVITE sources from now on. {@code listener} sees every state change.
+     *
+     * @throws SipAgentException INVALID_STATE when the agent is not started
+     */
+    public Registration register(PbxAccount account, java.util.function.Consumer<Registration> listener) {
+        SipContext c = context();
+        trust(account.registrar().host());
+        Registration r = new Registration(c, account, listener);
+        r.start();
+        return r;
+    }
+
+    /** Hangs up every call (CANCEL or BYE, sent once), un-registers every account, then stops the stack. */
     public synchronized void stop() {
         if (stack == null) {
             return;
         }
         try {
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> unregistered = new java.util.ArrayList<>();
+            for (Registration r : java.util.List.copyOf(ctx.registrations.values())) {
+                unregistered.add(r.stop());
+            }
+            try {
+                java.util.concurrent.CompletableFuture.allOf(unregistered.toArray(new java.util.concurrent.CompletableFuture[0]))
+                        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.INFO, "un-REGISTER at stop not confirmed: " + e);
+            }
             for (SipCall call : ctx.calls.values()) {
                 try {
                     call.hangUp();
@@ -176,14 +224,23 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
                                   CallListener listener) {
-        SipContext c;
-        synchronized (this) {
-            if (ctx == null) {
-                throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "agent not started");
-            }
-            c = ctx;
+        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener);
+    }
+
+    /**
+     * Places a call through a PBX account: Request-URI {@code sip:to@registrar}, From the account's address
+     * of record, digest with its credentials, Contact with its contact user.
+     */
+    public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
+                                  CallListener listener) {
+        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener);
+    }
+
+    private synchronized SipContext context() {
+        if (ctx == null) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "agent not started");
         }
-        return OutboundCall.place(c, fromNumber, displayName, toNumber, offer, listener);
+        return ctx;
     }
 
     /** Our offer for RTP on {@code rtpPort}, at the advertised address (DIALER_PUBLIC_ADDRESS). */
@@ -236,7 +293,9 @@ public final class SipUserAgent implements AutoCloseable {
             String toTag = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag();
             switch (method) {
                 case Request.INVITE -> {
-                    if (toTag == null) {
+                    if (toTag == null && !allowedSource(request)) {
+                        respond(tx, Response.FORBIDDEN);
+                    } else if (toTag == null) {
                         onNewInvite(event, tx);
                     } else if (call != null) {
                         call.onInDialogRequest(event, tx);
@@ -274,6 +333,17 @@ public final class SipUserAgent implements AutoCloseable {
                     }
                 }
             }
+        }
+
+        /** The trunk, a registrar we registered with, or DIALER_SIP_ALLOWED_SOURCES; others are logged (limited). */
+        private boolean allowedSource(Request request) {
+            java.net.InetAddress source = ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress();
+            if (source != null && (trustedPeers.contains(source) || settings.allowedSources().allows(source))) {
+                return true;
+            }
+            refusedSources.warn(LOG, "INVITE from " + (source == null ? "an unknown address" : source.getHostAddress())
+                    + " refused with 403: not the trunk, a registrar or in DIALER_SIP_ALLOWED_SOURCES");
+            return false;
         }
 
         private void onNewInvite(RequestEvent event, ServerTransaction tx) throws Exception {
@@ -319,6 +389,11 @@ public final class SipUserAgent implements AutoCloseable {
         public void processResponse(ResponseEvent event) {
             try {
                 String callId = ((CallIdHeader) event.getResponse().getHeader(CallIdHeader.NAME)).getCallId();
+                Registration registration = ctx.registrations.get(callId);
+                if (registration != null) {
+                    registration.onResponse(event);
+                    return;
+                }
                 SipCall call = ctx.calls.get(callId);
                 if (call instanceof OutboundCall outbound) {
                     outbound.onResponse(event);
@@ -357,6 +432,11 @@ public final class SipUserAgent implements AutoCloseable {
             }
             ClientTransaction tx = event.getClientTransaction();
             String callId = ((CallIdHeader) tx.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
+            Registration registration = ctx.registrations.get(callId);
+            if (registration != null) {
+                registration.onTimeout(tx);
+                return;
+            }
             SipCall call = ctx.calls.get(callId);
             if (call != null) {
                 call.onTimeout(tx);
@@ -367,15 +447,22 @@ public final class SipUserAgent implements AutoCloseable {
         public void processIOException(IOExceptionEvent event) {
             LOG.log(System.Logger.Level.INFO, "SIP transport error toward {0}:{1}/{2}", event.getHost(),
                     event.getPort(), event.getTransport());
+            for (Registration r : ctx.registrations.values()) {
+                SipSettings.Trunk registrar = r.account().registrar();
+                if (event.getPort() == registrar.port() && registrar.transport().equalsIgnoreCase(event.getTransport())) {
+                    r.onTransportError();
+                }
+            }
             SipSettings.Trunk trunk = settings.trunk();
-            if (trunk != null && event.getPort() == trunk.port()
-                    && trunk.transport().equalsIgnoreCase(event.getTransport())) {
-                ctx.calls.values().forEach(c -> {
-                    if (c instanceof OutboundCall outbound) {
+            ctx.calls.values().forEach(c -> {
+                if (c instanceof OutboundCall outbound) {
+                    SipSettings.Trunk hop = outbound.account() != null ? outbound.account().registrar() : trunk;
+                    if (hop != null && event.getPort() == hop.port()
+                            && hop.transport().equalsIgnoreCase(event.getTransport())) {
                         outbound.onTransportError();
                     }
-                });
-            }
+                }
+            });
         }
 
         @Override

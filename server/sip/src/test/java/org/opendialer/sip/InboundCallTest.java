@@ -22,9 +22,14 @@ class InboundCallTest {
     private final RecordingListener listener = new RecordingListener();
 
     private int startAgent(Duration ringTimeout, InboundCallHandler handler) {
+        return startAgent(ringTimeout, handler, "127.0.0.1");
+    }
+
+    /** No trunk here: INVITEs are accepted only from {@code allowedSources} (DIALER_SIP_ALLOWED_SOURCES). */
+    private int startAgent(Duration ringTimeout, InboundCallHandler handler, String allowedSources) {
         int port = FreePorts.next();
         agent = new SipUserAgent(new SipSettings("127.0.0.1", port, "127.0.0.1", null, null, null,
-                ringTimeout, Duration.ofMillis(100)), handler);
+                ringTimeout, Duration.ofMillis(100), SourceAllowList.parse(allowedSources)), handler);
         agent.start();
         return port;
     }
@@ -101,6 +106,20 @@ class InboundCallTest {
             assertThat(call.identity()).isEqualTo(new CallerIdentity(null, null, "+14155550199"));
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // 180, then 603 and its ACK
             assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+        }
+    }
+
+    @Test
+    void invite_fromSourceNotAllowed_gets403_andNeverReachesHandler() throws Exception {
+        int port = startAgent(Duration.ofSeconds(20), call -> {
+            invites.add(call);
+            call.reject(404);
+            return null;
+        }, "10.0.0.0/8, 192.0.2.7");
+        try (Sipp sipp = Sipp.uac("uac_forbidden.xml", FreePorts.next(), port, "201")) {
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(invites).isEmpty();
+            assertThat(agent.activeCalls()).isZero();
         }
     }
 

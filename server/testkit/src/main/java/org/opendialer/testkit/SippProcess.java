@@ -130,7 +130,7 @@ public final class SippProcess implements AutoCloseable {
         throw new IOException("no free UDP port");
     }
 
-    private static boolean onPath(String program) {
+    static boolean onPath(String program) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(d, program))) {
                 return true;

@@ -6,7 +6,15 @@ import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.SipAccount;
+import org.opendialer.core.accounts.UserSipAccount;
+import org.opendialer.core.calls.PbxStatus;
+import org.opendialer.sip.RegistrationState;
 import org.opendialer.core.accounts.AccountException;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
@@ -29,16 +37,24 @@ public final class AdminApi {
     private final AccountService accounts;
     private final CallLog calls;
     private final byte[] adminKeyDigest;
+    private final PbxStatus pbx;
 
-    private AdminApi(AccountService accounts, CallLog calls, String adminKey) {
+    private AdminApi(AccountService accounts, CallLog calls, String adminKey, PbxStatus pbx) {
         this.accounts = accounts;
         this.calls = calls;
+        this.pbx = pbx;
         this.adminKeyDigest = adminKey == null || adminKey.isBlank() ? null : sha256(adminKey);
     }
 
     /** Declares the routes on a Javalin 7 config (routes are fixed before the server starts). */
     public static void register(JavalinConfig config, AccountService accounts, CallLog calls, String adminKeyOrNull) {
-        AdminApi api = new AdminApi(accounts, calls, adminKeyOrNull);
+        register(config, accounts, calls, adminKeyOrNull, PbxStatus.NONE);
+    }
+
+    /** With PBX mode: users' {@code sip_account} shows whether it is registered; changes re-register it. */
+    public static void register(JavalinConfig config, AccountService accounts, CallLog calls, String adminKeyOrNull,
+                                PbxStatus pbx) {
+        AdminApi api = new AdminApi(accounts, calls, adminKeyOrNull, pbx);
         if (api.adminKeyDigest == null) {
             LOG.info("admin API disabled: no admin key configured");
         }
@@ -52,31 +68,71 @@ public final class AdminApi {
     }
 
     private void createUser(Context ctx) {
-        User user = accounts.createUser(AdminJson.readNewUser(RequestBody.read(ctx)));
-        AdminJson.send(ctx, 201, AdminJson.user(user));
+        ObjectNode json = AdminJson.readObject(RequestBody.read(ctx), AdminJson.CREATE_FIELDS);
+        NewUser newUser = AdminJson.readNewUser(json);
+        AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
+        // Validated before the user exists, so a bad sip_account creates nothing.
+        SipAccount sip = sipField == null || sipField.remove() ? null : sipField.toAccount(null);
+        User user = accounts.createUser(newUser);
+        if (sip != null) {
+            try {
+                accounts.setSipAccount(user.username(), sip);
+            } catch (RuntimeException e) {
+                accounts.deleteUser(user.username());
+                throw e;
+            }
+        }
+        AdminJson.send(ctx, 201, userJson(user));
     }
 
     private void listUsers(Context ctx) {
-        List<User> users = accounts.listUsers();
+        Map<Long, SipAccount> sip = new HashMap<>();
+        accounts.sipAccounts().forEach(a -> sip.put(a.userId(), a.account()));
+        List<ObjectNode> users = accounts.listUsers().stream()
+                .map(u -> AdminJson.user(u, sip.get(u.id()), registered(u))).toList();
         AdminJson.send(ctx, 200, AdminJson.users(users));
     }
 
     private void getUser(Context ctx) {
         String username = ctx.pathParam("username");
         User user = accounts.findUser(username).orElseThrow(() -> notFound(username));
-        AdminJson.send(ctx, 200, AdminJson.user(user));
+        AdminJson.send(ctx, 200, userJson(user));
     }
 
     private void updateUser(Context ctx) {
-        User user = accounts.updateUser(ctx.pathParam("username"), AdminJson.readUpdate(RequestBody.read(ctx)));
-        AdminJson.send(ctx, 200, AdminJson.user(user));
+        String username = ctx.pathParam("username");
+        ObjectNode json = AdminJson.readObject(RequestBody.read(ctx), AdminJson.UPDATE_FIELDS);
+        var update = AdminJson.readUpdate(json);
+        AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
+        SipAccount sip = null;
+        if (sipField != null && !sipField.remove()) {
+            User existing = accounts.findUser(username).orElseThrow(() -> notFound(username));
+            sip = sipField.toAccount(accounts.sipAccount(existing.id()).map(UserSipAccount::account).orElse(null));
+        }
+        User user = accounts.updateUser(username, update);
+        if (sipField != null) {
+            accounts.setSipAccount(username, sip);
+            pbx.accountChanged(user.id());
+        }
+        AdminJson.send(ctx, 200, userJson(user));
+    }
+
+    private ObjectNode userJson(User user) {
+        return AdminJson.user(user, accounts.sipAccount(user.id()).map(UserSipAccount::account).orElse(null),
+                registered(user));
+    }
+
+    private boolean registered(User user) {
+        return pbx.state(user.id()).filter(s -> s == RegistrationState.REGISTERED).isPresent();
     }
 
     private void deleteUser(Context ctx) {
         String username = ctx.pathParam("username");
+        User user = accounts.findUser(username).orElseThrow(() -> notFound(username));
         if (!accounts.deleteUser(username)) {
             throw notFound(username);
         }
+        pbx.accountChanged(user.id()); // stops its registration, if any
         ctx.status(204);
     }
 

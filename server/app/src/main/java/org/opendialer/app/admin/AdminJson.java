@@ -14,6 +14,7 @@ import java.util.Set;
 import org.opendialer.core.accounts.CallRecord;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.SignInToken;
+import org.opendialer.core.accounts.SipAccount;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.accounts.UserUpdate;
 
@@ -21,20 +22,55 @@ import org.opendialer.core.accounts.UserUpdate;
 final class AdminJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Set<String> CREATE_FIELDS = Set.of("username", "password", "display_name", "extension", "number");
-    private static final Set<String> UPDATE_FIELDS = Set.of("password", "display_name", "extension", "number");
+    static final Set<String> CREATE_FIELDS = Set.of("username", "password", "display_name", "extension", "number",
+            "sip_account");
+    static final Set<String> UPDATE_FIELDS = Set.of("password", "display_name", "extension", "number",
+            "sip_account");
+    private static final Set<String> SIP_ACCOUNT_FIELDS = Set.of("registrar", "username", "auth_username", "password");
 
     private AdminJson() {}
 
-    static NewUser readNewUser(byte[] body) {
-        ObjectNode json = readObject(body, CREATE_FIELDS);
+    /**
+     * The {@code sip_account} field: null when absent; {@code remove} for JSON null; else its fields, not
+     * yet validated ({@link SipAccount}'s constructor does that).
+     */
+    record SipAccountField(boolean remove, String registrar, String username, String authUsername, String password) {
+        /** The account; a missing password is taken from {@code current} (write-only: PATCH may omit it). */
+        SipAccount toAccount(SipAccount current) {
+            String pass = password != null ? password : current != null ? current.password() : null;
+            return new SipAccount(registrar, username, authUsername, pass);
+        }
+    }
+
+    static SipAccountField readSipAccount(ObjectNode json) {
+        if (!json.has("sip_account")) {
+            return null;
+        }
+        JsonNode value = json.get("sip_account");
+        if (value.isNull()) {
+            return new SipAccountField(true, null, null, null, null);
+        }
+        if (!value.isObject()) {
+            throw badRequest("sip_account must be an object or null");
+        }
+        ObjectNode o = (ObjectNode) value;
+        for (Iterator<String> names = o.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!SIP_ACCOUNT_FIELDS.contains(name)) {
+                throw badRequest("unknown field: sip_account." + name);
+            }
+        }
+        return new SipAccountField(false, string(o, "registrar", "sip_account."), string(o, "username", "sip_account."),
+                string(o, "auth_username", "sip_account."), string(o, "password", "sip_account."));
+    }
+
+    static NewUser readNewUser(ObjectNode json) {
         return new NewUser(string(json, "username"), string(json, "password"), string(json, "display_name"),
                 string(json, "extension"), string(json, "number"));
     }
 
     /** Absent field = unchanged; {@code "number": null} removes the number. */
-    static UserUpdate readUpdate(byte[] body) {
-        ObjectNode json = readObject(body, UPDATE_FIELDS);
+    static UserUpdate readUpdate(ObjectNode json) {
         for (String field : List.of("password", "display_name", "extension")) {
             if (json.has(field) && json.get(field).isNull()) {
                 throw badRequest(field + " cannot be null");
@@ -45,20 +81,30 @@ final class AdminJson {
                 string(json, "number"), clearNumber);
     }
 
-    static ObjectNode user(User user) {
+    /** A user; {@code sip_account} without its password (write-only), with whether it is registered now. */
+    static ObjectNode user(User user, SipAccount sip, boolean registered) {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("username", user.username());
         json.put("display_name", user.displayName());
         json.put("extension", user.extension());
         json.put("number", user.number());
+        if (sip == null) {
+            json.putNull("sip_account");
+        } else {
+            ObjectNode account = json.putObject("sip_account");
+            account.put("registrar", sip.registrar());
+            account.put("username", sip.username());
+            account.put("auth_username", sip.authUsername());
+            account.put("registered", registered);
+        }
         json.put("created_at", iso(user.createdAt()));
         return json;
     }
 
-    static ObjectNode users(List<User> users) {
+    static ObjectNode users(List<ObjectNode> users) {
         ObjectNode json = MAPPER.createObjectNode();
         ArrayNode array = json.putArray("users");
-        users.forEach(u -> array.add(user(u)));
+        users.forEach(array::add);
         return json;
     }
 
@@ -106,7 +152,7 @@ final class AdminJson {
         send(ctx, status, json);
     }
 
-    private static ObjectNode readObject(byte[] body, Set<String> allowed) {
+    static ObjectNode readObject(byte[] body, Set<String> allowed) {
         JsonNode json;
         try {
             json = body.length == 0 ? null : MAPPER.readTree(body);
@@ -126,12 +172,16 @@ final class AdminJson {
     }
 
     private static String string(ObjectNode json, String field) {
+        return string(json, field, "");
+    }
+
+    private static String string(ObjectNode json, String field, String prefix) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.isTextual()) {
-            throw badRequest(field + " must be a string");
+            throw badRequest(prefix + field + " must be a string");
         }
         return value.textValue();
     }

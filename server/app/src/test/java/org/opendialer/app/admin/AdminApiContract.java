@@ -292,6 +292,97 @@ abstract class AdminApiContract {
         }
     }
 
+    // ---- sip_account (PBX mode)
+
+    static final String PBX_ALICE = """
+            {"username":"alice","password":"alice-password","extension":"101",
+             "sip_account":{"registrar":"sip:127.0.0.1:25060","username":"1001","password":"pbx-secret-9f2c"}}""";
+
+    @Test
+    void createUser_withSipAccount_storesIt_andNeverReturnsThePassword() throws Exception {
+        HttpResponse<String> response = send("POST", "/users", PBX_ALICE);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode sip = JSON.readTree(response.body()).get("sip_account");
+        assertThat(sip.get("registrar").asText()).isEqualTo("sip:127.0.0.1:25060");
+        assertThat(sip.get("username").asText()).isEqualTo("1001");
+        assertThat(sip.get("auth_username").isNull()).isTrue();
+        assertThat(sip.get("registered").asBoolean()).isFalse();
+        assertThat(response.body()).doesNotContain("pbx-secret-9f2c").doesNotContain("password");
+        assertThat(send("GET", "/users/alice", null).body()).doesNotContain("pbx-secret-9f2c").contains("\"registrar\"");
+        assertThat(send("GET", "/users", null).body()).doesNotContain("pbx-secret-9f2c").contains("\"sip_account\":{");
+        long id = accounts.findUser("alice").orElseThrow().id();
+        assertThat(accounts.sipAccount(id).orElseThrow().account().password()).isEqualTo("pbx-secret-9f2c");
+    }
+
+    @Test
+    void createUser_withoutSipAccount_showsNull() throws Exception {
+        JsonNode user = JSON.readTree(send("POST", "/users", ALICE).body());
+        assertThat(user.get("sip_account").isNull()).isTrue();
+    }
+
+    @Test
+    void createUser_withBadSipAccount_is400_andCreatesNothing() throws Exception {
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101",
+                 "sip_account":{"registrar":"http://pbx","username":"1001","password":"x"}}""", "sip_account.registrar");
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101",
+                 "sip_account":{"registrar":"sip:pbx","username":"1001"}}""", "sip_account.password is required");
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101",
+                 "sip_account":{"registrar":"sip:pbx","username":"1001","password":"x","proxy":"y"}}""",
+                "unknown field: sip_account.proxy");
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101","sip_account":"sip:pbx"}""",
+                "sip_account must be an object or null");
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101",
+                 "sip_account":{"registrar":"sip:pbx","username":1001,"password":"x"}}""",
+                "sip_account.username must be a string");
+        assertThat(accounts.findUser("alice")).isEmpty();
+    }
+
+    @Test
+    void patchUser_sipAccount_setsKeepsPasswordWhenOmitted_andNullRemoves() throws Exception {
+        send("POST", "/users", ALICE);
+        long id = accounts.findUser("alice").orElseThrow().id();
+
+        HttpResponse<String> set = send("PATCH", "/users/alice", """
+                {"sip_account":{"registrar":"sip:pbx.example.com;transport=tcp","username":"1001","password":"first-secret"}}""");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(JSON.readTree(set.body()).get("sip_account").get("registrar").asText())
+                .isEqualTo("sip:pbx.example.com;transport=tcp");
+
+        HttpResponse<String> change = send("PATCH", "/users/alice", """
+                {"sip_account":{"registrar":"sip:pbx.example.com","username":"1002","auth_username":"a1002"}}""");
+        assertThat(change.statusCode()).as(change.body()).isEqualTo(200);
+        var stored = accounts.sipAccount(id).orElseThrow().account();
+        assertThat(stored.username()).isEqualTo("1002");
+        assertThat(stored.digestUsername()).isEqualTo("a1002");
+        assertThat(stored.password()).isEqualTo("first-secret");
+
+        HttpResponse<String> removed = send("PATCH", "/users/alice", "{\"sip_account\":null}");
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(removed.body()).get("sip_account").isNull()).isTrue();
+        assertThat(accounts.sipAccount(id)).isEmpty();
+    }
+
+    @Test
+    void patchUser_newSipAccountWithoutPassword_is400() throws Exception {
+        send("POST", "/users", ALICE);
+        assertBadRequest("PATCH", "/users/alice", """
+                {"sip_account":{"registrar":"sip:pbx","username":"1001"}}""", "sip_account.password is required");
+    }
+
+    private void assertBadRequest(String method, String path, String body, String message) throws Exception {
+        HttpResponse<String> response = send(method, path, body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(error.get("error").asText()).isEqualTo("bad_request");
+        assertThat(error.get("message").asText()).contains(message);
+    }
+
     HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         return send(method, path, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body), KEY);
     }

@@ -155,6 +155,103 @@ public final class AccountService {
         return findUser(username).orElseThrow(() -> notFound(username));
     }
 
+    /**
+     * Sets (or, with null, removes) the user's PBX account. The contact token is kept while the account
+     * exists and created with it. The password is stored as given (digest needs it) and never logged.
+     */
+    public void setSipAccount(String username, SipAccount account) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long id = lockUserId(c, username);
+                if (account == null) {
+                    try (PreparedStatement st = c.prepareStatement("DELETE FROM sip_accounts WHERE user_id = ?")) {
+                        st.setLong(1, id);
+                        st.executeUpdate();
+                    }
+                } else {
+                    int updated;
+                    try (PreparedStatement st = c.prepareStatement("UPDATE sip_accounts SET registrar = ?,"
+                            + " sip_username = ?, auth_username = ?, sip_password = ?, updated_at = ? WHERE user_id = ?")) {
+                        st.setString(1, account.registrar());
+                        st.setString(2, account.username());
+                        st.setString(3, account.authUsername());
+                        st.setString(4, account.password());
+                        st.setObject(5, toDb(now()));
+                        st.setLong(6, id);
+                        updated = st.executeUpdate();
+                    }
+                    if (updated == 0) {
+                        try (PreparedStatement st = c.prepareStatement("INSERT INTO sip_accounts (user_id, registrar,"
+                                + " sip_username, auth_username, sip_password, contact_token, updated_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                            st.setLong(1, id);
+                            st.setString(2, account.registrar());
+                            st.setString(3, account.username());
+                            st.setString(4, account.authUsername());
+                            st.setString(5, account.password());
+                            st.setString(6, SecretTokens.contactToken());
+                            st.setObject(7, toDb(now()));
+                            st.executeUpdate();
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        if (account == null) {
+            LOG.info("removed the PBX account of user {}", username);
+        } else {
+            LOG.info("set the PBX account of user {}: {} at {}", username, account.username(), account.registrar());
+        }
+    }
+
+    /** The user's PBX account, if any. */
+    public Optional<UserSipAccount> sipAccount(long userId) {
+        return sipAccounts("WHERE user_id = ?", st -> st.setLong(1, userId)).stream().findFirst();
+    }
+
+    /** The PBX account whose registered Contact has this user part, if any. */
+    public Optional<UserSipAccount> sipAccountByContact(String contactToken) {
+        if (contactToken == null || contactToken.length() != SecretTokens.CONTACT_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        return sipAccounts("WHERE contact_token = ?", st -> st.setString(1, contactToken)).stream().findFirst();
+    }
+
+    /** Every user's PBX account. */
+    public List<UserSipAccount> sipAccounts() {
+        return sipAccounts("", st -> { });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement st) throws SQLException;
+    }
+
+    private List<UserSipAccount> sipAccounts(String where, Binder binder) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT user_id, registrar, sip_username, auth_username,"
+                     + " sip_password, contact_token FROM sip_accounts " + where + " ORDER BY user_id")) {
+            binder.bind(st);
+            try (ResultSet rs = st.executeQuery()) {
+                List<UserSipAccount> list = new ArrayList<>();
+                while (rs.next()) {
+                    list.add(new UserSipAccount(rs.getLong(1),
+                            new SipAccount(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                            rs.getString(6)));
+                }
+                return list;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
     /** Deletes the user; its sessions and unused sign-in tokens go with it (ON DELETE CASCADE). */
     public boolean deleteUser(String username) {
         try (Connection c = dataSource.getConnection();

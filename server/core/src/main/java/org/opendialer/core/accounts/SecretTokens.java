@@ -25,6 +25,15 @@ final class SecretTokens {
         return B64URL.encodeToString(bytes);
     }
 
+    static final int CONTACT_TOKEN_LENGTH = 24;
+
+    /** 96 random bits as 24 lower-case hex digits: safe in a SIP URI's user part, unguessable. */
+    static String contactToken() {
+        byte[] bytes = new byte[CONTACT_TOKEN_LENGTH / 2];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
     /** Hex SHA-256; accepts any string so that malformed tokens simply match nothing. */
     static String hash(String token) {
         try {

@@ -52,6 +52,7 @@ public final class CallEngine implements AutoCloseable {
     private final CallStore store;
     private final SipUserAgent sip;
     private final MediaRelay relay;
+    private final PbxRegistrations pbx;
     private final Duration ringTimeout;
     private final Clock clock;
     private final EngineThread thread = new EngineThread();
@@ -98,6 +99,12 @@ public final class CallEngine implements AutoCloseable {
         this.clock = clock;
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
+        this.pbx = new PbxRegistrations(accounts, sip);
+    }
+
+    /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
+    public PbxRegistrations pbx() {
+        return pbx;
     }
 
     /** Repairs calls a previous run left unfinished, then opens the SIP port. */
@@ -106,8 +113,8 @@ public final class CallEngine implements AutoCloseable {
         if (repaired > 0) {
             LOG.warn("{} call(s) left unfinished by the previous run marked failed (gateway restarted)", repaired);
         }
-        if (sip != null) {
-            sip.start();
+        if (sip != null && sip.settings().trunk() != null) {
+            sip.start(); // without a trunk, the first PBX registration opens the SIP port
         }
     }
 
@@ -117,6 +124,7 @@ public final class CallEngine implements AutoCloseable {
     public void attach(Dialer dialer) {
         thread.execute(() -> {
             dialers.computeIfAbsent(dialer.userId(), id -> new LinkedHashSet<>()).add(dialer);
+            pbx.dialerAttached(dialer.userId());
             for (Ongoing o : calls.values()) {
                 if (o.call.userId == dialer.userId() && o.answeredBy != null && !isAttached(o.answeredBy)) {
                     o.answeredBy = dialer; // the dialer that answered is gone (reload): this one takes over
@@ -134,6 +142,7 @@ public final class CallEngine implements AutoCloseable {
             Set<Dialer> set = dialers.get(dialer.userId());
             if (set != null && set.remove(dialer) && set.isEmpty()) {
                 dialers.remove(dialer.userId());
+                pbx.lastDialerDetached(dialer.userId());
             }
         });
     }
@@ -236,8 +245,9 @@ public final class CallEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("calls not ended cleanly at shutdown: {}", e.toString());
         }
+        pbx.close();
         if (sip != null) {
-            sip.stop();
+            sip.stop(); // also un-registers every PBX account
         }
         thread.shutdown();
     }
@@ -255,7 +265,9 @@ public final class CallEngine implements AutoCloseable {
             }
             throw new CallException(CallException.Reason.CALL_IN_PROGRESS, "Another call is in progress.");
         }
-        if (!(target instanceof DialTarget.Extension) && sip == null) {
+        org.opendialer.sip.PbxAccount account = pbx.accountFor(caller, target); // PBX mode, if it applies
+        if (account == null && !(target instanceof DialTarget.Extension)
+                && (sip == null || sip.settings().trunk() == null)) {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
@@ -270,9 +282,9 @@ public final class CallEngine implements AutoCloseable {
         }
         Ongoing o;
         try {
-            o = target instanceof DialTarget.Extension ext
+            o = account == null && target instanceof DialTarget.Extension ext
                     ? placeToExtension(caller, ext.digits(), media)
-                    : placeToTrunk(caller, target.dialString(), media);
+                    : placeToTrunk(caller, target.dialString(), account, media);
         } catch (RuntimeException e) {
             media.close();
             throw e;
@@ -306,7 +318,9 @@ public final class CallEngine implements AutoCloseable {
         return out;
     }
 
-    private Ongoing placeToTrunk(User caller, String e164, MediaSession media) {
+    /** To the trunk, or through the caller's PBX account when {@code account} is not null. */
+    private Ongoing placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account,
+                                 MediaSession media) {
         int rtpPort = openRtp(media);
         // Without a number of its own the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
         String from = caller.number();
@@ -315,7 +329,9 @@ public final class CallEngine implements AutoCloseable {
         o.media = media;
         SipLegListener listener = new SipLegListener(thread, legEvents, o);
         try {
-            o.sipLeg = sip.placeCall(from, caller.displayName(), e164, sip.localOffer(rtpPort), listener);
+            AudioSdp offer = sip.localOffer(rtpPort);
+            o.sipLeg = account == null ? sip.placeCall(from, caller.displayName(), e164, offer, listener)
+                    : sip.placeCallVia(account, caller.displayName(), e164, offer, listener);
             startRingTimer(o);
         } catch (SipAgentException e) {
             LOG.warn("call {} to {} not placed: {}", o.call.id, e164, e.toString());
@@ -334,8 +350,10 @@ public final class CallEngine implements AutoCloseable {
     private void route(InboundCall invite, SipLegListener listener) {
         var identity = invite.identity();
         String to = identity.to();
-        Optional<User> user = to == null ? Optional.empty() : accounts.listUsers().stream()
-                .filter(u -> to.equals(u.extension()) || sameNumber(to, u.number())).findFirst();
+        // PBX mode first: the Request-URI is the Contact a user's account registered.
+        Optional<User> user = pbx.userForContact(invite.requestUser()).or(() -> to == null ? Optional.empty()
+                : accounts.listUsers().stream().filter(u -> to.equals(u.extension()) || sameNumber(to, u.number()))
+                        .findFirst());
         if (user.isEmpty()) {
             invite.reject(404);
             return;
@@ -345,8 +363,8 @@ public final class CallEngine implements AutoCloseable {
             return;
         }
         invite.ring();
-        Call call = new Call(newId(), user.get().id(), CallDirection.INBOUND, identity.from(), to,
-                identity.displayName(), now());
+        Call call = new Call(newId(), user.get().id(), CallDirection.INBOUND, identity.from(),
+                to != null ? to : user.get().extension(), identity.displayName(), now());
         Ongoing o = new Ongoing(call);
         o.sipLeg = invite;
         listener.target = o;

@@ -47,6 +47,8 @@ public enum ConfigKey {
     SIP_PORT("DIALER_SIP_PORT", "5060", "SIP port of the gateway, UDP and TCP."),
     SIP_USERNAME("DIALER_SIP_USERNAME", "(unset)", "Digest username for 401/407 challenges from the trunk."),
     SIP_PASSWORD("DIALER_SIP_PASSWORD", "(unset)", "Digest password; set together with DIALER_SIP_USERNAME."),
+    SIP_ALLOWED_SOURCES("DIALER_SIP_ALLOWED_SOURCES", "(unset: only the trunk and the PBX registrars)",
+            "Comma-separated IP addresses or CIDR blocks that may send INVITEs besides the trunk and the registrars."),
     PUBLIC_ADDRESS("DIALER_PUBLIC_ADDRESS", "(the SIP listen address, or this host's address)",
             "Address advertised to the trunk in Via, Contact and SDP."),
     RING_TIMEOUT_S("DIALER_RING_TIMEOUT_S", "60",

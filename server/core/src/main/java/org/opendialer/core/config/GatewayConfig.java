@@ -128,6 +128,13 @@ public record GatewayConfig(
             throw new ConfigException(ConfigKey.RTP_PORTS, "'" + range
                     + "' is not a port range like 20000-20999 (1024-65535, with an even port)");
         }
+        org.opendialer.sip.SourceAllowList allowed;
+        try {
+            allowed = org.opendialer.sip.SourceAllowList.parse(r.string(ConfigKey.SIP_ALLOWED_SOURCES).orElse(""));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConfigKey.SIP_ALLOWED_SOURCES, e.getMessage()
+                    + "; expected comma-separated IP addresses or CIDR blocks like 192.0.2.7,10.0.0.0/8");
+        }
         Optional<String> publicAddress = r.string(ConfigKey.PUBLIC_ADDRESS);
         String webRtcAddress = r.string(ConfigKey.WEBRTC_ADDRESS)
                 .or(() -> publicAddress.filter(GatewayConfig::isIpLiteral)).orElse("127.0.0.1");
@@ -143,7 +150,7 @@ public record GatewayConfig(
         return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse(sandbox ? "127.0.0.1" : "0.0.0.0"),
                 r.port(ConfigKey.SIP_PORT, false), user, password, publicAddress,
                 r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max, webRtcPort, webRtcAddress,
-                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30));
+                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30), allowed);
     }
 
     private static boolean isIpLiteral(String s) {

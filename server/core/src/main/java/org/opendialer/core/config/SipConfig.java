@@ -6,6 +6,8 @@ import java.util.Optional;
 /**
  * The telephony part of the configuration: the SIP user agent, its RTP ports and the WebRTC port. {@code trunk} is
  * checked to be a SIP URI when read; the transport comes from its {@code ;transport=} parameter.
+ * {@code allowedSources} (DIALER_SIP_ALLOWED_SOURCES) are the addresses besides the trunk and the PBX
+ * registrars that may send INVITEs.
  */
 public record SipConfig(
         Optional<String> trunk,
@@ -19,5 +21,14 @@ public record SipConfig(
         int rtpPortMax,
         int webRtcPort,
         String webRtcAddress,
-        Duration rtpTimeout) {
+        Duration rtpTimeout,
+        org.opendialer.sip.SourceAllowList allowedSources) {
+
+    /** Without extra allowed INVITE sources (DIALER_SIP_ALLOWED_SOURCES unset). */
+    public SipConfig(Optional<String> trunk, String listenAddress, int port, Optional<String> username,
+                     Optional<String> password, Optional<String> publicAddress, Duration ringTimeout, int rtpPortMin,
+                     int rtpPortMax, int webRtcPort, String webRtcAddress, Duration rtpTimeout) {
+        this(trunk, listenAddress, port, username, password, publicAddress, ringTimeout, rtpPortMin, rtpPortMax,
+                webRtcPort, webRtcAddress, rtpTimeout, org.opendialer.sip.SourceAllowList.NONE);
+    }
 }

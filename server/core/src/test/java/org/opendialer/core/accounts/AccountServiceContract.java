@@ -483,4 +483,70 @@ abstract class AccountServiceContract {
         }
     }
 
+
+    // ---- PBX accounts (sip_accounts, Flyway V2)
+
+    @Test
+    void setSipAccount_storesPasswordAsGiven_andKeepsContactTokenAcrossUpdates() {
+        User alice = alice();
+        accounts.setSipAccount("alice", new SipAccount("SIP:PBX.example.com:5080;transport=TCP", "1001", null, "pbx-secret"));
+
+        UserSipAccount stored = accounts.sipAccount(alice.id()).orElseThrow();
+        assertThat(stored.account()).isEqualTo(
+                new SipAccount("sip:pbx.example.com:5080;transport=tcp", "1001", null, "pbx-secret"));
+        assertThat(stored.contactToken()).matches("[0-9a-f]{24}");
+        assertThat(accounts.sipAccountByContact(stored.contactToken())).contains(stored);
+        assertThat(accounts.sipAccounts()).containsExactly(stored);
+
+        accounts.setSipAccount("alice", new SipAccount("sip:10.0.0.5", "alice", "auth-alice", "new-secret"));
+        UserSipAccount updated = accounts.sipAccount(alice.id()).orElseThrow();
+        assertThat(updated.account().digestUsername()).isEqualTo("auth-alice");
+        assertThat(updated.account().password()).isEqualTo("new-secret");
+        assertThat(updated.contactToken()).isEqualTo(stored.contactToken());
+    }
+
+    @Test
+    void setSipAccount_null_removesIt_andDeletingTheUserRemovesIt() {
+        User alice = alice();
+        accounts.setSipAccount("alice", new SipAccount("sip:127.0.0.1:25060", "1001", null, "pbx-secret"));
+        accounts.setSipAccount("alice", null);
+        assertThat(accounts.sipAccount(alice.id())).isEmpty();
+
+        accounts.setSipAccount("alice", new SipAccount("sip:127.0.0.1:25060", "1001", null, "pbx-secret"));
+        String token = accounts.sipAccount(alice.id()).orElseThrow().contactToken();
+        assertThat(accounts.deleteUser("alice")).isTrue();
+        assertThat(accounts.sipAccountByContact(token)).isEmpty();
+        assertThat(accounts.sipAccounts()).isEmpty();
+    }
+
+    @Test
+    void setSipAccount_unknownUser_isNotFound() {
+        assertThatThrownBy(() -> accounts.setSipAccount("nobody", new SipAccount("sip:pbx", "1001", null, "x")))
+                .isInstanceOfSatisfying(AccountException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
+    }
+
+    @Test
+    void sipAccount_rejectsBadFields_withTheFieldInTheMessage() {
+        assertInvalid(() -> new SipAccount("http://pbx.example.com", "1001", null, "x"), "sip_account.registrar");
+        assertInvalid(() -> new SipAccount("sip:1001@pbx.example.com", "1001", null, "x"), "no user part");
+        assertInvalid(() -> new SipAccount("sip:pbx.example.com;transport=tls", "1001", null, "x"), "sip_account.registrar");
+        assertInvalid(() -> new SipAccount("sip:pbx.example.com:70000", "1001", null, "x"), "port out of range");
+        assertInvalid(() -> new SipAccount("sip:pbx", "a b", null, "x"), "sip_account.username");
+        assertInvalid(() -> new SipAccount("sip:pbx", "1001", "bad<user>", "x"), "sip_account.auth_username");
+        assertInvalid(() -> new SipAccount("sip:pbx", "1001", null, ""), "sip_account.password is required");
+        assertInvalid(() -> new SipAccount("sip:pbx", "1001", null, "a\nb"), "control characters");
+        assertInvalid(() -> new SipAccount("sip:pbx", "1001", null, "x".repeat(129)), "1-128");
+    }
+
+    @Test
+    void sipAccount_toString_neverShowsThePassword() {
+        SipAccount account = new SipAccount("sip:pbx", "1001", null, "pbx-secret-value");
+        assertThat(account.toString()).doesNotContain("pbx-secret-value").contains("1001", "hidden");
+        assertThat(new UserSipAccount(1, account, "t").toString()).doesNotContain("pbx-secret-value");
+    }
+
+    private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(AccountException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_INPUT)).hasMessageContaining(message);
+    }
 }

@@ -79,4 +79,16 @@ class SipConfigTest {
         assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SANDBOX", "maybe")))
                 .hasMessageContaining("DIALER_SANDBOX");
     }
+
+    @Test
+    void allowedSources_parsedAsAddressesAndCidrs_badEntryNamesKeyAndEntry() throws Exception {
+        SipConfig sip = GatewayConfig.from(Map.of("DIALER_SIP_ALLOWED_SOURCES", "192.0.2.7, 10.0.0.0/8")).sip();
+        assertThat(sip.allowedSources().allows(java.net.InetAddress.getByName("10.1.2.3"))).isTrue();
+        assertThat(sip.allowedSources().allows(java.net.InetAddress.getByName("192.0.2.8"))).isFalse();
+        assertThat(GatewayConfig.from(Map.of()).sip().allowedSources().isEmpty()).isTrue();
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SIP_ALLOWED_SOURCES", "10.0.0.0/8,pbx.example.com")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("DIALER_SIP_ALLOWED_SOURCES:")
+                .hasMessageContaining("'pbx.example.com' is not an IP address or CIDR block");
+    }
 }
