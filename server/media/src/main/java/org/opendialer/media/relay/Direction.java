@@ -12,6 +12,7 @@ import org.opendialer.media.rtp.RtpRewriter;
 final class Direction {
     final RtpRewriter rewriter = new RtpRewriter(ThreadLocalRandom.current().nextInt());
     final ReceptionStats reception = new ReceptionStats();
+    long received;
     long packets;
     long bytes;
     long dropped;

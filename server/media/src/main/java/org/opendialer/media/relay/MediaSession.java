@@ -289,6 +289,14 @@ public final class MediaSession implements AutoCloseable {
         }
     }
 
+    /** RTP packets that arrived from {@code side}, relayed or not (tests). */
+    long receivedFrom(Side side) {
+        Direction d = side == Side.A ? aToB : bToA;
+        synchronized (d) {
+            return d.received;
+        }
+    }
+
     long relayedPackets() {
         synchronized (aToB) {
             synchronized (bToA) {
@@ -345,6 +353,7 @@ public final class MediaSession implements AutoCloseable {
         int payload = RtpPacket.payloadLength(buf, off, len);
         synchronized (d) {
             d.lastPacketNanos = now;
+            d.received++;
             if (payload < 0) {
                 d.dropped++;
                 return;
