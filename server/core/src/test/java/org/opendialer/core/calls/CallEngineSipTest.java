@@ -37,6 +37,7 @@ class CallEngineSipTest {
     private User alice;
     private CallEngine engine;
     private MediaRelay relay;
+    private Duration rtpTimeout = Duration.ofSeconds(30);
     private int sipPort;
 
     @BeforeEach
@@ -62,7 +63,7 @@ class CallEngineSipTest {
     /** A real relay on loopback: OS-chosen WebRTC port, RTP ports from a test range. */
     private MediaRelay relay() throws java.io.IOException {
         relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 21000, 21999,
-                Duration.ofSeconds(30)));
+                rtpTimeout));
         return relay;
     }
 
@@ -136,6 +137,20 @@ class CallEngineSipTest {
             assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
             assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
             assertLogged(id, "disconnected", "answered", "local_hangup");
+        }
+    }
+
+    @Test
+    void answeredCall_whoseFarEndSendsNoRtp_endsWithMediaTimeout_andBye() throws Exception {
+        rtpTimeout = Duration.ofSeconds(1);
+        try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer d = attach(alice);
+            String id = engine.place(alice, BOB_MOBILE);
+            d.await(v -> v.state() == CallState.DISCONNECTED, WAIT);
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/media_timeout");
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // it got the BYE
+            assertLogged(id, "disconnected", "answered", "media_timeout");
         }
     }
 
