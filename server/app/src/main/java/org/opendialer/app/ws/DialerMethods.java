@@ -4,14 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.Map;
 import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.numbers.NumberValidator;
 
 /** The method table of protocol version 1. */
 public final class DialerMethods {
+    static final int DEFAULT_RECENT = 20;
+    static final int MAX_RECENT = 100;
+
     private DialerMethods() {}
 
     public static Map<String, MethodHandler> create(AccountService accounts, NumberValidator numbers,
-            CallStarter calls, String version) {
+            CallStarter calls, CallLog callLog, String version) {
         AuthMethods auth = new AuthMethods(accounts, calls);
         CallMethods callMethods = new CallMethods(auth, calls);
         Map<String, MethodHandler> methods = new java.util.HashMap<>();
@@ -26,7 +30,25 @@ public final class DialerMethods {
         methods.put("reject", callMethods::reject);
         methods.put("updateMedia", callMethods::updateMedia);
         methods.put("hold", callMethods::hold);
+        methods.put("recentCalls", (connection, params) -> recentCalls(auth, callLog, connection, params));
         return Map.copyOf(methods);
+    }
+
+    /** {@code recentCalls { limit? }}: the signed-in user's calls from the call log, newest first. */
+    private static Object recentCalls(AuthMethods auth, CallLog callLog, DialerConnection connection,
+                                      com.fasterxml.jackson.databind.node.ObjectNode params) {
+        JsonNode limit = params.get("limit");
+        if (limit != null && !(limit.isInt() && limit.intValue() >= 1 && limit.intValue() <= MAX_RECENT)) {
+            throw new MethodException(ErrorCode.BAD_REQUEST, "params.limit must be a whole number from 1 to "
+                    + MAX_RECENT + ".");
+        }
+        var user = auth.requireSignedIn(connection);
+        var result = JsonNodeFactory.instance.objectNode();
+        var list = result.putArray("calls");
+        for (var call : callLog.recentOf(user.id(), limit == null ? DEFAULT_RECENT : limit.intValue())) {
+            list.add(Wire.loggedCall(call));
+        }
+        return result;
     }
 
     private static Object hello(com.fasterxml.jackson.databind.node.ObjectNode params, String version) {

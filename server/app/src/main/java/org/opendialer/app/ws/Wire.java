@@ -58,6 +58,23 @@ public final class Wire {
         return node;
     }
 
+    /** A call log row as the dialer's recent calls show it: WireCall's fields without seq. */
+    public static ObjectNode loggedCall(org.opendialer.core.accounts.CallRecord call) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", call.id());
+        node.put("state", call.state());
+        node.put("direction", call.direction());
+        node.put("result", call.result());
+        node.put("from", call.fromNumber());
+        node.put("to", call.toNumber());
+        node.putObject("caller").put("caller_display_name", call.callerDisplayName());
+        node.put("start_time", iso(call.startTime()));
+        node.put("answer_time", iso(call.answerTime()));
+        node.put("end_time", iso(call.endTime()));
+        node.put("end_reason", call.endReason());
+        return node;
+    }
+
     public static ObjectNode call(CallView call) {
         ObjectNode node = NODES.objectNode();
         node.put("id", call.id());

@@ -3,6 +3,7 @@ package org.opendialer.app.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.opendialer.app.WsTestClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,6 +91,35 @@ class CallWebSocketTest {
             JsonNode end = bob.nextCall();
             assertThat(summary(end)).isEqualTo("disconnected/declined@2");
             assertThat(end.path("result").asText()).isEqualTo("not_answered");
+        }
+    }
+
+    @Test
+    void recentCalls_listTheUsersOwnCallsNewestFirst_fromTheCallLog() throws Exception {
+        gateway = new CallGateway(dir, Map.of());
+        try (var alice = gateway.signIn("alice"); var bob = gateway.signIn("bob")) {
+            alice.call("placeCall", "{\"to\":\"1002\"}");
+            bob.nextCall();
+            bob.call("reject", "{}");
+            alice.nextCalls(2);
+            bob.nextCall();
+            JsonNode mine = alice.call("recentCalls", "{}").path("result").path("calls");
+            assertThat(mine).hasSize(1);
+            assertThat(mine.get(0).path("direction").asText()).isEqualTo("outbound");
+            assertThat(mine.get(0).path("to").asText()).isEqualTo("1002");
+            assertThat(mine.get(0).path("end_reason").asText()).isEqualTo("declined");
+            assertThat(mine.get(0).has("seq")).isFalse();
+            JsonNode theirs = bob.call("recentCalls", "{\"limit\":5}").path("result").path("calls");
+            assertThat(theirs).hasSize(1);
+            assertThat(theirs.get(0).path("direction").asText()).isEqualTo("inbound");
+            assertThat(theirs.get(0).path("id").asText()).isNotEqualTo(mine.get(0).path("id").asText());
+            assertThat(alice.call("recentCalls", "{\"limit\":0}").path("error").path("code").asText())
+                    .isEqualTo("bad_request");
+        }
+        try (var ws = WsTestClient.connect(gateway.config.publicUrlText())) {
+            var anonymous = new CallGateway.Dialer(ws);
+            assertThat(anonymous.call("recentCalls", "{}").path("error").path("code").asText())
+                    .isEqualTo("authentication_required");
         }
     }
 

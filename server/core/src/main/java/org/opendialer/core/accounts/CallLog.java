@@ -24,14 +24,33 @@ public final class CallLog {
 
     /** Newest first; {@code limit} is clamped to 1..{@link #MAX_LIMIT}. */
     public List<CallRecord> recent(int limit) {
+        return query("", null, limit);
+    }
+
+    /** One user's calls, newest first (the dialer's recent calls); {@code limit} clamped as above. */
+    public List<CallRecord> recentOf(long userId, int limit) {
+        return query(" WHERE c.user_id = ?", userId, limit);
+    }
+
+    private List<CallRecord> query(String where, Long userId, int limit) {
         int rows = Math.max(1, Math.min(limit, MAX_LIMIT));
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
                      "SELECT c.id, u.username, c.direction, c.state, c.result, c.from_number, c.to_number,"
                              + " c.caller_display_name, c.start_time, c.answer_time, c.end_time, c.end_reason, c.updated_at"
-                             + " FROM calls c LEFT JOIN users u ON u.id = c.user_id"
-                             + " ORDER BY c.start_time DESC, c.id DESC FETCH FIRST " + rows + " ROWS ONLY");
-             ResultSet rs = st.executeQuery()) {
+                             + " FROM calls c LEFT JOIN users u ON u.id = c.user_id" + where
+                             + " ORDER BY c.start_time DESC, c.id DESC FETCH FIRST " + rows + " ROWS ONLY")) {
+            if (userId != null) {
+                st.setLong(1, userId);
+            }
+            return read(st);
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static List<CallRecord> read(PreparedStatement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery()) {
             List<CallRecord> calls = new ArrayList<>();
             while (rs.next()) {
                 calls.add(new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -40,8 +59,6 @@ public final class CallLog {
                         rs.getString(12), AccountService.fromDb(rs, 13)));
             }
             return calls;
-        } catch (SQLException e) {
-            throw new IllegalStateException("database error (SQLState " + e.getSQLState() + ")", e);
         }
     }
 }
