@@ -84,6 +84,8 @@ public final class CallEngine implements AutoCloseable {
     };
 
     private final Map<String, Ongoing> calls = new LinkedHashMap<>();
+    /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
+    private boolean draining;
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
 
     /**
@@ -236,6 +238,7 @@ public final class CallEngine implements AutoCloseable {
     public void close() {
         try {
             thread.await(() -> {
+                draining = true; // every later placeCall and INVITE is refused (SIGTERM drains)
                 for (Ongoing o : List.copyOf(calls.values())) {
                     end(o, EndReason.FAILED);
                     hangUpSip(o);
@@ -255,6 +258,9 @@ public final class CallEngine implements AutoCloseable {
     // ---- engine thread ----
 
     private Placed placeNow(User caller, DialTarget target, Dialer dialer, String offerSdp) {
+        if (draining) {
+            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
+        }
         for (Ongoing o : calls.values()) {
             if (o.call.userId != caller.id()) {
                 continue;
@@ -348,6 +354,10 @@ public final class CallEngine implements AutoCloseable {
     }
 
     private void route(InboundCall invite, SipLegListener listener) {
+        if (draining) {
+            invite.reject(503); // Service Unavailable: the trunk tries elsewhere
+            return;
+        }
         var identity = invite.identity();
         String to = identity.to();
         // PBX mode first: the Request-URI is the Contact a user's account registered.

@@ -342,8 +342,11 @@ class CallEngineSipTest {
             RecordingDialer d = attach(alice);
             String id = engine.place(alice, BOB_MOBILE);
             d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            CallEngine closed = engine;
             engine.close(); // what SIGTERM does
             engine = null;
+            assertThatThrownBy(() -> closed.place(alice, BOB_MOBILE)).isInstanceOf(CallException.class)
+                    .extracting(e -> ((CallException) e).reason()).isEqualTo(CallException.Reason.CALLS_UNAVAILABLE);
             assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // it got our BYE
             assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/failed");
             assertLogged(id, "disconnected", "answered", "failed");
