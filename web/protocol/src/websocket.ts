@@ -1,7 +1,7 @@
 import { isOneOf, isPlainObject, isStringOrNull, isTimestamp, type PlainObject } from './checks';
 import { isMessageId } from './envelope';
 import type { ErrorName } from './errors';
-import { AUTH_STATE_REASONS, isWireUser, type AuthStateReason, type WireUser } from './events';
+import { AUTH_STATE_REASONS, isWireCall, isWireUser, type AuthStateReason, type WireCall, type WireUser } from './events';
 import type { CallIdParams } from './methods';
 
 /** WebSocket frames between the dialer and the gateway (protocol.md, part 2). */
@@ -88,6 +88,7 @@ export interface WsMethods {
   signInWithToken: { params: { token: string }; result: WsSignInResult };
   resume: { params: { session_token: string }; result: WsSignInResult };
   signOut: { params: Record<string, never>; result: null };
+  recentCalls: { params: WsRecentCallsParams; result: WsRecentCallsResult };
 }
 
 export type WsMethodName = keyof WsMethods;
@@ -106,6 +107,7 @@ export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'signInWithToken',
   'resume',
   'signOut',
+  'recentCalls',
 ];
 
 export const WS_ERROR_CODES = [
@@ -286,4 +288,27 @@ export function parseWsServerMessage(text: string): WsServerMessage | null {
 
 export function createWsRequest<M extends WsMethodName>(id: string, method: M, params: WsMethodParams<M>): WsRequest<M> {
   return { v: WS_PROTOCOL_VERSION, type: 'request', id, method, params } as WsRequest<M>;
+}
+
+/** `recentCalls` (protocol.md, "Recent calls"): at most `limit` (1..100, default 20) calls. */
+export interface WsRecentCallsParams {
+  limit?: number;
+}
+
+/** A call from the call log: a `WireCall` without `seq`. A call in progress has its current state. */
+export type LoggedCall = Omit<WireCall, 'seq'>;
+
+/** The signed-in user's calls from the call log, newest first. */
+export interface WsRecentCallsResult {
+  calls: LoggedCall[];
+}
+
+export function isLoggedCall(value: unknown): value is LoggedCall {
+  // The WireCall guard with a stand-in seq: the fields are the same otherwise.
+  return isPlainObject(value) && isWireCall({ ...value, seq: 1 });
+}
+
+/** A `recentCalls` result; entries that are not calls (from a newer gateway) are the caller's to skip. */
+export function isWsRecentCallsResult(value: unknown): value is { calls: unknown[] } {
+  return isPlainObject(value) && Array.isArray(value.calls);
 }

@@ -6,6 +6,8 @@ import {
   createWsRequest,
   errorNameForWsErrorCode,
   isErrorName,
+  isLoggedCall,
+  isWsRecentCallsResult,
   isMethodName,
   isWsAuthStateChangedEvent,
   isWsEvent,
@@ -130,10 +132,27 @@ describe('error codes and names', () => {
   it('knows the eleven error names, CallNotFoundError included, and the methods', () => {
     expect(ERROR_NAMES).toHaveLength(11);
     expect(isErrorName('CallNotFoundError')).toBe(true);
-    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut']);
+    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls']);
     expect(isErrorName('ConnectionError')).toBe(true);
     expect(isErrorName('TypeError')).toBe(false);
     expect(isMethodName('placeCall')).toBe(true);
     expect(isMethodName('hello')).toBe(false);
+  });
+});
+
+describe('recentCalls', () => {
+  const logged = {
+    id: 'c1', state: 'disconnected', direction: 'outbound', result: 'answered', from: '201', to: '+16505550100',
+    caller: { caller_display_name: 'Ada' }, start_time: '2026-01-01T10:00:00Z', answer_time: '2026-01-01T10:00:02Z',
+    end_time: '2026-01-01T10:01:00Z', end_reason: 'local_hangup',
+  };
+  it('accepts a LoggedCall (a WireCall without seq) and rejects one without an id', () => {
+    expect(isLoggedCall(logged)).toBe(true);
+    expect(isLoggedCall({ ...logged, id: '' })).toBe(false);
+    expect(isLoggedCall({ ...logged, start_time: 'yesterday' })).toBe(false);
+  });
+  it('accepts a result with a calls array only', () => {
+    expect(isWsRecentCallsResult({ calls: [logged] })).toBe(true);
+    expect(isWsRecentCallsResult({ calls: null })).toBe(false);
   });
 });
