@@ -8,6 +8,8 @@ import { browserMediaEnvironment } from './media/browser-media';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
+import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
+import { ringtoneNotice, type RingtoneNotice } from './ui/ringtone-notice';
 import { DialerError } from './errors';
 import { GatewayClient, type SocketLike } from './gateway-client';
 import { SessionRenewal } from './session-renewal';
@@ -23,6 +25,7 @@ import {
   isWsAuthStateChangedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
+  isWsRecentCallsResult,
   isWsSdpResult,
   type CallIdParams,
   type ConnectionState,
@@ -45,7 +48,14 @@ export interface DialerAppOptions {
   audioElement?: HTMLAudioElement;
   /** Echo cancellation, noise suppression and automatic gain control of the microphone (default true). */
   audioProcessing?: boolean;
+  /** The gateway's default region (config.json `defaultRegion`), for formatting numbers as typed. */
+  defaultRegion?: string;
+  /** The ringtone's audio context (tests pass a fake); the browser's `AudioContext` by default. */
+  createAudioContext?: () => RingtoneContext | null;
 }
+
+/** How many calls `recentCalls` asks the call log for. */
+const RECENT_LIMIT = 10;
 
 /**
  * The dialer's behaviour: answers host requests, keeps the session, and renders the views.
@@ -65,6 +75,12 @@ export class DialerApp {
   private readonly micNotice: MicNotice;
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
+  private readonly ringtone: Ringtone;
+  private readonly ringtoneNotice: RingtoneNotice;
+  /** The last `recentCalls` result, kept across re-renders; `null` before it arrives. */
+  private recent: unknown[] | null = null;
+  /** Shown above the next sign-in form: the gateway ended the session (not the user). */
+  private endedNotice: string | null = null;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
@@ -94,6 +110,8 @@ export class DialerApp {
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
     this.micNotice = micNotice();
+    this.ringtone = new Ringtone(opts.createAudioContext ?? browserRingtoneContext, (blocked) => this.ringtoneNotice.show(blocked));
+    this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -116,6 +134,7 @@ export class DialerApp {
   /** Closes the call audio and the connection (the dialer's page goes away). */
   dispose(): void {
     this.audio.closeAll();
+    this.ringtone.stop();
     this.callUi.dispose();
     this.renewal.cancel();
     this.gateway.stop();
@@ -341,6 +360,43 @@ export class DialerApp {
     this.accept(result);
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: true, user: result.user, reason });
+    void this.loadRecentCalls();
+  }
+
+  /** Recent calls from the call log, after sign-in and after each call ends; a failure hides the list. */
+  private async loadRecentCalls(): Promise<void> {
+    let calls: unknown[] | null = null;
+    try {
+      const result = await this.gateway.request('recentCalls', { limit: RECENT_LIMIT });
+      if (isWsRecentCallsResult(result)) calls = result.calls;
+    } catch {
+      // An older gateway, or the session ended: no list rather than an error.
+    }
+    if (!this.auth.signedIn) return;
+    this.recent = calls;
+    this.signedInUi?.setRecentCalls(calls);
+  }
+
+  /** After each applied call state: the ringtone rings while an inbound call rings; the idle part hides during a call. */
+  private callsChanged(): void {
+    if (this.calls.ringingInboundId() !== null) this.ringtone.start();
+    else this.ringtone.stop();
+    const current = this.calls.current()?.call;
+    this.setCallLive(current !== undefined && current.state !== 'disconnected');
+  }
+
+  private setCallLive(live: boolean): void {
+    const ui = this.signedInUi;
+    if (!ui) return;
+    const doc = this.opts.root.ownerDocument;
+    const active = doc.activeElement;
+    const focusLost = !active || active === doc.body || this.callUi.root.contains(active) || !ui.root.contains(active);
+    const inIdle = active !== null && ui.root.querySelector('.idle')?.contains(active) === true;
+    ui.setCallLive(live);
+    // Keep keyboard users where the action is, but never pull focus into a dialer that does not have it.
+    if (!doc.hasFocus()) return;
+    if (live && (inIdle || focusLost)) this.callUi.root.querySelector<HTMLButtonElement>('.call-actions button')?.focus();
+    if (!live && focusLost) ui.root.querySelector<HTMLInputElement>('#phone-number')?.focus();
   }
 
   private signedOut(reason: SignedOutReason, force = false): void {
@@ -348,10 +404,13 @@ export class DialerApp {
     this.renewal.cancel();
     this.auth.clear();
     this.audio.closeAll();
+    this.ringtone.stop();
     this.calls.clear();
+    this.recent = null;
     this.callUi.show(null);
     this.micNotice.show(null);
     if (!had && !force) return;
+    this.endedNotice = reason === 'signed_out' ? null : strings.sessionEnded;
     this.render();
     this.opts.emit({ type: 'authStateChanged', signed_in: false, user: null, reason });
     // An explicit sign-out must stick: only a session the server ended asks the host for a new token.
@@ -365,6 +424,8 @@ export class DialerApp {
         this.callUi.show(this.calls.current());
         this.audio.onCallState(event.call);
         this.refreshMedia();
+        this.callsChanged();
+        if (event.call.state === 'disconnected') void this.loadRecentCalls();
       }
       this.opts.emit({ type: 'callStateChanged', call: event.call });
     } else if (isWsMediaUpdateEvent(event)) {
@@ -390,11 +451,14 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, this.callUi.root, this.micNotice.root);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
+      this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
+      this.callsChanged();
     } else {
       this.signedInUi = null;
-      mount(this.opts.root, signInView((u, p) => this.signIn(u, p)).root);
+      mount(this.opts.root, signInView((u, p) => this.signIn(u, p), this.endedNotice).root);
+      this.endedNotice = null;
     }
   }
 }

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     storage: localStorageOrNull(),
     emit: (event) => channel?.sendEvent(event),
     audioProcessing: config.audioProcessing ?? true,
+    defaultRegion: config.defaultRegion,
   });
   // Close the peer connection and release the microphone when the page goes away.
   window.addEventListener('pagehide', () => app.dispose());

@@ -13,6 +13,8 @@ export const strings = {
   signIn: 'Sign in',
   signingIn: 'Signing in…',
   wrongCredentials: 'Wrong username or password.',
+  /** Shown above the sign-in form when the gateway ended the session. */
+  sessionEnded: 'You were signed out. Sign in again to make and receive calls.',
   signInFailed: 'Sign-in failed. Try again.',
 
   signOut: 'Sign out',
@@ -20,6 +22,32 @@ export const strings = {
   phoneNumber: 'Phone number',
   call: 'Call',
   calling: 'Calling…',
+  /** Under the number field. */
+  numberHint: 'A phone number or an extension',
+
+  recentCalls: 'Recent calls',
+  noRecentCalls: 'No calls yet. Calls you make and receive appear here.',
+  /** The accessible name of a recent call: what pressing it does. */
+  callBack: (party: string) => `Call back ${party}`,
+  outgoing: 'Outgoing',
+  incoming: 'Incoming',
+  missed: 'Missed',
+  /** A recent call's outcome in words (from its result and end_reason). */
+  outcomes: {
+    answered: (duration: string) => `Answered, ${duration}`,
+    inProgress: 'In progress',
+    busy: 'Busy',
+    declined: 'Declined',
+    declinedByYou: 'You declined',
+    no_answer: 'No answer',
+    canceled: 'Cancelled',
+    missed: 'Missed',
+    failed: 'Failed',
+    unreachable: 'Could not be reached',
+    answered_elsewhere: 'Picked up on another device',
+  },
+
+  ringtoneBlocked: 'Incoming call — click to hear the ringtone',
 
   incomingCall: 'Incoming call',
   inCall: 'In call',
@@ -67,6 +95,7 @@ export const strings = {
     connection: 'The dialer cannot reach the server.',
     timeout: 'The server did not answer in time.',
     notSignedIn: 'You are not signed in.',
+    numberNotValid: 'That number is not valid or does not exist. Check the digits, or start with + and the country code (for example +44 20 7946 0018).',
     invalidCallId: 'call_id must be a non-empty string.',
     microphoneDenied:
       'The microphone is blocked for this site. Click the icon at the left of the address bar, set Microphone to Allow, then try again.',

@@ -23,7 +23,7 @@ async function inCall(answers: Answers = {}) {
 }
 
 const sent = (dialer: { gateway(): { sent: Array<{ method: string; params: Record<string, unknown> }> } }, method?: string) =>
-  dialer.gateway().sent.filter((m) => (method ? m.method === method : m.method !== 'hello' && m.method !== 'signInWithToken'));
+  dialer.gateway().sent.filter((m) => (method ? m.method === method : m.method !== 'hello' && m.method !== 'signInWithToken' && m.method !== 'recentCalls'));
 const panel = (root: HTMLElement) => root.querySelector<HTMLElement>('.call-panel')!;
 const visibleButton = (root: HTMLElement, name: string) =>
   [...root.querySelectorAll('button')].find((b) => b.textContent === name && !b.closest('[hidden]')) as HTMLButtonElement | undefined;

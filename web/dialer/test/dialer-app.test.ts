@@ -9,7 +9,7 @@ describe('DialerApp', () => {
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: 'tok-1', expires_at: '2030-01-01T00:00:00Z' }));
     const { app, root, events, gateway } = start({ resume: (p) => (p.session_token === 'tok-1' ? signedIn('tok-1') : authRequired) });
     await expect(app.handleHostRequest('getAuthState', {})).resolves.toEqual({ signed_in: true, user });
-    expect(gateway().sent.map((m) => m.method)).toEqual(['hello', 'resume']);
+    expect(gateway().sent.map((m) => m.method)).toEqual(['hello', 'resume', 'recentCalls']);
     expect(events).toContainEqual({ type: 'authStateChanged', signed_in: true, user, reason: 'restored' });
     expect(root.textContent).toContain('Ada Whitfield');
   });

@@ -6,8 +6,11 @@ export interface SignInView {
   showError(message: string): void;
 }
 
-/** The sign-in form. `onSubmit` resolves on success and rejects with a message to show. */
-export function signInView(onSubmit: (username: string, password: string) => Promise<void>): SignInView {
+/**
+ * The sign-in form. `onSubmit` resolves on success and rejects with a message to show; `notice`
+ * says why the user is here again (the session ended).
+ */
+export function signInView(onSubmit: (username: string, password: string) => Promise<void>, notice: string | null = null): SignInView {
   const username = el('input', { id: 'username', name: 'username', type: 'text', autocomplete: 'username', required: true });
   const password = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const button = el('button', { type: 'submit' }, strings.signIn);
@@ -16,6 +19,7 @@ export function signInView(onSubmit: (username: string, password: string) => Pro
     'form',
     { class: 'sign-in', 'aria-labelledby': 'sign-in-heading' },
     el('h1', { id: 'sign-in-heading' }, strings.signInHeading),
+    ...(notice ? [el('p', { class: 'session-ended' }, notice)] : []),
     el('label', { for: 'username' }, strings.username),
     username,
     el('label', { for: 'password' }, strings.password),

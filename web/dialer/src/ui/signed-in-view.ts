@@ -1,10 +1,22 @@
 import { el } from './dom';
 import { strings } from '../strings';
+import { dialString, formatAsTyped, caretAfter, significantBefore } from '../number-format';
+import { recentCalls } from './recent-calls';
 import type { ConnectionState, WireUser } from '@opendialer/protocol';
 
 export interface SignedInView {
   root: HTMLElement;
   setConnection(state: ConnectionState): void;
+  /** The call log's recent calls (newest first), or `null` to hide the list. */
+  setRecentCalls(calls: readonly unknown[] | null): void;
+  /** While a call is live the number field and the recent calls make way for the call panel. */
+  setCallLive(live: boolean): void;
+}
+
+export interface SignedInParts {
+  callPanel: HTMLElement;
+  micNotice: HTMLElement;
+  ringtoneNotice: HTMLElement;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -13,13 +25,17 @@ const connectionText: Record<ConnectionState, string> = {
   disconnected: strings.offline,
 };
 
-/** The signed-in view: who, connection state, a microphone notice, the current call (`callPanel`), a number field and Call, Sign out. */
+/**
+ * The signed-in view: who, connection state, Sign out, the ringtone and microphone notices, the
+ * current call (`callPanel`), a number field that formats as you type, Call, and recent calls.
+ * `region` is the gateway's default region (config.json `defaultRegion`) for formatting.
+ */
 export function signedInView(
   user: WireUser,
   connection: ConnectionState,
   actions: { call(to: string): Promise<void>; signOut(): void },
-  callPanel: HTMLElement,
-  micNotice: HTMLElement,
+  parts: SignedInParts,
+  region?: string,
 ): SignedInView {
   const status = el('p', { class: 'connection', role: 'status' });
   const setConnection = (state: ConnectionState) => {
@@ -29,49 +45,93 @@ export function signedInView(
   setConnection(connection);
 
   const details = [strings.extension(user.extension), user.number].filter(Boolean).join(' · ');
-  const number = el('input', { id: 'phone-number', name: 'to', type: 'tel', autocomplete: 'tel', maxlength: '64' });
+  const number = el('input', {
+    id: 'phone-number', name: 'to', type: 'tel', autocomplete: 'tel', maxlength: '64',
+    inputmode: 'tel', 'aria-describedby': 'phone-number-hint',
+  });
+  number.addEventListener('input', (e) => {
+    // Deleting keeps the punctuation where it is, so Backspace never seems to do nothing.
+    if ((e as InputEvent).inputType?.startsWith('delete')) return;
+    const caret = number.selectionStart ?? number.value.length;
+    const atEnd = caret === number.value.length;
+    const before = significantBefore(number.value, caret);
+    const formatted = formatAsTyped(number.value, region);
+    if (formatted === number.value) return;
+    number.value = formatted;
+    const at = atEnd ? formatted.length : caretAfter(formatted, before);
+    number.setSelectionRange(at, at);
+  });
   const callButton = el('button', { type: 'submit', class: 'call' }, strings.call);
   const message = el('p', { class: 'call-message', 'aria-live': 'polite' });
   const callForm = el(
     'form',
     { class: 'call-form' },
     el('label', { for: 'phone-number' }, strings.phoneNumber),
-    number,
-    callButton,
+    el('div', { class: 'dial-row' }, number, callButton),
+    el('p', { id: 'phone-number-hint', class: 'hint' }, strings.numberHint),
     message,
   );
-  callForm.addEventListener('submit', (e) => {
-    e.preventDefault();
+  const dial = (to: string) => {
+    const target = dialString(to);
+    message.className = 'call-message';
+    if (target === '') {
+      message.textContent = strings.errors.invalidNumber;
+      message.className = 'call-message error';
+      number.focus();
+      return;
+    }
     callButton.disabled = true;
     message.textContent = strings.calling;
-    message.className = 'call-message';
     actions
-      .call(number.value)
+      .call(target)
       .then(() => {
         message.textContent = ''; // the call panel shows the call from here on
       })
       .catch((err: Error & { errorName?: string }) => {
         // A microphone problem is explained, with the fix, in the microphone notice.
-        const shown = err.errorName === 'MicrophonePermissionError' ? '' : err.message;
+        const shown =
+          err.errorName === 'MicrophonePermissionError' ? '' : err.errorName === 'InvalidPhoneNumberError' ? strings.errors.numberNotValid : err.message;
         message.textContent = shown;
         message.className = shown ? 'call-message error' : 'call-message';
       })
       .finally(() => {
         callButton.disabled = false;
       });
+  };
+  callForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    dial(number.value);
   });
+
+  const recent = recentCalls((to) => {
+    number.value = formatAsTyped(to, region);
+    dial(to);
+  }, region);
 
   const signOut = el('button', { type: 'button', class: 'sign-out' }, strings.signOut);
   signOut.addEventListener('click', () => actions.signOut());
 
+  const idle = el('div', { class: 'idle' }, callForm, recent.root);
   const root = el(
     'section',
     { class: 'signed-in' },
-    el('header', {}, el('h1', { class: 'user-name' }, user.display_name || user.username), el('p', { class: 'user-details' }, details), status),
-    micNotice,
-    callPanel,
-    callForm,
-    signOut,
+    el(
+      'header',
+      {},
+      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), el('p', { class: 'user-details' }, details), status),
+      signOut,
+    ),
+    parts.ringtoneNotice,
+    parts.micNotice,
+    parts.callPanel,
+    idle,
   );
-  return { root, setConnection };
+  return {
+    root,
+    setConnection,
+    setRecentCalls: recent.show,
+    setCallLive: (live) => {
+      idle.hidden = live;
+    },
+  };
 }
