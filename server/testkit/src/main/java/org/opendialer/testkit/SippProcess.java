@@ -36,6 +36,13 @@ public final class SippProcess implements AutoCloseable {
             throw new IllegalStateException("SIPp is not installed: apt-get install -y sip-tester");
         }
         Files.createDirectories(dir);
+        // A directory used by an earlier run (same scenario and port) keeps that run's logs; SIPp names its logs
+        // after its PID, so messages() could read the old one.
+        try (var old = Files.list(dir)) {
+            for (Path f : old.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
         List<String> command = new ArrayList<>(List.of("sipp"));
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
