@@ -21,7 +21,7 @@ describe('callPanelModel: state → text and buttons', () => {
       callId: 'call-1',
       kind: 'outgoing',
       name: null,
-      number: '+12025550143',
+      number: '+1 202 555 0143',
       status: 'Calling…',
       timer: null,
       actions: ['hangUp'],
@@ -34,7 +34,7 @@ describe('callPanelModel: state → text and buttons', () => {
 
   it('a ringing inbound call shows the caller name and number with Answer and Decline', () => {
     const m = model(wireCall({ direction: 'inbound', from: '+12025550199', to: '201', caller: { caller_display_name: 'Grace Hopper' } }));
-    expect(m).toMatchObject({ kind: 'incoming', status: 'Incoming call', name: 'Grace Hopper', number: '+12025550199', actions: ['answer', 'reject'] });
+    expect(m).toMatchObject({ kind: 'incoming', status: 'Incoming call', name: 'Grace Hopper', number: '+1 202 555 0199', actions: ['answer', 'reject'] });
   });
 
   it('a hidden caller is "Unknown" with no name', () => {

@@ -37,7 +37,7 @@ describe('DialerApp calls', () => {
       { type: 'callStateChanged', call: ringing },
     ]);
     expect(panel(root).hidden).toBe(false);
-    expect(panel(root).querySelector('.call-number')?.textContent).toBe('+12025550143');
+    expect(panel(root).querySelector('.call-number')?.textContent).toBe('+1 202 555 0143');
     expect(panel(root).querySelector('.call-status')?.textContent).toBe('Calling…');
     expect(buttons(root)).toEqual(['Hang up']);
   });
@@ -90,7 +90,7 @@ describe('DialerApp calls', () => {
     });
     expect(panel(root).querySelector('h2')?.textContent).toBe('Incoming call');
     expect(panel(root).querySelector('.call-name')?.textContent).toBe('Grace Hopper');
-    expect(panel(root).querySelector('.call-number')?.textContent).toBe('+12025550199');
+    expect(panel(root).querySelector('.call-number')?.textContent).toBe('+1 202 555 0199');
     expect(buttons(root)).toEqual(['Answer', 'Decline']);
     button(root, 'Answer').click();
     await vi.waitFor(() => expect(answered).toEqual([{ call_id: 'in-1', sdp: expect.stringContaining('m=audio') }]));

@@ -28,7 +28,7 @@ describe('recentCallModel', () => {
     const missed = logged({ direction: 'inbound', from: '+16505550101', to: '201', result: 'not_answered', end_reason: 'canceled',
       caller: { caller_display_name: 'opendialer sandbox' } });
     expect(recentCallModel(missed, now)).toMatchObject({ kind: 'missed', direction: 'Missed', party: 'opendialer sandbox', callBack: '+16505550101', outcome: 'Missed' });
-    expect(recentCallModel({ ...missed, end_reason: 'declined' }, now).outcome).toBe('You declined');
+    expect(recentCallModel({ ...missed, end_reason: 'declined' }, now)).toMatchObject({ kind: 'incoming', direction: 'Incoming', outcome: 'You declined' });
   });
 
   it('a hidden caller is "Unknown" and cannot be called back; outbound failures are in words', () => {

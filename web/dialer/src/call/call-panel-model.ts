@@ -1,4 +1,5 @@
 import { isEndReason } from '@opendialer/protocol';
+import { formatAsTyped } from '../number-format';
 import { strings } from '../strings';
 import type { TrackedCall } from './call-book';
 
@@ -10,7 +11,7 @@ export interface CallPanelModel {
   kind: 'incoming' | 'outgoing' | 'active' | 'ended';
   /** The other party's display name, when the call carries one. */
   name: string | null;
-  /** The other party's number or extension, or "Unknown" when hidden. */
+  /** The other party's number (E.164 numbers formatted: "+1 650 555 0100") or extension, or "Unknown" when hidden. */
   number: string;
   /** "Incoming call", "Calling…", "In call", "Call ended — busy". */
   status: string;
@@ -34,7 +35,7 @@ export function callPanelModel({ call, answeredAt }: TrackedCall, now: number): 
   const other = inbound ? call.from : call.to;
   // For an outbound call, caller_display_name is this user's own name: show only the caller's.
   const name = inbound ? call.caller.caller_display_name : null;
-  const base = { callId: call.id, name: name || null, number: other || strings.unknownParty };
+  const base = { callId: call.id, name: name || null, number: other ? formatAsTyped(other, undefined) : strings.unknownParty };
   switch (call.state) {
     case 'connecting':
       return inbound

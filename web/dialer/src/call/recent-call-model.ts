@@ -26,7 +26,8 @@ export function recentCallModel(call: LoggedCall, now: Date, region?: string): R
   const number = inbound ? call.from : call.to;
   // For an outbound call, caller_display_name is this user's own name.
   const name = inbound ? call.caller.caller_display_name : null;
-  const missed = inbound && call.state === 'disconnected' && call.result !== 'answered';
+  // Declined on purpose is not missed.
+  const missed = inbound && call.state === 'disconnected' && call.result !== 'answered' && call.end_reason !== 'declined';
   const kind = missed ? 'missed' : inbound ? 'incoming' : 'outgoing';
   return {
     id: call.id,

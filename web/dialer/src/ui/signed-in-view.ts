@@ -44,7 +44,7 @@ export function signedInView(
   };
   setConnection(connection);
 
-  const details = [strings.extension(user.extension), user.number].filter(Boolean).join(' · ');
+  const details = [strings.extension(user.extension), user.number && formatAsTyped(user.number, region)].filter(Boolean).join(' · ');
   const number = el('input', {
     id: 'phone-number', name: 'to', type: 'tel', autocomplete: 'tel', maxlength: '64',
     inputmode: 'tel', 'aria-describedby': 'phone-number-hint',
