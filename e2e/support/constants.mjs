@@ -16,7 +16,7 @@ export const FOREIGN_ORIGIN = `http://localhost:${FOREIGN_PORT}`;
 export const ALLOWED_ORIGINS = [HOST_ORIGIN, DEMO_ORIGIN];
 
 /** One user per scenario, so that tests do not see each other's sessions or rate limits. */
-export const TEST_USERS = ['signin', 'wrongpw', 'ratelimit', 'tokenuser', 'revoked', 'caller', 'democaller', 'demotarget', 'newcomer'];
+export const TEST_USERS = ['signin', 'wrongpw', 'ratelimit', 'tokenuser', 'revoked', 'caller', 'democaller', 'demotarget', 'newcomer', 'screens'];
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
