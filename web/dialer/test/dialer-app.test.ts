@@ -74,3 +74,13 @@ describe('DialerApp', () => {
     expect(media.constraints).toEqual([]);
   });
 });
+
+describe('DialerApp signed out by the gateway', () => {
+  it('says so above the sign-in form, in words, with what to do', async () => {
+    localStorage.clear();
+    const { app, root, gateway } = start({ signInWithToken: () => signedIn('tok') });
+    await app.handleHostRequest('setToken', { token: 't' });
+    gateway().event({ type: 'authStateChanged', signed_in: false, user: null, reason: 'expired' });
+    expect(root.querySelector('.session-ended')?.textContent).toBe('You were signed out. Sign in again to make and receive calls.');
+  });
+});
