@@ -4,7 +4,7 @@
 // Written to docs/screenshots/<state>-<size>-<scheme>.png; the README shows some of them.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Frame, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Frame, type Page } from '@playwright/test';
 import { GATEWAY_URL, TEST_USERS } from '../support/constants.mjs';
 import { dialerFrame, expectSignedIn, expectSignInForm, openDialer, password, signIn } from './helpers';
 
@@ -55,6 +55,16 @@ async function openHarness(page: Page): Promise<Frame> {
   return dialerFrame(page);
 }
 
+/** Asks the sandbox to call the user; it allows one such call every 10 s, so retry until it does. */
+async function callMe(request: APIRequestContext) {
+  await expect
+    .poll(async () => (await request.post(`${GATEWAY_URL}/api/sandbox/call-me`, { data: { to: EXTENSION } })).status(), {
+      timeout: 30_000,
+      intervals: [1000],
+    })
+    .toBe(202);
+}
+
 const status = (frame: Frame) => frame.locator('.call-panel .call-status');
 
 test('every state of the dialer, at 280×420 and 400×640, light and dark', async ({ page, request }) => {
@@ -97,8 +107,7 @@ test('every state of the dialer, at 280×420 and 400×640, light and dark', asyn
   await expect(status(frame)).toHaveText('Call ended — you hung up');
 
   // Incoming: the sandbox calls this user ("Call me", docs/sandbox.md).
-  const callMe = await request.post(`${GATEWAY_URL}/api/sandbox/call-me`, { data: { to: EXTENSION } });
-  expect(callMe.status(), await callMe.text()).toBe(202);
+  await callMe(request);
   const panel = frame.locator('.call-panel');
   await expect(panel.getByRole('heading', { name: 'Incoming call' })).toBeVisible({ timeout: 15_000 });
   await expect(panel).toContainText('opendialer sandbox');
@@ -132,6 +141,48 @@ test('microphone blocked: the call is not placed and the dialer says how to allo
     await expect(notice).toContainText('set Microphone to Allow');
     await expect(frame.locator('.call-panel')).toBeHidden();
     await shoot(page, frame, 'microphone-blocked');
+  } finally {
+    await context.close();
+  }
+});
+
+test('an incoming call while the browser blocks audio shows "click to hear the ringtone"; the click starts it', async ({ browser, request }) => {
+  test.setTimeout(60_000);
+  const context = await browser.newContext({ permissions: ['microphone'] });
+  // Headless Chromium lets every AudioContext run, whatever --autoplay-policy says (and Playwright's
+  // own evaluate() counts as a user gesture). This stands in for a browser that enforces the
+  // policy: a new context starts suspended and resume() only works after a real click in the frame.
+  await context.addInitScript(() => {
+    const Real = window.AudioContext;
+    if (!Real) return;
+    let clicked = false;
+    addEventListener('click', (e) => (clicked ||= e.isTrusted), true);
+    window.AudioContext = class extends Real {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        void super.suspend();
+      }
+      resume(): Promise<void> {
+        return clicked ? super.resume() : new Promise<void>(() => undefined);
+      }
+    };
+  });
+  try {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 640, height: 800 });
+    // No click in the dialer: it signs in with a token from the host page.
+    await openDialer(page, { tokenUser: USER });
+    const frame = await dialerFrame(page);
+    await expectSignedIn(frame, 'Test Screens');
+    await callMe(request);
+    const alert = frame.getByRole('button', { name: 'Incoming call — click to hear the ringtone' });
+    await expect(alert).toBeVisible({ timeout: 15_000 });
+    await expect(frame.getByRole('button', { name: 'Answer' })).toBeVisible();
+    await shoot(page, frame, 'incoming-ringtone-blocked');
+    await alert.click();
+    await expect(alert).toBeHidden();
+    await frame.getByRole('button', { name: 'Decline' }).click();
+    await expect(status(frame)).toHaveText('Call ended — declined');
   } finally {
     await context.close();
   }
