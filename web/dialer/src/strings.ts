@@ -61,6 +61,11 @@ export const strings = {
   hold: 'Hold',
   resume: 'Resume',
   keypad: 'Keypad',
+  /** The idle dial pad: the button that shows it, and its group. */
+  dialPad: 'Dial pad',
+  dialPadLabel: 'Dial pad keys',
+  /** The accessible name of a dial pad key: "2 ABC", "0 +", "star", "pound". */
+  dialPadKey: (key: string, letters: string) => (key === '*' ? 'star' : key === '#' ? 'pound' : letters ? `${key} ${letters}` : key),
   keypadLabel: 'Keypad tones',
   /** The accessible name of a keypad key: "Send tone 5", "Send tone star". */
   keypadKey: (key: string) => `Send tone ${key === '*' ? 'star' : key === '#' ? 'pound' : key}`,

@@ -43,7 +43,7 @@ describe('keyboard and accessible names', () => {
   it('every control is a native button or input with an accessible name: idle with recent calls, incoming call', async () => {
     const { root, gateway } = await signedInDialer();
     expectOperableByKeyboard(root);
-    expect(controls(root).map(nameOf)).toEqual(['Sign out', 'Phone number', 'Call', 'Call back +1 650 555 0102']);
+    expect(controls(root).map(nameOf)).toEqual(['Sign out', 'Phone number', 'Call', 'Dial pad', 'Call back +1 650 555 0102']);
 
     gateway().event({ type: 'callStateChanged', call: wireCall({ id: 'in-1', direction: 'inbound', from: '+16505550101', to: '201' }) });
     expectOperableByKeyboard(root);

@@ -2,6 +2,7 @@ import { el } from './dom';
 import { strings } from '../strings';
 import { dialString, formatAsTyped, caretAfter, significantBefore } from '../number-format';
 import { recentCalls } from './recent-calls';
+import { dialPad } from './dial-pad';
 import type { ConnectionState, WireUser } from '@opendialer/protocol';
 
 export interface SignedInView {
@@ -61,7 +62,17 @@ export function signedInView(
     const at = atEnd ? formatted.length : caretAfter(formatted, before);
     number.setSelectionRange(at, at);
   });
+  /** Puts `text` in the field the way typing would: through the same formatting. */
+  const setNumber = (text: string) => {
+    number.value = formatAsTyped(text, region);
+  };
   const callButton = el('button', { type: 'submit', class: 'call' }, strings.call);
+  const pad = dialPad((key) => setNumber(number.value + key));
+  const padToggle = el('button', { type: 'button', class: 'dial-pad-toggle', 'aria-expanded': 'false', 'aria-controls': pad.id }, strings.dialPad);
+  padToggle.addEventListener('click', () => {
+    pad.hidden = !pad.hidden;
+    padToggle.setAttribute('aria-expanded', String(!pad.hidden));
+  });
   const message = el('p', { class: 'call-message', 'aria-live': 'polite' });
   const callForm = el(
     'form',
@@ -69,6 +80,8 @@ export function signedInView(
     el('label', { for: 'phone-number' }, strings.phoneNumber),
     el('div', { class: 'dial-row' }, number, callButton),
     el('p', { id: 'phone-number-hint', class: 'hint' }, strings.numberHint),
+    padToggle,
+    pad,
     message,
   );
   const dial = (to: string) => {
@@ -104,7 +117,7 @@ export function signedInView(
   });
 
   const recent = recentCalls((to) => {
-    number.value = formatAsTyped(to, region);
+    setNumber(to);
     dial(to);
   }, region);
 
