@@ -65,6 +65,11 @@ public final class AdminApi {
         config.routes.delete(PREFIX + "/users/{username}", api.guarded(api::deleteUser));
         config.routes.post(PREFIX + "/users/{username}/tokens", api.guarded(api::mintToken));
         config.routes.get(PREFIX + "/calls", api.guarded(api::listCalls));
+        // Javalin answers HEAD for GET routes by itself, without running their handler (or its key check):
+        // explicit HEAD routes go through the same guard, so HEAD without the key is 401 like GET.
+        config.routes.head(PREFIX + "/users", api.guarded(api::listUsers));
+        config.routes.head(PREFIX + "/users/{username}", api.guarded(api::getUser));
+        config.routes.head(PREFIX + "/calls", api.guarded(api::listCalls));
     }
 
     private void createUser(Context ctx) {

@@ -1,5 +1,7 @@
 package org.opendialer.app.ws;
 
+import org.opendialer.core.logging.LogText;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.opendialer.core.accounts.AccountService;
@@ -30,7 +32,7 @@ public final class AuthMethods {
         String password = Params.requiredString(params, "password", MAX_FIELD);
         Optional<Session> session = accounts.signIn(username, password, connection.remoteAddress());
         if (session.isEmpty()) {
-            LOG.info("sign-in refused for username {} from {}", printable(username), connection.remoteAddress());
+            LOG.info("sign-in refused for username {} from {}", LogText.printable(username), connection.remoteAddress());
             throw new MethodException(ErrorCode.INVALID_CREDENTIALS, WRONG_CREDENTIALS);
         }
         return accepted(connection, session.get(), "sign-in");
@@ -91,10 +93,5 @@ public final class AuthMethods {
         calls.signedIn(connection, session.user());
         LOG.info("{} of {} from {}", how, session.user().username(), connection.remoteAddress());
         return Wire.signInResult(session);
-    }
-
-    private static String printable(String text) {
-        String clipped = text.length() > 64 ? text.substring(0, 64) + "…" : text;
-        return clipped.replaceAll("\\p{Cntrl}", "?");
     }
 }

@@ -156,11 +156,6 @@ class NoSecretsInLogsTest {
 
     @Test
     @Timeout(60)
-    @org.junit.jupiter.api.Disabled("BUG (found 2026-11-25): log forging. core AccountService.signIn logs the raw "
-            + "username (\"sign-in for {} from {} failed\" at INFO, \"... refused: rate limited\" at WARN) for any "
-            + "username up to 64 chars, so a WebSocket signIn with username \"x\\n[main] INFO o.AuthMethods - sign-in "
-            + "of alice\" writes a line that starts like a genuine gateway line (AuthMethods.printable() already "
-            + "replaces control characters in its own line; AccountService does not). Enable when fixed.")
     void aUsernameCannotForgeLogLines() throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream tee = new PrintStream(captured, true, StandardCharsets.UTF_8);

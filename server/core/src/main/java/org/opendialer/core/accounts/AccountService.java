@@ -1,5 +1,7 @@
 package org.opendialer.core.accounts;
 
+import org.opendialer.core.logging.LogText;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -294,12 +296,12 @@ public final class AccountService {
         Optional<StoredCredentials> stored = loadCredentials(username);
         boolean correct = hasher.verify(password, stored.map(StoredCredentials::hash).orElse(decoyHash));
         if (locked) {
-            LOG.warn("sign-in for {} from {} refused: rate limited", username, clientAddress);
+            LOG.warn("sign-in for {} from {} refused: rate limited", LogText.printable(username), clientAddress);
             return Optional.empty();
         }
         if (stored.isEmpty() || !correct) {
             throttle.recordFailure(username, clientAddress);
-            LOG.info("sign-in for {} from {} failed", username, clientAddress);
+            LOG.info("sign-in for {} from {} failed", LogText.printable(username), clientAddress);
             return Optional.empty();
         }
         throttle.recordSuccess(username);
