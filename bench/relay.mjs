@@ -106,9 +106,13 @@ function aggregate(results) {
       addedMedianB2S: added('medianB2S'), addedP99B2S: added('p99B2S'),
       addedMedianS2B: added('medianS2B'), addedP99S2B: added('p99S2B'),
       cpu: median(rs.map((r) => r.sutCpu)), user: median(rs.map((r) => r.sutUserCpu)), sys: median(rs.map((r) => r.sutSystemCpu)),
-      cpuPerPacketUs: median(rs.map((r) => (r.sutCpu / 100) * 1e6 / pps)),
+      // per packet actually relayed in the window (received by the load generator), not per nominal packet
+      cpuPerPacketUs: median(rs.map((r) => (r.sutCpu / 100) * 1e6 / ((r.receivedB2S + r.receivedS2B) / r.windowSeconds))),
       rssMiB: median(rs.map((r) => r.sutRssKib / 1024)),
       loadgenCpu: median(rs.map((r) => r.loadgenCpu)),
+      // packets actually sent in the window over N × 50 per s × window, both directions: below 100 % the load
+      // generator could not keep its schedule (starved of CPU) and the relay saw less than the nominal load
+      offered: median(rs.map((r) => (100 * (r.sentB2S + r.sentS2B)) / (2 * r.calls * 50 * r.windowSeconds))),
       lateSlots: median(rs.map((r) => r.lateSlots)),
       ramp: median(rs.map((r) => r.rampSeconds)), handshake: median(rs.map((r) => r.handshakeMedianMs)),
       stun: median(rs.map((r) => r.stunAnswered)),
@@ -123,13 +127,13 @@ function table(rows, system) {
   const mine = rows.filter((r) => r.system === system);
   if (mine.length === 0) return `(${system} not run)`;
   const head = system === 'loop'
-    ? ['| N calls | runs | loss b→s / s→b | latency b→s median / p99 | latency s→b median / p99 | load generator CPU | load avg at start (per run) |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | --- |']
-    : ['| N calls | runs | calls up | loss browser→SIP | loss SIP→browser | added latency b→s median / p99 | added latency s→b median / p99 | relay CPU (user + sys) | CPU per relayed packet | relay RSS | receive-buffer drops relay / load generator | load generator CPU | late send slots | ramp-up (handshake median) | load avg at start (per run) |',
+    ? ['| N calls | runs | loss b→s / s→b | latency b→s median / p99 | latency s→b median / p99 | load generator CPU | load offered (sent / nominal) | load avg at start (per run) |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |']
+    : ['| N calls | runs | calls up | loss browser→SIP | loss SIP→browser | added latency b→s median / p99 | added latency s→b median / p99 | relay CPU (user + sys) | CPU per relayed packet | relay RSS | receive-buffer drops relay / load generator | load generator CPU | load offered (sent / nominal) | ramp-up (handshake median) | load avg at start (per run) |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'];
   const lines = mine.map((r) => (system === 'loop'
-    ? `| ${r.calls} | ${r.reps} | ${fmt(r.lossB2S, 3)} % / ${fmt(r.lossS2B, 3)} % | ${ms(r.medianB2S)} / ${ms(r.p99B2S)} ms | ${ms(r.medianS2B)} / ${ms(r.p99S2B)} ms | ${fmt(r.loadgenCpu)} % | ${r.loads} |`
-    : `| ${r.calls} | ${r.reps} | ${r.callsUp} | ${fmt(r.lossB2S, 3)} % | ${fmt(r.lossS2B, 3)} % | ${ms(r.addedMedianB2S)} / ${ms(r.addedP99B2S)} ms | ${ms(r.addedMedianS2B)} / ${ms(r.addedP99S2B)} ms | ${fmt(r.cpu)} % (${fmt(r.user)} + ${fmt(r.sys)}) | ${fmt(r.cpuPerPacketUs, 2)} µs | ${fmt(r.rssMiB, 0)} MiB | ${fmt(r.relayDrops, 0)} / ${fmt(r.loadgenDrops, 0)} | ${fmt(r.loadgenCpu)} % | ${fmt(r.lateSlots, 0)} | ${fmt(r.ramp)} s (${fmt(r.handshake, 0)} ms) | ${r.loads} |`));
+    ? `| ${r.calls} | ${r.reps} | ${fmt(r.lossB2S, 3)} % / ${fmt(r.lossS2B, 3)} % | ${ms(r.medianB2S)} / ${ms(r.p99B2S)} ms | ${ms(r.medianS2B)} / ${ms(r.p99S2B)} ms | ${fmt(r.loadgenCpu)} % | ${fmt(r.offered)} % | ${r.loads} |`
+    : `| ${r.calls} | ${r.reps} | ${r.callsUp} | ${fmt(r.lossB2S, 3)} % | ${fmt(r.lossS2B, 3)} % | ${ms(r.addedMedianB2S)} / ${ms(r.addedP99B2S)} ms | ${ms(r.addedMedianS2B)} / ${ms(r.addedP99S2B)} ms | ${fmt(r.cpu)} % (${fmt(r.user)} + ${fmt(r.sys)}) | ${fmt(r.cpuPerPacketUs, 2)} µs | ${fmt(r.rssMiB, 0)} MiB | ${fmt(r.relayDrops, 0)} / ${fmt(r.loadgenDrops, 0)} | ${fmt(r.loadgenCpu)} % | ${fmt(r.offered)} % | ${fmt(r.ramp)} s (${fmt(r.handshake, 0)} ms) | ${r.loads} |`));
   return [...head, ...lines].join('\n');
 }
 
@@ -153,7 +157,7 @@ function markdown(date, m, loadStart, loadEnd, rows, command) {
     '',
     `Measured ${date}. Machine: ${m.nproc} CPUs (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; ${m.java}; rtpengine ${m.rtpengine} (userspace only, no kernel module). Load average (1/5/15 min) at the start: ${loadStart}; at the end: ${loadEnd}. The load generator runs on the same 2 CPUs as the relay; other work on the machine shares them too.`,
     '',
-    `Code: commit ${m.commit}${m.mediaDirty ? ' (server/media had uncommitted changes in the working tree)' : ''}. Command: \`${command}\`. Every figure is the median over the repetitions (runs); loss and latency count the packets sent during a ${WINDOW} s window that starts after all N calls are up (ramp-up in batches of 50 calls, then 5 s to settle); a packet that has not arrived 1 s after the window is lost. "Added latency" is the relay's addition: one-way latency through the relay minus the same figure with the load generator looped to itself (no relay) at the same N in the same repetition. CPU is the relay process's utime + stime from /proc/PID/stat over the window, in % of one core; "CPU per relayed packet" divides it by the N × 100 packets per second the relay forwards. RSS is VmRSS at the end of the window. "Receive-buffer drops" are the kernel's per-socket drop counters (/proc/net/udp) over the window and the following second, for the relay's ports and for the load generator's: they say where a lost packet was lost.`,
+    `Code: commit ${m.commit}${m.mediaDirty ? ' (server/media had uncommitted changes in the working tree)' : ''}. Command: \`${command}\`. Every figure is the median over the repetitions (runs); loss and latency count the packets sent during a ${WINDOW} s window that starts after all N calls are up (ramp-up in batches of 50 calls, then 5 s to settle); a packet that has not arrived 1 s after the window is lost. "Added latency" is the relay's addition: one-way latency through the relay minus the same figure with the load generator looped to itself (no relay) at the same N in the same repetition. CPU is the relay process's utime + stime from /proc/PID/stat over the window, in % of one core; "CPU per relayed packet" divides it by the packets per second the relay delivered in the window (nominally N × 100). "Load offered" is what the load generator actually sent in the window over the nominal N × 50 packets per second each way: under 100 % its sender was starved of CPU and skipped slots, so the relay carried less than N calls' worth. RSS is VmRSS at the end of the window. "Receive-buffer drops" are the kernel's per-socket drop counters (/proc/net/udp) over the window and the following second, for the relay's ports and for the load generator's: they say where a lost packet was lost.`,
     '',
     '### Ours (`org.opendialer.media.relay.MediaRelay` in its own JVM, `RelayServerMain`)',
     '',
