@@ -5,7 +5,21 @@ import { strings } from './strings';
 import { mount } from './ui/dom';
 import { noticeView } from './ui/notice-view';
 
+/** The config the gateway put in index.html (`<script type="application/json" id="dialer-config">`). */
+function inlineConfig(): DialerConfig | null {
+  try {
+    const text = document.getElementById('dialer-config')?.textContent;
+    const config: unknown = text ? JSON.parse(text) : null;
+    return isDialerConfig(config) ? config : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The inline config, or (a page served without it) ./config.json. */
 async function loadConfig(): Promise<DialerConfig | null> {
+  const inline = inlineConfig();
+  if (inline) return inline;
   try {
     const res = await fetch('./config.json', { cache: 'no-store', credentials: 'omit' });
     const config: unknown = res.ok ? await res.json() : null;

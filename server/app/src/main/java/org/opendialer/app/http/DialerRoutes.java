@@ -1,5 +1,7 @@
 package org.opendialer.app.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
@@ -13,6 +15,9 @@ import org.opendialer.core.config.GatewayConfig;
 /** The gateway's public HTTP surface: SDK bundles, the dialer app, its config, health and /ws. */
 public final class DialerRoutes {
     private static final String SDK_CACHE = "public, max-age=300";
+    /** Where index.html takes the dialer config inline, so the dialer needs no config.json round trip. */
+    static final String CONFIG_PLACEHOLDER = "<!--dialer-config-->";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GatewayConfig config;
     private final OriginPolicy origins;
@@ -44,11 +49,12 @@ public final class DialerRoutes {
         });
         app.routes.get("/dialer", DialerRoutes::redirectToSlash);
         app.routes.get("/dialer/config.json", this::dialerConfig);
-        app.routes.get("/dialer/", ctx -> dialerFiles.serve(ctx, "index.html", "no-cache", UnaryOperator.identity()));
+        UnaryOperator<String> withConfig = html -> inlineConfig(html, configJson());
+        app.routes.get("/dialer/", ctx -> dialerFiles.serve(ctx, "index.html", "no-cache", withConfig));
         app.routes.get("/dialer/<path>", ctx -> {
             String path = ctx.pathParam("path");
             String cache = path.endsWith(".html") ? "no-cache" : "public, max-age=300";
-            dialerFiles.serve(ctx, path, cache, UnaryOperator.identity());
+            dialerFiles.serve(ctx, path, cache, withConfig);
         });
         app.routes.wsBeforeUpgrade("/ws", ctx -> {
             if (!origins.mayOpenWebSocket(ctx.header("Origin"), ctx.scheme(), ctx.header("Host"))) {
@@ -58,13 +64,40 @@ public final class DialerRoutes {
         app.routes.ws("/ws", ws::configure);
     }
 
-    private void dialerConfig(Context ctx) {
+    private Map<String, Object> configBody() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("allowedOrigins", config.allowedOrigins());
         body.put("defaultRegion", config.defaultRegion());
         body.put("version", version);
+        return body;
+    }
+
+    private String configJson() {
+        try {
+            return JSON.writeValueAsString(configBody());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void dialerConfig(Context ctx) {
         ctx.header("Cache-Control", "no-store");
-        ctx.json(body);
+        ctx.json(configBody());
+    }
+
+    /**
+     * Replaces the placeholder in the dialer's index.html with the config as a JSON data block
+     * ({@code <script type="application/json">}, which no CSP runs). {@code <}, {@code >} and
+     * {@code &} are escaped so no value can close the element. Without a placeholder the page is
+     * left as it is, and the dialer fetches config.json instead.
+     */
+    static String inlineConfig(String html, String json) {
+        if (!html.contains(CONFIG_PLACEHOLDER)) {
+            return html;
+        }
+        String safe = json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+        return html.replace(CONFIG_PLACEHOLDER,
+                "<script type=\"application/json\" id=\"dialer-config\">" + safe + "</script>");
     }
 
     private static void redirectToSlash(Context ctx) {

@@ -74,7 +74,12 @@ public final class StaticFiles {
             return;
         }
         String type = contentType(file.get());
-        String etag = "W/\"" + Files.size(file.get()) + "-" + Files.getLastModifiedTime(file.get()).toMillis() + "\"";
+        boolean html = type.startsWith("text/html");
+        // HTML is small and filtered (the dialer's config goes into it), so its ETag is of what is sent.
+        String page = html ? htmlFilter.apply(Files.readString(file.get(), StandardCharsets.UTF_8)) : null;
+        String etag = html
+                ? "W/\"h" + Integer.toHexString(page.hashCode()) + "-" + page.length() + "\""
+                : "W/\"" + Files.size(file.get()) + "-" + Files.getLastModifiedTime(file.get()).toMillis() + "\"";
         ctx.header("Cache-Control", cacheControl);
         ctx.header("ETag", etag);
         ctx.header("X-Content-Type-Options", "nosniff");
@@ -83,9 +88,8 @@ public final class StaticFiles {
             return;
         }
         ctx.contentType(type);
-        if (type.startsWith("text/html")) {
-            String html = Files.readString(file.get(), StandardCharsets.UTF_8);
-            ctx.result(htmlFilter.apply(html));
+        if (html) {
+            ctx.result(page);
         } else {
             ctx.result(Files.readAllBytes(file.get()));
         }
