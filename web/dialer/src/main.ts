@@ -1,5 +1,6 @@
 import { DialerApp } from './dialer-app';
 import { HostChannel } from './host-channel';
+import { loadFormatting } from './number-format';
 import { checkParent, isDialerConfig, type DialerConfig } from './parent-check';
 import { strings } from './strings';
 import { mount } from './ui/dom';
@@ -66,7 +67,12 @@ async function main(): Promise<void> {
     root,
     gatewayUrl: `${location.origin.replace(/^http/, 'ws')}/ws`,
     storage: localStorageOrNull(),
-    emit: (event) => channel?.sendEvent(event),
+    emit: (event) => {
+      channel?.sendEvent(event);
+      // Number formatting is needed by no answer on the way to ready: its chunk loads once the
+      // gateway is connected (and the first getAuthState answered), not while the dialer waits for it.
+      if (event.type === 'connectionStateChanged' && event.state === 'connected') void loadFormatting();
+    },
     audioProcessing: config.audioProcessing ?? true,
     defaultRegion: config.defaultRegion,
   });
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
   // ready first, so that the first connectionStateChanged event reaches an SDK that listens.
   channel.sendReady();
   app.start();
+  setTimeout(() => void loadFormatting(), 1000); // the gateway is slow or away: format anyway
 }
 
 void main();

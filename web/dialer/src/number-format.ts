@@ -1,4 +1,30 @@
-import { AsYouType, type CountryCode } from 'libphonenumber-js/min';
+import type { AsYouType as AsYouTypeClass, CountryCode } from 'libphonenumber-js/min';
+
+// libphonenumber-js (with its metadata, most of the app's JavaScript) is a separate chunk loaded
+// after `ready` (loadFormatting), so it costs nothing on the way to ready. Until it is there,
+// numbers are shown as they are.
+let AsYouType: typeof AsYouTypeClass | null = null;
+let loading: Promise<void> | null = null;
+const waiting: Array<() => void> = [];
+
+/** Loads the formatter once; resolves when numbers format (or stay as typed, if it failed to load). */
+export function loadFormatting(): Promise<void> {
+  loading ??= import('./as-you-type').then(
+    (m) => {
+      AsYouType = m.AsYouType;
+      for (const f of waiting.splice(0)) f();
+    },
+    () => {
+      loading = null; // try again next time
+    },
+  );
+  return loading;
+}
+
+/** Runs `f` once the formatter has loaded, to reformat what was shown before; never if it already has. */
+export function onFormattingLoaded(f: () => void): void {
+  if (!AsYouType) waiting.push(f);
+}
 
 /** Punctuation people put in phone numbers; none of it matters to the gateway. */
 const PUNCTUATION = /[\s\u00a0\u2010-\u2015\-().\/]/g;
@@ -24,6 +50,7 @@ export function formatAsTyped(text: string, region: string | undefined): string 
   const plain = dialString(text);
   if (!/^\+?\d+$/.test(plain)) return text; // letters, *, #: the gateway will say what is wrong
   if (EXTENSION.test(plain)) return plain;
+  if (!AsYouType) return text;
   return new AsYouType(toCountry(region)).input(plain);
 }
 

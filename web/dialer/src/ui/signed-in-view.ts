@@ -1,6 +1,6 @@
 import { el } from './dom';
 import { strings } from '../strings';
-import { dialString, formatAsTyped, caretAfter, significantBefore } from '../number-format';
+import { dialString, formatAsTyped, caretAfter, significantBefore, onFormattingLoaded } from '../number-format';
 import { recentCalls } from './recent-calls';
 import { dialPad } from './dial-pad';
 import type { ConnectionState, WireUser } from '@opendialer/protocol';
@@ -45,7 +45,11 @@ export function signedInView(
   };
   setConnection(connection);
 
-  const details = [strings.extension(user.extension), user.number && formatAsTyped(user.number, region)].filter(Boolean).join(' · ');
+  const detailsText = () => [strings.extension(user.extension), user.number && formatAsTyped(user.number, region)].filter(Boolean).join(' · ');
+  const details = el('p', { class: 'user-details' }, detailsText());
+  onFormattingLoaded(() => {
+    details.textContent = detailsText();
+  });
   const number = el('input', {
     id: 'phone-number', name: 'to', type: 'tel', autocomplete: 'tel', maxlength: '64',
     inputmode: 'tel', 'aria-describedby': 'phone-number-hint',
@@ -131,7 +135,7 @@ export function signedInView(
     el(
       'header',
       {},
-      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), el('p', { class: 'user-details' }, details), status),
+      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), details, status),
       signOut,
     ),
     parts.ringtoneNotice,
