@@ -54,10 +54,17 @@ public final class WebRtcEndpoint implements AutoCloseable {
         this.receiver.setDaemon(true);
     }
 
+    static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
     public static WebRtcEndpoint open(InetSocketAddress bind, DtlsCertificate certificate) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         WebRtcEndpoint endpoint;
         try {
+            // Every browser's packets queue on this one socket: the default ~200 KB holds about 20 ms of 250
+            // calls, so a GC pause or a busy core dropped packets (docs/benchmarks.md, relay capacity). Ask for
+            // 4 MiB; the kernel caps it at net.core.rmem_max.
+            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, RECEIVE_BUFFER_BYTES);
             channel.bind(bind);
             endpoint = new WebRtcEndpoint(channel, certificate);
         } catch (IOException | RuntimeException e) {
