@@ -378,7 +378,7 @@ test.describe('inbound calls from the trunk', () => {
     const panel = frame.locator('.call-panel');
     await expect(panel.getByRole('heading', { name: 'Incoming call' })).toBeVisible();
     await expect(panel).toContainText('Grace Hopper');
-    await expect(panel).toContainText('+12025550160');
+    await expect(panel).toContainText('+1 202 555 0160');
     await expect(panel.getByRole('button', { name: 'Answer' })).toBeVisible();
     await expect(panel.getByRole('button', { name: 'Decline' })).toBeVisible();
     expect(await hostCall(page, 'answer')).toEqual({ ok: true, result: null });
