@@ -22,11 +22,11 @@ public final class SippProcess implements AutoCloseable {
 
     private final Process process;
     /**
-     * Even ports whose next port is free too, free for UDP and TCP (a SIP agent binds both), in 23000-24999:
-     * below Linux's ephemeral range, where an OS-chosen port could be taken by an outgoing TCP connection
-     * between the check and the bind (seen once in CallEngineSipTest).
+     * Even ports with the next five free too (a SIPp media port binds port..port+3 for audio and video), free for
+     * UDP and TCP (a SIP agent binds both), in blocks of ten in 23000-24999: below Linux's ephemeral range, where
+     * an OS-chosen port could be taken by an outgoing TCP connection between the check and the bind.
      */
-    private static final PortBlocks EVEN_PAIRS = new PortBlocks(23000, 24990, 2, 2);
+    private static final PortBlocks EVEN_PAIRS = new PortBlocks(23000, 24990, 10, 6);
 
     private final Path dir;
 
