@@ -88,6 +88,9 @@ export const strings = {
     remote_hangup: 'the other party hung up',
     answered_elsewhere: 'answered on another device',
     media_timeout: 'the audio connection was lost',
+    connection_lost: 'the dialer carrying the audio lost its connection',
+    gateway_shutdown: 'the phone service was stopped',
+    gateway_restart: 'the phone service restarted',
   },
 
   connected: 'Connected',

@@ -5,7 +5,7 @@ export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CALL_RESULTS = ['answered', 'not_answered'] as const;
 export const AUTH_STATE_REASONS = ['signed_in', 'signed_out', 'expired', 'revoked', 'restored'] as const;
 export const CONNECTION_STATES = ['connecting', 'connected', 'disconnected'] as const;
-/** Why a call ended (protocol.md, parts 3 and 4); set together with `state: "disconnected"`. */
+/** Why a call ended (protocol.md, parts 3 to 5); set together with `state: "disconnected"`. */
 export const END_REASONS = [
   'busy',
   'declined',
@@ -17,6 +17,9 @@ export const END_REASONS = [
   'remote_hangup',
   'answered_elsewhere',
   'media_timeout',
+  'connection_lost',
+  'gateway_shutdown',
+  'gateway_restart',
 ] as const;
 
 export type WireCallState = (typeof CALL_STATES)[number];

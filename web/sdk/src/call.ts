@@ -34,6 +34,9 @@ export enum CallResult {
  * - `remote_hangup`: the other party hung up
  * - `answered_elsewhere`: another dialer of this user answered the inbound call
  * - `media_timeout`: no audio arrived for a while (by default 30 s) while the call was answered and not on hold
+ * - `connection_lost`: the dialer carrying the call's audio went away (tab closed, network lost) and none came back in time
+ * - `gateway_shutdown`: the gateway was stopped during the call
+ * - `gateway_restart`: the gateway stopped without ending the call (crash); reported once it runs again
  */
 export type EndReason =
   | 'busy'
@@ -45,7 +48,10 @@ export type EndReason =
   | 'local_hangup'
   | 'remote_hangup'
   | 'answered_elsewhere'
-  | 'media_timeout';
+  | 'media_timeout'
+  | 'connection_lost'
+  | 'gateway_shutdown'
+  | 'gateway_restart';
 
 export interface Call {
   /** Unique identifier of the call. */

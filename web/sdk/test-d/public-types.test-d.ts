@@ -97,7 +97,10 @@ assertType<Equal<EndReason,
   | 'local_hangup'
   | 'remote_hangup'
   | 'answered_elsewhere'
-  | 'media_timeout'>>();
+  | 'media_timeout'
+  | 'connection_lost'
+  | 'gateway_shutdown'
+  | 'gateway_restart'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;

@@ -147,6 +147,9 @@ describe('end_reason', () => {
     'remote_hangup',
     'answered_elsewhere',
     'media_timeout',
+    'connection_lost',
+    'gateway_shutdown',
+    'gateway_restart',
   ])('passes the documented reason %s through', (reason) => {
     expect(record([{ ...ended, end_reason: reason }])).toEqual([['call-1', 'disconnected', reason]]);
   });
