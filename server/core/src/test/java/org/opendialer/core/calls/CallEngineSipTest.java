@@ -336,7 +336,7 @@ class CallEngineSipTest {
     }
 
     @Test
-    void close_endsAnsweredCallsWithBye_andLogsThemFailed() throws Exception {
+    void close_endsAnsweredCallsWithBye_andLogsThemGatewayShutdown() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
             RecordingDialer d = attach(alice);
@@ -348,13 +348,13 @@ class CallEngineSipTest {
             assertThatThrownBy(() -> closed.place(alice, BOB_MOBILE)).isInstanceOf(CallException.class)
                     .extracting(e -> ((CallException) e).reason()).isEqualTo(CallException.Reason.CALLS_UNAVAILABLE);
             assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // it got our BYE
-            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/failed");
-            assertLogged(id, "disconnected", "answered", "failed");
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/gateway_shutdown");
+            assertLogged(id, "disconnected", "answered", "gateway_shutdown");
         }
     }
 
     @Test
-    void start_marksCallsLeftUnfinishedByACrashFailed() throws Exception {
+    void start_marksCallsLeftUnfinishedByACrashGatewayRestart() throws Exception {
         Call left = new Call("crashed-1", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
                 "Alice Agent", java.time.Instant.parse("2026-01-01T00:00:00Z"));
         new CallStore(db).save(alice.id(), left.view(), java.time.Instant.parse("2026-01-01T00:00:00Z"));
@@ -362,7 +362,7 @@ class CallEngineSipTest {
                 relay(), Duration.ofSeconds(5),
                 Clock.systemUTC());
         engine.start();
-        assertLogged("crashed-1", "disconnected", "not_answered", "failed");
+        assertLogged("crashed-1", "disconnected", "not_answered", "gateway_restart");
     }
 
     private void assertLogged(String id, String state, String result, String endReason) {
