@@ -178,6 +178,37 @@ class CallEngineSipTest {
     }
 
     @Test
+    void trunk5xxStorm_endsEachCallFailedAtOnce_whileAnAnsweredCallGoesOn() throws Exception {
+        User carol = accounts.createUser(new NewUser("carol", "correct horse battery", "Carol", "1003",
+                "+12015550124"));
+        int storm = 20;
+        try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", "503", "reason",
+                "Service Unavailable"), storm)) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer agent = attach(alice);
+            RecordingDialer other = attach(carol);
+            try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {
+                CallView ringing = agent.await(v -> v.state() == CallState.CONNECTING, WAIT);
+                engine.answer(agent, ringing.id());
+                for (int i = 0; i < storm; i++) {
+                    long start = System.nanoTime();
+                    String id = engine.place(carol, BOB_MOBILE);
+                    CallView end = other.await(v -> v.id().equals(id) && v.state() == CallState.DISCONNECTED, WAIT);
+                    assertThat(end.endReason()).isEqualTo(EndReason.FAILED);
+                    // A 503 ends the call at once: no timer is waited for (bound from protocol.md part 5).
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                }
+                assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // every 503 was ACKed
+                assertThat(agent.states()).containsExactly("connecting", "answered"); // untouched by the storm
+                engine.hangUp(agent, ringing.id());
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertLogged(ringing.id(), "disconnected", "answered", "local_hangup");
+            }
+            assertThat(new CallLog(db).recent(50)).hasSize(storm + 1);
+        }
+    }
+
+    @Test
     void outbound_ringTimeout_endsNoAnswer_andCancelsOnTheWire() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_ring_cancel.xml", Map.of())) {
             startEngine(trunk.uri(), Duration.ofSeconds(2), null, null);
