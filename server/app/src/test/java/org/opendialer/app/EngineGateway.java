@@ -22,7 +22,7 @@ import org.opendialer.media.relay.MediaRelay;
  * names one), on free loopback ports, H2 in {@code dir}. The users are created unless they exist (a
  * restart on the same directory keeps them).
  */
-public final class EngineGateway implements AutoCloseable {
+public class EngineGateway implements AutoCloseable {
     public final GatewayConfig config;
     public final Database db;
     public final AccountService accounts;
@@ -61,7 +61,7 @@ public final class EngineGateway implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public final void close() {
         server.close();
         engine.close();
         relay.close();

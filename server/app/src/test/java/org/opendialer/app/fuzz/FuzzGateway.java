@@ -6,45 +6,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.opendialer.app.EngineGateway;
-import org.opendialer.app.GatewayServer;
 import org.opendialer.app.WsTestClient;
-import org.opendialer.core.accounts.AccountService;
-import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.calls.CallEngine;
-import org.opendialer.core.config.GatewayConfig;
-import org.opendialer.media.relay.MediaRelay;
 
 /**
  * The real gateway in-process ({@link EngineGateway}) without a SIP trunk, with an admin key and users alice (1001), bob (1002),
  * carol (1003), mallory (1004, the fuzzer's own account) and trent (1009, never connected).
  */
-final class FuzzGateway implements AutoCloseable {
+final class FuzzGateway extends EngineGateway {
     static final String PASSWORD = "correct horse battery";
     static final String ADMIN_KEY = "fuzz-admin-key-5b1d0c9e7a2f48d3b6e1";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final Database db;
-    final AccountService accounts;
-    final CallEngine engine;
-    final MediaRelay relay;
-    final GatewayServer server;
-    final GatewayConfig config;
-    private final EngineGateway gateway;
-
     FuzzGateway(Path dir) throws Exception {
-        gateway = new EngineGateway(dir, Map.of("DIALER_ADMIN_KEY", ADMIN_KEY), List.of(
+        super(dir, Map.of("DIALER_ADMIN_KEY", ADMIN_KEY), List.of(
                 new NewUser("alice", PASSWORD, "Alice Agent", "1001", "+12015550123"),
                 new NewUser("bob", PASSWORD, "Bob Builder", "1002", null),
                 new NewUser("carol", PASSWORD, "Carol Cross", "1003", null),
                 new NewUser("mallory", PASSWORD, "Mallory Fuzz", "1004", null),
                 new NewUser("trent", PASSWORD, "Trent Idle", "1009", null)));
-        db = gateway.db;
-        accounts = gateway.accounts;
-        engine = gateway.engine;
-        relay = gateway.relay;
-        server = gateway.server;
-        config = gateway.config;
     }
 
     String baseUrl() {
@@ -70,8 +50,4 @@ final class FuzzGateway implements AutoCloseable {
         return ws;
     }
 
-    @Override
-    public void close() {
-        gateway.close();
-    }
 }

@@ -11,37 +11,17 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.opendialer.app.EngineGateway;
-import org.opendialer.app.GatewayServer;
 import org.opendialer.app.WsTestClient;
-import org.opendialer.core.accounts.AccountService;
-import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.calls.CallEngine;
-import org.opendialer.core.config.GatewayConfig;
 
 /** A real gateway with the real call engine (no SIP trunk unless one is given) and users alice and bob. */
-final class CallGateway implements AutoCloseable {
+final class CallGateway extends EngineGateway {
     static final String PASSWORD = "correct horse battery";
 
-    final Database db;
-    final AccountService accounts;
-    final CallEngine engine;
-    final org.opendialer.media.relay.MediaRelay relay;
-    final GatewayServer server;
-    final GatewayConfig config;
-
-    private final EngineGateway gateway;
-
     CallGateway(Path dir, Map<String, String> extraEnv) throws Exception {
-        gateway = new EngineGateway(dir, extraEnv, List.of(
+        super(dir, extraEnv, List.of(
                 new NewUser("alice", PASSWORD, "Alice Agent", "1001", "+12015550123"),
                 new NewUser("bob", PASSWORD, "Bob Builder", "1002", null)));
-        db = gateway.db;
-        accounts = gateway.accounts;
-        engine = gateway.engine;
-        relay = gateway.relay;
-        server = gateway.server;
-        config = gateway.config;
     }
 
     Dialer signIn(String username) throws Exception {
@@ -49,11 +29,6 @@ final class CallGateway implements AutoCloseable {
         JsonNode r = d.call("signIn", "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}");
         assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
         return d;
-    }
-
-    @Override
-    public void close() {
-        gateway.close();
     }
 
     /** One dialer connection: requests and their responses, with events kept aside in arrival order. */
