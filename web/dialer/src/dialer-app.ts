@@ -10,6 +10,7 @@ import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
 import { ringtoneNotice, type RingtoneNotice } from './ui/ringtone-notice';
+import { deviceId } from './device-id';
 import { DialerError } from './errors';
 import { GatewayClient, type SocketLike } from './gateway-client';
 import { SessionRenewal } from './session-renewal';
@@ -81,9 +82,12 @@ export class DialerApp {
   private recent: unknown[] | null = null;
   /** Shown above the next sign-in form: the gateway ended the session (not the user). */
   private endedNotice: string | null = null;
+  /** This browser profile's id, sent with every `hello` (protocol.md, part 5). */
+  private readonly device: string;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
+    this.device = deviceId(opts.storage);
     this.renewal = new SessionRenewal(() => void this.renewSession(), opts.now);
     this.calls = new CallBook(opts.now);
     const doc = opts.root.ownerDocument;
@@ -318,11 +322,13 @@ export class DialerApp {
   }
 
   private async handshake(client: GatewayClient): Promise<void> {
-    await client.send('hello', { protocol: 1 });
+    await client.send('hello', { protocol: 1, device: this.device });
     const token = this.auth.storedToken();
     if (!token) return;
+    // The calls shown that have not ended: the gateway first sends what this dialer missed of them.
+    const calls = this.calls.live();
     try {
-      const result = expectSignIn(await client.send('resume', { session_token: token }));
+      const result = expectSignIn(await client.send('resume', calls.length ? { session_token: token, calls } : { session_token: token }));
       const wasSignedIn = this.auth.signedIn;
       this.accept(result);
       if (!wasSignedIn) this.signedIn(result, 'restored');
@@ -419,14 +425,13 @@ export class DialerApp {
 
   private onGatewayEvent(event: { type: string; [k: string]: unknown }): void {
     if (isCallStateChangedEvent(event)) {
-      // Every event goes to the host, whose SDK drops repeats by seq; the UI applies newer ones only.
-      if (this.calls.apply(event.call)) {
-        this.callUi.show(this.calls.current());
-        this.audio.onCallState(event.call);
-        this.refreshMedia();
-        this.callsChanged();
-        if (event.call.state === 'disconnected') void this.loadRecentCalls();
-      }
+      // A state whose seq is not newer (a replay after resume) is neither shown nor forwarded.
+      if (!this.calls.apply(event.call)) return;
+      this.callUi.show(this.calls.current());
+      this.audio.onCallState(event.call);
+      this.refreshMedia();
+      this.callsChanged();
+      if (event.call.state === 'disconnected') void this.loadRecentCalls();
       this.opts.emit({ type: 'callStateChanged', call: event.call });
     } else if (isWsMediaUpdateEvent(event)) {
       void this.audio.onMediaUpdate(event);
