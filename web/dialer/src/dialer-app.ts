@@ -91,6 +91,8 @@ export class DialerApp {
   private readonly device: string;
   /** The call whose audio this tab carried before a reload has been re-attached (or tried). */
   private reattached = false;
+  /** The call being re-attached now: not shown read-only meanwhile. */
+  private reattaching: string | null = null;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
@@ -258,7 +260,13 @@ export class DialerApp {
   private reattach(call: WireCall): void {
     if (this.reattached || call.state !== 'answered' || this.audio.has(call.id) || this.audio.markedCall() !== call.id) return;
     this.reattached = true;
-    this.takeOverAudio(call.id).catch(() => this.refreshMedia());
+    this.reattaching = call.id;
+    this.takeOverAudio(call.id)
+      .catch(() => undefined)
+      .finally(() => {
+        this.reattaching = null;
+        this.refreshMedia();
+      });
   }
 
   /** Waits for the gateway and a session (no microphone prompt for nothing), then microphone and offer. */
@@ -307,7 +315,7 @@ export class DialerApp {
     const current = this.calls.current()?.call;
     const view = this.audio.view();
     const lostHere = view.callId === current?.id && (view.connection === 'failed' || view.connection === 'disconnected');
-    const elsewhere = current?.state === 'answered' && !this.audio.has(current.id);
+    const elsewhere = current?.state === 'answered' && !this.audio.has(current.id) && this.reattaching !== current.id;
     this.callUi.setMedia({ ...view, elsewhere, takeOver: elsewhere || (current?.state === 'answered' && lostHere) });
   }
 

@@ -95,6 +95,34 @@ describe('after a reload', () => {
     expect(JSON.parse(marker()!)).toEqual({ call_id: 'call-1' });
   });
 
+  it('while re-attaching it shows neither the read-only note nor "Take the call here"', async () => {
+    sessionStorage.setItem(AUDIO_MARKER_KEY, JSON.stringify({ call_id: 'call-1' }));
+    let fail!: () => void;
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: 'tok', expires_at: '2030-01-01T00:00:00Z' }));
+    const dialer = start({
+      resume: () => {
+        // updateMedia is held until the test fails it.
+        const socket = dialer.gateway();
+        const send = socket.send.bind(socket);
+        socket.send = (data: string) => {
+          const req = JSON.parse(data);
+          if (req.method !== 'updateMedia') return send(data);
+          socket.sent.push(req);
+          fail = () => socket.onmessage?.({ data: JSON.stringify({ v: 1, type: 'response', id: req.id, ok: false, error: { code: 'internal_error', message: 'No.' } }) });
+        };
+        socket.event({ type: 'callStateChanged', call: answered() });
+        return signedIn('tok');
+      },
+    });
+    const socket = await vi.waitFor(() => dialer.gateway());
+    await vi.waitFor(() => expect(updates(socket)).toHaveLength(1));
+    expect(elsewhereText(dialer.root)!.hidden).toBe(true);
+    expect(visible(dialer.root)).toEqual(['Hang up']);
+    fail();
+    await vi.waitFor(() => expect(visible(dialer.root)).toEqual(['Take the call here', 'Hang up']));
+    expect(elsewhereText(dialer.root)!.hidden).toBe(false);
+  });
+
   it('re-attaches once the marked call, still ringing at the reload, is answered', async () => {
     sessionStorage.setItem(AUDIO_MARKER_KEY, JSON.stringify({ call_id: 'call-1' }));
     const dialer = await loaded([wireCall()]);
