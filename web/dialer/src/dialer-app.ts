@@ -245,11 +245,11 @@ export class DialerApp {
   }
 
   /** "Take the call here": moves an answered call's audio to this dialer (from another tab, or from before a reload). */
-  private async takeOverAudio(callId: string | undefined): Promise<void> {
+  private async takeOverAudio(callId: string | undefined, reattach = false): Promise<void> {
     const tracked = callId === undefined ? null : this.calls.get(callId);
     if (!tracked || tracked.call.state !== 'answered') throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
     const prepared = await this.prepareMedia();
-    await this.audio.takeOver(tracked.call.id, prepared);
+    await this.audio.takeOver(tracked.call.id, prepared, reattach);
     this.refreshMedia();
   }
 
@@ -261,7 +261,7 @@ export class DialerApp {
     if (this.reattached || call.state !== 'answered' || this.audio.has(call.id) || this.audio.markedCall() !== call.id) return;
     this.reattached = true;
     this.reattaching = call.id;
-    this.takeOverAudio(call.id)
+    this.takeOverAudio(call.id, true)
       .catch(() => undefined)
       .finally(() => {
         this.reattaching = null;

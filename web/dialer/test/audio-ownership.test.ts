@@ -81,12 +81,12 @@ describe('the audio marker in sessionStorage', () => {
 });
 
 describe('after a reload', () => {
-  it('re-attaches the marked answered call by itself: microphone, new peer connection, updateMedia with take: true', async () => {
+  it('re-attaches the marked answered call by itself: microphone, new peer connection, updateMedia with take and reattach', async () => {
     sessionStorage.setItem(AUDIO_MARKER_KEY, JSON.stringify({ call_id: 'call-1' }));
     const dialer = await loaded([answered()]);
     await vi.waitFor(() => expect(updates(dialer.gateway())).toHaveLength(1));
     const pc = dialer.media.pcs[0]!;
-    expect(updates(dialer.gateway())).toEqual([{ call_id: 'call-1', sdp: pc.localDescription!.sdp, take: true }]);
+    expect(updates(dialer.gateway())).toEqual([{ call_id: 'call-1', sdp: pc.localDescription!.sdp, take: true, reattach: true }]);
     await vi.waitFor(() => expect(pc.remoteDescription?.sdp).toBe(answerSdp()));
     expect(dialer.media.tracks[0]!.stopped).toBe(false);
     expect(dialer.audio.element.srcObject).toBe(pc.remoteStream);
@@ -129,7 +129,7 @@ describe('after a reload', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(updates(dialer.gateway())).toEqual([]);
     dialer.gateway().event({ type: 'callStateChanged', call: answered() });
-    await vi.waitFor(() => expect(updates(dialer.gateway())).toEqual([expect.objectContaining({ call_id: 'call-1', take: true })]));
+    await vi.waitFor(() => expect(updates(dialer.gateway())).toEqual([expect.objectContaining({ call_id: 'call-1', take: true, reattach: true })]));
   });
 
   it('does not re-attach a call this tab did not carry: it shows it read-only', async () => {

@@ -63,6 +63,8 @@ export interface WsUpdateMediaParams {
   call_id: string;
   sdp: string;
   take?: boolean;
+  /** With `take`: only while no connected dialer carries the audio (a reloaded tab, protocol.md part 5). */
+  reattach?: boolean;
 }
 
 /**

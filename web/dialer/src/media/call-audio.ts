@@ -147,12 +147,14 @@ export class CallAudio {
   /**
    * Moves an answered call's audio to this dialer (after a reload, or from another tab):
    * `updateMedia` with `take: true` and prepared media; the gateway's new leg replaces the old one
-   * and the dialer that had it is sent `mediaMoved`.
+   * and the dialer that had it is sent `mediaMoved`. `reattach` (after a reload, by itself): only
+   * while no connected dialer carries the audio, else the gateway answers `media_moved`.
    */
-  async takeOver(callId: string, prepared: PreparedMedia): Promise<void> {
+  async takeOver(callId: string, prepared: PreparedMedia, reattach = false): Promise<void> {
     let result: unknown;
     try {
-      result = await this.opts.request('updateMedia', { call_id: callId, sdp: prepared.sdp, take: true });
+      const params = { call_id: callId, sdp: prepared.sdp, take: true, ...(reattach ? { reattach: true } : {}) };
+      result = await this.opts.request('updateMedia', params);
     } catch (e) {
       this.discard(prepared.media);
       throw e;

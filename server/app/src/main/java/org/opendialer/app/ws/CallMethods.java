@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.opendialer.core.accounts.User;
+import org.opendialer.core.calls.CallEngine;
 
 /** {@code hangUp}, {@code answer}, {@code reject}, {@code hold}, {@code updateMedia}: signed-in only. */
 final class CallMethods {
@@ -33,9 +34,15 @@ final class CallMethods {
         String callId = Params.requiredString(params, "call_id", MAX_CALL_ID);
         String offer = Params.requiredString(params, "sdp", Params.MAX_SDP);
         boolean take = params.has("take") && Params.requiredBoolean(params, "take");
+        boolean reattach = params.has("reattach") && Params.requiredBoolean(params, "reattach");
+        if (reattach && !take) {
+            throw new MethodException(ErrorCode.BAD_REQUEST, "params.reattach needs take: true.");
+        }
+        CallEngine.Take how = !take ? CallEngine.Take.SAME_LEG
+                : reattach ? CallEngine.Take.IF_UNOWNED : CallEngine.Take.ALWAYS;
         User user = auth.requireSignedIn(connection);
         return JsonNodeFactory.instance.objectNode().put("sdp",
-                calls.updateMedia(connection, user, callId, offer, take));
+                calls.updateMedia(connection, user, callId, offer, how));
     }
 
     Object hold(DialerConnection connection, ObjectNode params) {

@@ -26,10 +26,10 @@ public interface CallStarter {
 
     /**
      * A new SDP offer for the audio of {@code callId} from this connection's browser; returns the answer.
-     * {@code take}: the offer replaces another browser leg (protocol.md part 5).
+     * {@code take}: whether the offer may replace the call's browser leg (protocol.md part 5).
      */
     default String updateMedia(DialerConnection connection, User user, String callId, String offerSdp,
-                               boolean take) {
+                               org.opendialer.core.calls.CallEngine.Take take) {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 

@@ -50,7 +50,7 @@ public final class EngineCalls implements CallStarter {
 
     @Override
     public String updateMedia(DialerConnection connection, User user, String callId, String offerSdp,
-                              boolean take) {
+                              CallEngine.Take take) {
         try {
             return engine.updateMedia(dialerOf(connection, user), callId, offerSdp, take);
         } catch (CallException e) {

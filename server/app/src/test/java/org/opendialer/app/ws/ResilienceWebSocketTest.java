@@ -126,6 +126,11 @@ class ResilienceWebSocketTest {
                     + offer(0xA1, "ufragE") + "\"}"))).isEqualTo("media_moved");
             assertThat(errorOf(tabA.call("updateMedia", "{\"call_id\":\"" + id + "\",\"sdp\":\""
                     + offer(0xA1, "ufragE") + "\",\"take\":\"yes\"}"))).isEqualTo("bad_request");
+            assertThat(errorOf(tabA.call("updateMedia", "{\"call_id\":\"" + id + "\",\"sdp\":\""
+                    + offer(0xA1, "ufragE") + "\",\"reattach\":true}"))).isEqualTo("bad_request");
+            // A reload's automatic re-attach does not take the audio from tab B, which is connected.
+            assertThat(errorOf(tabA.call("updateMedia", "{\"call_id\":\"" + id + "\",\"sdp\":\""
+                    + offer(0xA3, "ufragF") + "\",\"take\":true,\"reattach\":true}"))).isEqualTo("media_moved");
         }
     }
 

@@ -218,22 +218,33 @@ public final class CallEngine implements AutoCloseable {
      * restart, or a reloaded dialer taking over the audio. The new WebRTC leg replaces the old one.
      */
     public String updateMedia(Dialer dialer, String callId, String offerSdp) {
-        return updateMedia(dialer, callId, offerSdp, true);
+        return updateMedia(dialer, callId, offerSdp, Take.ALWAYS);
+    }
+
+    /** Whether an {@code updateMedia} offer may replace the call's browser leg (protocol.md part 5). */
+    public enum Take {
+        /** No: it must come from the leg the call has now (same fingerprint: codec change, ICE restart). */
+        SAME_LEG,
+        /** Only while no connected dialer carries the audio (a reloaded tab re-attaching by itself). */
+        IF_UNOWNED,
+        /** Yes ("Take the call here"). */
+        ALWAYS
     }
 
     /**
-     * As above. Without {@code take} the offer must come from the browser leg the call has now (same
-     * fingerprint: a codec change or an ICE restart), else MEDIA_MOVED; with it, the offer replaces the
-     * leg and the dialer that carried the audio before is told (protocol.md part 5).
+     * As above; {@code take} says whether the offer may replace the browser leg, else MEDIA_MOVED. When it
+     * does, the dialer that carried the audio before is told.
      */
-    public String updateMedia(Dialer dialer, String callId, String offerSdp, boolean take) {
+    public String updateMedia(Dialer dialer, String callId, String offerSdp, Take take) {
         return thread.await(() -> {
             Ongoing o = find(dialer, callId, false);
             if (o.media == null) {
                 throw new CallException(CallException.Reason.CALL_NOT_FOUND, "The call has no audio yet.");
             }
-            if (!take && o.browserFingerprint != null
-                    && !o.browserFingerprint.equals(MediaOffers.fingerprint(offerSdp))) {
+            boolean sameLeg = o.browserFingerprint == null
+                    || o.browserFingerprint.equals(MediaOffers.fingerprint(offerSdp));
+            boolean ownedElsewhere = o.mediaOwner != null && o.mediaOwner != dialer && isAttached(o.mediaOwner);
+            if (take == Take.SAME_LEG && !sameLeg || take == Take.IF_UNOWNED && !sameLeg && ownedElsewhere) {
                 throw new CallException(CallException.Reason.MEDIA_MOVED, "Another tab has the call's audio.");
             }
             String answer = acceptOffer(o, offerSdp, codecFor(o));

@@ -160,21 +160,36 @@ class CallEngineResilienceTest {
         assertThat(engine.answer(callee, bobsCall, offer(0xB1, "ufragB"))).contains("a=fingerprint");
 
         // Tab B's own peer connection without take: refused, nothing moves.
-        assertThatThrownBy(() -> engine.updateMedia(tabB, id, offer(0xA2, "ufragC"), false))
+        assertThatThrownBy(() -> engine.updateMedia(tabB, id, offer(0xA2, "ufragC"), CallEngine.Take.SAME_LEG))
                 .isInstanceOf(CallException.class).extracting(e -> ((CallException) e).reason())
                 .isEqualTo(CallException.Reason.MEDIA_MOVED);
         // Tab A's ICE restart (same fingerprint, new credentials) is fine.
-        assertThat(engine.updateMedia(tabA, id, offer(0xA1, "ufragD"), false)).contains("a=ice-ufrag");
+        assertThat(engine.updateMedia(tabA, id, offer(0xA1, "ufragD"), CallEngine.Take.SAME_LEG))
+                .contains("a=ice-ufrag");
         assertThat(tabA.mediaMoved()).isEmpty();
         // Tab B takes the audio: tab A is told, and its ICE restart can no longer take it back.
-        assertThat(engine.updateMedia(tabB, id, offer(0xA2, "ufragE"), true)).contains("a=ice-ufrag");
+        assertThat(engine.updateMedia(tabB, id, offer(0xA2, "ufragE"), CallEngine.Take.ALWAYS))
+                .contains("a=ice-ufrag");
         assertThat(tabA.mediaMoved()).containsExactly(id);
-        assertThatThrownBy(() -> engine.updateMedia(tabA, id, offer(0xA1, "ufragF"), false))
+        assertThatThrownBy(() -> engine.updateMedia(tabA, id, offer(0xA1, "ufragF"), CallEngine.Take.SAME_LEG))
                 .isInstanceOf(CallException.class).extracting(e -> ((CallException) e).reason())
                 .isEqualTo(CallException.Reason.MEDIA_MOVED);
-        assertThat(engine.updateMedia(tabB, id, offer(0xA2, "ufragG"), false)).contains("a=ice-ufrag");
+        assertThat(engine.updateMedia(tabB, id, offer(0xA2, "ufragG"), CallEngine.Take.SAME_LEG))
+                .contains("a=ice-ufrag");
         assertThat(tabB.mediaMoved()).isEmpty();
         assertThat(callee.mediaMoved()).isEmpty();
+
+        // A reloaded tab A re-attaching by itself does not take the audio from tab B, which is connected...
+        engine.detach(tabA);
+        RecordingDialer reloaded = attach(alice, "laptop", Map.of());
+        assertThatThrownBy(() -> engine.updateMedia(reloaded, id, offer(0xA3, "ufragH"), CallEngine.Take.IF_UNOWNED))
+                .isInstanceOf(CallException.class).extracting(e -> ((CallException) e).reason())
+                .isEqualTo(CallException.Reason.MEDIA_MOVED);
+        // ...but does once B is gone (B reloaded too, or closed).
+        engine.detach(tabB);
+        assertThat(engine.updateMedia(reloaded, id, offer(0xA3, "ufragI"), CallEngine.Take.IF_UNOWNED))
+                .contains("a=ice-ufrag");
+        assertThat(tabB.mediaMoved()).as("a detached dialer is not sent anything").isEmpty();
     }
 
     @Test
@@ -203,8 +218,11 @@ class CallEngineResilienceTest {
         CallView end = later.awaitEnd(WAIT);
         assertThat(end.endReason()).isEqualTo(EndReason.CONNECTION_LOST);
         assertThat(end.seq()).isEqualTo(3);
+        // The callee's call ends in the same engine step, just after: both are logged connection_lost.
+        RecordingDialer calleeLater = attach(bob, "d-bob", Map.of(bobsCall, 2L));
+        assertThat(calleeLater.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.CONNECTION_LOST);
         assertThat(new org.opendialer.core.accounts.CallLog(db).recent(10)).extracting(r -> r.endReason())
-                .containsOnly("connection_lost");
+                .containsExactlyInAnyOrder("connection_lost", "connection_lost");
     }
 
     @Test
