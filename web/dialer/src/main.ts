@@ -1,4 +1,5 @@
 import { DialerApp } from './dialer-app';
+import type { SocketLike } from './gateway-client';
 import { HostChannel } from './host-channel';
 import { loadFormatting } from './number-format';
 import { checkParent, isDialerConfig, type DialerConfig } from './parent-check';
@@ -28,6 +29,10 @@ async function loadConfig(): Promise<DialerConfig | null> {
   } catch {
     return null;
   }
+}
+
+function openSocket(url: string): SocketLike {
+  return new WebSocket(url) as unknown as SocketLike;
 }
 
 function localStorageOrNull(): Storage | null {
@@ -62,13 +67,34 @@ async function main(): Promise<void> {
     return;
   }
 
-  let channel: HostChannel | null = null;
-  const app = new DialerApp({
+  // On the way to ready (docs/benchmarks.md, "Time to ready"): the WebSocket is opened first, so
+  // that its connect runs while the app builds its DOM, and `ready` goes out before that DOM work.
+  // The SDK's requests arrive as tasks, so none is handled before `app` exists below.
+  const gatewayUrl = `${location.origin.replace(/^http/, 'ws')}/ws`;
+  let earlySocket: SocketLike | null = openSocket(gatewayUrl);
+  let app: DialerApp | null = null;
+  // The counters let end-to-end tests see that forged messages were ignored.
+  const channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => {
+    if (!app) return Promise.reject(new Error('The dialer failed to start.'));
+    return app.handleHostRequest(m, p);
+  }, (s) => {
+    document.body.dataset.hostAccepted = String(s.accepted);
+    document.body.dataset.hostIgnored = String(s.ignored);
+  });
+  // ready first, so that the first connectionStateChanged event reaches an SDK that listens.
+  channel.sendReady();
+  app = new DialerApp({
     root,
-    gatewayUrl: `${location.origin.replace(/^http/, 'ws')}/ws`,
+    gatewayUrl,
+    // The first connect takes the socket opened above; reconnects open new ones.
+    createSocket: (url) => {
+      const socket = earlySocket && url === gatewayUrl ? earlySocket : openSocket(url);
+      earlySocket = null;
+      return socket;
+    },
     storage: localStorageOrNull(),
     emit: (event) => {
-      channel?.sendEvent(event);
+      channel.sendEvent(event);
       // Number formatting is needed by no answer on the way to ready: its chunk loads once the
       // gateway is connected (and the first getAuthState answered), not while the dialer waits for it.
       if (event.type === 'connectionStateChanged' && event.state === 'connected') void loadFormatting();
@@ -76,16 +102,10 @@ async function main(): Promise<void> {
     audioProcessing: config.audioProcessing ?? true,
     defaultRegion: config.defaultRegion,
   });
+  const started = app;
   // Close the peer connection and release the microphone when the page goes away.
-  window.addEventListener('pagehide', () => app.dispose());
-  // The counters let end-to-end tests see that forged messages were ignored.
-  channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => app.handleHostRequest(m, p), (s) => {
-    document.body.dataset.hostAccepted = String(s.accepted);
-    document.body.dataset.hostIgnored = String(s.ignored);
-  });
-  // ready first, so that the first connectionStateChanged event reaches an SDK that listens.
-  channel.sendReady();
-  app.start();
+  window.addEventListener('pagehide', () => started.dispose());
+  started.start();
   setTimeout(() => void loadFormatting(), 1000); // the gateway is slow or away: format anyway
 }
 
