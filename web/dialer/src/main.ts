@@ -67,45 +67,60 @@ async function main(): Promise<void> {
     return;
   }
 
-  // On the way to ready (docs/benchmarks.md, "Time to ready"): the WebSocket is opened first, so
-  // that its connect runs while the app builds its DOM, and `ready` goes out before that DOM work.
-  // The SDK's requests arrive as tasks, so none is handled before `app` exists below.
+  // On the way to ready (docs/benchmarks.md, "Time to ready"): the WebSocket is opened first and
+  // `ready` is posted before the app builds its DOM. Chromium forwards a postMessage to a parent in
+  // another process from a task of its own, so the app is built in the next task: otherwise `ready`
+  // waits for that DOM work (and often for the first layout and paint). Requests that arrive before
+  // the app exists wait for it.
   const gatewayUrl = `${location.origin.replace(/^http/, 'ws')}/ws`;
   let earlySocket: SocketLike | null = openSocket(gatewayUrl);
-  let app: DialerApp | null = null;
+  let appCreated!: (app: DialerApp) => void;
+  let appFailed!: (error: unknown) => void;
+  const appReady = new Promise<DialerApp>((resolve, reject) => {
+    appCreated = resolve;
+    appFailed = reject;
+  });
   // The counters let end-to-end tests see that forged messages were ignored.
-  const channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => {
-    if (!app) return Promise.reject(new Error('The dialer failed to start.'));
-    return app.handleHostRequest(m, p);
-  }, (s) => {
+  const channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => appReady.then((app) => app.handleHostRequest(m, p)), (s) => {
     document.body.dataset.hostAccepted = String(s.accepted);
     document.body.dataset.hostIgnored = String(s.ignored);
   });
   // ready first, so that the first connectionStateChanged event reaches an SDK that listens.
   channel.sendReady();
-  app = new DialerApp({
-    root,
-    gatewayUrl,
-    // The first connect takes the socket opened above; reconnects open new ones.
-    createSocket: (url) => {
-      const socket = earlySocket && url === gatewayUrl ? earlySocket : openSocket(url);
-      earlySocket = null;
-      return socket;
-    },
-    storage: localStorageOrNull(),
-    emit: (event) => {
-      channel.sendEvent(event);
-      // Number formatting is needed by no answer on the way to ready: its chunk loads once the
-      // gateway is connected (and the first getAuthState answered), not while the dialer waits for it.
-      if (event.type === 'connectionStateChanged' && event.state === 'connected') void loadFormatting();
-    },
-    audioProcessing: config.audioProcessing ?? true,
-    defaultRegion: config.defaultRegion,
-  });
-  const started = app;
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  let app: DialerApp;
+  try {
+    app = new DialerApp({
+      root,
+      gatewayUrl,
+      // The first connect takes the socket opened above while it is still connecting (so that no
+      // open or close event was missed); otherwise, and on reconnects, a new one.
+      createSocket: (url) => {
+        const early = earlySocket;
+        earlySocket = null;
+        if (early && url === gatewayUrl && early.readyState === 0) return early;
+        early?.close();
+        return openSocket(url);
+      },
+      storage: localStorageOrNull(),
+      emit: (event) => {
+        channel.sendEvent(event);
+        // Number formatting is needed by no answer on the way to ready: its chunk loads once the
+        // gateway is connected (and the first getAuthState answered), not while the dialer waits for it.
+        if (event.type === 'connectionStateChanged' && event.state === 'connected') void loadFormatting();
+      },
+      audioProcessing: config.audioProcessing ?? true,
+      defaultRegion: config.defaultRegion,
+    });
+  } catch (error) {
+    earlySocket?.close();
+    appFailed(error);
+    throw error;
+  }
   // Close the peer connection and release the microphone when the page goes away.
-  window.addEventListener('pagehide', () => started.dispose());
-  started.start();
+  window.addEventListener('pagehide', () => app.dispose());
+  app.start();
+  appCreated(app);
   setTimeout(() => void loadFormatting(), 1000); // the gateway is slow or away: format anyway
 }
 
