@@ -1,3 +1,5 @@
+import { AuthSession } from './auth';
+import { BootRequests } from './boot-requests';
 import { DialerApp } from './dialer-app';
 import type { SocketLike } from './gateway-client';
 import { HostChannel } from './host-channel';
@@ -29,6 +31,13 @@ async function loadConfig(): Promise<DialerConfig | null> {
   } catch {
     return null;
   }
+}
+
+/** How long the dialer waits for the SDK's first request before it builds its views anyway. */
+const FIRST_REQUEST_WAIT_MS = 50;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function openSocket(url: string): SocketLike {
@@ -80,14 +89,21 @@ async function main(): Promise<void> {
     appCreated = resolve;
     appFailed = reject;
   });
+  // Without a stored session the first getAuthState is answered before the app exists (signed out:
+  // nobody can have signed in yet), and the app is built once that answer is out, or after
+  // FIRST_REQUEST_WAIT_MS: the SDK asks right after `ready`, and building the app first would make
+  // the answer wait for that DOM work.
+  const storage = localStorageOrNull();
+  const requests = new BootRequests(!new AuthSession(storage).storedToken(), appReady);
   // The counters let end-to-end tests see that forged messages were ignored.
-  const channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => appReady.then((app) => app.handleHostRequest(m, p)), (s) => {
+  const channel = new HostChannel(window, window.parent, check.parentOrigin, (m, p) => requests.handle(m, p), (s) => {
     document.body.dataset.hostAccepted = String(s.accepted);
     document.body.dataset.hostIgnored = String(s.ignored);
   });
   // ready first, so that the first connectionStateChanged event reaches an SDK that listens.
   channel.sendReady();
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await Promise.race([requests.firstRequest, delay(FIRST_REQUEST_WAIT_MS)]);
+  await delay(0); // the answer's postMessage goes out first
   let app: DialerApp;
   try {
     app = new DialerApp({
@@ -102,7 +118,7 @@ async function main(): Promise<void> {
         early?.close();
         return openSocket(url);
       },
-      storage: localStorageOrNull(),
+      storage,
       emit: (event) => {
         channel.sendEvent(event);
         // Number formatting is needed by no answer on the way to ready: its chunk loads once the
@@ -120,6 +136,7 @@ async function main(): Promise<void> {
   // Close the peer connection and release the microphone when the page goes away.
   window.addEventListener('pagehide', () => app.dispose());
   app.start();
+  requests.appCreated();
   appCreated(app);
   setTimeout(() => void loadFormatting(), 1000); // the gateway is slow or away: format anyway
 }
