@@ -168,6 +168,10 @@ export class DialerApp {
         await this.callAction(method, (params as CallIdParams).call_id);
         return null;
       case 'getAuthState':
+        // No session and no stored token: there is nothing for the gateway to resume, so "signed
+        // out" is the answer now, without waiting for the WebSocket and hello. With a token the
+        // answer waits for the resume (or its failure) in the handshake.
+        if (!this.auth.signedIn && !this.auth.storedToken()) return this.auth.snapshot();
         await this.gateway.whenReady();
         return this.auth.snapshot();
       case 'setToken':

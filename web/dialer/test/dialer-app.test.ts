@@ -1,6 +1,20 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { authRequired, signedIn, start, user } from './fake-gateway';
 import { STORAGE_KEY } from '../src/auth';
+import { DialerApp } from '../src/dialer-app';
+import type { SocketLike } from '../src/gateway-client';
+import { fakeAudioElement, fakeMedia } from './fake-media';
+
+/** A DialerApp on a given socket (start() in fake-gateway always uses a FakeGateway that opens). */
+function appWith(createSocket: (url: string) => SocketLike): DialerApp {
+  const root = document.createElement('main');
+  document.body.replaceChildren(root);
+  const app = new DialerApp({
+    root, gatewayUrl: 'ws://gw/ws', storage: localStorage, emit: () => {}, media: fakeMedia().env, audioElement: fakeAudioElement().element, createSocket,
+  });
+  app.start();
+  return app;
+}
 
 describe('DialerApp', () => {
   beforeEach(() => localStorage.clear());
@@ -12,6 +26,51 @@ describe('DialerApp', () => {
     expect(gateway().sent.map((m) => m.method)).toEqual(['hello', 'resume', 'recentCalls']);
     expect(events).toContainEqual({ type: 'authStateChanged', signed_in: true, user, reason: 'restored' });
     expect(root.textContent).toContain('Ada Whitfield');
+  });
+
+  it('without a stored token answers getAuthState (signed out) at once, with no gateway round trip', async () => {
+    // A WebSocket that never opens: before, getAuthState waited for it (and hello) up to 10 s.
+    const silent = { readyState: 0, onopen: null, onclose: null, onerror: null, onmessage: null, send: vi.fn(), close: vi.fn() };
+    const app = appWith(() => silent);
+    await expect(app.handleHostRequest('getAuthState', {})).resolves.toEqual({ signed_in: false, user: null });
+    expect(silent.send).not.toHaveBeenCalled();
+    app.dispose();
+  });
+
+  it('without a stored token answers getAuthState while the gateway cannot be reached', async () => {
+    const app = appWith(() => {
+      throw new Error('unreachable');
+    });
+    await expect(app.handleHostRequest('getAuthState', {})).resolves.toEqual({ signed_in: false, user: null });
+    app.dispose();
+  });
+
+  it('with a stored token getAuthState still waits for the connection (it resumes first)', async () => {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: 'tok-1', expires_at: '2030-01-01T00:00:00Z' }));
+    vi.useFakeTimers();
+    try {
+      const silent = { readyState: 0, onopen: null, onclose: null, onerror: null, onmessage: null, send: vi.fn(), close: vi.fn() };
+      const app = appWith(() => silent);
+      const state = app.handleHostRequest('getAuthState', {});
+      const settled = vi.fn();
+      state.then(settled, settled);
+      await vi.advanceTimersByTimeAsync(9_000);
+      expect(settled).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(1_500);
+      await expect(state).rejects.toMatchObject({ errorName: 'ConnectionError' });
+      app.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('with a stored token getAuthState waits for the resume; an expired token answers signed out after it', async () => {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ token: 'tok-old', expires_at: '2030-01-01T00:00:00Z' }));
+    const { app, gateway, events } = start({ resume: () => authRequired });
+    await expect(app.handleHostRequest('getAuthState', {})).resolves.toEqual({ signed_in: false, user: null });
+    expect(gateway().sent.map((m) => m.method)).toEqual(['hello', 'resume']);
+    expect(events).toContainEqual({ type: 'authStateChanged', signed_in: false, user: null, reason: 'expired' });
+    expect(localStorage.getItem(STORAGE_KEY)).toBeNull();
   });
 
   it('on authentication_required from placeCall: clears storage, shows the form, emits authStateChanged and tokenRequested for getToken hosts', async () => {

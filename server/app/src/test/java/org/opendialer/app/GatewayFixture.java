@@ -82,6 +82,9 @@ public final class GatewayFixture implements AutoCloseable {
         Files.createDirectories(web.resolve("dialer/dist/assets"));
         Files.writeString(web.resolve("dialer/dist/index.html"), "<!doctype html><title>dialer</title>\n");
         Files.writeString(web.resolve("dialer/dist/assets/main.js"), "console.log('dialer');\n");
+        Files.writeString(web.resolve("dialer/dist/inline.html"),
+                "<!doctype html><!--dialer-config--><script type=\"module\">import(\"./chunk-ABCDEFGH.js\");</script>\n");
+        Files.writeString(web.resolve("dialer/dist/chunk-ABCDEFGH.js"), "export const x = 1;\n");
         Files.writeString(web.resolve("dialer/dist/.secret"), "hidden\n");
         Files.createDirectories(web.resolve("demo"));
         Files.writeString(web.resolve("demo/index.html"),

@@ -6,9 +6,17 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.opendialer.app.ws.WsEndpoint;
 import org.opendialer.core.config.GatewayConfig;
 
@@ -18,6 +26,9 @@ public final class DialerRoutes {
     /** Where index.html takes the dialer config inline, so the dialer needs no config.json round trip. */
     static final String CONFIG_PLACEHOLDER = "<!--dialer-config-->";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern INLINE_MODULE = Pattern.compile("<script type=\"module\">(.*?)</script>", Pattern.DOTALL);
+    private static final Pattern CONTENT_HASHED = Pattern.compile("chunk-[A-Z0-9]{8,}\\.js");
+    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
 
     private final GatewayConfig config;
     private final OriginPolicy origins;
@@ -49,12 +60,10 @@ public final class DialerRoutes {
         });
         app.routes.get("/dialer", DialerRoutes::redirectToSlash);
         app.routes.get("/dialer/config.json", this::dialerConfig);
-        UnaryOperator<String> withConfig = html -> inlineConfig(html, configJson());
-        app.routes.get("/dialer/", ctx -> dialerFiles.serve(ctx, "index.html", "no-cache", withConfig));
+        app.routes.get("/dialer/", ctx -> dialerFiles.serve(ctx, "index.html", "no-cache", page(ctx)));
         app.routes.get("/dialer/<path>", ctx -> {
             String path = ctx.pathParam("path");
-            String cache = path.endsWith(".html") ? "no-cache" : "public, max-age=300";
-            dialerFiles.serve(ctx, path, cache, withConfig);
+            dialerFiles.serve(ctx, path, dialerCacheControl(path), page(ctx));
         });
         app.routes.wsBeforeUpgrade("/ws", ctx -> {
             if (!origins.mayOpenWebSocket(ctx.header("Origin"), ctx.scheme(), ctx.header("Host"))) {
@@ -62,6 +71,50 @@ public final class DialerRoutes {
             }
         });
         app.routes.ws("/ws", ws::configure);
+    }
+
+    /**
+     * Cache-Control of a file under /dialer/: HTML is revalidated on every load (the config is in it);
+     * {@code chunk-<hash>.js} is named after its content, so it never changes; the rest for 5 minutes.
+     */
+    static String dialerCacheControl(String path) {
+        if (path.endsWith(".html")) {
+            return "no-cache";
+        }
+        if (CONTENT_HASHED.matcher(path).matches()) {
+            return IMMUTABLE;
+        }
+        return "public, max-age=300";
+    }
+
+    /** The HTML filter of one request: the config goes in, and the CSP allows the page's inline modules. */
+    private UnaryOperator<String> page(Context ctx) {
+        return html -> {
+            String page = inlineConfig(html, configJson());
+            List<String> hashes = inlineScriptHashes(page);
+            if (!hashes.isEmpty()) {
+                ctx.header("Content-Security-Policy", origins.dialerContentSecurityPolicy(hashes));
+            }
+            return page;
+        };
+    }
+
+    /**
+     * The CSP hashes ({@code sha256-<base64>}) of the inline {@code <script type="module">} elements
+     * of a page, hashed as written. Data blocks (the JSON config) are never run and need none.
+     */
+    static List<String> inlineScriptHashes(String html) {
+        List<String> hashes = new ArrayList<>();
+        Matcher m = INLINE_MODULE.matcher(html);
+        while (m.find()) {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+                hashes.add("sha256-" + Base64.getEncoder().encodeToString(digest));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return hashes;
     }
 
     private Map<String, Object> configBody() {

@@ -31,7 +31,19 @@ public final class OriginPolicy {
 
     /** The Content-Security-Policy of every response under /dialer/. */
     public String dialerContentSecurityPolicy() {
-        return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        return dialerContentSecurityPolicy(List.of());
+    }
+
+    /**
+     * The same, also allowing the inline scripts with these hashes ({@code sha256-<base64>}): the
+     * dialer's index.html carries its module inline.
+     */
+    public String dialerContentSecurityPolicy(List<String> scriptHashes) {
+        StringBuilder scripts = new StringBuilder("'self'");
+        for (String hash : scriptHashes) {
+            scripts.append(" '").append(hash).append('\'');
+        }
+        return "default-src 'self'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; "
                 + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
                 + "object-src 'none'; base-uri 'none'; form-action 'none'; "
                 + "frame-ancestors " + String.join(" ", frameAncestors);

@@ -25,4 +25,20 @@ class DialerConfigInlineTest {
     void pageWithoutPlaceholder_isLeftAsItIs() {
         assertThat(DialerRoutes.inlineConfig("<title>dialer</title>", "{}")).isEqualTo("<title>dialer</title>");
     }
+
+    @Test
+    void inlineModules_areHashedAsWritten_andDataBlocksAreNot() {
+        String html = "<script type=\"application/json\" id=\"dialer-config\">{}</script>"
+                + "<script type=\"module\">import(\"./chunk-ABCDEFGH.js\");</script><script src=\"a.js\"></script>";
+        assertThat(DialerRoutes.inlineScriptHashes(html)).containsExactly("sha256-ic4Nk+xnjhSnUlKkEvSC84wo138fWX+Tcp6cUXCe5UY=");
+        assertThat(DialerRoutes.inlineScriptHashes("<script src=\"dialer.js\"></script>")).isEmpty();
+    }
+
+    @Test
+    void cacheControl_immutableOnlyForContentHashedChunks() {
+        assertThat(DialerRoutes.dialerCacheControl("chunk-GREZKFPT.js")).isEqualTo("public, max-age=31536000, immutable");
+        assertThat(DialerRoutes.dialerCacheControl("dialer.js")).isEqualTo("public, max-age=300");
+        assertThat(DialerRoutes.dialerCacheControl("chunk-x.js")).isEqualTo("public, max-age=300");
+        assertThat(DialerRoutes.dialerCacheControl("index.html")).isEqualTo("no-cache");
+    }
 }

@@ -87,6 +87,35 @@ class GatewayHttpTest {
     }
 
     @Test
+    void dialerPageWithAnInlineModule_allowsExactlyThatScriptByItsHash() throws Exception {
+        HttpResponse<String> response = get(gateway.baseUrl() + "/dialer/inline.html");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("id=\"dialer-config\"");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(
+                "default-src 'self'; script-src 'self' 'sha256-ic4Nk+xnjhSnUlKkEvSC84wo138fWX+Tcp6cUXCe5UY='; "
+                        + "style-src 'self' 'unsafe-inline'; "
+                        + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+                        + "object-src 'none'; base-uri 'none'; form-action 'none'; "
+                        + "frame-ancestors http://localhost:3000 https://crm.example.com");
+        String etag = response.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/dialer/inline.html"))
+                .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("'sha256-ic4Nk+xnjhSnUlKkEvSC84wo138fWX+Tcp6cUXCe5UY='"));
+    }
+
+    @Test
+    void dialerContentHashedChunks_areImmutable_andOtherAssetsCachedFiveMinutes() throws Exception {
+        HttpResponse<String> chunk = get(gateway.baseUrl() + "/dialer/chunk-ABCDEFGH.js");
+        assertThat(chunk.statusCode()).isEqualTo(200);
+        assertThat(chunk.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        assertThat(get(gateway.baseUrl() + "/dialer/assets/main.js").headers().firstValue("Cache-Control"))
+                .hasValue("public, max-age=300");
+        assertThat(get(gateway.baseUrl() + "/dialer/").headers().firstValue("Cache-Control")).hasValue("no-cache");
+    }
+
+    @Test
     void dialerAssetsAndNotFound_carryTheSamePolicy() throws Exception {
         HttpResponse<String> asset = get(gateway.baseUrl() + "/dialer/assets/main.js");
         assertThat(asset.statusCode()).isEqualTo(200);
