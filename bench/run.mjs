@@ -90,6 +90,29 @@ function measureInPage() {
   });
 }
 
+/**
+ * Runs in the page: the peer of measureInPage, a bare cross-site iframe (one inline script) inserted the
+ * same way; until its `ready` arrived and one postMessage round trip to it was answered.
+ */
+function measureBareFrame(frameUrl) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const onMessage = (e) => {
+      if (e.data && e.data.kind === 'ready') e.source.postMessage({ kind: 'ping' }, '*');
+      if (e.data && e.data.kind === 'pong') {
+        window.removeEventListener('message', onMessage);
+        resolve(performance.now() - t0);
+      }
+    };
+    window.addEventListener('message', onMessage);
+    const iframe = document.createElement('iframe');
+    iframe.src = frameUrl;
+    document.getElementById('net2phone-dialer').appendChild(iframe);
+  });
+}
+
+const BARE_FRAME = `http://127.0.0.1:${HOST_PORT}/bare-frame.html`; // cross-site from http://localhost
+
 /** The dialer frame's navigation timing, in ms after `t0Epoch` (the host's clock, through timeOrigin). */
 async function frameSteps(page, t0Epoch) {
   const frame = page.frames().find((f) => f.url().includes('/dialer/'));
@@ -121,8 +144,15 @@ async function timeToReady(browser) {
   const cold = [];
   const warm = [];
   const roundTrip = [];
-  // Cold: a new browser context (empty HTTP cache) per run.
+  const peerCold = [];
+  const peerWarm = [];
+  // Cold: a new browser context (empty HTTP cache) per run; the peer's run right after ours.
   for (let i = 0; i < RUNS; i++) {
+    const peerContext = await browser.newContext();
+    const peerPage = await peerContext.newPage();
+    await peerPage.goto(`${HOST_ORIGIN}/harness.html`);
+    peerCold.push(await peerPage.evaluate(measureBareFrame, BARE_FRAME));
+    await peerContext.close();
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${HOST_ORIGIN}/harness.html`);
@@ -138,17 +168,24 @@ async function timeToReady(browser) {
   const page = await context.newPage();
   await page.goto(`${HOST_ORIGIN}/harness.html`);
   await page.evaluate(measureInPage); // warm-up, not counted
+  const peerPage = await context.newPage();
+  await peerPage.goto(`${HOST_ORIGIN}/harness.html`);
+  await peerPage.evaluate(measureBareFrame, BARE_FRAME); // warm-up, not counted
   for (let i = 0; i < RUNS; i++) {
     await page.reload();
     const r = await page.evaluate(measureInPage);
     warm.push(r.ready);
     roundTrip.push(r.placeCall);
+    await peerPage.reload();
+    peerWarm.push(await peerPage.evaluate(measureBareFrame, BARE_FRAME));
   }
   await context.close();
   return {
     cold: summary(cold),
     warm: summary(warm),
     roundTrip: summary(roundTrip),
+    peerCold: summary(peerCold),
+    peerWarm: summary(peerWarm),
     breakdown: STEPS.map(([k, label]) => ({ label, median: summary(breakdown[k]).median })),
   };
 }
@@ -187,6 +224,12 @@ function markdown(date, m, size, t) {
     timing('cold: new browser context per run (empty cache)', t.cold),
     timing('warm: same context, page reloaded', t.warm),
     timing('then `placeCall` → gateway → `AuthenticationError` (warm)', t.roundTrip),
+    timing('peer, cold: a bare cross-site iframe (one inline script: `ready`, one message answered)', t.peerCold),
+    timing('peer, warm: the same, page reloaded', t.peerWarm),
+    '',
+    `Ours ÷ peer (medians, runs interleaved in the same session): cold ${(t.cold.median / t.peerCold.median).toFixed(2)}×, ` +
+      `warm ${(t.warm.median / t.peerWarm.median).toFixed(2)}×. The peer is the floor any cross-site embed pays on this ` +
+      'machine and browser: no code, no config, nothing to fetch but one small page.',
     '',
     'Where a cold run\'s time goes (median of each step, ms after the constructor was called; the',
     'frame\'s navigation timing is put on the host\'s clock through `performance.timeOrigin`):',
@@ -200,9 +243,9 @@ function markdown(date, m, size, t) {
     'the inline module by its hash in the page\'s Content-Security-Policy. Number formatting',
     '(libphonenumber-js, the `chunk-*.js`, content-hashed and `immutable`) loads once the gateway is',
     'connected. Most of a cold run is Chromium starting a renderer process for the cross-site frame:',
-    'the gap between the page received and the page parsed above. A bare cross-site iframe with one',
-    'small script takes about as long to load on this machine, so what is left on our side is the',
-    'constructor (inserting the iframe), the inline module, and the postMessage round trips.',
+    'the gap between the page received and the page parsed above; the peer rows show what that costs',
+    'an iframe with nothing in it. What is left on our side is the constructor (inserting the iframe),',
+    'the inline module, and the postMessage round trips.',
     END,
   ].join('\n');
 }
