@@ -73,6 +73,35 @@ class OutboundCallTest {
     }
 
     @Test
+    void answered_whenThe200OkIsRetransmitted_becauseTheAckWasLost_isAckedAgain_andReportedOnce() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_answer_ack_lost.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", "Ada", "+14155550199", offer(), listener);
+            assertThat(listener.next(WAIT)).isEqualTo("provisional 180");
+            assertThat(listener.next(WAIT)).isEqualTo("answered");
+            // Then the trunk hangs up: the call was confirmed all along.
+            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+            // Our re-ACK is byte-identical to the first (as it must be). SIPp takes it for a retransmission
+            // of the ACK it already matched and re-sends its last message: so the check is that the
+            // retransmitted 200 got an ACK, and every 200 to the INVITE got one, not a fixed count.
+            String trace = sipp.messages();
+            int oks = count(trace, "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 127.0.0.1:" + agent.settings().port());
+            int acks = count(trace, "\nACK sip:");
+            assertThat(acks).as(trace).isGreaterThanOrEqualTo(2);
+            assertThat(oks - acks).as("200 OKs to the INVITE without an ACK").isBetween(0, 1);
+            assertThat(listener.events).as("the retransmitted 200 is not a second answer").isEmpty();
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.replace("\r\n", "\n").split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    }
+
+    @Test
     void placeCall_anonymous_sendsAnonymousFromAndPrivacyId() throws Exception {
         int sippPort = FreePorts.next();
         try (Sipp sipp = Sipp.uas("uas_reject.xml", sippPort, Map.of("status", "486", "reason", "Busy Here"))) {

@@ -2,7 +2,10 @@ package org.opendialer.app.ws;
 
 import org.opendialer.core.logging.LogText;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Session;
@@ -18,6 +21,7 @@ public final class AuthMethods {
     private static final Logger LOG = LoggerFactory.getLogger(AuthMethods.class);
     static final String WRONG_CREDENTIALS = "Wrong username or password.";
     private static final int MAX_FIELD = 1024;
+    static final int MAX_KNOWN_CALLS = 50;
 
     private final AccountService accounts;
     private final CallStarter calls;
@@ -50,12 +54,38 @@ public final class AuthMethods {
 
     public Object resume(DialerConnection connection, ObjectNode params) {
         String token = Params.requiredString(params, "session_token", MAX_FIELD);
+        Map<String, Long> known = knownCalls(params);
         Optional<Session> session = accounts.resume(token);
         if (session.isEmpty()) {
             throw new MethodException(ErrorCode.AUTHENTICATION_REQUIRED,
                     "Your session has expired or was revoked. Sign in again.");
         }
-        return accepted(connection, session.get(), "resume");
+        return accepted(connection, session.get(), "resume", known);
+    }
+
+    /** {@code resume.calls}: the calls the dialer was showing and the last seq of each (protocol.md part 5). */
+    private static Map<String, Long> knownCalls(ObjectNode params) {
+        JsonNode calls = params.get("calls");
+        if (calls == null || calls.isNull()) {
+            return Map.of();
+        }
+        if (!calls.isArray() || calls.size() > MAX_KNOWN_CALLS) {
+            throw new MethodException(ErrorCode.BAD_REQUEST,
+                    "params.calls must be an array of at most " + MAX_KNOWN_CALLS + " { call_id, seq }.");
+        }
+        Map<String, Long> known = new LinkedHashMap<>();
+        for (JsonNode entry : calls) {
+            JsonNode id = entry.get("call_id");
+            JsonNode seq = entry.get("seq");
+            if (!entry.isObject() || entry.size() != 2 || id == null || !id.isTextual() || id.textValue().isEmpty()
+                    || id.textValue().length() > 64 || seq == null || !seq.canConvertToLong() || !seq.isIntegralNumber()
+                    || seq.longValue() < 0) {
+                throw new MethodException(ErrorCode.BAD_REQUEST,
+                        "Each of params.calls must be { call_id: string (1-64 characters), seq: whole number >= 0 }.");
+            }
+            known.put(id.textValue(), seq.longValue());
+        }
+        return known;
     }
 
     public Object signOut(DialerConnection connection, ObjectNode params) {
@@ -89,8 +119,12 @@ public final class AuthMethods {
     }
 
     private ObjectNode accepted(DialerConnection connection, Session session, String how) {
+        return accepted(connection, session, how, Map.of());
+    }
+
+    private ObjectNode accepted(DialerConnection connection, Session session, String how, Map<String, Long> known) {
         connection.signedIn(session);
-        calls.signedIn(connection, session.user());
+        calls.signedIn(connection, session.user(), known);
         LOG.info("{} of {} from {}", how, session.user().username(), connection.remoteAddress());
         return Wire.signInResult(session);
     }

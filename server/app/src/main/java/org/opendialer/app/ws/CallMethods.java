@@ -32,8 +32,10 @@ final class CallMethods {
     Object updateMedia(DialerConnection connection, ObjectNode params) {
         String callId = Params.requiredString(params, "call_id", MAX_CALL_ID);
         String offer = Params.requiredString(params, "sdp", Params.MAX_SDP);
+        boolean take = params.has("take") && Params.requiredBoolean(params, "take");
         User user = auth.requireSignedIn(connection);
-        return JsonNodeFactory.instance.objectNode().put("sdp", calls.updateMedia(connection, user, callId, offer));
+        return JsonNodeFactory.instance.objectNode().put("sdp",
+                calls.updateMedia(connection, user, callId, offer, take));
     }
 
     Object hold(DialerConnection connection, ObjectNode params) {

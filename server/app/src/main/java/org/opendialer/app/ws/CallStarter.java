@@ -24,8 +24,12 @@ public interface CallStarter {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 
-    /** A new SDP offer for the audio of {@code callId} from this connection's browser; returns the answer. */
-    default String updateMedia(DialerConnection connection, User user, String callId, String offerSdp) {
+    /**
+     * A new SDP offer for the audio of {@code callId} from this connection's browser; returns the answer.
+     * {@code take}: the offer replaces another browser leg (protocol.md part 5).
+     */
+    default String updateMedia(DialerConnection connection, User user, String callId, String offerSdp,
+                               boolean take) {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 
@@ -36,6 +40,14 @@ public interface CallStarter {
 
     /** The connection signed in (or resumed) as {@code user}. */
     default void signedIn(DialerConnection connection, User user) {
+    }
+
+    /**
+     * As above, with the calls the dialer was showing and the last seq it saw of each: it is sent what it
+     * missed of them (protocol.md part 5).
+     */
+    default void signedIn(DialerConnection connection, User user, java.util.Map<String, Long> knownCalls) {
+        signedIn(connection, user);
     }
 
     /** The connection signed out, lost its session, or closed. */

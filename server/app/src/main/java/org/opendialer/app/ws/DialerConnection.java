@@ -13,6 +13,7 @@ public final class DialerConnection {
     private final Consumer<String> textSender;
     private final ProtocolCodec codec;
     private Session session;
+    private String device;
 
     public DialerConnection(String remoteAddress, Consumer<String> textSender, ProtocolCodec codec) {
         this.remoteAddress = remoteAddress;
@@ -22,6 +23,15 @@ public final class DialerConnection {
 
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    /** The browser profile the dialer said it runs in ({@code hello.device}), or null. */
+    public synchronized String device() {
+        return device;
+    }
+
+    public synchronized void device(String id) {
+        this.device = id;
     }
 
     public synchronized Optional<Session> session() {

@@ -11,6 +11,7 @@ import org.opendialer.core.numbers.NumberValidator;
 public final class DialerMethods {
     static final int DEFAULT_RECENT = 20;
     static final int MAX_RECENT = 100;
+    private static final java.util.regex.Pattern DEVICE = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private DialerMethods() {}
 
@@ -19,7 +20,7 @@ public final class DialerMethods {
         AuthMethods auth = new AuthMethods(accounts, calls);
         CallMethods callMethods = new CallMethods(auth, calls);
         Map<String, MethodHandler> methods = new java.util.HashMap<>();
-        methods.put("hello", (connection, params) -> hello(params, version));
+        methods.put("hello", (connection, params) -> hello(connection, params, version));
         methods.put("placeCall", new PlaceCallMethod(numbers, auth, calls));
         methods.put("signIn", auth::signIn);
         methods.put("signInWithToken", auth::signInWithToken);
@@ -51,10 +52,19 @@ public final class DialerMethods {
         return result;
     }
 
-    private static Object hello(com.fasterxml.jackson.databind.node.ObjectNode params, String version) {
+    private static Object hello(DialerConnection connection, com.fasterxml.jackson.databind.node.ObjectNode params,
+                                String version) {
         JsonNode protocol = params.get("protocol");
         if (protocol == null || !protocol.isInt() || protocol.intValue() != 1) {
             throw new MethodException(ErrorCode.BAD_REQUEST, "This gateway speaks protocol 1 only.");
+        }
+        JsonNode device = params.get("device");
+        if (device != null) {
+            if (!device.isTextual() || !DEVICE.matcher(device.textValue()).matches()) {
+                throw new MethodException(ErrorCode.BAD_REQUEST,
+                        "params.device must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -.");
+            }
+            connection.device(device.textValue()); // before sign-in: the dialer's calls are bound to it
         }
         return JsonNodeFactory.instance.objectNode()
                 .put("protocol", 1).put("server", "opendialer").put("version", version);

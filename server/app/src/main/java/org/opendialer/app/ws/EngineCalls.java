@@ -49,9 +49,10 @@ public final class EngineCalls implements CallStarter {
     }
 
     @Override
-    public String updateMedia(DialerConnection connection, User user, String callId, String offerSdp) {
+    public String updateMedia(DialerConnection connection, User user, String callId, String offerSdp,
+                              boolean take) {
         try {
-            return engine.updateMedia(dialerOf(connection, user), callId, offerSdp);
+            return engine.updateMedia(dialerOf(connection, user), callId, offerSdp, take);
         } catch (CallException e) {
             throw map(e);
         }
@@ -76,12 +77,17 @@ public final class EngineCalls implements CallStarter {
 
     @Override
     public void signedIn(DialerConnection connection, User user) {
-        ConnectionDialer fresh = new ConnectionDialer(connection, user.id());
+        signedIn(connection, user, Map.of());
+    }
+
+    @Override
+    public void signedIn(DialerConnection connection, User user, Map<String, Long> knownCalls) {
+        ConnectionDialer fresh = new ConnectionDialer(connection, user.id(), connection.device());
         ConnectionDialer previous = dialers.put(connection, fresh);
         if (previous != null) {
             engine.detach(previous);
         }
-        engine.attach(fresh);
+        engine.attach(fresh, knownCalls);
     }
 
     @Override
@@ -100,12 +106,13 @@ public final class EngineCalls implements CallStarter {
             case INVALID_TARGET -> ErrorCode.INVALID_PHONE_NUMBER;
             case CALL_NOT_FOUND -> ErrorCode.CALL_NOT_FOUND;
             case INVALID_MEDIA -> ErrorCode.BAD_REQUEST;
+            case MEDIA_MOVED -> ErrorCode.MEDIA_MOVED;
         };
         return new MethodException(code, e.getMessage());
     }
 
     /** One signed-in connection as the engine sees it; a new sign-in on the same socket is a new dialer. */
-    private record ConnectionDialer(DialerConnection connection, long userId) implements Dialer {
+    private record ConnectionDialer(DialerConnection connection, long userId, String device) implements Dialer {
         @Override
         public void deliver(CallView call) {
             connection.sendEvent(Wire.callStateChanged(call));
@@ -114,6 +121,11 @@ public final class EngineCalls implements CallStarter {
         @Override
         public void mediaUpdate(String callId, String codec) {
             connection.sendEvent(Wire.mediaUpdate(callId, codec));
+        }
+
+        @Override
+        public void mediaMoved(String callId) {
+            connection.sendEvent(Wire.mediaMoved(callId));
         }
 
         @Override

@@ -11,7 +11,8 @@ public enum ErrorCode {
     CALLS_UNAVAILABLE("calls_unavailable"),
     CALL_NOT_FOUND("call_not_found"),
     OUTGOING_CALL_ALREADY_RINGING("outgoing_call_already_ringing"),
-    CALL_IN_PROGRESS("call_in_progress");
+    CALL_IN_PROGRESS("call_in_progress"),
+    MEDIA_MOVED("media_moved");
 
     private final String wire;
 

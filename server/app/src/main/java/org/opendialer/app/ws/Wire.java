@@ -58,6 +58,14 @@ public final class Wire {
         return node;
     }
 
+    /** {@code {type:"mediaMoved", call_id}}: another dialer took this call's audio (protocol.md part 5). */
+    public static ObjectNode mediaMoved(String callId) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "mediaMoved");
+        node.put("call_id", callId);
+        return node;
+    }
+
     /** A call log row as the dialer's recent calls show it: WireCall's fields without seq. */
     public static ObjectNode loggedCall(org.opendialer.core.accounts.CallRecord call) {
         ObjectNode node = NODES.objectNode();

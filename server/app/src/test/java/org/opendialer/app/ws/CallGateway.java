@@ -135,6 +135,11 @@ final class CallGateway implements AutoCloseable {
                     + "@" + call.path("seq").asLong();
         }
 
+        /** Events that arrived before the responses read so far and were not read yet. */
+        int queuedEvents() {
+            return events.size();
+        }
+
         boolean quiet(Duration d) throws InterruptedException {
             Thread.sleep(d.toMillis());
             return events.isEmpty() && ws.hasNoPendingFrames();

@@ -511,7 +511,7 @@ public final class AccountService {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    static Instant fromDb(ResultSet rs, int column) throws SQLException {
+    public static Instant fromDb(ResultSet rs, int column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }

@@ -70,9 +70,11 @@ final class Call {
             return true;
         }
         return switch (reason) {
-            case LOCAL_HANGUP, REMOTE_HANGUP, MEDIA_TIMEOUT -> state == CallState.ANSWERED;
+            case LOCAL_HANGUP, REMOTE_HANGUP, MEDIA_TIMEOUT, CONNECTION_LOST -> state == CallState.ANSWERED;
             case BUSY, DECLINED, NO_ANSWER, CANCELED, UNREACHABLE -> state == CallState.CONNECTING;
-            case FAILED -> true;
+            case FAILED, GATEWAY_SHUTDOWN -> true;
+            // Only the call log's repair at the next start writes it, never a live call.
+            case GATEWAY_RESTART -> false;
             // A per-dialer view (CallView#answeredElsewhere), never the call's own end.
             case ANSWERED_ELSEWHERE -> false;
         };

@@ -84,6 +84,8 @@ public final class CallEngine implements AutoCloseable {
     };
 
     private final Map<String, Ongoing> calls = new LinkedHashMap<>();
+    /** Ended calls' events for 10 minutes, for dialers that reconnect (protocol.md part 5). */
+    private final RecentlyEnded ended = new RecentlyEnded(Duration.ofMinutes(10), 10_000);
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
@@ -124,17 +126,31 @@ public final class CallEngine implements AutoCloseable {
 
     /** Shows {@code dialer} the user's calls that have not ended, then every later change. */
     public void attach(Dialer dialer) {
-        thread.execute(() -> {
+        attach(dialer, Map.of());
+    }
+
+    /**
+     * Shows {@code dialer} every change it missed of the calls in {@code known} (call id → the last seq
+     * it saw), then the current state of the user's other calls that have not ended, then every later
+     * change. Returns once those events are queued, so they precede the sign-in's response.
+     */
+    public void attach(Dialer dialer, Map<String, Long> known) {
+        thread.await(() -> {
             dialers.computeIfAbsent(dialer.userId(), id -> new LinkedHashSet<>()).add(dialer);
             pbx.dialerAttached(dialer.userId());
+            for (Map.Entry<String, Long> k : known.entrySet()) {
+                replayMissed(dialer, k.getKey(), k.getValue());
+            }
             for (Ongoing o : calls.values()) {
-                if (o.call.userId == dialer.userId() && o.answeredBy != null && !isAttached(o.answeredBy)) {
+                if (o.call.userId == dialer.userId() && o.answeredBy != null && !isAttached(o.answeredBy)
+                        && (o.answeredBy.device() == null || Dialer.sameDevice(o.answeredBy, dialer))) {
                     o.answeredBy = dialer; // the dialer that answered is gone (reload): this one takes over
                 }
-                if (o.visibleTo(dialer)) {
+                if (o.visibleTo(dialer) && !known.containsKey(o.call.id)) {
                     send(dialer, o.call.view());
                 }
             }
+            return null;
         });
     }
 
@@ -202,13 +218,30 @@ public final class CallEngine implements AutoCloseable {
      * restart, or a reloaded dialer taking over the audio. The new WebRTC leg replaces the old one.
      */
     public String updateMedia(Dialer dialer, String callId, String offerSdp) {
+        return updateMedia(dialer, callId, offerSdp, true);
+    }
+
+    /**
+     * As above. Without {@code take} the offer must come from the browser leg the call has now (same
+     * fingerprint: a codec change or an ICE restart), else MEDIA_MOVED; with it, the offer replaces the
+     * leg and the dialer that carried the audio before is told (protocol.md part 5).
+     */
+    public String updateMedia(Dialer dialer, String callId, String offerSdp, boolean take) {
         return thread.await(() -> {
             Ongoing o = find(dialer, callId, false);
             if (o.media == null) {
                 throw new CallException(CallException.Reason.CALL_NOT_FOUND, "The call has no audio yet.");
             }
+            if (!take && o.browserFingerprint != null
+                    && !o.browserFingerprint.equals(MediaOffers.fingerprint(offerSdp))) {
+                throw new CallException(CallException.Reason.MEDIA_MOVED, "Another tab has the call's audio.");
+            }
             String answer = acceptOffer(o, offerSdp, codecFor(o));
+            Dialer previous = o.mediaOwner;
             o.mediaOwner = dialer;
+            if (previous != null && previous != dialer && isAttached(previous)) {
+                previous.mediaMoved(o.call.id);
+            }
             return answer;
         });
     }
@@ -233,14 +266,14 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
-    /** Ends every call (BYE or CANCEL on the SIP side), records it as failed, then stops SIP and threads. */
+    /** Ends every call (BYE or CANCEL on the SIP side) as gateway_shutdown, then stops SIP and threads. */
     @Override
     public void close() {
         try {
             thread.await(() -> {
                 draining = true; // every later placeCall and INVITE is refused (SIGTERM drains)
                 for (Ongoing o : List.copyOf(calls.values())) {
-                    end(o, EndReason.FAILED);
+                    end(o, EndReason.GATEWAY_SHUTDOWN);
                     hangUpSip(o);
                 }
                 return null;
@@ -296,6 +329,7 @@ public final class CallEngine implements AutoCloseable {
             throw e;
         }
         o.mediaOwner = dialer;
+        o.browserFingerprint = offerSdp == null ? null : MediaOffers.fingerprint(offerSdp);
         return new Placed(o.call.id, o.call.state().isFinal() ? null : answer);
     }
 
@@ -457,7 +491,9 @@ public final class CallEngine implements AutoCloseable {
 
     private String acceptOffer(Ongoing o, String offerSdp, MediaSession.Codec codec) {
         try {
-            return o.media.acceptOffer(o.mediaSide, offerSdp, codec);
+            String answer = o.media.acceptOffer(o.mediaSide, offerSdp, codec);
+            o.browserFingerprint = MediaOffers.fingerprint(offerSdp);
+            return answer;
         } catch (MediaException e) {
             throw new CallException(CallException.Reason.INVALID_MEDIA, "Unusable SDP offer: " + e.getMessage());
         }
@@ -488,10 +524,16 @@ public final class CallEngine implements AutoCloseable {
         if (o.call.state() != CallState.ANSWERED) {
             return;
         }
-        LOG.warn("call {}: no RTP from side {} for the RTP timeout: ending it", o.call.id, side);
-        end(o, EndReason.MEDIA_TIMEOUT);
+        // Side A is the caller's browser; side B the SIP far end, or the callee's browser (extension call).
+        Ongoing browserCall = side == o.mediaSide ? o : o.peer;
+        boolean ownerGone = browserCall != null
+                && (browserCall.mediaOwner == null || !isAttached(browserCall.mediaOwner));
+        EndReason reason = ownerGone ? EndReason.CONNECTION_LOST : EndReason.MEDIA_TIMEOUT;
+        LOG.warn("call {}: no RTP from side {} for the RTP timeout{}: ending it", o.call.id, side,
+                ownerGone ? " and the dialer carrying its audio is not connected" : "");
+        end(o, reason);
         if (o.peer != null) {
-            end(o.peer, EndReason.MEDIA_TIMEOUT);
+            end(o.peer, reason);
         }
         hangUpSip(o);
     }
@@ -571,6 +613,7 @@ public final class CallEngine implements AutoCloseable {
             o.media.close(); // idempotent: both calls of an extension pair share it
         }
         move(o, CallState.DISCONNECTED, reason);
+        ended.add(o, now());
     }
 
     /** Saves, then delivers to every dialer of the user that is shown the call. */
@@ -580,11 +623,51 @@ public final class CallEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("call {} state {} not saved to the call log", view.id(), view.state().wire(), e);
         }
+        o.history.add(view);
         for (Dialer d : List.copyOf(dialers.getOrDefault(o.call.userId, Set.of()))) {
-            if (o.answeredBy == null || o.answeredBy == d) {
-                send(d, view);
-            } else if (view.state() == CallState.ANSWERED) {
-                send(d, view.answeredElsewhere()); // seen once, at the answer; nothing after
+            CallView seen = viewFor(d, view, o.answeredBy);
+            if (seen != null) {
+                send(d, seen);
+            }
+        }
+    }
+
+    /**
+     * What {@code d} is shown of {@code view}: the view itself, or, for a dialer of another device than
+     * the one that answered, the answer as answered_elsewhere (seen once) and nothing after it.
+     */
+    private static CallView viewFor(Dialer d, CallView view, Dialer answeredBy) {
+        if (answeredBy == null || Dialer.sameDevice(answeredBy, d)) {
+            return view;
+        }
+        return view.state() == CallState.ANSWERED ? view.answeredElsewhere() : null;
+    }
+
+    /** Sends {@code dialer} the events of call {@code callId} newer than {@code lastSeq}, in order. */
+    private void replayMissed(Dialer dialer, String callId, long lastSeq) {
+        Ongoing live = calls.get(callId);
+        List<CallView> history;
+        Dialer answeredBy;
+        if (live != null && live.call.userId == dialer.userId()) {
+            history = live.history;
+            answeredBy = live.answeredBy;
+        } else {
+            RecentlyEnded.Ended recent = ended.find(dialer.userId(), callId, now());
+            if (recent != null) {
+                history = recent.history();
+                answeredBy = recent.answeredBy();
+            } else {
+                // Ended long ago or before a restart: the call log has its final state and seq.
+                history = store.find(dialer.userId(), callId).stream().toList();
+                answeredBy = null;
+            }
+        }
+        for (CallView view : List.copyOf(history)) {
+            // Each of a call's views has the history's answeredBy only from the answer on.
+            CallView seen = view.seq() <= lastSeq ? null
+                    : viewFor(dialer, view, view.state() == CallState.CONNECTING ? null : answeredBy);
+            if (seen != null) {
+                send(dialer, seen);
             }
         }
     }

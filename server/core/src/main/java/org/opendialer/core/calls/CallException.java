@@ -14,7 +14,9 @@ public final class CallException extends RuntimeException {
         /** No call of this user matches the request. */
         CALL_NOT_FOUND,
         /** The browser's SDP offer cannot be used (protocol.md part 4). */
-        INVALID_MEDIA
+        INVALID_MEDIA,
+        /** An offer without {@code take} from a browser leg the call no longer uses (protocol.md part 5). */
+        MEDIA_MOVED
     }
 
     private final Reason reason;

@@ -12,4 +12,21 @@ public interface Dialer {
     /** The SIP side chose {@code codec} ("PCMU"/"PCMA"): this dialer should re-offer with it first. */
     default void mediaUpdate(String callId, String codec) {
     }
+
+    /**
+     * The browser profile this dialer runs in (protocol.md part 5: {@code hello.device}), or null for a
+     * device of its own. Tabs of one device keep seeing a call another tab answered.
+     */
+    default String device() {
+        return null;
+    }
+
+    /** Another dialer took over the audio of {@code callId}: this one must stop using its leg. */
+    default void mediaMoved(String callId) {
+    }
+
+    /** Whether {@code a} and {@code b} are the same dialer or dialers of the same device. */
+    static boolean sameDevice(Dialer a, Dialer b) {
+        return a == b || a.device() != null && a.device().equals(b.device());
+    }
 }

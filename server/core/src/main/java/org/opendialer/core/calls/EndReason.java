@@ -10,7 +10,7 @@ public enum EndReason {
     NO_ANSWER("no_answer"),
     /** The caller gave up before an answer. */
     CANCELED("canceled"),
-    /** Any other failure, including the gateway stopping or restarting during the call. */
+    /** Any other failure. */
     FAILED("failed"),
     /** The trunk never answered the INVITE (transaction timeout) or could not be reached. */
     UNREACHABLE("unreachable"),
@@ -21,7 +21,16 @@ public enum EndReason {
     /** An inbound call this dialer was ringing for was answered on another dialer of the same user. */
     ANSWERED_ELSEWHERE("answered_elsewhere"),
     /** A leg of the answered call sent no RTP for DIALER_RTP_TIMEOUT_S (far end or browser gone silently). */
-    MEDIA_TIMEOUT("media_timeout");
+    MEDIA_TIMEOUT("media_timeout"),
+    /**
+     * The browser leg sent no RTP for DIALER_RTP_TIMEOUT_S and the dialer that carried the audio was not
+     * connected (tab closed, network gone) and no other took the audio over.
+     */
+    CONNECTION_LOST("connection_lost"),
+    /** The gateway was stopped (SIGTERM) during the call; the far end got a BYE or CANCEL. */
+    GATEWAY_SHUTDOWN("gateway_shutdown"),
+    /** The gateway stopped without ending the call (crash, kill): set by the next start's repair. */
+    GATEWAY_RESTART("gateway_restart");
 
     private final String wire;
 
@@ -31,6 +40,16 @@ public enum EndReason {
 
     public String wire() {
         return wire;
+    }
+
+    /** The reason for a stored wire name; one this version does not know is {@link #FAILED}. */
+    public static EndReason fromWire(String wire) {
+        for (EndReason r : values()) {
+            if (r.wire.equals(wire)) {
+                return r;
+            }
+        }
+        return FAILED;
     }
 
     /** The SIP agent's reason for an unanswered leg, in wire terms. */

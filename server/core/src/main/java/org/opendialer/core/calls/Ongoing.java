@@ -20,8 +20,15 @@ final class Ongoing {
     /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
     MediaSession.Codec sipCodec;
     ScheduledFuture<?> ringTimer;
-    /** For an answered inbound call: the one dialer that took it; the user's others stopped seeing it. */
+    /**
+     * For an answered inbound call: the one dialer that took it; the user's dialers of other devices
+     * stopped seeing it, those of its device (other tabs) still see it.
+     */
     Dialer answeredBy;
+    /** The {@code a=fingerprint} of the browser leg the relay has now (an ICE restart keeps it), or null. */
+    String browserFingerprint;
+    /** Every event of the call so far, in order (replayed to a dialer that reconnects). */
+    final java.util.List<CallView> history = new java.util.ArrayList<>();
 
     Ongoing(Call call) {
         this.call = call;
@@ -31,8 +38,8 @@ final class Ongoing {
         return call.direction == CallDirection.INBOUND && call.state() == CallState.CONNECTING;
     }
 
-    /** Whether {@code dialer} is shown this call: all of the user's dialers, until one answers it. */
+    /** Whether {@code dialer} is shown this call: all of the user's dialers, until one answers it; then its device's. */
     boolean visibleTo(Dialer dialer) {
-        return dialer.userId() == call.userId && (answeredBy == null || answeredBy == dialer);
+        return dialer.userId() == call.userId && (answeredBy == null || Dialer.sameDevice(answeredBy, dialer));
     }
 }

@@ -178,6 +178,37 @@ class CallEngineSipTest {
     }
 
     @Test
+    void trunk5xxStorm_endsEachCallFailedAtOnce_whileAnAnsweredCallGoesOn() throws Exception {
+        User carol = accounts.createUser(new NewUser("carol", "correct horse battery", "Carol", "1003",
+                "+12015550124"));
+        int storm = 20;
+        try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", "503", "reason",
+                "Service Unavailable"), storm)) {
+            startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            RecordingDialer agent = attach(alice);
+            RecordingDialer other = attach(carol);
+            try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {
+                CallView ringing = agent.await(v -> v.state() == CallState.CONNECTING, WAIT);
+                engine.answer(agent, ringing.id());
+                for (int i = 0; i < storm; i++) {
+                    long start = System.nanoTime();
+                    String id = engine.place(carol, BOB_MOBILE);
+                    CallView end = other.await(v -> v.id().equals(id) && v.state() == CallState.DISCONNECTED, WAIT);
+                    assertThat(end.endReason()).isEqualTo(EndReason.FAILED);
+                    // A 503 ends the call at once: no timer is waited for (bound from protocol.md part 5).
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                }
+                assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // every 503 was ACKed
+                assertThat(agent.states()).containsExactly("connecting", "answered"); // untouched by the storm
+                engine.hangUp(agent, ringing.id());
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertLogged(ringing.id(), "disconnected", "answered", "local_hangup");
+            }
+            assertThat(new CallLog(db).recent(50)).hasSize(storm + 1);
+        }
+    }
+
+    @Test
     void outbound_ringTimeout_endsNoAnswer_andCancelsOnTheWire() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_ring_cancel.xml", Map.of())) {
             startEngine(trunk.uri(), Duration.ofSeconds(2), null, null);
@@ -336,7 +367,7 @@ class CallEngineSipTest {
     }
 
     @Test
-    void close_endsAnsweredCallsWithBye_andLogsThemFailed() throws Exception {
+    void close_endsAnsweredCallsWithBye_andLogsThemGatewayShutdown() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
             RecordingDialer d = attach(alice);
@@ -348,13 +379,13 @@ class CallEngineSipTest {
             assertThatThrownBy(() -> closed.place(alice, BOB_MOBILE)).isInstanceOf(CallException.class)
                     .extracting(e -> ((CallException) e).reason()).isEqualTo(CallException.Reason.CALLS_UNAVAILABLE);
             assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // it got our BYE
-            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/failed");
-            assertLogged(id, "disconnected", "answered", "failed");
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/gateway_shutdown");
+            assertLogged(id, "disconnected", "answered", "gateway_shutdown");
         }
     }
 
     @Test
-    void start_marksCallsLeftUnfinishedByACrashFailed() throws Exception {
+    void start_marksCallsLeftUnfinishedByACrashGatewayRestart() throws Exception {
         Call left = new Call("crashed-1", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
                 "Alice Agent", java.time.Instant.parse("2026-01-01T00:00:00Z"));
         new CallStore(db).save(alice.id(), left.view(), java.time.Instant.parse("2026-01-01T00:00:00Z"));
@@ -362,7 +393,7 @@ class CallEngineSipTest {
                 relay(), Duration.ofSeconds(5),
                 Clock.systemUTC());
         engine.start();
-        assertLogged("crashed-1", "disconnected", "not_answered", "failed");
+        assertLogged("crashed-1", "disconnected", "not_answered", "gateway_restart");
     }
 
     private void assertLogged(String id, String state, String result, String endReason) {

@@ -44,7 +44,7 @@ abstract class CallStoreContract {
     }
 
     @Test
-    void endUnfinished_marksCallsOfAPreviousRunFailed_keepingTheirAnswer() throws Exception {
+    void endUnfinished_marksCallsOfAPreviousRunGatewayRestart_keepingTheirAnswer_withOneMoreSeq() throws Exception {
         Database db = emptyDatabase();
         User alice = user(db);
         CallStore store = new CallStore(db);
@@ -64,10 +64,30 @@ abstract class CallStoreContract {
         var byId = new java.util.HashMap<String, CallRecord>();
         new CallLog(db).recent(10).forEach(r -> byId.put(r.id(), r));
         assertThat(byId.get("c-ringing")).extracting(CallRecord::state, CallRecord::result, CallRecord::endReason,
-                CallRecord::endTime).containsExactly("disconnected", "not_answered", "failed", T0.plusSeconds(60));
+                CallRecord::endTime).containsExactly("disconnected", "not_answered", "gateway_restart", T0.plusSeconds(60));
         assertThat(byId.get("c-talking")).extracting(CallRecord::state, CallRecord::result, CallRecord::endReason)
-                .containsExactly("disconnected", "answered", "failed");
+                .containsExactly("disconnected", "answered", "gateway_restart");
         assertThat(byId.get("c-done")).extracting(CallRecord::endReason, CallRecord::endTime)
                 .containsExactly("busy", T0.plusSeconds(4));
+        // The final state a reconnecting dialer is sent: one seq after the last it could have seen.
+        CallView talkingEnd = store.find(alice.id(), "c-talking").orElseThrow();
+        assertThat(talkingEnd.seq()).isEqualTo(3);
+        assertThat(talkingEnd.endReason()).isEqualTo(EndReason.GATEWAY_RESTART);
+        assertThat(talkingEnd.answerTime()).isEqualTo(T0.plusSeconds(3));
+        assertThat(store.find(alice.id(), "c-done").orElseThrow())
+                .isEqualTo(new Call("c-done", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199",
+                        "Alice", T0.plusSeconds(2)).moveTo(CallState.DISCONNECTED, EndReason.BUSY, T0.plusSeconds(4)));
+    }
+
+    @Test
+    void find_returnsOnlyTheUsersOwnCall() throws Exception {
+        Database db = emptyDatabase();
+        User alice = user(db);
+        CallStore store = new CallStore(db);
+        Call c = new Call("c-own", alice.id(), CallDirection.INBOUND, "+12015550123", "1001", "Ada", T0);
+        store.save(alice.id(), c.view(), T0);
+        assertThat(store.find(alice.id(), "c-own")).contains(c.view());
+        assertThat(store.find(alice.id() + 1, "c-own")).isEmpty();
+        assertThat(store.find(alice.id(), "c-unknown")).isEmpty();
     }
 }

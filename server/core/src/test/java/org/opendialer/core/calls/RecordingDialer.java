@@ -8,10 +8,33 @@ import java.util.function.Predicate;
 /** A dialer that records every call state it is sent, and waits for one. */
 final class RecordingDialer implements Dialer {
     private final long userId;
+    private final String device;
     private final List<CallView> received = new ArrayList<>();
+    private final List<String> mediaMoved = new ArrayList<>();
 
     RecordingDialer(long userId) {
+        this(userId, null);
+    }
+
+    /** A dialer of browser profile {@code device} (protocol.md part 5), or of its own when null. */
+    RecordingDialer(long userId, String device) {
         this.userId = userId;
+        this.device = device;
+    }
+
+    @Override
+    public String device() {
+        return device;
+    }
+
+    @Override
+    public synchronized void mediaMoved(String callId) {
+        mediaMoved.add(callId);
+    }
+
+    /** The calls whose audio another dialer took from this one, in order. */
+    synchronized List<String> mediaMoved() {
+        return List.copyOf(mediaMoved);
     }
 
     @Override

@@ -24,12 +24,17 @@ final class SippPeer implements AutoCloseable {
     }
 
     static SippPeer uas(String scenario, Map<String, String> keys) throws IOException {
-        return start(scenario, null, null, keys, false);
+        return uas(scenario, keys, 1);
+    }
+
+    /** A trunk that runs {@code scenario} for {@code calls} INVITEs, then exits. */
+    static SippPeer uas(String scenario, Map<String, String> keys, int calls) throws IOException {
+        return start(scenario, null, null, keys, false, calls);
     }
 
     /** As {@link #uas}, over TCP, and only once SIPp listens. */
     static SippPeer uasOverTcp(String scenario) throws IOException, InterruptedException {
-        SippPeer sipp = start(scenario, null, null, Map.of(), true);
+        SippPeer sipp = start(scenario, null, null, Map.of(), true, 1);
         try {
             sipp.process.awaitTcpListening(sipp.port, Duration.ofSeconds(10));
         } catch (AssertionError e) {
@@ -45,11 +50,11 @@ final class SippPeer implements AutoCloseable {
 
     static SippPeer uac(String scenario, int gatewayPort, String calledNumber, Map<String, String> keys)
             throws IOException {
-        return start(scenario, "127.0.0.1:" + gatewayPort, calledNumber, keys, false);
+        return start(scenario, "127.0.0.1:" + gatewayPort, calledNumber, keys, false, 1);
     }
 
     private static SippPeer start(String scenario, String target, String service, Map<String, String> keys,
-                                  boolean tcp) throws IOException {
+                                  boolean tcp, int calls) throws IOException {
         int port = SippProcess.freeEvenUdpPort();
         Path dir = Path.of("target", "sipp-calls", scenario.replace(".xml", "") + "-" + port).toAbsolutePath();
         Files.createDirectories(dir);
@@ -70,7 +75,7 @@ final class SippPeer implements AutoCloseable {
             cmd.add(target);
         }
         cmd.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port),
-                "-mi", "127.0.0.1", "-mp", String.valueOf(SippProcess.freeEvenUdpPort()), "-m", "1", "-nostdin",
+                "-mi", "127.0.0.1", "-mp", String.valueOf(SippProcess.freeEvenUdpPort()), "-m", String.valueOf(calls), "-nostdin",
                 "-timeout", "30s", "-timeout_error", "-trace_err", "-trace_msg"));
         if (service != null) {
             cmd.addAll(List.of("-s", service));

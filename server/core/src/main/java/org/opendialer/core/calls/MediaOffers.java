@@ -1,0 +1,19 @@
+package org.opendialer.core.calls;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the engine reads from a browser's SDP offer itself; the relay parses and checks the rest. */
+final class MediaOffers {
+    private static final Pattern FINGERPRINT =
+            Pattern.compile("^a=fingerprint:[ \\t]*(\\S+)[ \\t]+(\\S+)[ \\t]*$", Pattern.MULTILINE);
+
+    private MediaOffers() {}
+
+    /** The offer's first {@code a=fingerprint} as "algorithm HASH" (normalised), or null without one. */
+    static String fingerprint(String sdp) {
+        Matcher m = FINGERPRINT.matcher(sdp.replace("\r", ""));
+        return m.find() ? m.group(1).toLowerCase(Locale.ROOT) + " " + m.group(2).toUpperCase(Locale.ROOT) : null;
+    }
+}
