@@ -5,11 +5,13 @@ import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
 import { micNotice, type MicNotice } from './ui/mic-notice';
 import { browserMediaEnvironment } from './media/browser-media';
+import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
 import { ringtoneNotice, type RingtoneNotice } from './ui/ringtone-notice';
+import { deviceId } from './device-id';
 import { DialerError } from './errors';
 import { GatewayClient, type SocketLike } from './gateway-client';
 import { SessionRenewal } from './session-renewal';
@@ -23,6 +25,7 @@ import {
   isCallStateChangedEvent,
   isMethodParams,
   isWsAuthStateChangedEvent,
+  isWsMediaMovedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
   isWsRecentCallsResult,
@@ -30,6 +33,7 @@ import {
   type CallIdParams,
   type ConnectionState,
   type DialerEvent,
+  type WireCall,
 } from '@opendialer/protocol';
 
 type SignedOutReason = 'signed_out' | 'expired' | 'revoked';
@@ -38,6 +42,8 @@ export interface DialerAppOptions {
   root: HTMLElement;
   gatewayUrl: string;
   storage: Storage | null;
+  /** This tab's sessionStorage: which call's audio the tab carries survives a reload (part 5). */
+  tabStorage?: Storage | null;
   emit: (event: DialerEvent) => void;
   createSocket?: (url: string) => SocketLike;
   /** The clock of the call timer (tests pass a fake one). */
@@ -81,9 +87,16 @@ export class DialerApp {
   private recent: unknown[] | null = null;
   /** Shown above the next sign-in form: the gateway ended the session (not the user). */
   private endedNotice: string | null = null;
+  /** This browser profile's id, sent with every `hello` (protocol.md, part 5). */
+  private readonly device: string;
+  /** The call whose audio this tab carried before a reload has been re-attached (or tried). */
+  private reattached = false;
+  /** The call being re-attached now: not shown read-only meanwhile. */
+  private reattaching: string | null = null;
 
   constructor(private readonly opts: DialerAppOptions) {
     this.auth = new AuthSession(opts.storage);
+    this.device = deviceId(opts.storage);
     this.renewal = new SessionRenewal(() => void this.renewSession(), opts.now);
     this.calls = new CallBook(opts.now);
     const doc = opts.root.ownerDocument;
@@ -99,6 +112,8 @@ export class DialerApp {
       processing: opts.audioProcessing ?? true,
       request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
       isAnswered: (id) => this.calls.get(id)?.call.state === 'answered',
+      isConnected: () => this.gateway.connectionState === 'connected',
+      marker: new AudioMarker(opts.tabStorage ?? null),
       onChange: () => this.refreshMedia(),
     });
     const controls = mediaControls({
@@ -106,7 +121,7 @@ export class DialerApp {
       hold: (held) => this.audio.hold(held),
       sendDtmf: async (digits) => this.audio.sendDtmf(digits),
       enableAudio: () => this.audio.enablePlayback(),
-      takeOver: () => this.takeOverAudio(),
+      takeOver: () => this.takeOverAudio(this.calls.current()?.call.id),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
     this.micNotice = micNotice();
@@ -133,7 +148,7 @@ export class DialerApp {
 
   /** Closes the call audio and the connection (the dialer's page goes away). */
   dispose(): void {
-    this.audio.closeAll();
+    this.audio.closeAll(false);
     this.ringtone.stop();
     this.callUi.dispose();
     this.renewal.cancel();
@@ -229,13 +244,29 @@ export class DialerApp {
     await this.connectMedia(id, prepared, isWsSdpResult(result) ? result.sdp : null);
   }
 
-  /** Moves the current answered call's audio here (its audio was in a dialer that reloaded or another tab). */
-  private async takeOverAudio(): Promise<void> {
-    const current = this.calls.current();
-    if (!current || current.call.state !== 'answered') throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
+  /** "Take the call here": moves an answered call's audio to this dialer (from another tab, or from before a reload). */
+  private async takeOverAudio(callId: string | undefined): Promise<void> {
+    const tracked = callId === undefined ? null : this.calls.get(callId);
+    if (!tracked || tracked.call.state !== 'answered') throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
     const prepared = await this.prepareMedia();
-    await this.audio.takeOver(current.call.id, prepared);
+    await this.audio.takeOver(tracked.call.id, prepared);
     this.refreshMedia();
+  }
+
+  /**
+   * After a reload (protocol.md part 5): the call whose audio this tab carried is shown answered,
+   * so its audio comes back here without a click. A failure leaves "Take the call here" on show.
+   */
+  private reattach(call: WireCall): void {
+    if (this.reattached || call.state !== 'answered' || this.audio.has(call.id) || this.audio.markedCall() !== call.id) return;
+    this.reattached = true;
+    this.reattaching = call.id;
+    this.takeOverAudio(call.id)
+      .catch(() => undefined)
+      .finally(() => {
+        this.reattaching = null;
+        this.refreshMedia();
+      });
   }
 
   /** Waits for the gateway and a session (no microphone prompt for nothing), then microphone and offer. */
@@ -277,15 +308,15 @@ export class DialerApp {
   }
 
   /**
-   * The panel's audio state. "Move the call audio here" is offered for the current answered call
-   * when its audio is elsewhere, or when its connection here failed (the audio was moved away).
+   * The panel's audio state. An answered call whose audio is not here is shown read-only, with
+   * "Take the call here"; that button is also offered while the connection here is lost.
    */
   private refreshMedia(): void {
     const current = this.calls.current()?.call;
     const view = this.audio.view();
     const lostHere = view.callId === current?.id && (view.connection === 'failed' || view.connection === 'disconnected');
-    const takeOver = current?.state === 'answered' && (!this.audio.has(current.id) || lostHere);
-    this.callUi.setMedia({ ...view, takeOver });
+    const elsewhere = current?.state === 'answered' && !this.audio.has(current.id) && this.reattaching !== current.id;
+    this.callUi.setMedia({ ...view, elsewhere, takeOver: elsewhere || (current?.state === 'answered' && lostHere) });
   }
 
   private async setToken(token: unknown): Promise<unknown> {
@@ -318,11 +349,13 @@ export class DialerApp {
   }
 
   private async handshake(client: GatewayClient): Promise<void> {
-    await client.send('hello', { protocol: 1 });
+    await client.send('hello', { protocol: 1, device: this.device });
     const token = this.auth.storedToken();
     if (!token) return;
+    // The calls shown that have not ended: the gateway first sends what this dialer missed of them.
+    const calls = this.calls.live();
     try {
-      const result = expectSignIn(await client.send('resume', { session_token: token }));
+      const result = expectSignIn(await client.send('resume', calls.length ? { session_token: token, calls } : { session_token: token }));
       const wasSignedIn = this.auth.signedIn;
       this.accept(result);
       if (!wasSignedIn) this.signedIn(result, 'restored');
@@ -403,7 +436,7 @@ export class DialerApp {
     const had = this.auth.signedIn || this.auth.storedToken() !== null;
     this.renewal.cancel();
     this.auth.clear();
-    this.audio.closeAll();
+    this.audio.closeAll(true);
     this.ringtone.stop();
     this.calls.clear();
     this.recent = null;
@@ -419,15 +452,17 @@ export class DialerApp {
 
   private onGatewayEvent(event: { type: string; [k: string]: unknown }): void {
     if (isCallStateChangedEvent(event)) {
-      // Every event goes to the host, whose SDK drops repeats by seq; the UI applies newer ones only.
-      if (this.calls.apply(event.call)) {
-        this.callUi.show(this.calls.current());
-        this.audio.onCallState(event.call);
-        this.refreshMedia();
-        this.callsChanged();
-        if (event.call.state === 'disconnected') void this.loadRecentCalls();
-      }
+      // A state whose seq is not newer (a replay after resume) is neither shown nor forwarded.
+      if (!this.calls.apply(event.call)) return;
+      this.callUi.show(this.calls.current());
+      this.audio.onCallState(event.call);
+      this.reattach(event.call);
+      this.refreshMedia();
+      this.callsChanged();
+      if (event.call.state === 'disconnected') void this.loadRecentCalls();
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsMediaMovedEvent(event)) {
+      this.audio.moved(event.call_id);
     } else if (isWsMediaUpdateEvent(event)) {
       void this.audio.onMediaUpdate(event);
     } else if (isWsAuthStateChangedEvent(event) && !event.signed_in) {

@@ -33,16 +33,17 @@ export interface GatewayClientOptions {
 
 const OPEN = 1;
 const FIRST_DELAY_MS = 500;
-const MAX_DELAY_MS = 10_000;
+const MAX_DELAY_MS = 30_000;
+const JITTER = 0.2;
 
 /**
- * Reconnect delay for the n-th consecutive failed attempt (0-based): 0.5 s doubling up to 10 s,
- * with "equal jitter" (a random point in the upper half) so that dialers that lost the gateway
- * together do not all come back in the same millisecond.
+ * Reconnect delay for the n-th consecutive failed attempt (0-based), as protocol.md part 5 says:
+ * 0.5 s doubling up to 30 s, each within ±20 % at random, so that dialers that lost the gateway
+ * together (a gateway restart) do not all come back in the same millisecond.
  */
 export function backoffDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(FIRST_DELAY_MS * 2 ** attempt, MAX_DELAY_MS);
-  return Math.round(base / 2 + (random() * base) / 2);
+  const base = Math.min(FIRST_DELAY_MS * 2 ** Math.min(attempt, 16), MAX_DELAY_MS);
+  return Math.round(base * (1 - JITTER + 2 * JITTER * random()));
 }
 
 interface Pending {

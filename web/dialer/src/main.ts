@@ -30,9 +30,9 @@ async function loadConfig(): Promise<DialerConfig | null> {
   }
 }
 
-function localStorageOrNull(): Storage | null {
+function storageOrNull(name: 'localStorage' | 'sessionStorage'): Storage | null {
   try {
-    return window.localStorage;
+    return window[name];
   } catch {
     return null;
   }
@@ -66,7 +66,8 @@ async function main(): Promise<void> {
   const app = new DialerApp({
     root,
     gatewayUrl: `${location.origin.replace(/^http/, 'ws')}/ws`,
-    storage: localStorageOrNull(),
+    storage: storageOrNull('localStorage'),
+    tabStorage: storageOrNull('sessionStorage'),
     emit: (event) => {
       channel?.sendEvent(event);
       // Number formatting is needed by no answer on the way to ready: its chunk loads once the

@@ -73,7 +73,9 @@ export const strings = {
   onHold: 'On hold',
   mutedNote: 'Microphone muted',
   enableAudio: 'Click to enable call audio',
-  takeOverAudio: 'Move the call audio here',
+  takeOverAudio: 'Take the call here',
+  /** A call answered in another tab of this browser: shown read-only. */
+  onCallElsewhere: 'On a call in another tab',
   microphoneHeading: 'Microphone needed',
   dismiss: 'Dismiss',
   /** `Call ended — <reason>`, per end_reason of protocol.md part 3. */

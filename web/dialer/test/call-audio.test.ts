@@ -228,12 +228,13 @@ describe('ICE restart', () => {
     expect(sent(dialer, 'updateMedia')[0]!.params).toEqual({ call_id: 'call-1', sdp: expect.stringContaining('SAVPF 0 8 126') });
   });
 
-  it('does not restart ICE on a failed connection alone (another dialer may have taken the audio over)', async () => {
-    const dialer = await inCall({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
-    dialer.pc.setConnectionState('failed');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(sent(dialer, 'updateMedia')).toEqual([]);
-    expect(panel(dialer.root).dataset.mediaState).toBe('failed');
+  it('a restart after the reconnect is sent without take', async () => {
+    const dialer = await inCall({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }), resume: () => signedIn('tok') });
+    const socket = dialer.gateway();
+    socket.readyState = 3;
+    socket.onclose?.({});
+    await vi.waitFor(() => expect(sent(dialer, 'updateMedia')).toHaveLength(1), { timeout: 3000 });
+    expect(sent(dialer, 'updateMedia')[0]!.params).not.toHaveProperty('take');
   });
 });
 
@@ -372,40 +373,40 @@ describe('autoplay', () => {
 });
 
 describe('moving the audio here', () => {
-  it('an answered call whose audio is elsewhere (a reload) offers "Move the call audio here", which sends updateMedia', async () => {
+  it('an answered call whose audio is elsewhere (a reload) is read-only with "Take the call here", which sends updateMedia with take: true', async () => {
     const dialer = await signedInDialer({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
     dialer.gateway().event({ type: 'callStateChanged', call: wireCall({ state: 'answered', answer_time: '2026-11-24T10:00:02.000Z', seq: 2 }) });
     expect(visibleButton(dialer.root, 'Mute')).toBeUndefined();
     await expect(dialer.app.handleHostRequest('mute', { muted: true })).rejects.toMatchObject({ errorName: 'CallNotFoundError' });
-    visibleButton(dialer.root, 'Move the call audio here')!.click();
+    visibleButton(dialer.root, 'Take the call here')!.click();
     await vi.waitFor(() => expect(visibleButton(dialer.root, 'Mute')).toBeDefined());
     const pc = dialer.media.pcs[0]!;
-    expect(sent(dialer, 'updateMedia').map((m) => m.params)).toEqual([{ call_id: 'call-1', sdp: pc.localDescription!.sdp }]);
+    expect(sent(dialer, 'updateMedia').map((m) => m.params)).toEqual([{ call_id: 'call-1', sdp: pc.localDescription!.sdp, take: true }]);
     expect(pc.remoteDescription!.sdp).toBe(answerSdp());
-    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeUndefined();
+    expect(visibleButton(dialer.root, 'Take the call here')).toBeUndefined();
     await expect(dialer.app.handleHostRequest('mute', { muted: true })).resolves.toBeNull();
   });
 
   it('a call whose connection here failed (its audio moved to another tab) can be moved back', async () => {
     const dialer = await inCall({ updateMedia: () => ({ ok: true, result: { sdp: answerSdp() } }) });
-    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeUndefined();
+    expect(visibleButton(dialer.root, 'Take the call here')).toBeUndefined();
     dialer.pc.setConnectionState('failed');
-    visibleButton(dialer.root, 'Move the call audio here')!.click();
+    visibleButton(dialer.root, 'Take the call here')!.click();
     await vi.waitFor(() => expect(sent(dialer, 'updateMedia')).toHaveLength(1));
     await vi.waitFor(() => expect(dialer.media.pcs[1]?.remoteDescription).toBeTruthy());
     expect(dialer.pc.closed).toBe(true);
     expect(dialer.track.stopped).toBe(true);
     expect(dialer.media.tracks[1]!.stopped).toBe(false);
-    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeUndefined();
+    expect(visibleButton(dialer.root, 'Take the call here')).toBeUndefined();
   });
 
   it('a refused move releases the microphone and says why', async () => {
     const dialer = await signedInDialer({ updateMedia: () => ({ ok: false, error: { code: 'call_not_found', message: 'The call has no audio yet.' } }) });
     dialer.gateway().event({ type: 'callStateChanged', call: wireCall({ state: 'answered', answer_time: '2026-11-24T10:00:02.000Z', seq: 2 }) });
-    visibleButton(dialer.root, 'Move the call audio here')!.click();
+    visibleButton(dialer.root, 'Take the call here')!.click();
     await vi.waitFor(() => expect(panel(dialer.root).querySelector('.media-error')!.textContent).toBe('The call has no audio yet.'));
     expect(dialer.media.tracks[0]!.stopped).toBe(true);
-    expect(visibleButton(dialer.root, 'Move the call audio here')).toBeDefined();
+    expect(visibleButton(dialer.root, 'Take the call here')).toBeDefined();
   });
 });
 

@@ -62,7 +62,7 @@ describe('DialerApp', () => {
     await expect(app.handleHostRequest('placeCall', { to: '+12025550143' })).rejects.toMatchObject({ errorName: 'AuthenticationError' });
     expect(media.constraints).toEqual([]);
     expect(gateway().sent.map((m) => [m.method, m.params])).toEqual([
-      ['hello', { protocol: 1 }],
+      ['hello', { protocol: 1, device: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) }],
       ['placeCall', { to: '+12025550143' }],
     ]);
   });

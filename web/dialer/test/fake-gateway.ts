@@ -47,6 +47,7 @@ export function start(answers: Record<string, (p: Record<string, unknown>) => ob
     root,
     gatewayUrl: 'ws://gw/ws',
     storage: localStorage,
+    tabStorage: sessionStorage,
     emit: (e) => events.push(e as unknown as Record<string, unknown>),
     media: media.env,
     audioElement: audio.element,

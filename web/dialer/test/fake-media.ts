@@ -127,6 +127,11 @@ export class FakePeerConnection {
     this.ontrack?.({ track: {}, streams: [this.remoteStream] });
   }
 
+  setIceState(state: RTCIceConnectionState) {
+    this.iceConnectionState = state;
+    this.oniceconnectionstatechange?.();
+  }
+
   setConnectionState(state: RTCPeerConnectionState) {
     this.connectionState = state;
     this.onconnectionstatechange?.();

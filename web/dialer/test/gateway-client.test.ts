@@ -43,11 +43,13 @@ function client(opts: Partial<ConstructorParameters<typeof GatewayClient>[0]> = 
 }
 
 describe('backoffDelay', () => {
-  it('starts at 0.5 s, doubles, caps at 10 s, and jitters within the upper half', () => {
-    const top = [0, 1, 2, 3, 4, 5, 6, 10].map((n) => backoffDelay(n, () => 1));
-    expect(top).toEqual([500, 1000, 2000, 4000, 8000, 10000, 10000, 10000]);
-    const bottom = [0, 1, 5].map((n) => backoffDelay(n, () => 0));
-    expect(bottom).toEqual([250, 500, 5000]);
+  it('starts at 0.5 s, doubles, caps at 30 s (protocol.md part 5)', () => {
+    const middle = [0, 1, 2, 3, 4, 5, 6, 7, 10, 100, 5000].map((n) => backoffDelay(n, () => 0.5));
+    expect(middle).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000, 30000]);
+  });
+  it('jitters within ±20 %', () => {
+    expect([0, 3, 6].map((n) => backoffDelay(n, () => 0))).toEqual([400, 3200, 24000]);
+    expect([0, 3, 6].map((n) => backoffDelay(n, () => 1))).toEqual([600, 4800, 36000]);
   });
 });
 
@@ -58,7 +60,7 @@ describe('GatewayClient', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('reconnects after 375, 750, 1500 … ms (random 0.5) and resets after a successful connect', async () => {
+  it('reconnects after 500, 1000, 2000 … ms (random 0.5) up to 30 s and resets after a successful connect', async () => {
     const { c } = client();
     c.start();
     const delays: number[] = [];
@@ -69,12 +71,12 @@ describe('GatewayClient', () => {
       while (FakeSocket.all.length === before) await vi.advanceTimersByTimeAsync(1);
       delays.push(Date.now() - start);
     }
-    expect(delays).toEqual([375, 750, 1500, 3000, 6000, 7500, 7500]);
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000]);
 
     FakeSocket.all[FakeSocket.all.length - 1].open();
     await vi.advanceTimersByTimeAsync(0);
     FakeSocket.all[FakeSocket.all.length - 1].close();
-    await vi.advanceTimersByTimeAsync(374);
+    await vi.advanceTimersByTimeAsync(499);
     const count = FakeSocket.all.length;
     await vi.advanceTimersByTimeAsync(1);
     expect(FakeSocket.all.length).toBe(count + 1);

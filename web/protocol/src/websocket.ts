@@ -54,10 +54,52 @@ export interface WsSdpResult {
   sdp: string | null;
 }
 
-/** A new offer for the call's browser leg: codec change after `mediaUpdate`, ICE restart, reload. */
+/**
+ * A new offer for the call's browser leg: codec change after `mediaUpdate`, ICE restart, reload.
+ * Without `take` the offer must come from the leg the call has now (else `media_moved`); with
+ * `take: true` it replaces the leg and the dialer that had the audio gets `mediaMoved` (part 5).
+ */
 export interface WsUpdateMediaParams {
   call_id: string;
   sdp: string;
+  take?: boolean;
+}
+
+/**
+ * `{ type: "mediaMoved", call_id }`: another dialer took this call's audio (`updateMedia` with
+ * `take: true`). The dialer closes its peer connection for the call and shows it read-only.
+ */
+export interface WsMediaMovedEvent {
+  type: 'mediaMoved';
+  call_id: string;
+}
+
+/** `hello`: the protocol version and, optionally, this browser profile's device id (part 5). */
+export interface WsHelloParams {
+  protocol: 1;
+  device?: string;
+}
+
+/** A device id: 1 to 64 of `[A-Za-z0-9_-]`; anything else is `bad_request`. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isDeviceId(value: unknown): value is string {
+  return typeof value === 'string' && DEVICE_ID_PATTERN.test(value);
+}
+
+/** A call the dialer shows that has not ended, with the last `seq` it received. */
+export interface WsResumeCall {
+  call_id: string;
+  seq: number;
+}
+
+/** The most calls `resume` may list; more is `bad_request`. */
+export const MAX_RESUME_CALLS = 50;
+
+/** `resume`: the session, and the calls whose missed events the gateway sends first (part 5). */
+export interface WsResumeParams {
+  session_token: string;
+  calls?: WsResumeCall[];
 }
 
 /** `hold`: re-INVITE with `a=sendonly` (held) or `a=sendrecv` (resumed) toward the SIP side. */
@@ -77,7 +119,7 @@ export interface WsMediaUpdateEvent {
 
 /** The gateway's methods: params and result of each. */
 export interface WsMethods {
-  hello: { params: { protocol: 1 }; result: { protocol: 1; server: 'opendialer'; version: string } };
+  hello: { params: WsHelloParams; result: { protocol: 1; server: 'opendialer'; version: string } };
   placeCall: { params: WsPlaceCallParams; result: WsPlaceCallResult };
   hangUp: { params: CallIdParams; result: null };
   answer: { params: WsAnswerParams; result: WsSdpResult | null };
@@ -86,7 +128,7 @@ export interface WsMethods {
   reject: { params: CallIdParams; result: null };
   signIn: { params: { username: string; password: string }; result: WsSignInResult };
   signInWithToken: { params: { token: string }; result: WsSignInResult };
-  resume: { params: { session_token: string }; result: WsSignInResult };
+  resume: { params: WsResumeParams; result: WsSignInResult };
   signOut: { params: Record<string, never>; result: null };
   recentCalls: { params: WsRecentCallsParams; result: WsRecentCallsResult };
 }
@@ -121,6 +163,7 @@ export const WS_ERROR_CODES = [
   'call_in_progress',
   'calls_unavailable',
   'call_not_found',
+  'media_moved',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -137,6 +180,8 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   call_in_progress: 'CallInProgressError',
   calls_unavailable: 'Net2PhoneDialerError',
   call_not_found: 'CallNotFoundError',
+  // Handled inside the dialer (the call is shown read-only); never answered to the host as such.
+  media_moved: 'Net2PhoneDialerError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */
@@ -259,6 +304,23 @@ export function isWsMediaUpdateEvent(value: unknown): value is WsMediaUpdateEven
     typeof value.call_id === 'string' &&
     value.call_id.length > 0 &&
     isMediaCodec(value.codec)
+  );
+}
+
+export function isWsMediaMovedEvent(value: unknown): value is WsMediaMovedEvent {
+  return isPlainObject(value) && value.type === 'mediaMoved' && typeof value.call_id === 'string' && value.call_id.length > 0;
+}
+
+/** `resume` params as the gateway checks them: a token, and at most 50 calls with a positive integer seq. */
+export function isWsResumeParams(value: unknown): value is WsResumeParams {
+  if (!isPlainObject(value) || typeof value.session_token !== 'string') return false;
+  if (value.calls === undefined) return true;
+  return (
+    Array.isArray(value.calls) &&
+    value.calls.length <= MAX_RESUME_CALLS &&
+    value.calls.every(
+      (c) => isPlainObject(c) && typeof c.call_id === 'string' && c.call_id.length > 0 && Number.isSafeInteger(c.seq) && (c.seq as number) > 0,
+    )
   );
 }
 

@@ -123,6 +123,7 @@ describe('error codes and names', () => {
       ['call_in_progress', 'CallInProgressError'],
       ['calls_unavailable', 'Net2PhoneDialerError'],
       ['call_not_found', 'CallNotFoundError'],
+      ['media_moved', 'Net2PhoneDialerError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {

@@ -11,9 +11,10 @@ export interface TrackedCall {
 const MAX_CALLS = 50;
 
 /**
- * The user's calls, fed by `callStateChanged` events (protocol.md, part 3). A state is applied
- * only when its `seq` is newer than the last applied for that call, so repeats (the gateway replays
- * live calls after every sign-in or resume) and late stragglers change nothing.
+ * The user's calls, fed by `callStateChanged` events (protocol.md, parts 3 and 5). A state is
+ * applied only when its `seq` is newer than the last applied for that call, so repeats (the gateway
+ * replays live calls after every sign-in or resume) and late stragglers change nothing. This is the
+ * one place that decides: the dialer shows and forwards to the host only what `apply` accepted.
  */
 export class CallBook {
   private readonly calls = new Map<string, TrackedCall>();
@@ -50,6 +51,12 @@ export class CallBook {
       else live = tracked;
     }
     return live ?? ended;
+  }
+
+  /** The calls shown that have not ended, with the last `seq` of each, for `resume` (at most 50). */
+  live(): Array<{ call_id: string; seq: number }> {
+    const live = [...this.calls.values()].filter((t) => t.call.state !== 'disconnected');
+    return live.slice(-MAX_CALLS).map(({ call }) => ({ call_id: call.id, seq: call.seq }));
   }
 
   get(id: string): TrackedCall | null {

@@ -1,7 +1,9 @@
 import { isWsSdpResult, type MediaCodec, type WireCall, type WsMediaUpdateEvent } from '@opendialer/protocol';
 import { DialerError } from '../errors';
 import { strings } from '../strings';
+import type { AudioMarker } from './audio-marker';
 import { CallMedia, type MediaEnvironment, type MediaSnapshot } from './call-media';
+import { IceRecovery } from './ice-recovery';
 import { openMicrophone } from './microphone';
 import type { RemoteAudio } from './remote-audio';
 
@@ -14,6 +16,10 @@ export interface CallAudioOptions {
   request(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Whether the call is `answered` (the call book knows). */
   isAnswered(callId: string): boolean;
+  /** Whether the WebSocket is connected (an ICE restart can be sent). */
+  isConnected(): boolean;
+  /** Remembers, for this tab, the call whose audio it carries. */
+  marker: AudioMarker;
   onChange(): void;
 }
 
@@ -26,6 +32,8 @@ export interface MediaView extends MediaSnapshot {
   blocked: boolean;
   /** The current call is answered but its audio is not here (e.g. after a reload): offer to move it here. */
   takeOver: boolean;
+  /** The current call is answered and its audio is in another dialer: shown read-only. */
+  elsewhere: boolean;
 }
 
 const NO_MEDIA: MediaSnapshot = { connection: 'none', ice: 'none', codec: null, muted: false, held: false, tonesSent: '' };
@@ -51,6 +59,8 @@ export class CallAudio {
   private shown: { callId: string; media: CallMedia } | null = null;
   /** The media whose far end the `<audio>` element plays. */
   private playing: CallMedia | null = null;
+  /** The ICE restarts of each bound media. */
+  private readonly recoveries = new Map<CallMedia, IceRecovery>();
 
   constructor(private readonly opts: CallAudioOptions) {}
 
@@ -59,7 +69,10 @@ export class CallAudio {
     const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing);
     let media: CallMedia;
     try {
-      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => this.opts.onChange());
+      media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => {
+        this.recoveries.get(media)?.check();
+        this.opts.onChange();
+      });
     } catch {
       track.stop();
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
@@ -75,6 +88,8 @@ export class CallAudio {
 
   /** The gateway did not take the call (or the offer): release the microphone. */
   discard(media: CallMedia): void {
+    this.recoveries.get(media)?.stop();
+    this.recoveries.delete(media);
     media.close();
     this.open.delete(media);
     if (this.playing === media) {
@@ -105,6 +120,15 @@ export class CallAudio {
       this.close(callId);
       throw new DialerError('Net2PhoneDialerError', strings.errors.mediaFailed);
     }
+    if (this.byCall.get(callId) !== media) return;
+    this.opts.marker.set(callId);
+    const recovery = new IceRecovery({
+      state: () => media.snapshot().ice,
+      canRestart: () => this.opts.isConnected() && this.byCall.get(callId) === media,
+      restart: () => this.reoffer(callId, media, () => media.offer(undefined, { iceRestart: true })),
+    });
+    this.recoveries.set(media, recovery);
+    recovery.check();
     const codec = this.earlyCodecs.get(callId);
     this.earlyCodecs.delete(callId);
     if (codec) await this.onMediaUpdate({ type: 'mediaUpdate', call_id: callId, codec });
@@ -115,14 +139,20 @@ export class CallAudio {
     return this.byCall.has(callId);
   }
 
+  /** The call whose audio this tab carried before a reload, from sessionStorage. */
+  markedCall(): string | null {
+    return this.opts.marker.callId();
+  }
+
   /**
    * Moves an answered call's audio to this dialer (after a reload, or from another tab):
-   * `updateMedia` with prepared media; the gateway's new leg replaces the old one.
+   * `updateMedia` with `take: true` and prepared media; the gateway's new leg replaces the old one
+   * and the dialer that had it is sent `mediaMoved`.
    */
   async takeOver(callId: string, prepared: PreparedMedia): Promise<void> {
     let result: unknown;
     try {
-      result = await this.opts.request('updateMedia', { call_id: callId, sdp: prepared.sdp });
+      result = await this.opts.request('updateMedia', { call_id: callId, sdp: prepared.sdp, take: true });
     } catch (e) {
       this.discard(prepared.media);
       throw e;
@@ -135,7 +165,18 @@ export class CallAudio {
     if (call.state === 'disconnected') {
       this.earlyCodecs.delete(call.id);
       this.close(call.id);
+      this.opts.marker.clear(call.id);
     }
+  }
+
+  /**
+   * Another dialer took the call's audio (`mediaMoved`, or `media_moved` answering an offer of
+   * ours): close this leg and never restart its ICE, so it cannot take the audio back by accident.
+   */
+  moved(callId: string): void {
+    this.close(callId);
+    this.opts.marker.clear(callId);
+    this.opts.onChange();
   }
 
   /**
@@ -165,7 +206,8 @@ export class CallAudio {
       const result = await this.opts.request('updateMedia', { call_id: callId, sdp });
       if (!isWsSdpResult(result) || result.sdp === null) throw new Error('no answer');
       await media.answer(result.sdp);
-    } catch {
+    } catch (e) {
+      if (e instanceof DialerError && e.code === 'media_moved' && this.byCall.get(callId) === media) return this.moved(callId);
       await media.rollback().catch(() => undefined);
     }
   }
@@ -173,13 +215,12 @@ export class CallAudio {
 
   /**
    * After the WebSocket reconnected (most often a network change, which also breaks the ICE path),
-   * restarts ICE (RFC 8445 §9) for every call whose audio is here, through `updateMedia`. Not on
-   * ICE `failed` alone: that is also what a dialer sees after another one took the call's audio
-   * over, and restarting then would take it back.
+   * restarts ICE (RFC 8445 §9) for every call whose audio is here, through `updateMedia` without
+   * `take`: if another dialer took the audio meanwhile, the gateway answers `media_moved`.
    */
   restartIce(): void {
-    for (const [callId, media] of this.byCall) {
-      if (!media.isClosed) void this.reoffer(callId, media, () => media.offer(undefined, { iceRestart: true }));
+    for (const media of this.byCall.values()) {
+      if (!media.isClosed) this.recoveries.get(media)?.restartNow();
     }
   }
 
@@ -209,11 +250,17 @@ export class CallAudio {
     const snapshot = shown ? shown.media.snapshot() : NO_MEDIA;
     const callId = shown?.callId ?? null;
     const active = !!shown && !shown.media.isClosed && this.opts.isAnswered(shown.callId);
-    return { ...snapshot, callId, active, blocked: this.opts.audio.isBlocked, takeOver: false };
+    return { ...snapshot, callId, active, blocked: this.opts.audio.isBlocked, takeOver: false, elsewhere: false };
   }
 
-  /** Closes every call's media (sign-out, or the dialer goes away). */
-  closeAll(): void {
+  /**
+   * Closes every call's media: on sign-out (`forget`: the tab no longer carries any call), or when
+   * the page goes away (the marker stays, so that the reloaded dialer takes the audio back).
+   */
+  closeAll(forget: boolean): void {
+    if (forget) this.opts.marker.clear();
+    for (const recovery of this.recoveries.values()) recovery.stop();
+    this.recoveries.clear();
     for (const media of this.open) media.close();
     this.open.clear();
     this.byCall.clear();

@@ -32,8 +32,9 @@ const buttonText: Record<CallAction, string> = {
  * For end-to-end tests the panel carries the audio state (read-only, nothing secret):
  * `data-media-state` (the peer connection's state, or `none`), `data-media-ice-state`,
  * `data-media-codec` (`PCMU`/`PCMA`, empty before the answer), `data-media-muted`,
- * `data-media-held`, `data-audio-blocked` (`true`/`false`), `data-media-call-id` and
- * `data-dtmf-sent` (the tones the browser has played out).
+ * `data-media-held`, `data-audio-blocked` (`true`/`false`), `data-media-call-id`,
+ * `data-dtmf-sent` (the tones the browser has played out) and `data-audio-elsewhere` (`true` while
+ * the answered call is shown read-only because its audio is in another dialer).
  */
 export function callPanel(
   act: (action: CallAction, callId: string) => Promise<void>,
@@ -114,6 +115,7 @@ export function callPanel(
     data.audioBlocked = String(view.blocked);
     data.mediaCallId = view.callId ?? '';
     data.dtmfSent = view.tonesSent;
+    data.audioElsewhere = String(view.elsewhere);
     media?.update(view);
   };
 

@@ -19,8 +19,9 @@ export interface MediaControls {
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
 /**
- * Mute/Unmute, Hold/Resume and a DTMF keypad for an answered call with audio, and the "Click to
- * enable call audio" button while the browser blocks the far end's audio. The elements live as
+ * Mute/Unmute, Hold/Resume and a DTMF keypad for an answered call with audio, the "Click to
+ * enable call audio" button while the browser blocks the far end's audio, and for a call whose
+ * audio is in another tab "On a call in another tab" with "Take the call here". The elements live as
  * long as the panel and are updated in place, so focus stays on the pressed button.
  */
 export function mediaControls(actions: MediaActions): MediaControls {
@@ -90,13 +91,15 @@ export function mediaControls(actions: MediaActions): MediaControls {
 
   const status = el('p', { class: 'media-status', 'aria-live': 'polite' });
   const row = el('div', { class: 'media-actions', hidden: true }, mute, hold, toggle);
-  const root = el('div', { class: 'media-controls' }, enable, takeOver, row, status, keypad, error);
+  const elsewhere = el('p', { class: 'media-elsewhere', hidden: true }, strings.onCallElsewhere);
+  const root = el('div', { class: 'media-controls' }, enable, elsewhere, takeOver, row, status, keypad, error);
 
   const update = (next: MediaView) => {
     const callChanged = view?.callId !== next.callId;
     view = next;
     enable.hidden = !next.blocked;
     takeOver.hidden = !next.takeOver;
+    elsewhere.hidden = !next.elsewhere;
     row.hidden = !next.active;
     mute.textContent = next.muted ? strings.unmute : strings.mute;
     mute.setAttribute('aria-pressed', String(next.muted));
