@@ -476,27 +476,39 @@ test(`the far end is killed (SIGKILL to SIPp and its RTP peer): disconnected med
 
 test.describe('the gateway stops during an answered call', () => {
   test('SIGTERM: the far end gets a BYE; the host receives disconnected gateway_shutdown once (at once or after the restarted gateway is back)', async ({ browser }) => {
+    test.setTimeout(100_000); // the restart: see the SIGKILL test
     const call = await answeredCall(browser, 'sigterm');
     const { page, frame } = call;
     expect(await signalAndWait(gateway!.pid, 'SIGTERM', 20_000), 'the gateway exits on SIGTERM').toBe(true);
     expect(await call.sipp.finished(5000), call.sipp.log()).toBe(0);
     expect(call.sipp.received().some((l) => l.startsWith('BYE '))).toBe(true);
-    await restartGateway('faults-gateway-after-sigterm');
-    expect(await seenUntilEnd(page, 30_000)).toEqual([outConnecting('sigterm'), outAnswered('sigterm'), outEnded('sigterm', 'gateway_shutdown')]);
-    await expect(connectionState(frame), 'the dialer reconnects by itself').toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+    // Restarted in the background: the final state may arrive before the gateway exits or after the dialer is back.
+    const restarted = restartGateway('faults-gateway-after-sigterm');
+    restarted.catch(() => undefined);
+    expect(await seenUntilEnd(page, 45_000)).toEqual([outConnecting('sigterm'), outAnswered('sigterm'), outEnded('sigterm', 'gateway_shutdown')]);
+    // The ended call stays on the panel for 10 s.
     await expect(callStatus(frame)).toHaveText('Call ended — the phone service was stopped');
-    expect(await seenStates(page), 'no repeat after the reconnect').toHaveLength(3);
+    await restarted;
+    await expect(connectionState(frame), 'the dialer reconnects by itself').toHaveAttribute('data-state', 'connected', { timeout: 40_000 });
+    await page.waitForTimeout(1000);
+    expect(await seenStates(page), 'no repeat after the reconnect').toEqual([
+      outConnecting('sigterm'),
+      outAnswered('sigterm'),
+      outEnded('sigterm', 'gateway_shutdown'),
+    ]);
   });
 
   test('SIGKILL, then a restart on the same ports and data: the dialer reconnects by itself, the host receives disconnected gateway_restart once, the call log lists the call', async ({ browser }) => {
+    // The gateway's JVM takes 10-15 s to start on 2 loaded cores, and the dialer's backoff is then up to 16 s.
+    test.setTimeout(100_000);
     const call = await answeredCall(browser, 'sigkill');
     const { page, frame } = call;
     const callId = (await seen(page))[0]!.id;
     expect(await signalAndWait(gateway!.pid, 'SIGKILL', 10_000), 'the gateway is dead').toBe(true);
     await expect(connectionState(frame)).not.toHaveAttribute('data-state', 'connected');
     await restartGateway('faults-gateway-after-sigkill');
-    await expect(connectionState(frame), 'the dialer reconnects by itself').toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
-    expect(await seenUntilEnd(page, 15_000)).toEqual([outConnecting('sigkill'), outAnswered('sigkill'), outEnded('sigkill', 'gateway_restart')]);
+    await expect(connectionState(frame), 'the dialer reconnects by itself').toHaveAttribute('data-state', 'connected', { timeout: 40_000 });
+    expect(await seenUntilEnd(page, 10_000)).toEqual([outConnecting('sigkill'), outAnswered('sigkill'), outEnded('sigkill', 'gateway_restart')]);
     await expect(callStatus(frame)).toHaveText('Call ended — the phone service restarted');
     // The dialer's recent calls (from the call log) and the admin API's call log show the call, ended.
     const recent = frame.locator('.recent-call').first();
@@ -549,6 +561,8 @@ test('two tabs of one browser (one device): an inbound call rings in both; answe
   const panelB = frameB.locator('.call-panel');
   await expect(panelB).toContainText('On a call in another tab');
   await expect(panelB.getByRole('button', { name: 'Take the call here' })).toBeVisible();
+  await expect(panelB).toHaveAttribute('data-audio-elsewhere', 'true');
+  await expect(frameA.locator('.call-panel')).toHaveAttribute('data-audio-elsewhere', 'false');
   expect(await farTone(frameB), 'no tone in tab B: A owns the audio').toBeLessThan(0.2);
 
   await panelB.getByRole('button', { name: 'Take the call here' }).click();
@@ -556,6 +570,8 @@ test('two tabs of one browser (one device): an inbound call rings in both; answe
   const panelA = frameA.locator('.call-panel');
   await expect(panelA).toContainText('On a call in another tab');
   await expect(panelA.getByRole('button', { name: 'Take the call here' })).toBeVisible();
+  await expect(panelA).toHaveAttribute('data-audio-elsewhere', 'true');
+  await expect(panelB).toHaveAttribute('data-audio-elsewhere', 'false');
   await expectNoTone(frameA, 'no tone in tab A once B took the call');
   expect(await seenStates(a.page), 'moving the audio is no call state change').toEqual([ringing, answered]);
   expect(await seenStates(pageB)).toEqual([ringing, answered]);
