@@ -88,6 +88,8 @@ export class Net2PhoneDialer {
   private tokenExchange: Promise<void> | null = null;
   /** The last delivered `seq` per call id, most recently updated last; bounded by MAX_TRACKED_CALLS. */
   private readonly seqs = new Map<string, number>();
+  /** The last delivered event of each call that has not ended, for subscribers that come late. */
+  private readonly current = new Map<string, CallStateChanged>();
   private disposed = false;
 
   constructor(options: Net2PhoneDialerConstructorOptions) {
@@ -230,6 +232,15 @@ export class Net2PhoneDialer {
     }
     const subscriber: Subscriber = { callback: callback as (event: DialerEvent) => void, events };
     this.subscribers.push(subscriber);
+    if (events.indexOf('callStateChanged') !== -1 && this.current.size > 0) {
+      // A late subscriber gets the current state of each call in progress once, after subscribe returns.
+      queueMicrotask(() => {
+        for (const event of this.current.values()) {
+          if (this.subscribers.indexOf(subscriber) === -1) return;
+          this.deliver(subscriber, event);
+        }
+      });
+    }
     return {
       dispose: () => {
         this.subscribers = this.subscribers.filter((s) => s !== subscriber);
@@ -284,6 +295,8 @@ export class Net2PhoneDialer {
       this.seqs.set(id, seq);
       if (this.seqs.size > MAX_TRACKED_CALLS) this.seqs.delete(this.seqs.keys().next().value as string);
       event = { type: raw.type, call: toCall(raw.call) };
+      if (event.call.state === 'disconnected') this.current.delete(id);
+      else this.current.set(id, event);
     } else if (isAuthStateChangedEvent(raw)) {
       event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };
     } else if (isConnectionStateChangedEvent(raw)) {
@@ -297,12 +310,15 @@ export class Net2PhoneDialer {
       return; // an event type this SDK version does not know, or a malformed one
     }
     for (const subscriber of this.subscribers) {
-      if (subscriber.events.indexOf(event.type) === -1) continue;
-      try {
-        subscriber.callback(event);
-      } catch (error) {
-        console.error(`[Net2PhoneDialer] A subscriber threw while handling "${event.type}":`, error);
-      }
+      if (subscriber.events.indexOf(event.type) !== -1) this.deliver(subscriber, event);
+    }
+  }
+
+  private deliver(subscriber: Subscriber, event: DialerEvent): void {
+    try {
+      subscriber.callback(event);
+    } catch (error) {
+      console.error(`[Net2PhoneDialer] A subscriber threw while handling "${event.type}":`, error);
     }
   }
 

@@ -83,6 +83,38 @@ describe('hangUp, answer and reject', () => {
   });
 });
 
+describe('a subscriber that comes late', () => {
+  it('gets the current state of each call in progress once, after subscribe returns, then every change', async () => {
+    const harness = createDialer();
+    harness.emit({ type: 'callStateChanged', call: ringing });
+    harness.emit({ type: 'callStateChanged', call: answered });
+    harness.emit({ type: 'callStateChanged', call: { ...ringing, id: 'call-2' } });
+    harness.emit({ type: 'callStateChanged', call: { ...ended, id: 'call-2', seq: 2 } });
+    const received: CallStateChanged[] = [];
+    harness.dialer.subscribe((event) => received.push(event));
+    expect(received).toEqual([]);
+    await settle();
+    expect(received.map((e) => [e.call.id, e.call.state])).toEqual([['call-1', 'answered']]);
+    harness.emit({ type: 'callStateChanged', call: answered }); // a replay: not delivered again
+    harness.emit({ type: 'callStateChanged', call: ended });
+    expect(received.map((e) => [e.call.id, e.call.state])).toEqual([['call-1', 'answered'], ['call-1', 'disconnected']]);
+    const later: CallStateChanged[] = [];
+    harness.dialer.subscribe((event) => later.push(event));
+    await settle();
+    expect(later).toEqual([]); // nothing in progress any more
+  });
+
+  it('gets nothing when it disposes its subscription at once, or subscribes to other events only', async () => {
+    const harness = createDialer();
+    harness.emit({ type: 'callStateChanged', call: ringing });
+    const received: unknown[] = [];
+    harness.dialer.subscribe((event) => received.push(event)).dispose();
+    harness.dialer.subscribe((event) => received.push(event), { events: ['authStateChanged'] });
+    await settle();
+    expect(received).toEqual([]);
+  });
+});
+
 describe('callStateChanged de-duplication by seq', () => {
   it('delivers each state of a call once, in order', () => {
     expect(record([ringing, answered, ended])).toEqual([

@@ -17,6 +17,7 @@ import javax.sip.SipListener;
 import javax.sip.SipProvider;
 import javax.sip.TimeoutEvent;
 import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionUnavailableException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ToHeader;
@@ -49,6 +50,8 @@ public final class SipUserAgent implements AutoCloseable {
     private final java.util.Set<java.net.InetAddress> trustedPeers =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final RateLimitedLog refusedSources = new RateLimitedLog(java.time.Duration.ofSeconds(10));
+    /** Malformed requests come in floods (scanners, fuzzers): one WARNING per 10 s says how many. */
+    private final RateLimitedLog badRequests = new RateLimitedLog(java.time.Duration.ofSeconds(10));
 
     public SipUserAgent(SipSettings settings, InboundCallHandler inboundHandler) {
         this.settings = settings;
@@ -270,8 +273,33 @@ public final class SipUserAgent implements AutoCloseable {
                 route(event);
             } catch (TransactionAlreadyExistsException e) {
                 LOG.log(System.Logger.Level.DEBUG, "retransmission absorbed");
+            } catch (TransactionUnavailableException e) {
+                // Parsed, but no transaction can be made of it (e.g. no Max-Forwards): say so statelessly.
+                badRequests.warn(LOG, "request refused with 400: " + printable(e.getMessage()));
+                answerStatelessly(event.getRequest(), e.getMessage());
             } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "request not handled: " + e);
+                badRequests.warn(LOG, "request not handled: " + printable(String.valueOf(e)));
+            }
+        }
+
+        /** {@code text} with control and format characters masked, so a sender cannot forge log lines. */
+        private static String printable(String text) {
+            return text.replaceAll("[\\p{Cc}\\p{Cf}]", "?");
+        }
+
+        /** A 400 without a transaction, when the request has what a response needs; never for an ACK. */
+        private void answerStatelessly(Request request, String why) {
+            if (request.getMethod().equals(Request.ACK)) {
+                return;
+            }
+            try {
+                Response response = ctx.messages.createResponse(Response.BAD_REQUEST, request);
+                // Only the header name from the stack's message, nothing the sender wrote.
+                response.setReasonPhrase("Bad Request (" + String.valueOf(why).replaceAll("[^A-Za-z0-9 :-]", "")
+                        .trim() + ")");
+                ctx.provider.sendResponse(response);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "no 400 for an unusable request: " + e);
             }
         }
 

@@ -36,8 +36,14 @@ final class RawSipClient {
 
     /** An OPTIONS over UDP; returns the response text, or null when none arrives within the timeout. */
     static String optionsOverUdp(int port, int timeoutMillis) throws IOException {
+        return optionsOverUdp(port, timeoutMillis, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, with the OPTIONS text changed by {@code edit} before it is sent. */
+    static String optionsOverUdp(int port, int timeoutMillis, java.util.function.UnaryOperator<String> edit)
+            throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            byte[] request = options("UDP", s.getLocalPort(), port).getBytes(StandardCharsets.US_ASCII);
+            byte[] request = edit.apply(options("UDP", s.getLocalPort(), port)).getBytes(StandardCharsets.US_ASCII);
             s.send(new DatagramPacket(request, request.length, InetAddress.getLoopbackAddress(), port));
             s.setSoTimeout(timeoutMillis);
             byte[] buf = new byte[65535];

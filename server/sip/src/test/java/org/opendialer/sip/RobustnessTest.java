@@ -51,6 +51,12 @@ class RobustnessTest {
     }
 
     @Test
+    void aRequestWithoutMaxForwards_isAnswered400NamingTheMissingHeader() throws IOException {
+        String response = RawSipClient.optionsOverUdp(port, 3000, r -> r.replace("Max-Forwards: 70\r\n", ""));
+        assertThat(response).startsWith("SIP/2.0 400 Bad Request (Missing a required header : Max-Forwards)\r\n");
+    }
+
+    @Test
     void options_overTcp_isAnswered200() throws IOException {
         assertThat(RawSipClient.optionsOverTcp(port, 3000)).startsWith("SIP/2.0 200 ");
     }

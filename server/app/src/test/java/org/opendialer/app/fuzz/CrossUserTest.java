@@ -61,10 +61,7 @@ class CrossUserTest {
     /** Every way {@code ws} could act on {@code callId}; none may succeed. */
     private static List<String> attack(WsTestClient ws, List<JsonNode> events, String callId) throws Exception {
         List<String> codes = new ArrayList<>();
-        String sdp = "v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 0\\r\\n"
-                + "c=IN IP4 0.0.0.0\\r\\na=ice-ufrag:abcd\\r\\na=ice-pwd:abcdefghijklmnopqrstuvwx\\r\\n"
-                + "a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\\r\\n"
-                + "a=setup:actpass\\r\\na=mid:0\\r\\na=rtcp-mux\\r\\na=rtpmap:0 PCMU/8000\\r\\n";
+        String sdp = org.opendialer.testkit.BrowserOffers.audioOfferJson(0xAA, "abcd");
         String[][] tries = {
                 {"hangUp", "{\"call_id\":\"" + callId + "\"}"},
                 {"answer", "{\"call_id\":\"" + callId + "\"}"},

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.app.WsTestClient;
+import org.opendialer.testkit.BrowserOffers;
 
 /** protocol.md part 5 over the real WebSocket: device ids, missed events on resume, the audio moving. */
 class ResilienceWebSocketTest {
@@ -45,14 +46,8 @@ class ResilienceWebSocketTest {
         return response.path("error").path("code").asText();
     }
 
-    /** A browser offer; {@code key} stands for its RTCPeerConnection's certificate. */
     private static String offer(int key, String ufrag) {
-        String fp = String.format("%02X", key) + ":BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00"
-                + ":11:22:33:44:55:66:77:88:99";
-        return "v=0\\r\\no=- 1 2 IN IP4 127.0.0.1\\r\\ns=-\\r\\nt=0 0\\r\\nm=audio 9 UDP/TLS/RTP/SAVPF 0\\r\\n"
-                + "c=IN IP4 0.0.0.0\\r\\na=ice-ufrag:" + ufrag + "\\r\\na=ice-pwd:abcdefghijklmnopqrstuvwx\\r\\n"
-                + "a=fingerprint:sha-256 " + fp + "\\r\\na=setup:actpass\\r\\na=mid:0\\r\\na=rtcp-mux\\r\\n"
-                + "a=rtpmap:0 PCMU/8000\\r\\n";
+        return BrowserOffers.audioOfferJson(key, ufrag);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
 import org.opendialer.media.relay.MediaRelay;
 import org.opendialer.media.relay.RelaySettings;
+import org.opendialer.testkit.BrowserOffers;
 
 /**
  * protocol.md part 5 on the engine, with extension calls (no SIP needed) and a real relay: missed events
@@ -74,14 +75,8 @@ class CallEngineResilienceTest {
         return d;
     }
 
-    /** A browser's audio offer; {@code key} makes its fingerprint (a new RTCPeerConnection has a new one). */
     private static String offer(int key, String ufrag) {
-        String fp = String.format("%02X", key) + ":BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00"
-                + ":11:22:33:44:55:66:77:88:99";
-        return "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0 8\r\n"
-                + "c=IN IP4 0.0.0.0\r\na=ice-ufrag:" + ufrag + "\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n"
-                + "a=fingerprint:sha-256 " + fp + "\r\na=setup:actpass\r\na=mid:0\r\na=rtcp-mux\r\n"
-                + "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n";
+        return BrowserOffers.audioOffer(key, ufrag);
     }
 
     @Test
