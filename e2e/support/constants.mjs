@@ -78,3 +78,20 @@ export const BARESIP_CTRL_PORT = BASE + 46;
 export const PBX_RTP_PORTS = `${BASE + 220}-${BASE + 239}`;
 export const BARESIP_RTP_PORTS = `${BASE + 240}-${BASE + 249}`;
 export const PBX_GATEWAY_URL = `http://127.0.0.1:${PBX_HTTP_PORT}`;
+
+// Fault tests (tests/faults.spec.ts): their own gateway (restarted on the same ports and data
+// directory by the gateway tests), SIPp as its trunk or as a caller, and a Node RTP tone peer as
+// the far end's media. A TCP proxy in front of the gateway's HTTP port carries the dialer's
+// WebSocket when a test drops it. DIALER_RTP_TIMEOUT_S is short so that timeouts are quick.
+export const FAULTS_HTTP_PORT = BASE + 50;
+export const FAULTS_SIP_PORT = BASE + 51;
+export const FAULTS_TRUNK_PORT = BASE + 52;
+export const FAULTS_TRUNK_MEDIA_PORT = BASE + 54; // SIPp binds +54 to +57
+export const FAULTS_PEER_PORT = BASE + 58;
+export const FAULTS_PROXY_PORT = BASE + 59;
+export const FAULTS_CALLER_PORT = BASE + 60;
+export const FAULTS_CALLER_MEDIA_PORT = BASE + 62; // SIPp binds +62 to +65
+export const FAULTS_RTP_PORTS = `${BASE + 260}-${BASE + 299}`;
+export const FAULTS_GATEWAY_URL = `http://127.0.0.1:${FAULTS_HTTP_PORT}`;
+export const FAULTS_PROXY_URL = `http://127.0.0.1:${FAULTS_PROXY_PORT}`;
+export const FAULTS_RTP_TIMEOUT_S = 6;

@@ -87,12 +87,13 @@ async function waitForHttp(url, child, logFile, timeoutMs) {
  * Starts `java -jar opendialer-gateway.jar` from the repo root with a fresh data directory and a
  * random admin key, and waits for /healthz. `demoPort: 0` turns the demo site off; `env` adds
  * configuration (e.g. DIALER_SIP_TRUNK); `name` names the log file (`<name>.log` in `workDir`).
+ * `dataDir` and `adminKey` restart a gateway on the data of an earlier one (the fault tests).
  */
-export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir, env = {}, name = 'gateway' }) {
+export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir, env = {}, name = 'gateway', dataDir: reuseDataDir, adminKey: reuseAdminKey }) {
   mkdirSync(workDir, { recursive: true });
   await assertPortsFree([httpPort, demoPort].filter(Boolean));
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'opendialer-e2e-data-'));
-  const adminKey = randomBytes(24).toString('hex');
+  const dataDir = reuseDataDir || mkdtempSync(path.join(tmpdir(), 'opendialer-e2e-data-'));
+  const adminKey = reuseAdminKey || randomBytes(24).toString('hex');
   const url = `http://127.0.0.1:${httpPort}`;
   const logFile = path.join(workDir, `${name}.log`);
   const log = openSync(logFile, 'w');
@@ -156,6 +157,15 @@ function alive(pid) {
   } catch {
     return false;
   }
+}
+
+/** Sends `signal` to `pid` only, and waits up to `timeoutMs` for it to exit; true if it did. */
+export async function signalAndWait(pid, signal, timeoutMs = 15_000) {
+  if (!pid || !alive(pid)) return true;
+  process.kill(pid, signal);
+  const deadline = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < deadline) await sleep(50);
+  return !alive(pid);
 }
 
 /** SIGTERM, then SIGKILL after 10 s. */
