@@ -115,7 +115,8 @@ public final class CallEngine implements AutoCloseable {
     public void start() {
         int repaired = store.endUnfinished(now());
         if (repaired > 0) {
-            LOG.warn("{} call(s) left unfinished by the previous run ended as gateway_restart (the gateway stopped without ending them)", repaired);
+            LOG.warn("{} call(s) left unfinished by the previous run ended as gateway_restart"
+                    + " (the gateway stopped without ending them)", repaired);
         }
         if (sip != null && sip.settings().trunk() != null) {
             sip.start(); // without a trunk, the first PBX registration opens the SIP port
