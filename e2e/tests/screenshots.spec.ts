@@ -103,6 +103,17 @@ test('every state of the dialer, at 280×420 and 400×640, light and dark', asyn
   await page.keyboard.type('42');
   await expect(keypad.locator('.dtmf-sent')).toHaveText('42');
   await shoot(page, frame, 'in-call');
+
+  // The same call in another tab of this browser: read-only, with "Take the call here" (protocol.md part 5).
+  const other = await page.context().newPage();
+  const otherFrame = await openHarness(other);
+  await expect(otherFrame.locator('.call-panel .media-elsewhere')).toHaveText('On a call in another tab', { timeout: 15_000 });
+  await expect(otherFrame.getByRole('button', { name: 'Take the call here' })).toBeVisible();
+  await expect(otherFrame.getByRole('button', { name: 'Mute' })).toBeHidden();
+  // Shown before number formatting loaded in that tab, the number is formatted once it has.
+  await expect(otherFrame.locator('.call-panel .call-number')).toHaveText(ECHO);
+  await shoot(other, otherFrame, 'in-call-other-tab');
+  await other.close();
   await frame.getByRole('button', { name: 'Hang up' }).click();
   await expect(status(frame)).toHaveText('Call ended — you hung up');
 

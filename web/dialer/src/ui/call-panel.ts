@@ -1,6 +1,7 @@
 import { callPanelModel, type CallAction, type CallPanelModel } from '../call/call-panel-model';
 import type { TrackedCall } from '../call/call-book';
 import type { MediaView } from '../media/call-audio';
+import { onFormattingLoaded } from '../number-format';
 import { strings } from '../strings';
 import { el } from './dom';
 import type { MediaControls } from './media-controls';
@@ -118,6 +119,12 @@ export function callPanel(
     data.audioElsewhere = String(view.elsewhere);
     media?.update(view);
   };
+
+  // A call shown before number formatting loaded (a reloaded tab, another tab) gets its number formatted.
+  onFormattingLoaded(() => {
+    const number = root.querySelector('.call-number');
+    if (tracked && number) number.textContent = callPanelModel(tracked, now()).number;
+  });
 
   return { root, show, setMedia, dispose: stopTimers };
 }
