@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.opendialer.testkit.HeapProbe;
 
 /**
  * Mutation fuzzing of the SIP port while a call is up: valid requests and responses of every kind, broken
@@ -56,7 +57,7 @@ class SipFuzzTest {
                     listener);
             assertThat(listener.next(WAIT)).isEqualTo("provisional 180");
             assertThat(listener.next(WAIT)).isEqualTo("answered");
-            long heapBefore = usedHeapAfterGc();
+            long heapBefore = HeapProbe.usedAfterGc();
 
             Map<String, Integer> answers = new TreeMap<>();
             int udpSent = 0;
@@ -101,7 +102,7 @@ class SipFuzzTest {
                 again.hangUp();
                 assertThat(next.awaitExit(WAIT)).as(next.logs()).isZero();
             }
-            long heapAfter = usedHeapAfterGc();
+            long heapAfter = HeapProbe.usedAfterGc();
             System.out.printf("SIP fuzz (seed %d): %d UDP datagrams, %d TCP messages on %d connections; UDP answers"
                     + " by status: %s; heap after GC %d KiB before, %d KiB after%n", seed, udpSent, tcpMessages,
                     TCP_CONNECTIONS, answers, heapBefore / 1024, heapAfter / 1024);
@@ -207,14 +208,5 @@ class SipFuzzTest {
     private static void assertServing(int port) throws IOException {
         assertThat(RawSipClient.optionsOverUdp(port, 5000)).as("OPTIONS over UDP").startsWith("SIP/2.0 200 ");
         assertThat(RawSipClient.optionsOverTcp(port, 5000)).as("OPTIONS over TCP").startsWith("SIP/2.0 200 ");
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.app.WsTestClient;
+import org.opendialer.testkit.HeapProbe;
 
 /**
  * Hostile input on the dialer WebSocket (docs/protocol.md parts 2-4): thousands of random, mutated,
@@ -313,6 +314,8 @@ class WsProtocolFuzzTest {
         throw new AssertionError("no matching call event");
     }
 
+    private long heapBefore;
+
     @Test
     @Timeout(120)
     void everyFrameGetsOneWellFormedAnswer_andAWellBehavedDialerKeepsWorking() throws Exception {
@@ -337,6 +340,7 @@ class WsProtocolFuzzTest {
              Fuzzer anon = new Fuzzer(gateway.connect(), "anonymous")) {
             mallory.resignAs = "mallory";
             wellBehavedCall(mallory);
+            heapBefore = HeapProbe.usedAfterGc();
             List<ObjectNode> templates = templates(malloryToken);
             List<Supplier<JsonNode>> wrong = wrongValues(rnd);
 
@@ -536,9 +540,13 @@ class WsProtocolFuzzTest {
             wellBehavedCall(mallory);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        long heapAfter = HeapProbe.usedAfterGc(); // the fuzzed connections are closed
         String report = "WS fuzz: seed " + seed + ", " + frames + " frames in " + ms + " ms; tried " + tried
-                + "; answers " + answers + "; well-behaved calls " + goodChecks + "; re-sign-ins of mallory " + resigns;
+                + "; answers " + answers + "; well-behaved calls " + goodChecks + "; re-sign-ins of mallory " + resigns
+                + "; heap after GC " + heapBefore / 1024 + " KiB before, " + heapAfter / 1024 + " KiB after";
         System.out.println(report);
         java.nio.file.Files.writeString(Path.of("target", "fuzz-ws-report.txt"), report + "\n");
+        // Not a performance bound: a leak of the fuzz's 6,700 frames or their sessions would be tens of MiB.
+        assertThat(heapAfter - heapBefore).as(report).isLessThan(32L * 1024 * 1024);
     }
 }
