@@ -25,7 +25,7 @@ import {
 } from '../support/constants.mjs';
 import { assertPortsFree, createUser, startGateway, stopPid } from '../support/gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
-import { expectSignedIn, signIn } from './helpers';
+import { expectSignedIn, seenCallEvents, signIn, type SeenCallEvent } from './helpers';
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/calls');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
@@ -170,38 +170,11 @@ async function agent(browser: Browser, user: string, gatewayUrl = CALLS_GATEWAY_
   return { context, page, frame };
 }
 
-interface SeenCall {
-  state: string;
-  direction: string;
-  result: string | null;
-  end_reason: string | null;
-  from: string | null;
-  to: string | null;
-  name: string | null;
-  dates: string;
-}
+type SeenCall = Omit<SeenCallEvent, 'id'>;
 
-/**
- * What the host's subscriber saw: one entry per callStateChanged, with `dates` telling which times
- * were Date objects ("S" start, "A" answer, "E" end; "-" for null, "!" for anything else).
- */
+/** What the host's subscriber saw (helpers.ts), without the call id. */
 async function seen(page: Page): Promise<SeenCall[]> {
-  return page.evaluate(() =>
-    (window as any).calls.list.map((e: any) => {
-      const c = e.call;
-      const kind = (v: unknown, letter: string) => (v === null ? '-' : v instanceof Date && !isNaN(v.getTime()) ? letter : '!');
-      return {
-        state: c.state,
-        direction: c.direction,
-        result: c.result,
-        end_reason: c.end_reason,
-        from: c.from,
-        to: c.to,
-        name: c.caller.caller_display_name,
-        dates: kind(c.start_time, 'S') + kind(c.answer_time, 'A') + kind(c.end_time, 'E'),
-      };
-    }),
-  );
+  return (await seenCallEvents(page)).map(({ id: _id, ...rest }) => rest);
 }
 
 /** Waits until the subscriber saw the call end, then a little longer, so that a late extra event would show. */

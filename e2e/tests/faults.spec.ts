@@ -33,7 +33,7 @@ import { checkSipp, startSipp } from '../support/sipp.mjs';
 import { startTcpProxy } from '../support/tcp-proxy.mjs';
 import { spawnTonePeer } from '../support/tone-peer.mjs';
 import { writeToneWav } from '../support/tone.mjs';
-import { expectSignedIn, hear, signIn } from './helpers';
+import { expectSignedIn, hear, seenCallEvents, signIn, type SeenCallEvent } from './helpers';
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/faults');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
@@ -187,35 +187,11 @@ function hostCall(page: Page, method: string, arg?: unknown) {
   );
 }
 
-interface SeenCall {
-  id: string;
-  state: string;
-  direction: string;
-  result: string | null;
-  end_reason: string | null;
-  from: string | null;
-  to: string | null;
-  dates: string;
-}
+type SeenCall = Omit<SeenCallEvent, 'name'>;
 
-/** What the host's subscriber saw, one entry per callStateChanged ("S", "A", "E": start, answer, end times set). */
+/** What the host's subscriber saw (helpers.ts), without the caller's name. */
 async function seen(page: Page): Promise<SeenCall[]> {
-  return page.evaluate(() =>
-    (window as any).calls.list.map((e: any) => {
-      const c = e.call;
-      const kind = (v: unknown, letter: string) => (v === null ? '-' : v instanceof Date && !isNaN(v.getTime()) ? letter : '!');
-      return {
-        id: c.id,
-        state: c.state,
-        direction: c.direction,
-        result: c.result,
-        end_reason: c.end_reason,
-        from: c.from,
-        to: c.to,
-        dates: kind(c.start_time, 'S') + kind(c.answer_time, 'A') + kind(c.end_time, 'E'),
-      };
-    }),
-  );
+  return (await seenCallEvents(page)).map(({ name: _name, ...rest }) => rest);
 }
 
 /** The events without the call id (checked separately: one call per list). */

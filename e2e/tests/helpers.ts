@@ -118,3 +118,38 @@ export async function hear(frame: Frame, freq: number, ms = 1500): Promise<{ rat
     [freq, ms] as const,
   );
 }
+
+/** One callStateChanged as the host's subscriber saw it (window.calls in the harness page). */
+export interface SeenCallEvent {
+  id: string;
+  state: string;
+  direction: string;
+  result: string | null;
+  end_reason: string | null;
+  from: string | null;
+  to: string | null;
+  name: string | null;
+  /** Which times were Date objects: "S" start, "A" answer, "E" end; "-" for null, "!" for anything else. */
+  dates: string;
+}
+
+/** What the host's subscriber saw, one entry per callStateChanged, in order. */
+export async function seenCallEvents(page: Page): Promise<SeenCallEvent[]> {
+  return page.evaluate(() =>
+    (window as any).calls.list.map((e: any) => {
+      const c = e.call;
+      const kind = (v: unknown, letter: string) => (v === null ? '-' : v instanceof Date && !isNaN(v.getTime()) ? letter : '!');
+      return {
+        id: c.id,
+        state: c.state,
+        direction: c.direction,
+        result: c.result,
+        end_reason: c.end_reason,
+        from: c.from,
+        to: c.to,
+        name: c.caller.caller_display_name,
+        dates: kind(c.start_time, 'S') + kind(c.answer_time, 'A') + kind(c.end_time, 'E'),
+      };
+    }),
+  );
+}

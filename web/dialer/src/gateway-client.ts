@@ -29,6 +29,10 @@ export interface GatewayClientOptions {
   onStateChange: (state: ConnectionState) => void;
   requestTimeoutMs?: number;
   openTimeoutMs?: number;
+  /** How often an idle connection is checked with `hello` (protocol.md part 5); default 25 s. */
+  heartbeatIntervalMs?: number;
+  /** How long the heartbeat's answer may take before the socket is taken for dead; default 10 s. */
+  heartbeatTimeoutMs?: number;
 }
 
 const OPEN = 1;
@@ -65,6 +69,7 @@ export class GatewayClient {
   private state: ConnectionState | null = null;
   private readonly requestTimeoutMs: number;
   private readonly openTimeoutMs: number;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
 
   constructor(private readonly opts: GatewayClientOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
@@ -83,6 +88,7 @@ export class GatewayClient {
   stop(): void {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.stopHeartbeat();
     this.socket?.close();
   }
 
@@ -93,7 +99,7 @@ export class GatewayClient {
   }
 
   /** Sends at once on the open socket; used by `onConnected` during the handshake. */
-  send(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+  send(method: string, params: Record<string, unknown> = {}, timeoutMs = this.requestTimeoutMs): Promise<unknown> {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN) {
       return Promise.reject(new DialerError('ConnectionError', strings.errors.connection));
@@ -103,7 +109,7 @@ export class GatewayClient {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new DialerError('ConnectionError', strings.errors.timeout));
-      }, this.requestTimeoutMs);
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       socket.send(JSON.stringify({ v: WS_PROTOCOL_VERSION, type: 'request', id, method, params }));
     });
@@ -141,13 +147,38 @@ export class GatewayClient {
     socket.onopen = () => void this.handshake(socket);
     socket.onerror = () => {};
     socket.onclose = () => {
-      if (this.socket !== socket) return;
-      this.socket = null;
-      this.ready = false;
-      this.failPending();
-      this.setState('disconnected');
-      this.scheduleReconnect();
+      if (this.socket === socket) this.lost(socket);
     };
+  }
+
+  /** The socket closed, or stopped answering: requests fail, and a new connection is tried. */
+  private lost(socket: SocketLike): void {
+    this.socket = null;
+    this.ready = false;
+    this.stopHeartbeat();
+    this.failPending();
+    this.setState('disconnected');
+    socket.close(); // a no-op when it closed by itself; a dead one is not waited for
+    this.scheduleReconnect();
+  }
+
+  /**
+   * A connection whose network vanished without a close (sleep, a NAT dropping it) looks open for
+   * minutes: `hello` every 25 s, and no answer within 10 s means it is dead (protocol.md part 5).
+   */
+  private startHeartbeat(socket: SocketLike): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      if (this.socket !== socket) return;
+      this.send('hello', { protocol: WS_PROTOCOL_VERSION }, this.opts.heartbeatTimeoutMs ?? 10_000).catch((e) => {
+        if (this.socket === socket && e instanceof DialerError && e.errorName === 'ConnectionError') this.lost(socket);
+      });
+    }, this.opts.heartbeatIntervalMs ?? 25_000);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private async handshake(socket: SocketLike): Promise<void> {
@@ -160,6 +191,7 @@ export class GatewayClient {
     if (this.socket !== socket) return;
     this.attempt = 0;
     this.ready = true;
+    this.startHeartbeat(socket);
     this.setState('connected');
     const waiters = this.readyWaiters;
     this.readyWaiters = [];

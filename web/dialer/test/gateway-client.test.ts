@@ -60,6 +60,31 @@ describe('GatewayClient', () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it('checks an idle connection with hello every 25 s; no answer within 10 s: disconnected, and a new socket is tried', async () => {
+    const { c, states } = client();
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(states).toEqual(['connecting', 'connected']);
+    await vi.advanceTimersByTimeAsync(25_000);
+    const first = FakeSocket.all[0];
+    expect(first.sent.map((m) => m.method)).toEqual(['hello']);
+    first.reply(first.sent[0].id, { ok: true, result: { protocol: 1, server: 'opendialer', version: 't' } });
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(first.sent.map((m) => m.method)).toEqual(['hello', 'hello']);
+    expect(states[states.length - 1]).toBe('connected'); // the first one was answered
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(states[states.length - 1]).toBe('connected');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(states[states.length - 1]).toBe('disconnected');
+    expect(first.readyState).toBe(3);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeSocket.all).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(first.sent).toHaveLength(2); // nothing more on the dead socket
+    c.stop();
+  });
+
   it('reconnects after 500, 1000, 2000 … ms (random 0.5) up to 30 s and resets after a successful connect', async () => {
     const { c } = client();
     c.start();
