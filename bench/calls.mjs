@@ -9,14 +9,12 @@
 //   when it wrote the 200 OK.
 // Calls run one after another (place, wait for `answered`, hang up, wait for `disconnected`), so
 // the n-th page call is the n-th INVITE SIPp logged; Call-IDs keep retransmissions apart.
-import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUser, REPO_ROOT, startFixtureServer, startGateway, stopPid } from '../e2e/support/gateway.mjs';
 import { checkSipp } from '../e2e/support/sipp.mjs';
-import { isoNow, loadAverage, machine, machineLine, summary, writeSection } from './lib.mjs';
+import { isoNow, loadAverage, machine, machineLine, startSippTrunk, summary, writeSection } from './lib.mjs';
 
 // Ports: away from the e2e defaults (18080–18091, 18100–18299), 8080/8081 and bench/run.mjs (18280–18290).
 const BASE = 19700;
@@ -55,35 +53,14 @@ async function startTrunk(calls) {
     '-timeout', '240s', '-timeout_error',
   ];
   // TZ=UTC: the message log prints local wall-clock time without a zone.
-  const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: WORK_DIR, env: { ...process.env, TZ: 'UTC' } });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let done = null;
-  void exited.then((r) => (done = r));
-  const taken = () =>
-    new Promise((resolve) => {
-      const s = createSocket('udp4');
-      s.once('error', () => resolve(true));
-      s.bind(TRUNK_PORT, '127.0.0.1', () => s.close(() => resolve(false)));
-    });
-  for (let i = 0; i < 100 && !done && !(await taken()); i++) await sleep(50);
-  if (done) throw new Error(`sipp exited at start (${JSON.stringify(done)}): ${stderr}`);
+  const trunk = await startSippTrunk({ args, port: TRUNK_PORT, cwd: WORK_DIR, errorLog, env: { ...process.env, TZ: 'UTC' } });
   return {
-    pid: child.pid,
+    ...trunk,
     messageLog,
     async finished(timeoutMs) {
-      const r = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
-      if (!r) throw new Error(`sipp did not finish within ${timeoutMs} ms`);
-      return { ...r, stderr, errors: existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '' };
-    },
-    async stop() {
-      if (done) return;
-      child.kill('SIGTERM');
-      if (!(await Promise.race([exited, sleep(3000).then(() => null)]))) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      const r = await trunk.finished(timeoutMs);
+      if (r.code === 'timeout') throw new Error(`sipp did not finish within ${timeoutMs} ms`);
+      return r;
     },
   };
 }

@@ -1,6 +1,7 @@
 // Shared by the benchmarks in bench/: the machine description, summary statistics, and the
 // marked sections of docs/benchmarks.md.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,4 +64,44 @@ export function writeSection(start, end, section) {
   const b = doc.indexOf(end);
   doc = a >= 0 && b > a ? doc.slice(0, a) + section + doc.slice(b + end.length) : `${doc.trimEnd()}\n\n${section}\n`;
   writeFileSync(DOC, doc);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts SIPp as the benchmark's trunk (kept by its PID) and resolves once it has bound UDP `port`.
+ * `finished(ms)` resolves to its exit `{ code, signal }` (`code: 'timeout'` if it is still running)
+ * with its stderr and the error log's text; `stop()` ends it, SIGKILL after 3 s.
+ */
+export async function startSippTrunk({ args, port, cwd, errorLog, env = process.env }) {
+  const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd, env });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let done = null;
+  void exited.then((r) => (done = r));
+  const taken = () =>
+    new Promise((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(true));
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+  for (let i = 0; i < 100 && !done && !(await taken()); i++) await sleep(50);
+  if (done) throw new Error(`sipp exited at start (${JSON.stringify(done)}): ${stderr}`);
+  const errors = () => (existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '');
+  return {
+    pid: child.pid,
+    async finished(timeoutMs) {
+      const r = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
+      return { ...(r ?? { code: 'timeout' }), stderr, errors: errors() };
+    },
+    async stop() {
+      if (done) return;
+      child.kill('SIGTERM');
+      if (!(await Promise.race([exited, sleep(3000).then(() => null)]))) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
 }

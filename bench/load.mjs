@@ -21,8 +21,7 @@
 //   node bench/load.mjs [--dialers 1000] [--users 200] [--calls 200] [--hold-ms 15000] [--all-password] [--no-doc]
 //
 // Ports 50000-50004 and RTP 51000-51999 on 127.0.0.1 (away from the e2e and the other benchmarks).
-import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -30,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkBuildOutputs, createUser, REPO_ROOT, startGateway, stopPid } from '../e2e/support/gateway.mjs';
 import { checkSipp } from '../e2e/support/sipp.mjs';
-import { isoNow, loadAverage, summary, writeSection } from './lib.mjs';
+import { isoNow, loadAverage, startSippTrunk, summary, writeSection } from './lib.mjs';
 
 const HTTP_PORT = 50000;
 const SIP_PORT = 50001;
@@ -128,37 +127,7 @@ async function startTrunk() {
     '-trace_stat', '-stf', path.join(WORK_DIR, 'trunk_stat.csv'),
     '-timeout', `${Math.ceil(HOLD_MS / 1000) + 120}s`, '-timeout_error',
   ];
-  const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: WORK_DIR });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let done = null;
-  void exited.then((r) => (done = r));
-  const taken = () =>
-    new Promise((resolve) => {
-      const s = createSocket('udp4');
-      s.once('error', () => resolve(true));
-      s.bind(TRUNK_PORT, '127.0.0.1', () => s.close(() => resolve(false)));
-    });
-  for (let i = 0; i < 100 && !done && !(await taken()); i++) await sleep(50);
-  if (done) throw new Error(`sipp exited at start (${JSON.stringify(done)}): ${stderr}`);
-  return {
-    pid: child.pid,
-    async finished(timeoutMs) {
-      const r = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
-      return r
-        ? { ...r, stderr, errors: existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '' }
-        : { code: 'timeout', stderr, errors: existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '' };
-    },
-    async stop() {
-      if (done) return;
-      child.kill('SIGTERM');
-      if (!(await Promise.race([exited, sleep(3000).then(() => null)]))) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
+  return startSippTrunk({ args, port: TRUNK_PORT, cwd: WORK_DIR, errorLog });
 }
 
 // ---- dialers ------------------------------------------------------------------------------------
