@@ -214,14 +214,6 @@ public final class CallEngine implements AutoCloseable {
         return thread.await(() -> answerNow(find(dialer, callId, true), dialer, offerSdp));
     }
 
-    /**
-     * A new offer from {@code dialer}'s browser for a call it is shown: codec change after mediaUpdate, ICE
-     * restart, or a reloaded dialer taking over the audio. The new WebRTC leg replaces the old one.
-     */
-    public String updateMedia(Dialer dialer, String callId, String offerSdp) {
-        return updateMedia(dialer, callId, offerSdp, Take.ALWAYS);
-    }
-
     /** Whether an {@code updateMedia} offer may replace the call's browser leg (protocol.md part 5). */
     public enum Take {
         /** No: it must come from the leg the call has now (same fingerprint: codec change, ICE restart). */
@@ -233,8 +225,10 @@ public final class CallEngine implements AutoCloseable {
     }
 
     /**
-     * As above; {@code take} says whether the offer may replace the browser leg, else MEDIA_MOVED. When it
-     * does, the dialer that carried the audio before is told.
+     * A new offer from {@code dialer}'s browser for a call it is shown: codec change after mediaUpdate, ICE
+     * restart, or another tab or a reloaded dialer taking over the audio. {@code take} says whether the
+     * offer may replace the browser leg, else MEDIA_MOVED; when it does, the dialer that carried the audio
+     * before is told.
      */
     public String updateMedia(Dialer dialer, String callId, String offerSdp, Take take) {
         return thread.await(() -> {

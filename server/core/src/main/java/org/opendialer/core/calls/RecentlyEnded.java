@@ -42,10 +42,6 @@ final class RecentlyEnded {
         return e != null && e.userId() == userId ? e : null;
     }
 
-    int size() {
-        return calls.size();
-    }
-
     private void prune(Instant now) {
         Instant limit = now.minus(keep);
         for (Iterator<Ended> it = calls.values().iterator(); it.hasNext(); ) {
