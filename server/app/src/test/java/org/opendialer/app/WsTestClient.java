@@ -18,6 +18,8 @@ public final class WsTestClient implements AutoCloseable {
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final WebSocket socket;
+    /** RFC 6455 7.4.1: closed without a close frame. */
+    public static final int ABNORMAL_CLOSURE = 1006;
     private volatile int closeCode = -1;
 
     private WsTestClient(String wsUrl, String origin) {
@@ -41,6 +43,15 @@ public final class WsTestClient implements AutoCloseable {
                     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
                         closeCode = statusCode;
                         return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket ws, Throwable error) {
+                        // The connection ended without a close frame reaching us (e.g. reset while we were
+                        // still sending: a reset discards what the server sent): RFC 6455's 1006.
+                        if (closeCode == -1) {
+                            closeCode = ABNORMAL_CLOSURE;
+                        }
                     }
                 })
                 .join();

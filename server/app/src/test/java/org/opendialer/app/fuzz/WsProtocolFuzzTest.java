@@ -517,8 +517,9 @@ class WsProtocolFuzzTest {
                 assertThat(r.path("error").path("code").asText()).isEqualTo("call_not_found");
             }
 
-            // Over 256 KiB: the WebSocket layer closes with 1009 (a fresh connection each time).
-            int closes = 0;
+            // Over 256 KiB: the WebSocket layer closes with 1009 (a fresh connection each time). When it
+            // closes while the client is still writing the frame, the reset can discard the close frame
+            // before the client reads it: then the client sees the connection end abnormally (1006).
             for (int size : new int[] {262_145, 300_000, 1_048_576}) {
                 WsTestClient big = gateway.connect();
                 tried.merge("frame over 256 KiB", 1, Integer::sum);
@@ -528,11 +529,11 @@ class WsProtocolFuzzTest {
                 } catch (RuntimeException e) {
                     // the server may close before the client has written everything
                 }
-                assertThat(big.awaitCloseCode()).as("close code after %d bytes", size).isEqualTo(1009);
-                closes++;
+                int code = big.awaitCloseCode();
+                assertThat(code).as("close code after %d bytes", size).isIn(1009, WsTestClient.ABNORMAL_CLOSURE);
+                answers.merge(code == 1009 ? "closed 1009" : "reset while sending", 1, Integer::sum);
                 big.close();
             }
-            answers.merge("closed 1009", closes, Integer::sum);
 
             // After the run: the fuzzed connections still answer, and the well-behaved dialer still works.
             assertThat(mallory.text("after the run", request("end", "hello", "{\"protocol\":1}"), "end").path("ok").asBoolean()).isTrue();
