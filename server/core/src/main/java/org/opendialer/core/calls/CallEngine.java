@@ -89,6 +89,7 @@ public final class CallEngine implements AutoCloseable {
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
+    private volatile DestinationPolicy destinations;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -104,6 +105,12 @@ public final class CallEngine implements AutoCloseable {
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
+        this.destinations = DestinationPolicy.defaults(clock);
+    }
+
+    /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
+    public void destinationPolicy(DestinationPolicy policy) {
+        this.destinations = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -316,6 +323,7 @@ public final class CallEngine implements AutoCloseable {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
+        destinations.admit(caller.id(), target); // toll fraud: before any INVITE
         // The offer is checked before anything is sent: a bad one places no call.
         MediaSession media = newMediaSession();
         String answer;
@@ -477,6 +485,9 @@ public final class CallEngine implements AutoCloseable {
                 : MediaSession.Codec.PCMU;
         o.media.rtpRemote(new InetSocketAddress(remote.address(), remote.port()), law, codec.get().payloadType(),
                 remote.telephoneEvent().map(RtpFormat::payloadType).orElse(-1));
+        if (o.sipLeg != null && o.sipLeg.signallingSource() != null) {
+            o.media.rtpSignallingSource(o.sipLeg.signallingSource()); // its RTP may come from there (NAT)
+        }
         o.sipCodec = law;
         if (o.mediaOwner != null && o.media.browserCodec(o.mediaSide) != null
                 && o.media.browserCodec(o.mediaSide) != law) {
