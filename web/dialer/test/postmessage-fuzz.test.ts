@@ -61,7 +61,7 @@ describe(`postMessage fuzz, dialer side (seed ${FUZZ_SEED}, ${FUZZ_INPUTS} input
       source: parent,
     }));
     for (let i = 0; i < 20; i++) await flush();
-    const last = responses.at(-1)!;
+    const last = responses[responses.length - 1]!;
     expect(last).toMatchObject({ id: 'after-fuzz', ok: true, result: { signed_in: false, user: null } });
   }, 600_000);
 });
