@@ -11,6 +11,8 @@ import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.calls.CallEngine;
+import org.opendialer.core.calls.DestinationPolicy;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
@@ -25,7 +27,7 @@ final class ServeCommand {
 
     private ServeCommand() {}
 
-    static int run(GatewayConfig config, PrintStream out, PrintStream err) {
+    static int run(GatewayConfig config, DestinationSettings destinations, PrintStream out, PrintStream err) {
         Database db;
         try {
             Files.createDirectories(config.dataDir());
@@ -54,6 +56,8 @@ final class ServeCommand {
             }
             relay = CallEngines.openRelay(sip);
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
+            calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
+                    Clock.systemUTC()));
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {

@@ -45,6 +45,7 @@ public final class CallEngine implements AutoCloseable {
     private final LiveCalls calls;
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
+    private volatile DestinationPolicy destinations;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -61,6 +62,12 @@ public final class CallEngine implements AutoCloseable {
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
+        this.destinations = DestinationPolicy.defaults(clock);
+    }
+
+    /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
+    public void destinationPolicy(DestinationPolicy policy) {
+        this.destinations = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -270,6 +277,7 @@ public final class CallEngine implements AutoCloseable {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
+        destinations.admit(caller.id(), target); // toll fraud: before any INVITE
         // The offer is checked before anything is sent: a bad one places no call.
         MediaSession media = newMediaSession();
         String answer;

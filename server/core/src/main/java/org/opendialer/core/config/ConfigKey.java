@@ -60,7 +60,15 @@ public enum ConfigKey {
     WEBRTC_ADDRESS("DIALER_WEBRTC_ADDRESS", "(DIALER_PUBLIC_ADDRESS when it is an IP address, else 127.0.0.1)",
             "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
     RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
-            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout.");
+            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout."),
+    ALLOWED_COUNTRIES("DIALER_ALLOWED_COUNTRIES", "(unset: every country)",
+            "Comma-separated ISO 3166 regions users may call (e.g. US,CA); other countries are refused."),
+    BLOCKED_PREFIXES("DIALER_BLOCKED_PREFIXES", "(unset)",
+            "Comma-separated E.164 prefixes nobody may call (e.g. +4470,+3389); premium rate and shared cost are refused anyway."),
+    CALLS_PER_MINUTE("DIALER_CALLS_PER_MINUTE", "10",
+            "Calls to numbers one user may place in any minute; 0 = no limit."),
+    CALLS_PER_DAY("DIALER_CALLS_PER_DAY", "300",
+            "Calls to numbers one user may place in any 24 hours; 0 = no limit.");
 
     private final String envName;
     private final String defaultDescription;
