@@ -63,7 +63,7 @@ public final class MediaRelay implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         DtlsCertificate certificate = DtlsCertificate.generate();
         WebRtcEndpoint endpoint = WebRtcEndpoint.open(new InetSocketAddress(settings.bindAddress(), settings.webRtcPort()),
-                certificate);
+                settings.webRtcTcpPort(), certificate);
         RtpIoLoop io;
         try {
             io = new RtpIoLoop("rtp-io", new LongAdder());
@@ -87,6 +87,11 @@ public final class MediaRelay implements AutoCloseable {
 
     public int webRtcPort() {
         return endpoint.localPort();
+    }
+
+    /** The ICE-TCP port, or 0 when there is none. */
+    public int webRtcTcpPort() {
+        return endpoint.tcpPort();
     }
 
     public RelaySettings settings() {
