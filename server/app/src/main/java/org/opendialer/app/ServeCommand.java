@@ -52,7 +52,7 @@ final class ServeCommand {
                 sandbox = startSandbox(sip);
                 sip = withTrunk(sip, sandbox.trunkUri());
             }
-            relay = CallEngines.openRelay(sip);
+            relay = CallEngines.openRelay(sip, config.network());
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);

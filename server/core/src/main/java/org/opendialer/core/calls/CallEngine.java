@@ -537,6 +537,11 @@ public final class CallEngine implements AutoCloseable {
         EndReason reason = ownerGone ? EndReason.CONNECTION_LOST : EndReason.MEDIA_TIMEOUT;
         LOG.warn("call {}: no RTP from side {} for the RTP timeout{}: ending it", o.call.id, side,
                 ownerGone ? " and the dialer carrying its audio is not connected" : "");
+        mediaEnded(o, reason);
+    }
+
+    /** Ends an answered call (and its extension peer) for a media reason, with a BYE to the SIP side. */
+    private void mediaEnded(Ongoing o, EndReason reason) {
         end(o, reason);
         if (o.peer != null) {
             end(o.peer, reason);
@@ -604,6 +609,9 @@ public final class CallEngine implements AutoCloseable {
 
     private void move(Ongoing o, CallState next, EndReason reason) {
         publish(o, o.call.moveTo(next, reason, now()));
+        if (next == CallState.ANSWERED && o.media != null) {
+            o.media.answered(); // the browser's audio must connect within DIALER_MEDIA_CONNECT_TIMEOUT_S
+        }
     }
 
     /** Ends a call that has not ended yet; later events for it (a late SIP reply) are ignored. */
@@ -712,16 +720,29 @@ public final class CallEngine implements AutoCloseable {
     /** A relay session whose timeout ends the call it is attached to (found by session, on our thread). */
     private MediaSession newMediaSession() {
         MediaSession[] self = new MediaSession[1];
-        self[0] = relay.newSession(side -> thread.execute(() -> {
-            for (Ongoing o : List.copyOf(calls.values())) {
-                // An extension pair shares one session: the caller's call (side A) ends both.
-                if (o.media == self[0] && (o.peer == null || o.mediaSide == MediaSession.Side.A)) {
-                    mediaTimedOut(o, side);
-                    return;
-                }
+        self[0] = relay.newSession(new MediaSession.Listener() {
+            @Override
+            public void mediaTimedOut(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> CallEngine.this.mediaTimedOut(o, side)));
             }
-        }));
+
+            @Override
+            public void browserNeverConnected(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> MediaFailure.ifOwnerConnected(o, side,
+                        CallEngine.this::isAttached, reason -> mediaEnded(o, reason))));
+            }
+        });
         return self[0];
+    }
+
+    /** On our thread: the call a relay session belongs to (an extension pair's caller side, which ends both). */
+    private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
+        for (Ongoing o : List.copyOf(calls.values())) {
+            if (o.media == session && (o.peer == null || o.mediaSide == MediaSession.Side.A)) {
+                action.accept(o);
+                return;
+            }
+        }
     }
 
     private int openRtp(MediaSession media) {

@@ -60,7 +60,17 @@ public enum ConfigKey {
     WEBRTC_ADDRESS("DIALER_WEBRTC_ADDRESS", "(DIALER_PUBLIC_ADDRESS when it is an IP address, else 127.0.0.1)",
             "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
     RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
-            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout.");
+            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout."),
+    WEBRTC_TCP_PORT("DIALER_WEBRTC_TCP_PORT", "(the value of DIALER_WEBRTC_PORT)",
+            "TCP port of the passive ICE-TCP candidate, for browsers that cannot send UDP; 0 turns it off."),
+    TURN_URLS("DIALER_TURN_URLS", "(unset: no TURN server)",
+            "Comma-separated turn: and turns: URLs of a TURN server dialers may relay their audio through."),
+    TURN_SECRET("DIALER_TURN_SECRET", "(unset)",
+            "The TURN server's shared secret (coturn static-auth-secret); required with DIALER_TURN_URLS."),
+    TURN_TTL_S("DIALER_TURN_TTL_S", "86400",
+            "Seconds the TURN credentials handed to a dialer stay valid."),
+    MEDIA_CONNECT_TIMEOUT_S("DIALER_MEDIA_CONNECT_TIMEOUT_S", "10",
+            "Seconds after the answer within which the browser's audio must connect, else the call ends with media_failed.");
 
     private final String envName;
     private final String defaultDescription;

@@ -49,7 +49,8 @@ public final class MediaRelay implements AutoCloseable {
             return t;
         });
         // Timeouts are checked at a fifth of the timeout (at least every 10 ms, at most every 500 ms).
-        long tick = Math.max(10, Math.min(500, Math.min(settings.rtpTimeout().toMillis(), reportIntervalNanos / 1_000_000) / 5));
+        long tick = Math.max(10, Math.min(500, Math.min(Math.min(settings.rtpTimeout().toMillis(),
+                settings.connectTimeout().toMillis()), reportIntervalNanos / 1_000_000) / 5));
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
@@ -102,7 +103,8 @@ public final class MediaRelay implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("media relay closed");
         }
-        MediaSession session = new MediaSession(this, listener, timeoutNanos, reportIntervalNanos);
+        MediaSession session = new MediaSession(this, listener, timeoutNanos, reportIntervalNanos,
+                settings.connectTimeout().toNanos());
         sessions.add(session);
         return session;
     }
