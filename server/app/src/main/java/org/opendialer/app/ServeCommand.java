@@ -54,7 +54,7 @@ final class ServeCommand {
                 sandbox = startSandbox(sip);
                 sip = withTrunk(sip, sandbox.trunkUri());
             }
-            relay = CallEngines.openRelay(sip);
+            relay = CallEngines.openRelay(sip, config.network());
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));

@@ -450,16 +450,29 @@ public final class CallEngine implements AutoCloseable {
     /** A relay session whose timeout ends the call it is attached to (found by session, on our thread). */
     private MediaSession newMediaSession() {
         MediaSession[] self = new MediaSession[1];
-        self[0] = relay.newSession(side -> thread.execute(() -> {
-            for (Ongoing o : calls.snapshot()) {
-                // An extension pair shares one session: the caller's call (side A) ends both.
-                if (o.media == self[0] && o.mediaSide == MediaSession.Side.A) {
-                    mediaTimedOut(o, side);
-                    return;
-                }
+        self[0] = relay.newSession(new MediaSession.Listener() {
+            @Override
+            public void mediaTimedOut(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> CallEngine.this.mediaTimedOut(o, side)));
             }
-        }));
+
+            @Override
+            public void browserNeverConnected(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> MediaFailure.ifOwnerConnected(o, side,
+                        events::isAttached, reason -> endBoth(o, reason, reason))));
+            }
+        });
         return self[0];
+    }
+
+    /** On our thread: the call a relay session belongs to (an extension pair shares one: the caller's side A ends both). */
+    private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
+        for (Ongoing o : calls.snapshot()) {
+            if (o.media == session && o.mediaSide == MediaSession.Side.A) {
+                action.accept(o);
+                return;
+            }
+        }
     }
 
     private static boolean sameNumber(String dialed, String number) {

@@ -68,7 +68,17 @@ public enum ConfigKey {
     CALLS_PER_MINUTE("DIALER_CALLS_PER_MINUTE", "10",
             "Calls to numbers one user may place in any minute; 0 = no limit."),
     CALLS_PER_DAY("DIALER_CALLS_PER_DAY", "300",
-            "Calls to numbers one user may place in any 24 hours; 0 = no limit.");
+            "Calls to numbers one user may place in any 24 hours; 0 = no limit."),
+    WEBRTC_TCP_PORT("DIALER_WEBRTC_TCP_PORT", "(the value of DIALER_WEBRTC_PORT)",
+            "TCP port of the passive ICE-TCP candidate, for browsers that cannot send UDP; 0 turns it off."),
+    TURN_URLS("DIALER_TURN_URLS", "(unset: no TURN server)",
+            "Comma-separated turn: and turns: URLs of a TURN server dialers may relay their audio through."),
+    TURN_SECRET("DIALER_TURN_SECRET", "(unset)",
+            "The TURN server's shared secret (coturn static-auth-secret); required with DIALER_TURN_URLS."),
+    TURN_TTL_S("DIALER_TURN_TTL_S", "86400",
+            "Seconds the TURN credentials handed to a dialer stay valid."),
+    MEDIA_CONNECT_TIMEOUT_S("DIALER_MEDIA_CONNECT_TIMEOUT_S", "10",
+            "Seconds after the answer within which the browser's audio must connect, else the call ends with media_failed.");
 
     private final String envName;
     private final String defaultDescription;
