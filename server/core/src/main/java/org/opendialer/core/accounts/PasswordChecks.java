@@ -10,13 +10,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs Argon2 verifications on a fixed pool (about one thread per core) with a short queue, so that
+ * Runs Argon2 verifications on a fixed pool (about one thread per core) with a bounded queue (a burst of honest sign-ins waits a second or two), so that
  * however many sign-ins arrive, at most {@code threads} hashes (19 MiB each) are in memory and CPU use
  * is bounded. A check that finds the queue full is refused at once ({@link Busy}), never queued.
  */
 final class PasswordChecks implements AutoCloseable {
 
-    static final int QUEUE_PER_THREAD = 4;
+    static final int QUEUE_PER_THREAD = 50;
     private static final long WAIT_SECONDS = 30;
 
     /** The pool and its queue are full. */

@@ -11,7 +11,7 @@ import java.time.Duration;
 public record SignInLimits(int perAddressPerMinute, int globalPerMinute, int passwordCheckThreads,
                            int lockoutFailures, Duration lockout) {
 
-    public static final SignInLimits DEFAULTS = new SignInLimits(10, 300,
+    public static final SignInLimits DEFAULTS = new SignInLimits(30, 300,
             Runtime.getRuntime().availableProcessors(), 5, Duration.ofSeconds(30));
 
     public SignInLimits {
