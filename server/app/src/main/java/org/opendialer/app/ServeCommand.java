@@ -10,6 +10,7 @@ import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.DestinationPolicy;
 import org.opendialer.core.config.DestinationSettings;
@@ -37,7 +38,7 @@ final class ServeCommand {
             return 1;
         }
         AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                config.sessionIdleTtl(), config.signInTokenTtl());
+                config.sessionIdleTtl(), config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn());
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;

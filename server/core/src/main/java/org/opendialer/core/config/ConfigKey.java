@@ -78,7 +78,25 @@ public enum ConfigKey {
     TURN_TTL_S("DIALER_TURN_TTL_S", "86400",
             "Seconds the TURN credentials handed to a dialer stay valid."),
     MEDIA_CONNECT_TIMEOUT_S("DIALER_MEDIA_CONNECT_TIMEOUT_S", "10",
-            "Seconds after the answer within which the browser's audio must connect, else the call ends with media_failed.");
+            "Seconds after the answer within which the browser's audio must connect, else the call ends with media_failed."),
+    SIGNIN_WINDOW_S("DIALER_SIGNIN_WINDOW_S", "10",
+            "Seconds a WebSocket may stay open without a signed-in session before the gateway closes it (1-15)."),
+    ANONYMOUS_SOCKETS_PER_ADDRESS("DIALER_ANONYMOUS_SOCKETS_PER_ADDRESS", "20",
+            "WebSockets without a signed-in session one client address may have open at once."),
+    SIGNIN_RATE_PER_ADDRESS("DIALER_SIGNIN_RATE_PER_ADDRESS", "30",
+            "Password sign-in attempts per minute from one client address, checked before any hashing."),
+    SIGNIN_RATE_GLOBAL("DIALER_SIGNIN_RATE_GLOBAL", "300",
+            "Password sign-in attempts per minute from all addresses together, checked before any hashing."),
+    PASSWORD_CHECK_THREADS("DIALER_PASSWORD_CHECK_THREADS", "(the number of CPU cores)",
+            "Argon2 password checks that run at once; up to 50 per thread wait, more are refused at once."),
+    SIGNIN_LOCKOUT_FAILURES("DIALER_SIGNIN_LOCKOUT_FAILURES", "5",
+            "Wrong passwords for one username from one address before that pair is locked."),
+    SIGNIN_LOCKOUT_S("DIALER_SIGNIN_LOCKOUT_S", "30",
+            "Seconds of the first lock of a (username, address) pair; each further failure doubles it, up to 32 times."),
+    ADMIN_FAILURES_PER_ADDRESS("DIALER_ADMIN_FAILURES_PER_ADDRESS", "10",
+            "Wrong admin keys per minute from one address before its admin API requests get 429."),
+    SECRET_KEY("DIALER_SECRET_KEY", "(unset: the key file <DIALER_DATA_DIR>/secret.key, created 0600 at first start)",
+            "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database.");
 
     private final String envName;
     private final String defaultDescription;
