@@ -56,7 +56,7 @@ public final class GatewayServer implements AutoCloseable {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
         MethodDispatcher dispatcher = new MethodDispatcher(codec, DialerMethods.create(
-                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version));
+                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version, config));
         WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls, config.security().signInWindow(),
                 config.security().anonymousSocketsPerAddress());
         KeyStore keyStore = null;

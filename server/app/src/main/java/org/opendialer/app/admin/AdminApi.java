@@ -87,14 +87,18 @@ public final class AdminApi {
         AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
         // Validated before the user exists, so a bad sip_account creates nothing.
         SipAccount sip = sipField == null || sipField.remove() ? null : sipField.toAccount(null);
+        DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
         User user = accounts.createUser(newUser);
-        if (sip != null) {
-            try {
+        try {
+            if (sip != null) {
                 accounts.setSipAccount(user.username(), sip);
-            } catch (RuntimeException e) {
-                accounts.deleteUser(user.username());
-                throw e;
             }
+            if (policy != null && policy.value() != null) {
+                accounts.destinationOverrides().set(user.id(), policy.value());
+            }
+        } catch (RuntimeException e) {
+            accounts.deleteUser(user.username());
+            throw e;
         }
         AdminJson.send(ctx, 201, userJson(user));
     }
@@ -103,7 +107,7 @@ public final class AdminApi {
         Map<Long, SipAccount> sip = new HashMap<>();
         accounts.sipAccounts().forEach(a -> sip.put(a.userId(), a.account()));
         List<ObjectNode> users = accounts.listUsers().stream()
-                .map(u -> AdminJson.user(u, sip.get(u.id()), registered(u))).toList();
+                .map(u -> withPolicy(AdminJson.user(u, sip.get(u.id()), registered(u)), u)).toList();
         AdminJson.send(ctx, 200, AdminJson.users(users));
     }
 
@@ -118,6 +122,7 @@ public final class AdminApi {
         ObjectNode json = AdminJson.readObject(RequestBody.read(ctx), AdminJson.UPDATE_FIELDS);
         var update = AdminJson.readUpdate(json);
         AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
+        DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
         SipAccount sip = null;
         if (sipField != null && !sipField.remove()) {
             User existing = accounts.findUser(username).orElseThrow(() -> notFound(username));
@@ -128,12 +133,20 @@ public final class AdminApi {
             accounts.setSipAccount(username, sip);
             pbx.accountChanged(user.id());
         }
+        if (policy != null) {
+            accounts.destinationOverrides().set(user.id(), policy.value());
+        }
         AdminJson.send(ctx, 200, userJson(user));
     }
 
     private ObjectNode userJson(User user) {
-        return AdminJson.user(user, accounts.sipAccount(user.id()).map(UserSipAccount::account).orElse(null),
-                registered(user));
+        return withPolicy(AdminJson.user(user, accounts.sipAccount(user.id()).map(UserSipAccount::account).orElse(null),
+                registered(user)), user);
+    }
+
+    private ObjectNode withPolicy(ObjectNode json, User user) {
+        DestinationPolicyJson.write(json, accounts.destinationOverrides().find(user.id()).orElse(null));
+        return json;
     }
 
     private boolean registered(User user) {

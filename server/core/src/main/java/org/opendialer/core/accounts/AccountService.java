@@ -576,4 +576,9 @@ public final class AccountService {
         }
         return new IllegalStateException("database error (SQLState " + e.getSQLState() + ")", e);
     }
+
+    /** Users' exceptions to the destination policy (admin API {@code destination_policy}). */
+    public DestinationOverrides destinationOverrides() {
+        return new DestinationOverrides(dataSource);
+    }
 }
