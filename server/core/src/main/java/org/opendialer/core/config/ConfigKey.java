@@ -60,7 +60,9 @@ public enum ConfigKey {
     WEBRTC_ADDRESS("DIALER_WEBRTC_ADDRESS", "(DIALER_PUBLIC_ADDRESS when it is an IP address, else 127.0.0.1)",
             "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
     RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
-            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout.");
+            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout."),
+    CALL_WAITING("DIALER_CALL_WAITING", "on",
+            "on: a call to a user on an answered call rings as a second call; off: the caller gets busy.");
 
     private final String envName;
     private final String defaultDescription;
