@@ -46,6 +46,7 @@ public final class CallEngine implements AutoCloseable {
     private final LiveCalls calls;
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
+    private volatile DestinationPolicy destinations;
     /** DIALER_CALL_WAITING: a call to a user on an answered call rings as a second call. */
     private volatile boolean callWaiting = true;
 
@@ -64,6 +65,12 @@ public final class CallEngine implements AutoCloseable {
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
+        this.destinations = DestinationPolicy.defaults(clock);
+    }
+
+    /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
+    public void destinationPolicy(DestinationPolicy policy) {
+        this.destinations = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. */
@@ -295,6 +302,7 @@ public final class CallEngine implements AutoCloseable {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
+        destinations.admit(caller.id(), target); // toll fraud: before any INVITE
         // The offer is checked before anything is sent: a bad one places no call.
         MediaSession media = newMediaSession();
         String answer;
@@ -540,16 +548,29 @@ public final class CallEngine implements AutoCloseable {
     /** A relay session whose timeout ends the call it is attached to (found by session, on our thread). */
     private MediaSession newMediaSession() {
         MediaSession[] self = new MediaSession[1];
-        self[0] = relay.newSession(side -> thread.execute(() -> {
-            for (Ongoing o : calls.snapshot()) {
-                // An extension pair shares one session: the caller's call (side A) ends both.
-                if (o.media == self[0] && o.mediaSide == MediaSession.Side.A) {
-                    mediaTimedOut(o, side);
-                    return;
-                }
+        self[0] = relay.newSession(new MediaSession.Listener() {
+            @Override
+            public void mediaTimedOut(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> CallEngine.this.mediaTimedOut(o, side)));
             }
-        }));
+
+            @Override
+            public void browserNeverConnected(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> MediaFailure.ifOwnerConnected(o, side,
+                        events::isAttached, reason -> endBoth(o, reason, reason))));
+            }
+        });
         return self[0];
+    }
+
+    /** On our thread: the call a relay session belongs to (an extension pair shares one: the caller's side A ends both). */
+    private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
+        for (Ongoing o : calls.snapshot()) {
+            if (o.media == session && o.mediaSide == MediaSession.Side.A) {
+                action.accept(o);
+                return;
+            }
+        }
     }
 
     private static boolean sameNumber(String dialed, String number) {

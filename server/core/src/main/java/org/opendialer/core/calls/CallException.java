@@ -23,7 +23,11 @@ public final class CallException extends RuntimeException {
         /** The transfer target did not take the call (busy, declined, no answer, unreachable); the caller stays. */
         TRANSFER_FAILED,
         /** An offer without {@code take} from a browser leg the call no longer uses (protocol.md part 5). */
-        MEDIA_MOVED
+        MEDIA_MOVED,
+        /** Premium rate, shared cost, a blocked prefix or a country not allowed (DestinationPolicy). */
+        DESTINATION_NOT_ALLOWED,
+        /** The user placed DIALER_CALLS_PER_MINUTE or DIALER_CALLS_PER_DAY calls already. */
+        CALL_RATE_LIMITED
     }
 
     private final Reason reason;

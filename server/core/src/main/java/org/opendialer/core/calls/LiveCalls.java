@@ -37,6 +37,9 @@ final class LiveCalls {
 
     void move(Ongoing o, CallState next) {
         events.publish(o, o.call.moveTo(next, null, now()), now());
+        if (next == CallState.ANSWERED && o.media != null) {
+            o.media.answered(); // the browser's audio must connect within DIALER_MEDIA_CONNECT_TIMEOUT_S
+        }
     }
 
     /** Ends a call that has not ended yet; later events for it (a late SIP reply) are ignored. */

@@ -155,6 +155,9 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
                 : MediaSession.Codec.PCMU;
         o.media.rtpRemote(new InetSocketAddress(remote.address(), remote.port()), law, common.get().payloadType(),
                 remote.telephoneEvent().map(RtpFormat::payloadType).orElse(-1));
+        if (leg != null && leg.signallingSource() != null) {
+            o.media.rtpSignallingSource(leg.signallingSource()); // its RTP may come from there (NAT)
+        }
         codec = law;
         if (o.mediaOwner != null && o.media.browserCodec(o.mediaSide) != null
                 && o.media.browserCodec(o.mediaSide) != law) {
