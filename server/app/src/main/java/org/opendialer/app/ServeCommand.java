@@ -64,6 +64,7 @@ final class ServeCommand {
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
+            calls.setCallWaiting(config.calls().callWaiting());
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {
