@@ -124,12 +124,13 @@ describe('error codes and names', () => {
       ['calls_unavailable', 'Net2PhoneDialerError'],
       ['call_not_found', 'CallNotFoundError'],
       ['media_moved', 'Net2PhoneDialerError'],
+      ['rate_limited', 'AuthenticationError'],
       ['destination_not_allowed', 'DestinationNotAllowedError'],
       ['call_rate_limited', 'CallRateLimitedError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {
-    expect(errorNameForWsErrorCode('rate_limited')).toBe('Net2PhoneDialerError');
+    expect(errorNameForWsErrorCode('over_quota')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
   it('knows the thirteen error names, CallNotFoundError and DestinationNotAllowedError included, and the methods', () => {

@@ -14,7 +14,9 @@ public enum ErrorCode {
     CALL_IN_PROGRESS("call_in_progress"),
     MEDIA_MOVED("media_moved"),
     DESTINATION_NOT_ALLOWED("destination_not_allowed"),
-    CALL_RATE_LIMITED("call_rate_limited");
+    CALL_RATE_LIMITED("call_rate_limited"),
+    RATE_LIMITED("rate_limited"),
+    TRANSFER_FAILED("transfer_failed");
 
     private final String wire;
 

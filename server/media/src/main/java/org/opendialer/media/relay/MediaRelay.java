@@ -50,7 +50,8 @@ public final class MediaRelay implements AutoCloseable {
             return t;
         });
         // Timeouts are checked at a fifth of the timeout (at least every 10 ms, at most every 500 ms).
-        long tick = Math.max(10, Math.min(500, Math.min(settings.rtpTimeout().toMillis(), reportIntervalNanos / 1_000_000) / 5));
+        long tick = Math.max(10, Math.min(500, Math.min(Math.min(settings.rtpTimeout().toMillis(),
+                settings.connectTimeout().toMillis()), reportIntervalNanos / 1_000_000) / 5));
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
@@ -64,7 +65,7 @@ public final class MediaRelay implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         DtlsCertificate certificate = DtlsCertificate.generate();
         WebRtcEndpoint endpoint = WebRtcEndpoint.open(new InetSocketAddress(settings.bindAddress(), settings.webRtcPort()),
-                certificate);
+                settings.webRtcTcpPort(), certificate);
         RtpIoLoop io;
         try {
             io = new RtpIoLoop("rtp-io", new LongAdder());
@@ -90,6 +91,11 @@ public final class MediaRelay implements AutoCloseable {
         return endpoint.localPort();
     }
 
+    /** The ICE-TCP port, or 0 when there is none. */
+    public int webRtcTcpPort() {
+        return endpoint.tcpPort();
+    }
+
     public RelaySettings settings() {
         return settings;
     }
@@ -98,7 +104,8 @@ public final class MediaRelay implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("media relay closed");
         }
-        MediaSession session = new MediaSession(this, listener, timeoutNanos, reportIntervalNanos);
+        MediaSession session = new MediaSession(this, listener, timeoutNanos, reportIntervalNanos,
+                settings.connectTimeout().toNanos());
         sessions.add(session);
         return session;
     }
