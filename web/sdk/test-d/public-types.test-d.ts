@@ -178,6 +178,12 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'DialerDisposedError'
   | 'ConnectionError'
   | 'CallInProgressError'
-  | 'CallNotFoundError'>>();
+  | 'CallNotFoundError'
+  | 'DestinationNotAllowedError'
+  | 'CallRateLimitedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
+const refused: Net2PhoneDialerError = new Net2PhoneDialer.errors.DestinationNotAllowedError('premium rate');
+const limited: Net2PhoneDialerError = new Net2PhoneDialer.errors.CallRateLimitedError('too many calls');
+void refused;
+void limited;
