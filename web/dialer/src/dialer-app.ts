@@ -197,8 +197,8 @@ export class DialerApp {
   }
 
   /**
-   * placeCall (protocol.md, part 4): the microphone and the SDP offer first; without a microphone
-   * nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
+   * placeCall (protocol.md, part 4): the number is checked (`checkNumber`), then the microphone and the
+   * SDP offer; without a microphone nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
    */
   private async placeCall(to: unknown): Promise<void> {
     const number = validateCallTarget(to);
@@ -209,6 +209,9 @@ export class DialerApp {
       await this.viaGateway(() => this.gateway.request('placeCall', { to: number }));
       throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
     }
+    // The gateway's number rules before the microphone: a bad number is InvalidPhoneNumberError with
+    // no permission prompt, whatever the microphone permission is (protocol.md part 4).
+    await this.viaGateway(() => this.gateway.request('checkNumber', { to: number }));
     const prepared = await this.prepareMedia();
     let result: unknown;
     try {

@@ -133,7 +133,7 @@ describe('error codes and names', () => {
   it('knows the eleven error names, CallNotFoundError included, and the methods', () => {
     expect(ERROR_NAMES).toHaveLength(11);
     expect(isErrorName('CallNotFoundError')).toBe(true);
-    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls']);
+    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'checkNumber', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls']);
     expect(isErrorName('ConnectionError')).toBe(true);
     expect(isErrorName('TypeError')).toBe(false);
     expect(isMethodName('placeCall')).toBe(true);

@@ -124,6 +124,11 @@ public final class EngineCalls implements CallStarter {
         }
 
         @Override
+        public void callProgress(String callId, boolean earlyMedia) {
+            connection.sendEvent(Wire.callProgress(callId, earlyMedia));
+        }
+
+        @Override
         public void mediaMoved(String callId) {
             connection.sendEvent(Wire.mediaMoved(callId));
         }

@@ -66,6 +66,13 @@ public final class CallEngine implements AutoCloseable {
         }
 
         @Override
+        public void legProgress(Ongoing o, int status, AudioSdp earlyMedia) {
+            if (o.call.state() == CallState.CONNECTING && o.call.direction == CallDirection.OUTBOUND) {
+                EarlyMedia.progress(o, earlyMedia, () -> sipMediaKnown(o, earlyMedia));
+            }
+        }
+
+        @Override
         public void legReInvited(Ongoing o, AudioSdp remote) {
             if (!o.call.state().isFinal()) {
                 sipMediaKnown(o, remote);
@@ -89,6 +96,8 @@ public final class CallEngine implements AutoCloseable {
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
+    /** Carrier behaviour (DIALER_ABSENT_USER_GRACE_MS, DIALER_SIP_MAX_REDIRECTS, DIALER_SIP_CALLER_ID). */
+    private volatile org.opendialer.core.config.CarrierConfig carrier = org.opendialer.core.config.CarrierConfig.DEFAULTS;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -162,8 +171,18 @@ public final class CallEngine implements AutoCloseable {
             if (set != null && set.remove(dialer) && set.isEmpty()) {
                 dialers.remove(dialer.userId());
                 pbx.lastDialerDetached(dialer.userId());
+                calls.values().stream().filter(o -> o.call.userId == dialer.userId() && o.isRingingInbound())
+                        .forEach(this::unlessADialerComesBack);
             }
         });
+    }
+
+    /** Sets how the gateway treats carriers; call before {@link #start()}. */
+    public void carrier(org.opendialer.core.config.CarrierConfig config) {
+        carrier = config;
+        if (sip != null) {
+            sip.setMaxRedirects(config.maxRedirects());
+        }
     }
 
     /** A placed call: its id and the SDP answer to the browser's offer (null without an offer). */
@@ -361,6 +380,9 @@ public final class CallEngine implements AutoCloseable {
         out.peer = in;
         in.peer = out;
         startRingTimer(out);
+        if (!dialers.containsKey(callee.id())) {
+            unlessADialerComesBack(in);
+        }
         return out;
     }
 
@@ -368,8 +390,8 @@ public final class CallEngine implements AutoCloseable {
     private Ongoing placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account,
                                  MediaSession media) {
         int rtpPort = openRtp(media);
-        // Without a number of its own the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
-        String from = caller.number();
+        // Without a number to present the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
+        String from = account == null ? carrier.presentedNumber(caller.number()) : caller.number();
         Ongoing o = register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
                 from != null ? from : caller.extension(), e164, caller.displayName(), now()));
         o.media = media;
@@ -421,6 +443,23 @@ public final class CallEngine implements AutoCloseable {
         calls.put(call.id, o);
         publish(o, call.view());
         startRingTimer(o);
+        if (!dialers.containsKey(call.userId)) {
+            unlessADialerComesBack(o);
+        }
+    }
+
+    /**
+     * A ringing inbound call whose user has no connected dialer: after the grace for a reconnecting page
+     * (DIALER_ABSENT_USER_GRACE_MS), 480 at once, so the caller's carrier or PBX goes on to voicemail or the next
+     * destination instead of ringing into nothing for the ring timeout; the call log keeps it as missed.
+     */
+    private void unlessADialerComesBack(Ongoing o) {
+        thread.schedule(() -> {
+            if (o.isRingingInbound() && !dialers.containsKey(o.call.userId)) {
+                LOG.info("call {}: no dialer of its user is connected: ending it (480)", o.call.id);
+                ringTimedOut(o);
+            }
+        }, carrier.absentUserGrace());
     }
 
     private String answerNow(Ongoing o, Dialer dialer, String offerSdp) {

@@ -20,6 +20,10 @@ final class Ongoing {
     /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
     MediaSession.Codec sipCodec;
     ScheduledFuture<?> ringTimer;
+    /** An outbound call's far end sends audio before the answer (an 18x with usable SDP); see EarlyMedia. */
+    boolean earlyMedia;
+    /** Whether the dialer was told the far end rings ({@code callProgress}). */
+    boolean progressSent;
     /**
      * For an answered inbound call: the one dialer that took it; the user's dialers of other devices
      * stopped seeing it, those of its device (other tabs) still see it.

@@ -9,6 +9,9 @@ final class SipLegListener implements CallListener {
     interface Handler {
         void legAnswered(Ongoing o, AudioSdp remote);
 
+        /** A 180/183 of an outbound call; {@code earlyMedia} is its SDP, or null. */
+        void legProgress(Ongoing o, int status, AudioSdp earlyMedia);
+
         /** The far end changed its media (re-INVITE): new address, codec or direction. */
         void legReInvited(Ongoing o, AudioSdp remote);
 
@@ -31,6 +34,15 @@ final class SipLegListener implements CallListener {
         thread.execute(() -> {
             if (target != null) {
                 handler.legAnswered(target, remote);
+            }
+        });
+    }
+
+    @Override
+    public void provisional(int status, AudioSdp earlyMedia) {
+        thread.execute(() -> {
+            if (target != null) {
+                handler.legProgress(target, status, earlyMedia);
             }
         });
     }

@@ -60,7 +60,13 @@ public enum ConfigKey {
     WEBRTC_ADDRESS("DIALER_WEBRTC_ADDRESS", "(DIALER_PUBLIC_ADDRESS when it is an IP address, else 127.0.0.1)",
             "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
     RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
-            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout.");
+            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout."),
+    ABSENT_USER_GRACE_MS("DIALER_ABSENT_USER_GRACE_MS", "2000",
+            "Milliseconds an inbound call for a user with no connected dialer rings before it gets 480 (0-10000)."),
+    SIP_MAX_REDIRECTS("DIALER_SIP_MAX_REDIRECTS", "3",
+            "How many 3xx redirects of one outbound call are followed (0-10); 0 ends the call at the first."),
+    SIP_CALLER_ID("DIALER_SIP_CALLER_ID", "unset: each user's own number",
+            "Caller ID of trunk calls: unset for each user's number, an E.164 number for all, or anonymous.");
 
     private final String envName;
     private final String defaultDescription;

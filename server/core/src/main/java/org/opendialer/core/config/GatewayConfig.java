@@ -36,13 +36,15 @@ public record GatewayConfig(
         Optional<Path> tlsKey,
         String logLevel,
         SipConfig sip,
-        boolean sandbox) {
+        boolean sandbox,
+        CarrierConfig carrier) {
 
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final int MIN_ADMIN_KEY_LENGTH = 16;
 
     public GatewayConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        carrier = carrier == null ? CarrierConfig.DEFAULTS : carrier;
     }
 
     public static GatewayConfig from(Map<String, String> env) {
@@ -90,7 +92,7 @@ public record GatewayConfig(
                 r.raw(ConfigKey.DB_PASSWORD).orElse(""), adminKey,
                 r.seconds(ConfigKey.SESSION_IDLE_TTL_S, 43200),
                 r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r, sandbox(r)),
-                sandbox(r));
+                sandbox(r), CarrierConfig.parse(r::string));
     }
 
     /** Whether the sandbox carrier runs: no trunk, and DIALER_SANDBOX is not off. */
