@@ -465,17 +465,13 @@ public final class CallEngine implements AutoCloseable {
     private String answerNow(Ongoing o, Dialer dialer, String offerSdp) {
         String browserAnswer = null;
         if (o.sipLeg instanceof InboundCall invite) {
-            if (invite.offer() == null) {
-                // An INVITE without SDP wants our offer in the 200 (RFC 3264 5): not supported yet.
-                LOG.warn("call {} not answered: INVITE without SDP offer", o.call.id);
-                end(o, EndReason.FAILED);
-                invite.reject(488);
-                return null;
-            }
             o.media = newMediaSession();
             AudioSdp sipAnswer;
             try {
-                sipAnswer = sip.localAnswer(invite.offer(), openRtp(o.media));
+                int rtpPort = openRtp(o.media);
+                // RFC 3264 5: an INVITE without SDP gets our offer in the 200; its answer comes in the ACK
+                // (legReInvited), and the browser is answered with both laws until then.
+                sipAnswer = invite.offer() == null ? sip.localOffer(rtpPort) : sip.localAnswer(invite.offer(), rtpPort);
                 sipMediaKnown(o, invite.offer());
                 browserAnswer = offerSdp == null ? null : acceptOffer(o, offerSdp, o.sipCodec);
             } catch (SipAgentException | CallException e) {
