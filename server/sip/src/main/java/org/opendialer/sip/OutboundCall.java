@@ -33,6 +33,7 @@ public final class OutboundCall extends SipCall {
     /** 3xx answers still to follow (SipUserAgent.setMaxRedirects); set right after placing. */
     private int redirectsLeft = 3;
     private int redirectsFollowed;
+    private boolean retried422;
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
 
@@ -130,6 +131,7 @@ public final class OutboundCall extends SipCall {
             // header (not From) against the numbers they gave us. Through a PBX account the PBX asserts it.
             request.addHeader(h.createHeader("P-Asserted-Identity", fromAddress.toString()));
         }
+        sessionTimer.addToRequest(ctx, request);
         setSdp(request, offer);
         return request;
     }
@@ -280,6 +282,8 @@ public final class OutboundCall extends SipCall {
                 remoteSdp = answer;
                 moveTo(CallState.CONFIRMED);
                 cancelRingTimer();
+                notePeerAllow(response);
+                sessionTimer.answered(response);
                 AudioSdp sdp = answer;
                 emit(l -> l.answered(sdp));
             }
@@ -302,6 +306,9 @@ public final class OutboundCall extends SipCall {
             return;
         }
         if (status / 100 == 3 && s != CallState.CANCELING && followRedirect(response)) {
+            return;
+        }
+        if (status == 422 && s != CallState.CANCELING && !retried422 && resendWithLargerInterval(response)) {
             return;
         }
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
@@ -342,6 +349,32 @@ public final class OutboundCall extends SipCall {
             return true;
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, callId + ": cannot follow the redirect", e);
+            return false;
+        }
+    }
+
+    /** RFC 4028 7.4: after 422, the same INVITE with Session-Expires and Min-SE raised to the far end's Min-SE. */
+    private boolean resendWithLargerInterval(Response tooSmall) {
+        int min = SessionTimer.minSe(tooSmall);
+        if (min <= 0 || min > 86400) {
+            return false;
+        }
+        retried422 = true;
+        try {
+            Request request = (Request) invite.clone();
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            request.removeHeader(SessionTimer.SESSION_EXPIRES);
+            request.removeHeader(SessionTimer.MIN_SE);
+            int se = Math.max(min, SessionTimer.sessionExpires(invite));
+            request.addHeader(ctx.headers.createHeader(SessionTimer.SESSION_EXPIRES, String.valueOf(se)));
+            request.addHeader(ctx.headers.createHeader(SessionTimer.MIN_SE, String.valueOf(min)));
+            send(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot answer 422", e);
             return false;
         }
     }

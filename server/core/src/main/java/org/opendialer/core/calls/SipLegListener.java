@@ -5,27 +5,28 @@ import org.opendialer.sip.CallListener;
 
 /** Turns the SIP agent's events for one leg (on its event thread) into engine tasks; never blocks. */
 final class SipLegListener implements CallListener {
-    /** What the engine does with a leg's events, on its own thread. */
+    /** What a leg's events do, on the engine thread. */
     interface Handler {
-        void legAnswered(Ongoing o, AudioSdp remote);
+        void legAnswered(AudioSdp remote);
 
         /** A 180/183 of an outbound call; {@code earlyMedia} is its SDP, or null. */
-        void legProgress(Ongoing o, int status, AudioSdp earlyMedia);
+        void legProgress(int status, AudioSdp earlyMedia);
 
         /** The far end changed its media (re-INVITE): new address, codec or direction. */
-        void legReInvited(Ongoing o, AudioSdp remote);
+        void legReInvited(AudioSdp remote);
 
-        void legEnded(Ongoing o, EndReason reasonIfUnanswered, boolean remoteHangup);
+        void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup);
     }
 
     private final EngineThread thread;
-    private final Handler handler;
-    /** Set on the engine thread before any event task for it runs (inbound: when routed; null if refused). */
-    Ongoing target;
+    /**
+     * Set on the engine thread before any event task for it runs (inbound: when routed; null if refused);
+     * may be replaced there (a transfer hands the leg to another handler).
+     */
+    Handler target;
 
-    SipLegListener(EngineThread thread, Handler handler, Ongoing target) {
+    SipLegListener(EngineThread thread, Handler target) {
         this.thread = thread;
-        this.handler = handler;
         this.target = target;
     }
 
@@ -33,7 +34,7 @@ final class SipLegListener implements CallListener {
     public void answered(AudioSdp remote) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legAnswered(target, remote);
+                target.legAnswered(remote);
             }
         });
     }
@@ -42,7 +43,7 @@ final class SipLegListener implements CallListener {
     public void provisional(int status, AudioSdp earlyMedia) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legProgress(target, status, earlyMedia);
+                target.legProgress(status, earlyMedia);
             }
         });
     }
@@ -51,7 +52,7 @@ final class SipLegListener implements CallListener {
     public void reInvited(AudioSdp remote) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legReInvited(target, remote);
+                target.legReInvited(remote);
             }
         });
     }
@@ -60,7 +61,7 @@ final class SipLegListener implements CallListener {
     public void failed(org.opendialer.sip.EndReason reason, int status, String phrase) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legEnded(target, EndReason.of(reason), false);
+                target.legEnded(EndReason.of(reason), false);
             }
         });
     }
@@ -69,7 +70,7 @@ final class SipLegListener implements CallListener {
     public void remoteHangup() {
         thread.execute(() -> {
             if (target != null) {
-                handler.legEnded(target, EndReason.CANCELED, true);
+                target.legEnded(EndReason.CANCELED, true);
             }
         });
     }
