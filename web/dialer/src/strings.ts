@@ -93,6 +93,7 @@ export const strings = {
     connection_lost: 'the dialer carrying the audio lost its connection',
     gateway_shutdown: 'the phone service was stopped',
     gateway_restart: 'the phone service restarted',
+    session_expired: 'the phone network stopped confirming the call',
   },
 
   connected: 'Connected',

@@ -100,7 +100,8 @@ assertType<Equal<EndReason,
   | 'media_timeout'
   | 'connection_lost'
   | 'gateway_shutdown'
-  | 'gateway_restart'>>();
+  | 'gateway_restart'
+  | 'session_expired'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;
