@@ -37,6 +37,8 @@ public enum EndReason {
      * or not at all; the gateway sent BYE.
      */
     SESSION_EXPIRED("session_expired"),
+    /** The user transferred the answered call: the other party now talks to the transfer target. */
+    TRANSFERRED("transferred"),
     /** The gateway was stopped (SIGTERM) during the call; the far end got a BYE or CANCEL. */
     GATEWAY_SHUTDOWN("gateway_shutdown"),
     /** The gateway stopped without ending the call (crash, kill): set by the next start's repair. */

@@ -102,7 +102,9 @@ public enum ConfigKey {
     ADMIN_FAILURES_PER_ADDRESS("DIALER_ADMIN_FAILURES_PER_ADDRESS", "10",
             "Wrong admin keys per minute from one address before its admin API requests get 429."),
     SECRET_KEY("DIALER_SECRET_KEY", "(unset: the key file <DIALER_DATA_DIR>/secret.key, created 0600 at first start)",
-            "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database.");
+            "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database."),
+    CALL_WAITING("DIALER_CALL_WAITING", "on",
+            "on: a call to a user on an answered call rings as a second call; off: the caller gets busy.");
 
     private final String envName;
     private final String defaultDescription;
