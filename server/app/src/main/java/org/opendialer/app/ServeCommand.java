@@ -10,7 +10,11 @@ import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.SecretBox;
 import org.opendialer.core.calls.CallEngine;
+import org.opendialer.core.calls.DestinationPolicy;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
@@ -25,23 +29,27 @@ final class ServeCommand {
 
     private ServeCommand() {}
 
-    static int run(GatewayConfig config, PrintStream out, PrintStream err) {
+    static int run(GatewayConfig config, DestinationSettings destinations, PrintStream out, PrintStream err) {
         Database db;
+        SecretBox secrets;
         try {
-            Files.createDirectories(config.dataDir());
+            DataDir.prepare(config.dataDir());
+            secrets = DataDir.secretBox(config);
             db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+            DataDir.protectFiles(config.dataDir());
         } catch (IOException | RuntimeException e) {
             err.println("Cannot open the database " + config.dbUrl() + ": " + e.getMessage());
             return 1;
         }
-        AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                config.sessionIdleTtl(), config.signInTokenTtl());
+        AccountService accounts = new AccountService(db, Clock.systemUTC(), config.sessionIdleTtl(),
+                config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn(), secrets);
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;
         MediaRelay relay = null;
         Sandbox sandbox = null;
         try {
+            accounts.sealClearSipPasswords();
             if (!accounts.hasUsers()) {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
@@ -54,6 +62,9 @@ final class ServeCommand {
             }
             relay = CallEngines.openRelay(sip, config.network());
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
+            calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
+                    Clock.systemUTC()));
+            calls.setCallWaiting(config.calls().callWaiting());
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {

@@ -23,7 +23,7 @@ final class MediaFailure {
         if (o.call.state() != CallState.ANSWERED) {
             return;
         }
-        Ongoing browserCall = side == o.mediaSide ? o : o.peer;
+        Ongoing browserCall = side == o.mediaSide ? o : o.far.browserPeer();
         if (browserCall == null || browserCall.mediaOwner == null || !attached.test(browserCall.mediaOwner)) {
             LOG.info("call {}: the browser's audio on side {} has not connected, but its dialer is away: "
                     + "left to the RTP timeout", o.call.id, side);

@@ -30,6 +30,7 @@ public final class MediaRelay implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
     private final LongAdder droppedOnArrival = new LongAdder();
+    private final LongAdder strangers = new LongAdder();
     private final LongAdder closedRelayed = new LongAdder();
     private final LongAdder closedDropped = new LongAdder();
     private final long timeoutNanos;
@@ -154,6 +155,19 @@ public final class MediaRelay implements AutoCloseable {
 
     void droppedOnArrival() {
         droppedOnArrival.increment();
+    }
+
+    void fromStranger() {
+        droppedOnArrival.increment();
+        strangers.increment();
+    }
+
+    /**
+     * Packets to SIP-side RTP/RTCP ports from a host that is neither the far end's SDP host nor its
+     * SIP host: dropped, never relayed, never latched. Also counted in {@link RelayStats#packetsDropped}.
+     */
+    public long packetsFromStrangers() {
+        return strangers.sum();
     }
 
     void closed(MediaSession session) {

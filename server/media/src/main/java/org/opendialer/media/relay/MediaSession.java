@@ -1,6 +1,7 @@
 package org.opendialer.media.relay;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,6 +95,7 @@ public final class MediaSession implements AutoCloseable {
     private final Direction aToB = new Direction();
     private final Direction bToA = new Direction();
     private final AtomicBoolean timedOut = new AtomicBoolean();
+    private final java.util.concurrent.atomic.LongAdder strangers = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean held;
     private volatile boolean closed;
 
@@ -162,6 +164,18 @@ public final class MediaSession implements AutoCloseable {
                 : new PayloadFormats(-1, payloadType, telephoneEventPt));
         b.expectedFromNanos = System.nanoTime();
         timedOut.set(false);
+    }
+
+    /**
+     * The host the call's SIP messages come from (the far end, or its NAT). Besides the SDP's host,
+     * only packets from this host may latch the SIP side's RTP/RTCP (symmetric RTP behind a NAT).
+     */
+    public void rtpSignallingSource(InetAddress host) {
+        RtpLeg leg = b.rtp;
+        if (leg == null) {
+            throw new IllegalStateException("openRtp() first");
+        }
+        leg.signallingSource(host);
     }
 
     /**
@@ -441,6 +455,16 @@ public final class MediaSession implements AutoCloseable {
 
     void droppedOnArrival() {
         relay.droppedOnArrival();
+    }
+
+    void fromStranger() {
+        strangers.increment();
+        relay.fromStranger();
+    }
+
+    /** Packets to this session's SIP-side ports from neither the far end's SDP host nor its SIP host (dropped). */
+    public long packetsFromStrangers() {
+        return strangers.sum();
     }
 
     void browserConnected(Side side, BrowserLeg leg) {
