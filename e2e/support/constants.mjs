@@ -95,3 +95,8 @@ export const FAULTS_RTP_PORTS = `${BASE + 260}-${BASE + 299}`;
 export const FAULTS_GATEWAY_URL = `http://127.0.0.1:${FAULTS_HTTP_PORT}`;
 export const FAULTS_PROXY_URL = `http://127.0.0.1:${FAULTS_PROXY_PORT}`;
 export const FAULTS_RTP_TIMEOUT_S = 6;
+
+// Sign-in flood test (tests/security-flood.spec.ts): its own gateway, so its tight limits touch no
+// other test. WebRTC port base+900 and SIP port base+901 (webRtcPortOf) stay inside a 1000-port range.
+export const FLOOD_HTTP_PORT = BASE + 600;
+export const FLOOD_GATEWAY_URL = `http://127.0.0.1:${FLOOD_HTTP_PORT}`;
