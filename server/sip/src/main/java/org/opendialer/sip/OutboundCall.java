@@ -31,6 +31,7 @@ public final class OutboundCall extends SipCall {
     private boolean cancelSent;
     private int authAttempts;
     private boolean retried422;
+    private final ReliableProvisionals prack = new ReliableProvisionals();
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
 
@@ -120,6 +121,7 @@ public final class OutboundCall extends SipCall {
             request.addHeader(h.createHeader("Privacy", "id"));
         }
         sessionTimer.addToRequest(ctx, request);
+        request.addHeader(h.createSupportedHeader(ReliableProvisionals.OPTION_TAG));
         setSdp(request, offer);
         return request;
     }
@@ -205,6 +207,7 @@ public final class OutboundCall extends SipCall {
             }
             int status = response.getStatusCode();
             if (status < 200) {
+                prack.acknowledge(ctx, event.getDialog(), response);
                 onProvisional(response);
             } else if (status < 300) {
                 onSuccess(event);
