@@ -41,4 +41,27 @@ class ReliableProvisionalTest {
             assertThat(call.state()).isEqualTo(CallState.TERMINATED);
         }
     }
+
+    @Test
+    void inbound_inviteRequiring100rel_isRungWithAReliable180_whosePrackIsAnswered_thenAnswered() throws Exception {
+        java.util.concurrent.BlockingQueue<InboundCall> invites = new java.util.concurrent.LinkedBlockingQueue<>();
+        RecordingListener listener = new RecordingListener();
+        int port = FreePorts.next();
+        agent = new SipUserAgent(new SipSettings("127.0.0.1", port, "127.0.0.1", null, null, null, null,
+                Duration.ofMillis(100), SourceAllowList.parse("127.0.0.1")), call -> {
+                    call.ring();
+                    invites.add(call);
+                    return listener;
+                });
+        agent.start();
+        try (Sipp sipp = Sipp.uac("uac_require_100rel.xml", FreePorts.next(), port, "201")) {
+            InboundCall call = invites.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            assertThat(call).isNotNull();
+            Thread.sleep(1000); // the PRACK round trip happens while it rings
+            call.answer(agent.localAnswer(call.offer(), 40022));
+            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // reliable 180, PRACK 200, 200, BYE 200
+            assertThat(sipp.messages()).containsPattern("RSeq: *\\d+");
+        }
+    }
 }
