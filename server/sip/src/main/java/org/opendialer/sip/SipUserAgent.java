@@ -254,8 +254,18 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener);
+        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener).redirects(maxRedirects);
     }
+
+    /** How many 3xx answers to one INVITE are followed (RFC 3261 8.1.3.4); 0 ends the call at the first. */
+    public void setMaxRedirects(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max redirects < 0: " + max);
+        }
+        maxRedirects = max;
+    }
+
+    private volatile int maxRedirects = 3;
 
     /**
      * Places a call through a PBX account: Request-URI {@code sip:to@registrar}, From the account's address
@@ -263,7 +273,7 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener);
+        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener).redirects(maxRedirects);
     }
 
     private synchronized SipContext context() {

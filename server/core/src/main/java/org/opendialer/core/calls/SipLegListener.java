@@ -9,6 +9,9 @@ final class SipLegListener implements CallListener {
     interface Handler {
         void legAnswered(AudioSdp remote);
 
+        /** A 180/183 of an outbound call; {@code earlyMedia} is its SDP, or null. */
+        void legProgress(int status, AudioSdp earlyMedia);
+
         /** The far end changed its media (re-INVITE): new address, codec or direction. */
         void legReInvited(AudioSdp remote);
 
@@ -32,6 +35,15 @@ final class SipLegListener implements CallListener {
         thread.execute(() -> {
             if (target != null) {
                 target.legAnswered(remote);
+            }
+        });
+    }
+
+    @Override
+    public void provisional(int status, AudioSdp earlyMedia) {
+        thread.execute(() -> {
+            if (target != null) {
+                target.legProgress(status, earlyMedia);
             }
         });
     }
