@@ -103,13 +103,25 @@ const lastState = (page: Page) => page.evaluate(() => (window as any).calls.list
 
 test('rejects placeCall with InvalidPhoneNumberError for "abc" with the microphone denied, and never asks for it', async ({ browser }) => {
   const { page, frame } = await agent(browser, 'nomic', { microphone: false });
+  // Count the dialer's requests for the microphone (each would be a permission prompt for a real user).
+  await frame.evaluate(() => {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia.bind(devices);
+    (window as any).micRequests = 0;
+    devices.getUserMedia = (c?: MediaStreamConstraints) => {
+      (window as any).micRequests++;
+      return original(c);
+    };
+  });
+  const micRequests = () => frame.evaluate(() => (window as any).micRequests as number);
   const outcome = await hostCall(page, 'placeCall', { to: 'abc' });
   expect(outcome).toMatchObject({ ok: false, name: 'InvalidPhoneNumberError' });
-  // The microphone was never asked for: no "microphone blocked" notice, and the page has no permission state.
-  expect(await frame.locator('.mic-notice').isHidden()).toBe(true);
+  expect(await micRequests()).toBe(0);
+  expect(await frame.locator('.mic-notice:not(.network-notice)').isHidden()).toBe(true);
   expect(await page.evaluate(() => (window as any).calls.list.length)).toBe(0);
-  // A good number then meets the denied microphone as before.
+  // A good number then meets the denied microphone as before (and the counter sees that request).
   expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toMatchObject({ ok: false, name: 'MicrophonePermissionError' });
+  expect(await micRequests()).toBe(1);
 });
 
 test('a carrier’s early media (183 with SDP, then RTP) plays in the dialer while the call is connecting', async ({ browser }) => {
