@@ -140,7 +140,7 @@ final class ServeCommand {
     private static SipConfig withTrunk(SipConfig s, String trunk) {
         return new SipConfig(java.util.Optional.of(trunk), s.listenAddress(), s.port(), s.username(), s.password(),
                 s.publicAddress(), s.ringTimeout(), s.rtpPortMin(), s.rtpPortMax(), s.webRtcPort(), s.webRtcAddress(),
-                s.rtpTimeout());
+                s.rtpTimeout(), s.allowedSources(), s.trunkOptions());
     }
 
     static String randomPassword() {

@@ -136,8 +136,10 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     @Override
     public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
         if (owner.call.state() == CallState.ANSWERED) {
-            // After the answer a BYE is a hang-up; anything else (our 2xx never ACKed) is a failure.
-            calls.end(owner, remoteHangup ? EndReason.REMOTE_HANGUP : EndReason.FAILED);
+            // After the answer a BYE is a hang-up, an expired session says so; anything else (our 2xx never
+            // ACKed) is a failure.
+            calls.end(owner, remoteHangup ? EndReason.REMOTE_HANGUP
+                    : reasonIfUnanswered == EndReason.SESSION_EXPIRED ? EndReason.SESSION_EXPIRED : EndReason.FAILED);
         } else {
             calls.end(owner, reasonIfUnanswered);
         }

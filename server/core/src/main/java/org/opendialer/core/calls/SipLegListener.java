@@ -67,6 +67,15 @@ final class SipLegListener implements CallListener {
     }
 
     @Override
+    public void sessionExpired() {
+        thread.execute(() -> {
+            if (target != null) {
+                target.legEnded(EndReason.SESSION_EXPIRED, false);
+            }
+        });
+    }
+
+    @Override
     public void remoteHangup() {
         thread.execute(() -> {
             if (target != null) {

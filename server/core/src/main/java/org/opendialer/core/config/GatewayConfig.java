@@ -185,7 +185,7 @@ public record GatewayConfig(
         return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse(sandbox ? "127.0.0.1" : "0.0.0.0"),
                 r.port(ConfigKey.SIP_PORT, false), user, password, publicAddress,
                 r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max, webRtcPort, webRtcAddress,
-                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30), allowed);
+                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30), allowed, TrunkSettings.from(r.env()));
     }
 
     private static boolean isIpLiteral(String s) {
