@@ -20,15 +20,18 @@ import {
 } from '../support/constants.mjs';
 import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
-import { startRtpPeer } from '../support/tone.mjs';
+import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/carrier');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 const EARLY_TONE_HZ = 440;
+const AGENT_TONE_HZ = 1000;
+const TONE_1K = writeToneWav(path.join(WORK_DIR, `tone-${AGENT_TONE_HZ}.wav`), AGENT_TONE_HZ);
 const USERS = {
   early: { extension: '701', number: '+12025550171' },
   nomic: { extension: '702', number: '+12025550172' },
+  late: { extension: '703', number: '+12025550173' },
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Carrier ${u}`;
@@ -37,7 +40,7 @@ test.use({
   launchOptions: {
     executablePath: '/usr/bin/chromium',
     // The tone is measured with WebAudio in the iframe, which needs no click with this policy.
-    args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required'],
+    args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${TONE_1K}`, '--autoplay-policy=no-user-gesture-required'],
   },
 });
 test.describe.configure({ timeout: 60_000 });
@@ -147,4 +150,33 @@ test('a carrier’s early media (183 with SDP, then RTP) plays in the dialer whi
   expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
   await expect.poll(() => lastState(page)).toBe('disconnected');
   expect(await trunk.finished(), trunk.log()).toBe(0); // CANCEL, 200, 487, ACK as written
+});
+
+test('a late-offer call (INVITE without SDP, answer in the ACK) is heard both ways', async ({ browser }) => {
+  const { page, frame } = await agent(browser, 'late');
+  const peer = await startRtpPeer(CARRIER_PEER_PORT);
+  cleanups.push(() => peer.close());
+  const pbx = await startSipp({
+    scenario: 'uac-late-offer-peer', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT, logDir: WORK_DIR,
+    remote: `127.0.0.1:${CARRIER_SIP_PORT}`, service: USERS.late.number,
+    extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT)],
+  });
+  cleanups.push(() => pbx.stop());
+  await expect.poll(() => lastState(page), { timeout: 15_000 }).toBe('connecting');
+  expect(await hostCall(page, 'answer')).toEqual({ ok: true, result: null });
+  await expect.poll(() => lastState(page)).toBe('answered');
+  const messages = path.join(WORK_DIR, 'uac-late-offer-peer_messages.log');
+  await expect.poll(() => existsSync(messages) && /m=audio \d+ RTP\/AVP 0 8/.test(readFileSync(messages, 'utf8'))).toBe(true);
+  peer.sendTone('127.0.0.1', Number(/m=audio (\d+) RTP\/AVP 0 8/.exec(readFileSync(messages, 'utf8'))![1]), EARLY_TONE_HZ);
+
+  await expect
+    .poll(async () => (await hear(frame, EARLY_TONE_HZ, 1000)).ratio, { timeout: 15_000, message: 'the PBX side in the page' })
+    .toBeGreaterThan(0.6);
+  await expect
+    .poll(() => toneRatio(peer.audio(Date.now() - 1000), AGENT_TONE_HZ).ratio, { timeout: 15_000, message: 'the agent at the PBX side' })
+    .toBeGreaterThan(0.6);
+
+  expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(() => lastState(page)).toBe('disconnected');
+  expect(await pbx.finished(), pbx.log()).toBe(0);
 });
