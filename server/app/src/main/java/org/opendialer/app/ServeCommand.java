@@ -65,6 +65,7 @@ final class ServeCommand {
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
+            calls.carrier(config.carrier());
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {
@@ -139,7 +140,7 @@ final class ServeCommand {
     private static SipConfig withTrunk(SipConfig s, String trunk) {
         return new SipConfig(java.util.Optional.of(trunk), s.listenAddress(), s.port(), s.username(), s.password(),
                 s.publicAddress(), s.ringTimeout(), s.rtpPortMin(), s.rtpPortMax(), s.webRtcPort(), s.webRtcAddress(),
-                s.rtpTimeout());
+                s.rtpTimeout(), s.allowedSources(), s.trunkOptions());
     }
 
     static String randomPassword() {
