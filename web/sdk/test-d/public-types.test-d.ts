@@ -179,6 +179,8 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'DialerDisposedError'
   | 'ConnectionError'
   | 'CallInProgressError'
-  | 'CallNotFoundError'>>();
+  | 'CallNotFoundError'
+  | 'DestinationNotAllowedError'
+  | 'CallRateLimitedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
