@@ -1,7 +1,7 @@
 // The call tests in Firefox ESR (puppeteer-core over WebDriver BiDi, see browser.mjs): sign-in,
 // an outbound call with two-way audio (the far end's tone heard in the page, Firefox's fake
 // microphone heard at the far end), an inbound call answered, hang-up, a reload during a call
-// (audio re-attached without a click) and two tabs. The same real peers as the Chromium suite:
+// (audio re-attached without a click), two tabs, and choosing audio devices during a call. The same real peers as the Chromium suite:
 // the gateway jar, SIPp as the trunk or caller, Node RTP tone peers. Run: node --test firefox/
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,7 @@ const USERS = {
   ffin: { extension: '603', number: '+12025550163' },
   ffreload: { extension: '604', number: '+12025550164' },
   fftabs: { extension: '605', number: '+12025550165' },
+  ffdevices: { extension: '606', number: '+12025550166' },
 };
 const displayName = (u) => `Firefox ${u.slice(2)}`;
 
@@ -245,4 +246,40 @@ test('two tabs: a call placed in A shows read-only in B; "Take the call here" mo
   await expectState(a.page, 'disconnected:local_hangup');
   await expectState(pageB, 'disconnected:local_hangup');
   assert.equal(await a.sipp.finished(), 0, a.sipp.log());
+});
+
+test('audio devices: Firefox’s fake devices are listed; output, ringer and microphone switched during a call, the audio goes on; the choice is remembered', async () => {
+  const { page, frame, sipp, peer } = await answeredCall('ffdevices', 'ff-devices');
+  await expectTone(frame, PEER_TONE_HZ, 'the far end’s tone before switching');
+  const listed = await hostCall(page, 'getAudioDevices');
+  assert.equal(listed.ok, true, JSON.stringify(listed));
+  const { inputs, outputs } = listed.result;
+  assert.ok(inputs.length >= 1, `a fake microphone: ${JSON.stringify(inputs)}`);
+  assert.ok(outputs.length >= 2, `Firefox’s two fake outputs: ${JSON.stringify(outputs)}`);
+  const [speaker, headset] = [outputs[0], outputs.at(-1)];
+  assert.deepEqual(await hostCall(page, 'setAudioDevices', { output: headset.id, ringer: speaker.id, input: inputs[0].id }), { ok: true, result: null });
+  assert.equal(await frame.evaluate(() => document.querySelector('audio[data-role="remote-audio"]').sinkId), headset.id);
+  assert.equal(await frame.evaluate(() => document.querySelector('audio[data-role="ringer-audio"]').sinkId), speaker.id);
+  // The microphone was replaced in place: still the fake 1 kHz tone at the far end, and still the far end's tone here.
+  const switched = Date.now();
+  await poll(() => toneRatio(peer.audio(Math.max(switched, Date.now() - 1000)), FAKE_MIC_HZ).ratio, (r) => r > 0.6, {
+    message: 'the microphone’s tone at the far end after the switch',
+  });
+  await expectTone(frame, PEER_TONE_HZ, 'the far end’s tone on the chosen output');
+  const wrong = await hostCall(page, 'setAudioDevices', { output: 'no-such-device' });
+  assert.equal(wrong.name, 'InvalidOptionsError', JSON.stringify(wrong));
+  assert.deepEqual(await hostCall(page, 'hangUp'), { ok: true, result: null });
+  await expectState(page, 'disconnected:local_hangup');
+  assert.equal(await sipp.finished(), 0, sipp.log());
+  // Remembered for this browser: the reloaded dialer's Audio settings show the choice.
+  const reloaded = await openHost(page, { reload: true });
+  await expectSignedIn(reloaded, 'ffdevices');
+  await reloaded.evaluate(() => {
+    const details = document.querySelector('details.audio-settings');
+    details.open = true;
+  });
+  await poll(() => reloaded.evaluate(() => document.querySelector('#device-output')?.value), (id) => id === headset.id, {
+    message: 'the remembered output in Audio settings after a reload',
+  });
+  assert.equal(await reloaded.evaluate(() => document.querySelector('#device-ringer').value), speaker.id);
 });

@@ -7,6 +7,8 @@ import { micNotice, type MicNotice } from './ui/mic-notice';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
+import { AudioDevices, browserDeviceEnvironment, type DeviceEnvironment } from './media/audio-devices';
+import { deviceSettings } from './ui/device-settings';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
@@ -58,6 +60,8 @@ export interface DialerAppOptions {
   defaultRegion?: string;
   /** The ringtone's audio context (tests pass a fake); the browser's `AudioContext` by default. */
   createAudioContext?: () => RingtoneContext | null;
+  /** Audio device listing and output choice (tests pass a fake); the browser's by default. */
+  devices?: DeviceEnvironment;
 }
 
 /** How many calls `recentCalls` asks the call log for. */
@@ -82,6 +86,9 @@ export class DialerApp {
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
+  /** The chosen microphone, speaker and ringer (setAudioDevices, the settings view). */
+  private readonly devices: AudioDevices;
+  private readonly settingsUi: HTMLElement;
   private readonly ringtoneNotice: RingtoneNotice;
   /** The last `recentCalls` result, kept across re-renders; `null` before it arrives. */
   private recent: unknown[] | null = null;
@@ -110,6 +117,8 @@ export class DialerApp {
       env: opts.media ?? browserMediaEnvironment(),
       audio: remote,
       processing: opts.audioProcessing ?? true,
+      microphone: () => this.devices.input,
+      onMicrophone: () => void this.devices.restore(),
       request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
       isAnswered: (id) => this.calls.get(id)?.call.state === 'answered',
       isConnected: () => this.gateway.connectionState === 'connected',
@@ -127,6 +136,16 @@ export class DialerApp {
     this.micNotice = micNotice();
     this.ringtone = new Ringtone(opts.createAudioContext ?? browserRingtoneContext, (blocked) => this.ringtoneNotice.show(blocked));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
+    this.devices = new AudioDevices(opts.devices ?? browserDeviceEnvironment(), opts.storage, {
+      input: (id) => this.audio.switchMicrophone(id),
+      output: (id) => remote.setSink(id),
+      ringer: (id) => this.ringtone.setSink(id),
+    });
+    this.settingsUi = deviceSettings({
+      list: () => this.devices.list(),
+      chosen: () => this.devices.chosen,
+      set: (choice) => this.devices.set(choice),
+    }).root;
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -138,6 +157,7 @@ export class DialerApp {
   }
 
   start(): void {
+    void this.devices.restore();
     if (this.auth.storedToken()) {
       mount(this.opts.root, el('p', { class: 'restoring', role: 'status' }, strings.connecting));
     } else {
@@ -190,6 +210,12 @@ export class DialerApp {
       case 'sendDtmf':
         if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
         this.audio.sendDtmf(params.digits);
+        return null;
+      case 'getAudioDevices':
+        return this.devices.list();
+      case 'setAudioDevices':
+        if (!isMethodParams('setAudioDevices', params)) throw new DialerError('InvalidOptionsError', strings.errors.unknownDevice);
+        await this.devices.set(params);
         return null;
       default:
         throw new DialerError('Net2PhoneDialerError', `Unknown method "${method}".`);
@@ -490,7 +516,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
       this.callsChanged();

@@ -99,7 +99,15 @@ export const strings = {
   connecting: 'Connecting…',
   offline: 'Offline',
 
+  audioSettings: 'Audio settings',
+  systemDefault: 'System default',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  ringer: 'Ringtone',
   errors: {
+    outputUnsupported: 'This browser cannot choose where audio plays: it uses the system’s output device.',
+    unknownDevice: 'No such audio device: use an id from getAudioDevices().',
+    deviceFailed: 'The audio device could not be used.',
     invalidNumber: 'Enter a phone number or an extension.',
     numberTooLong: 'The phone number is too long.',
     connection: 'The dialer cannot reach the server.',

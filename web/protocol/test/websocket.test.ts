@@ -130,8 +130,9 @@ describe('error codes and names', () => {
     expect(errorNameForWsErrorCode('rate_limited')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
-  it('knows the eleven error names, CallNotFoundError included, and the methods', () => {
-    expect(ERROR_NAMES).toHaveLength(11);
+  it('knows the twelve error names, CallNotFoundError and AudioOutputUnsupportedError included, and the methods', () => {
+    expect(ERROR_NAMES).toHaveLength(12);
+    expect(isErrorName('AudioOutputUnsupportedError')).toBe(true);
     expect(isErrorName('CallNotFoundError')).toBe(true);
     expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls']);
     expect(isErrorName('ConnectionError')).toBe(true);

@@ -95,6 +95,17 @@ export class CallNotFoundError extends Net2PhoneDialerError {
   }
 }
 
+/**
+ * `setAudioDevices({ output })` or `({ ringer })` where the browser cannot choose where audio plays
+ * (no `HTMLMediaElement.setSinkId`, e.g. Safari before 18.4): the choice is refused, never ignored.
+ */
+export class AudioOutputUnsupportedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'AudioOutputUnsupportedError';
+  }
+}
+
 /** `Net2PhoneDialer.errors`, and the name → class table errors are rebuilt from. */
 export const errors = {
   Net2PhoneDialerError,
@@ -108,6 +119,7 @@ export const errors = {
   ConnectionError,
   CallInProgressError,
   CallNotFoundError,
+  AudioOutputUnsupportedError,
 };
 
 export type Net2PhoneDialerErrors = typeof errors;

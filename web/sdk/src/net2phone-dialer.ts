@@ -1,6 +1,8 @@
 import {
   MAX_CALL_ID_LENGTH,
   MAX_PHONE_NUMBER_LENGTH,
+  isAudioDeviceChoice,
+  isAudioDeviceList,
   isAuthStateChangedEvent,
   isCallStateChangedEvent,
   isAudioPlaybackBlockedEvent,
@@ -32,6 +34,7 @@ import type {
   SubscribeOptions,
 } from './events';
 import { resolveServerUrl } from './server-url';
+import type { AudioDevice, AudioDeviceChoice, AudioDeviceList } from './audio-devices';
 
 export interface Net2PhoneDialerConstructorOptions {
   /**
@@ -119,7 +122,8 @@ export class Net2PhoneDialer {
       'src',
       `${serverUrl}/dialer/?parentOrigin=${encodeURIComponent(hostWindow.location.origin)}`,
     );
-    iframe.setAttribute('allow', 'microphone; autoplay');
+    // speaker-selection: the dialer may play audio on the output device the user chose (setAudioDevices).
+    iframe.setAttribute('allow', 'microphone; autoplay; speaker-selection');
     iframe.setAttribute('title', 'Phone dialer');
     iframe.style.cssText = 'width:100%;height:100%;border:0;display:block';
     this.iframe = iframe;
@@ -198,6 +202,34 @@ export class Net2PhoneDialer {
       throw new InvalidOptionsError(`sendDtmf expects 1 to 64 of 0-9, A-D, *, # and ",", got ${describe(digits)}.`);
     }
     await this.request('sendDtmf', { digits });
+  }
+
+  /**
+   * The browser's microphones (`inputs`) and speakers (`outputs`), as the dialer's origin sees
+   * them: `const { inputs, outputs } = await dialer.getAudioDevices()`. Labels are empty until the
+   * microphone has been allowed once; `outputs` is empty where the browser cannot choose one.
+   */
+  async getAudioDevices(): Promise<AudioDeviceList> {
+    const list = await this.request('getAudioDevices', {});
+    if (!isAudioDeviceList(list)) return { inputs: [], outputs: [] };
+    const copy = (d: AudioDevice): AudioDevice => ({ id: d.id, label: d.label });
+    return { inputs: list.inputs.map(copy), outputs: list.outputs.map(copy) };
+  }
+
+  /**
+   * Chooses the microphone (`input`), the call's speaker (`output`) and the ringtone's speaker
+   * (`ringer`) by ids from `getAudioDevices`; keys left out keep their choice, which the dialer
+   * remembers for this browser. A new microphone replaces the one of an answered call at once,
+   * without renegotiation. Rejects with `InvalidOptionsError` for an unknown id and
+   * `AudioOutputUnsupportedError` for `output`/`ringer` where the browser cannot choose a speaker.
+   */
+  async setAudioDevices(devices: AudioDeviceChoice): Promise<void> {
+    this.assertNotDisposed();
+    if (!isAudioDeviceChoice(devices)) {
+      throw new InvalidOptionsError(`setAudioDevices expects { input?, output?, ringer? } with device ids from getAudioDevices(), got ${describe(devices)}.`);
+    }
+    const { input, output, ringer } = devices;
+    await this.request('setAudioDevices', { ...(input ? { input } : {}), ...(output ? { output } : {}), ...(ringer ? { ringer } : {}) });
   }
 
   /** Whether a user is signed in to the dialer, and who. */

@@ -1,6 +1,7 @@
 // Pins the public types of the shipped typings (dist/index.d.ts, resolved through package.json).
 // Compiled by `npm run typecheck`; every @ts-expect-error line must really be an error.
 import Net2PhoneDialer, {
+  AudioOutputUnsupportedError,
   AuthenticationError,
   CallDirection,
   CallNotFoundError,
@@ -8,6 +9,9 @@ import Net2PhoneDialer, {
   CallState,
   InvalidPhoneNumberError,
   Net2PhoneDialerError,
+  type AudioDevice,
+  type AudioDeviceChoice,
+  type AudioDeviceList,
   type AudioPlaybackBlocked,
   type AuthState,
   type AuthStateChanged,
@@ -177,6 +181,25 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'DialerDisposedError'
   | 'ConnectionError'
   | 'CallInProgressError'
-  | 'CallNotFoundError'>>();
+  | 'CallNotFoundError'
+  | 'AudioOutputUnsupportedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
+
+// Audio devices
+const listed: Promise<AudioDeviceList> = dialer.getAudioDevices();
+void listed;
+assertType<Equal<AudioDeviceList, { inputs: AudioDevice[]; outputs: AudioDevice[] }>>();
+assertType<Equal<AudioDevice, { id: string; label: string }>>();
+assertType<Equal<AudioDeviceChoice, { input?: string; output?: string; ringer?: string }>>();
+assertType<Equal<typeof dialer.setAudioDevices, (devices: AudioDeviceChoice) => Promise<void>>>();
+dialer.setAudioDevices({ input: 'mic-1' });
+dialer.setAudioDevices({ output: 'spk-1', ringer: 'spk-2' });
+// @ts-expect-error device ids are strings
+dialer.setAudioDevices({ input: 1 });
+// @ts-expect-error unknown key
+dialer.setAudioDevices({ speaker: 'spk-1' });
+const outputError = new AudioOutputUnsupportedError('no setSinkId');
+assertType<Equal<typeof Net2PhoneDialer.errors.AudioOutputUnsupportedError, typeof AudioOutputUnsupportedError>>();
+const asBase: Net2PhoneDialerError = outputError;
+void asBase;

@@ -18,6 +18,8 @@ export interface SignedInParts {
   callPanel: HTMLElement;
   micNotice: HTMLElement;
   ringtoneNotice: HTMLElement;
+  /** Audio settings (device-settings.ts), shown under the number field when idle. */
+  settings?: HTMLElement;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -129,6 +131,7 @@ export function signedInView(
   signOut.addEventListener('click', () => actions.signOut());
 
   const idle = el('div', { class: 'idle' }, callForm, recent.root);
+  if (parts.settings) idle.append(parts.settings);
   const root = el(
     'section',
     { class: 'signed-in' },
