@@ -66,6 +66,45 @@ describe('new Net2PhoneDialer(options)', () => {
     expect(iframe.getAttribute('src')).toMatch(/^https:\/\/pbx\.example\.com\/phone\/dialer\/\?parentOrigin=/);
   });
 
+  it('throws InvalidOptionsError naming serverUrl and the meta tag when bundled from npm without either', () => {
+    setLoadedFrom('https://crm.example.com/assets/app-3f2a.js');
+    expect(construct({ rootHtmlElement: document.createElement('div') })).toThrow(
+      /options\.serverUrl is required.*<meta name="net2phone-dialer-server"/,
+    );
+  });
+
+  it('takes the server from <meta name="net2phone-dialer-server"> when the SDK is bundled into the host', () => {
+    setLoadedFrom('https://crm.example.com/assets/app-3f2a.js');
+    document.head.insertAdjacentHTML('beforeend', '<meta name="net2phone-dialer-server" content="https://dialer.example.com/phone/">');
+    try {
+      const rootHtmlElement = document.createElement('div');
+      new Net2PhoneDialer({ rootHtmlElement });
+      expect(rootHtmlElement.querySelector('iframe')!.getAttribute('src')).toMatch(
+        /^https:\/\/dialer\.example\.com\/phone\/dialer\/\?parentOrigin=/,
+      );
+    } finally {
+      document.head.querySelector('meta[name="net2phone-dialer-server"]')!.remove();
+    }
+  });
+
+  it('rejects a <meta name="net2phone-dialer-server"> that is not an http(s) URL', () => {
+    document.head.insertAdjacentHTML('beforeend', '<meta name="net2phone-dialer-server" content="dialer.example.com">');
+    try {
+      expect(construct({ rootHtmlElement: document.createElement('div') })).toThrow(/must hold an absolute http\(s\) URL/);
+    } finally {
+      document.head.querySelector('meta[name="net2phone-dialer-server"]')!.remove();
+    }
+  });
+
+  it('prefers the gateway /sdk/ file the SDK was loaded from, keeping a path prefix before /sdk/', () => {
+    setLoadedFrom('https://proxy.example.com/phone/sdk/dialer-sdk.umd.js');
+    const rootHtmlElement = document.createElement('div');
+    new Net2PhoneDialer({ rootHtmlElement });
+    expect(rootHtmlElement.querySelector('iframe')!.getAttribute('src')).toMatch(
+      /^https:\/\/proxy\.example\.com\/phone\/dialer\/\?parentOrigin=/,
+    );
+  });
+
   it('defaults serverUrl to the origin the SDK file was loaded from', () => {
     setLoadedFrom('https://gateway.example.com:8443/sdk/dialer-sdk.mjs');
     const rootHtmlElement = document.createElement('div');

@@ -56,8 +56,9 @@ public final class GatewayServer implements AutoCloseable {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
         MethodDispatcher dispatcher = new MethodDispatcher(codec, DialerMethods.create(
-                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version));
-        WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls);
+                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version, config));
+        WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls, config.security().signInWindow(),
+                config.security().anonymousSocketsPerAddress());
         KeyStore keyStore = null;
         char[] keyStorePassword = null;
         if (config.tlsEnabled()) {
@@ -81,7 +82,8 @@ public final class GatewayServer implements AutoCloseable {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
             new DialerRoutes(config, version).register(app, ws);
-            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx);
+            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx,
+                    config.security().adminFailuresPerAddress());
             if (sandboxOrNull != null) {
                 SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
                         .anyMatch(u -> to.equals(u.extension()) || to.equals(u.number())));
@@ -114,6 +116,7 @@ public final class GatewayServer implements AutoCloseable {
             demo.stop();
         }
         gateway.stop();
+        ws.close();
     }
 
     private static void addTlsConnector(JavalinConfig app, GatewayConfig config, KeyStore store,

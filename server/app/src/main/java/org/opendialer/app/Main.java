@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.opendialer.core.config.ConfigException;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 
 /** Command line: {@code serve} (default) or {@code user add NAME --extension N ...}. */
@@ -27,8 +28,10 @@ public final class Main {
     /** Runs a command; returns the exit code (serve returns only when start-up fails). */
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         GatewayConfig config;
+        DestinationSettings destinations;
         try {
             config = GatewayConfig.from(env);
+            destinations = DestinationSettings.from(env);
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
@@ -43,7 +46,7 @@ public final class Main {
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, out, err);
+                return ServeCommand.run(config, destinations, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

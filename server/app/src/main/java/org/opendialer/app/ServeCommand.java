@@ -10,7 +10,10 @@ import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.calls.CallEngine;
+import org.opendialer.core.calls.DestinationPolicy;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
@@ -25,7 +28,7 @@ final class ServeCommand {
 
     private ServeCommand() {}
 
-    static int run(GatewayConfig config, PrintStream out, PrintStream err) {
+    static int run(GatewayConfig config, DestinationSettings destinations, PrintStream out, PrintStream err) {
         Database db;
         try {
             Files.createDirectories(config.dataDir());
@@ -35,7 +38,7 @@ final class ServeCommand {
             return 1;
         }
         AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                config.sessionIdleTtl(), config.signInTokenTtl());
+                config.sessionIdleTtl(), config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn());
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;
@@ -52,8 +55,10 @@ final class ServeCommand {
                 sandbox = startSandbox(sip);
                 sip = withTrunk(sip, sandbox.trunkUri());
             }
-            relay = CallEngines.openRelay(sip);
+            relay = CallEngines.openRelay(sip, config.network());
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
+            calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
+                    Clock.systemUTC()));
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {
