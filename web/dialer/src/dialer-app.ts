@@ -9,6 +9,8 @@ import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
 import { AudioDevices, browserDeviceEnvironment, type DeviceEnvironment } from './media/audio-devices';
 import { deviceSettings } from './ui/device-settings';
+import { CallQualityMonitor } from './quality/call-quality-monitor';
+import { signalIndicator } from './ui/signal-indicator';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
@@ -89,6 +91,9 @@ export class DialerApp {
   /** The chosen microphone, speaker and ringer (setAudioDevices, the settings view). */
   private readonly devices: AudioDevices;
   private readonly settingsUi: HTMLElement;
+  /** callQuality every 5 s while a call with audio here is answered, and the signal indicator. */
+  private readonly quality: CallQualityMonitor;
+  private readonly signal = signalIndicator();
   private readonly ringtoneNotice: RingtoneNotice;
   /** The last `recentCalls` result, kept across re-renders; `null` before it arrives. */
   private recent: unknown[] | null = null;
@@ -141,6 +146,11 @@ export class DialerApp {
       output: (id) => remote.setSink(id),
       ringer: (id) => this.ringtone.setSink(id),
     });
+    this.quality = new CallQualityMonitor({
+      source: this.audio,
+      emit: (event) => this.opts.emit(event),
+      show: (q) => this.signal.show(q),
+    });
     this.settingsUi = deviceSettings({
       list: () => this.devices.list(),
       chosen: () => this.devices.chosen,
@@ -158,6 +168,7 @@ export class DialerApp {
 
   start(): void {
     void this.devices.restore();
+    this.quality.start();
     if (this.auth.storedToken()) {
       mount(this.opts.root, el('p', { class: 'restoring', role: 'status' }, strings.connecting));
     } else {
@@ -168,6 +179,7 @@ export class DialerApp {
 
   /** Closes the call audio and the connection (the dialer's page goes away). */
   dispose(): void {
+    this.quality.stop();
     this.audio.closeAll(false);
     this.ringtone.stop();
     this.callUi.dispose();
@@ -518,7 +530,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi, signal: this.signal.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
       this.callsChanged();

@@ -100,6 +100,20 @@ export const strings = {
   offline: 'Offline',
 
   audioSettings: 'Audio settings',
+  quality: {
+    good: 'Call quality good',
+    fair: 'Call quality fair',
+    poor: 'Call quality poor',
+    loss: 'loss',
+    jitter: 'jitter',
+    rtt: 'round trip',
+    warnings: {
+      high_packet_loss: 'audio packets are being lost',
+      high_jitter: 'audio arrives unevenly',
+      high_rtt: 'long delay',
+      low_mos: 'poor audio quality',
+    },
+  },
   systemDefault: 'System default',
   microphone: 'Microphone',
   speaker: 'Speaker',

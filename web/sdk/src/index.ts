@@ -17,6 +17,9 @@ export { CallDirection, CallResult, CallState } from './call';
 export type { Call, EndReason } from './call';
 export type {
   AudioPlaybackBlocked,
+  CallLegQuality,
+  CallQuality,
+  CallQualityWarning,
   AuthState,
   AuthStateChanged,
   CallStateChanged,

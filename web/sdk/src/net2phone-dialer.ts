@@ -6,6 +6,7 @@ import {
   isAuthStateChangedEvent,
   isCallStateChangedEvent,
   isAudioPlaybackBlockedEvent,
+  isCallQualityEvent,
   isConnectionStateChangedEvent,
   isDtmfDigits,
   isTokenRequestedEvent,
@@ -25,6 +26,7 @@ import {
   type Net2PhoneDialerErrors,
 } from './errors';
 import type {
+  CallLegQuality,
   AuthState,
   CallStateChanged,
   DialerEvent,
@@ -77,6 +79,7 @@ const ALL_EVENT_TYPES: readonly DialerEventType[] = [
   'connectionStateChanged',
   'tokenRequested',
   'audioPlaybackBlocked',
+  'callQuality',
 ];
 
 /** The embedded dialer: renders the dialer iframe into `rootHtmlElement` and talks to it. */
@@ -333,6 +336,15 @@ export class Net2PhoneDialer {
       event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };
     } else if (isConnectionStateChangedEvent(raw)) {
       event = { type: raw.type, state: raw.state };
+    } else if (isCallQualityEvent(raw)) {
+      const leg = (l: CallLegQuality) => ({ mos: l.mos, jitter_ms: l.jitter_ms, packet_loss_pct: l.packet_loss_pct, rtt_ms: l.rtt_ms });
+      event = {
+        type: raw.type,
+        callId: raw.call_id,
+        ...leg(raw),
+        warnings: [...raw.warnings],
+        legs: { browser: leg(raw.legs.browser), sip: raw.legs.sip && leg(raw.legs.sip) },
+      };
     } else if (isAudioPlaybackBlockedEvent(raw)) {
       event = { type: raw.type, blocked: raw.blocked };
     } else if (isTokenRequestedEvent(raw)) {

@@ -10,6 +10,9 @@ import Net2PhoneDialer, {
   InvalidPhoneNumberError,
   Net2PhoneDialerError,
   type AudioDevice,
+  type CallLegQuality,
+  type CallQuality,
+  type CallQualityWarning,
   type AudioDeviceChoice,
   type AudioDeviceList,
   type AudioPlaybackBlocked,
@@ -203,3 +206,18 @@ const outputError = new AudioOutputUnsupportedError('no setSinkId');
 assertType<Equal<typeof Net2PhoneDialer.errors.AudioOutputUnsupportedError, typeof AudioOutputUnsupportedError>>();
 const asBase: Net2PhoneDialerError = outputError;
 void asBase;
+
+// callQuality (opt-in)
+dialer.subscribe(
+  (event) => {
+    assertType<Equal<typeof event, CallQuality>>();
+    assertType<Equal<typeof event.callId, string>>();
+    assertType<Equal<typeof event.mos, number | null>>();
+    assertType<Equal<typeof event.warnings, CallQualityWarning[]>>();
+    assertType<Equal<typeof event.legs, { browser: CallLegQuality; sip: CallLegQuality | null }>>();
+  },
+  { events: ['callQuality'] },
+);
+assertType<Equal<CallQualityWarning, 'high_packet_loss' | 'high_jitter' | 'high_rtt' | 'low_mos'>>();
+// @ts-expect-error the seed signature never delivers callQuality
+dialer.subscribe((event: CallQuality) => event.mos);

@@ -240,6 +240,18 @@ export class CallAudio {
     }
   }
 
+  /** The stats of the answered call whose audio is here, unless held (no audio flows then). */
+  async activeStats(): Promise<{ callId: string; report: RTCStatsReport } | null> {
+    let active: { callId: string; media: CallMedia };
+    try {
+      active = this.active();
+    } catch {
+      return null;
+    }
+    if (active.media.snapshot().held) return null;
+    return { callId: active.callId, report: await active.media.stats() };
+  }
+
   mute(muted: boolean): void {
     this.active().media.setMuted(muted);
   }

@@ -138,6 +138,11 @@ export class CallMedia {
     old.stop();
   }
 
+  /** The peer connection's statistics (call-quality-monitor.ts). */
+  stats(): Promise<RTCStatsReport> {
+    return this.pc.getStats();
+  }
+
   /** Mute is local: a disabled track sends silence, which the relay forwards. */
   setMuted(muted: boolean): void {
     this.muted = muted;

@@ -20,6 +20,8 @@ export interface SignedInParts {
   ringtoneNotice: HTMLElement;
   /** Audio settings (device-settings.ts), shown under the number field when idle. */
   settings?: HTMLElement;
+  /** The call's signal indicator (signal-indicator.ts), beside the connection state. */
+  signal?: HTMLElement;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -138,7 +140,7 @@ export function signedInView(
     el(
       'header',
       {},
-      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), details, status),
+      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), details, status, ...(parts.signal ? [parts.signal] : [])),
       signOut,
     ),
     parts.ringtoneNotice,
