@@ -26,7 +26,6 @@ import {
   type Net2PhoneDialerErrors,
 } from './errors';
 import type {
-  CallLegQuality,
   AuthState,
   CallStateChanged,
   DialerEvent,
@@ -214,9 +213,8 @@ export class Net2PhoneDialer {
    */
   async getAudioDevices(): Promise<AudioDeviceList> {
     const list = await this.request('getAudioDevices', {});
-    if (!isAudioDeviceList(list)) return { inputs: [], outputs: [] };
     const copy = (d: AudioDevice): AudioDevice => ({ id: d.id, label: d.label });
-    return { inputs: list.inputs.map(copy), outputs: list.outputs.map(copy) };
+    return isAudioDeviceList(list) ? { inputs: list.inputs.map(copy), outputs: list.outputs.map(copy) } : { inputs: [], outputs: [] };
   }
 
   /**
@@ -229,10 +227,9 @@ export class Net2PhoneDialer {
   async setAudioDevices(devices: AudioDeviceChoice): Promise<void> {
     this.assertNotDisposed();
     if (!isAudioDeviceChoice(devices)) {
-      throw new InvalidOptionsError(`setAudioDevices expects { input?, output?, ringer? } with device ids from getAudioDevices(), got ${describe(devices)}.`);
+      throw new InvalidOptionsError(`setAudioDevices expects { input?, output?, ringer? } (ids from getAudioDevices()), got ${describe(devices)}.`);
     }
-    const { input, output, ringer } = devices;
-    await this.request('setAudioDevices', { ...(input ? { input } : {}), ...(output ? { output } : {}), ...(ringer ? { ringer } : {}) });
+    await this.request('setAudioDevices', { ...devices });
   }
 
   /** Whether a user is signed in to the dialer, and who. */
@@ -337,14 +334,9 @@ export class Net2PhoneDialer {
     } else if (isConnectionStateChangedEvent(raw)) {
       event = { type: raw.type, state: raw.state };
     } else if (isCallQualityEvent(raw)) {
-      const leg = (l: CallLegQuality) => ({ mos: l.mos, jitter_ms: l.jitter_ms, packet_loss_pct: l.packet_loss_pct, rtt_ms: l.rtt_ms });
-      event = {
-        type: raw.type,
-        callId: raw.call_id,
-        ...leg(raw),
-        warnings: [...raw.warnings],
-        legs: { browser: leg(raw.legs.browser), sip: raw.legs.sip && leg(raw.legs.sip) },
-      };
+      // A structured clone of the dialer's event: its objects are this page's own.
+      const { call_id, ...figures } = raw;
+      event = { ...figures, callId: call_id };
     } else if (isAudioPlaybackBlockedEvent(raw)) {
       event = { type: raw.type, blocked: raw.blocked };
     } else if (isTokenRequestedEvent(raw)) {
