@@ -4,6 +4,8 @@ import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
 import { micNotice, type MicNotice } from './ui/mic-notice';
+import { networkNotice, type NetworkNotice } from './ui/network-notice';
+import { IceServers } from './media/ice-servers';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
@@ -14,6 +16,7 @@ import { signalIndicator } from './ui/signal-indicator';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
+import { ringbackCadence } from './media/cadence';
 import { ringtoneNotice, type RingtoneNotice } from './ui/ringtone-notice';
 import { deviceId } from './device-id';
 import { DialerError } from './errors';
@@ -29,6 +32,7 @@ import {
   isCallStateChangedEvent,
   isMethodParams,
   isWsAuthStateChangedEvent,
+  isWsCallProgressEvent,
   isWsMediaMovedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
@@ -85,6 +89,10 @@ export class DialerApp {
   private readonly audio: CallAudio;
   /** Explains a microphone problem (denied, missing, busy) with the fix; empty otherwise. */
   private readonly micNotice: MicNotice;
+  /** After a call ended with media_failed: what the network blocks and what to open. */
+  private readonly networkNotice: NetworkNotice = networkNotice();
+  /** TURN servers and the gateway's media ports (`mediaConfig`). */
+  private readonly iceServers = new IceServers();
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
@@ -94,6 +102,9 @@ export class DialerApp {
   /** callQuality every 5 s while a call with audio here is answered, and the signal indicator. */
   private readonly quality: CallQualityMonitor;
   private readonly signal = signalIndicator();
+  /** The local ringback of an outbound call whose far end rings without early media (protocol.md part 4). */
+  private readonly ringback: Ringtone;
+  private ringbackCall: string | null = null;
   private readonly ringtoneNotice: RingtoneNotice;
   /** The last `recentCalls` result, kept across re-renders; `null` before it arrives. */
   private recent: unknown[] | null = null;
@@ -119,7 +130,7 @@ export class DialerApp {
       this.refreshMedia();
     });
     this.audio = new CallAudio({
-      env: opts.media ?? browserMediaEnvironment(),
+      env: this.iceServers.wrap(opts.media ?? browserMediaEnvironment(), () => this.gateway.request('mediaConfig', {})),
       audio: remote,
       processing: opts.audioProcessing ?? true,
       microphone: () => this.devices.input,
@@ -139,7 +150,13 @@ export class DialerApp {
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
     this.micNotice = micNotice();
-    this.ringtone = new Ringtone(opts.createAudioContext ?? browserRingtoneContext, (blocked) => this.ringtoneNotice.show(blocked));
+    // One AudioContext for both tones: browsers limit how many a page may create.
+    const createContext = opts.createAudioContext ?? browserRingtoneContext;
+    let context: RingtoneContext | null | undefined;
+    const sharedContext = () => (context === undefined ? (context = createContext()) : context);
+    this.ringtone = new Ringtone(sharedContext, (blocked) => this.ringtoneNotice.show(blocked));
+    // The user just clicked Call: an autoplay block here needs no notice of its own.
+    this.ringback = new Ringtone(sharedContext, () => undefined, ringbackCadence(opts.defaultRegion));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
     this.devices = new AudioDevices(opts.devices ?? browserDeviceEnvironment(), opts.storage, {
       input: (id) => this.audio.switchMicrophone(id),
@@ -182,6 +199,7 @@ export class DialerApp {
     this.quality.stop();
     this.audio.closeAll(false);
     this.ringtone.stop();
+    this.stopRingback();
     this.callUi.dispose();
     this.renewal.cancel();
     this.gateway.stop();
@@ -235,8 +253,8 @@ export class DialerApp {
   }
 
   /**
-   * placeCall (protocol.md, part 4): the microphone and the SDP offer first; without a microphone
-   * nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
+   * placeCall (protocol.md, part 4): the number is checked (`checkNumber`), then the microphone and the
+   * SDP offer; without a microphone nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
    */
   private async placeCall(to: unknown): Promise<void> {
     const number = validateCallTarget(to);
@@ -247,6 +265,9 @@ export class DialerApp {
       await this.viaGateway(() => this.gateway.request('placeCall', { to: number }));
       throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
     }
+    // The gateway's number rules before the microphone: a bad number is InvalidPhoneNumberError with
+    // no permission prompt, whatever the microphone permission is (protocol.md part 4).
+    await this.viaGateway(() => this.gateway.request('checkNumber', { to: number }));
     const prepared = await this.prepareMedia();
     let result: unknown;
     try {
@@ -318,6 +339,7 @@ export class DialerApp {
     try {
       const prepared = await this.audio.prepare();
       this.micNotice.show(null);
+      this.networkNotice.show(null);
       return prepared;
     } catch (e) {
       if (e instanceof DialerError && e.errorName === 'MicrophonePermissionError') this.micNotice.show(e.message);
@@ -458,8 +480,25 @@ export class DialerApp {
   private callsChanged(): void {
     if (this.calls.ringingInboundId() !== null) this.ringtone.start();
     else this.ringtone.stop();
+    if (this.ringbackCall !== null && this.calls.get(this.ringbackCall)?.call.state !== 'connecting') this.stopRingback();
     const current = this.calls.current()?.call;
     this.setCallLive(current !== undefined && current.state !== 'disconnected');
+  }
+
+  /** `callProgress`: a local ringback while the far end rings without early media; its own audio otherwise. */
+  private onCallProgress(callId: string, earlyMedia: boolean): void {
+    const call = this.calls.get(callId)?.call;
+    if (!call || call.direction !== 'outbound' || call.state !== 'connecting' || earlyMedia) {
+      if (this.ringbackCall === callId) this.stopRingback();
+      return;
+    }
+    this.ringbackCall = callId;
+    this.ringback.start();
+  }
+
+  private stopRingback(): void {
+    this.ringbackCall = null;
+    this.ringback.stop();
   }
 
   private setCallLive(live: boolean): void {
@@ -482,6 +521,7 @@ export class DialerApp {
     this.auth.clear();
     this.audio.closeAll(true);
     this.ringtone.stop();
+    this.stopRingback();
     this.calls.clear();
     this.recent = null;
     this.callUi.show(null);
@@ -504,7 +544,10 @@ export class DialerApp {
       this.refreshMedia();
       this.callsChanged();
       if (event.call.state === 'disconnected') void this.loadRecentCalls();
+      if (event.call.end_reason === 'media_failed') this.networkNotice.show(strings.networkBlocked(this.iceServers.current?.gateway ?? null));
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsCallProgressEvent(event)) {
+      this.onCallProgress(event.call_id, event.early_media);
     } else if (isWsMediaMovedEvent(event)) {
       this.audio.moved(event.call_id);
     } else if (isWsMediaUpdateEvent(event)) {
@@ -530,7 +573,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi, signal: this.signal.root }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi, signal: this.signal.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
       this.callsChanged();

@@ -16,6 +16,8 @@ export const ERROR_NAMES = [
   'ConnectionError',
   'CallNotFoundError',
   'AudioOutputUnsupportedError',
+  'DestinationNotAllowedError',
+  'CallRateLimitedError',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];

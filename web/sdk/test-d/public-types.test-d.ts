@@ -106,8 +106,10 @@ assertType<Equal<EndReason,
   | 'answered_elsewhere'
   | 'media_timeout'
   | 'connection_lost'
+  | 'media_failed'
   | 'gateway_shutdown'
-  | 'gateway_restart'>>();
+  | 'gateway_restart'
+  | 'session_expired'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;
@@ -185,7 +187,9 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'ConnectionError'
   | 'CallInProgressError'
   | 'CallNotFoundError'
-  | 'AudioOutputUnsupportedError'>>();
+  | 'AudioOutputUnsupportedError'
+  | 'DestinationNotAllowedError'
+  | 'CallRateLimitedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
 

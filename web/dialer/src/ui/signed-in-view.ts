@@ -22,6 +22,8 @@ export interface SignedInParts {
   settings?: HTMLElement;
   /** The call's signal indicator (signal-indicator.ts), beside the connection state. */
   signal?: HTMLElement;
+  /** Shown after a call ended with media_failed. */
+  networkNotice?: HTMLElement;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -145,6 +147,7 @@ export function signedInView(
     ),
     parts.ringtoneNotice,
     parts.micNotice,
+    ...(parts.networkNotice ? [parts.networkNotice] : []),
     parts.callPanel,
     idle,
   );

@@ -27,7 +27,9 @@ public final class DialerMethods {
         CallMethods callMethods = new CallMethods(auth, calls);
         Map<String, MethodHandler> methods = new java.util.HashMap<>();
         methods.put("hello", (connection, params) -> hello(connection, params, version));
-        methods.put("placeCall", new PlaceCallMethod(numbers, auth, calls));
+        PlaceCallMethod placeCall = new PlaceCallMethod(numbers, auth, calls);
+        methods.put("placeCall", placeCall);
+        methods.put("checkNumber", placeCall::checkNumber);
         methods.put("signIn", auth::signIn);
         methods.put("signInWithToken", auth::signInWithToken);
         methods.put("resume", auth::resume);
@@ -37,6 +39,7 @@ public final class DialerMethods {
         methods.put("reject", callMethods::reject);
         methods.put("updateMedia", callMethods::updateMedia);
         methods.put("hold", callMethods::hold);
+        methods.put("transfer", new TransferMethod(numbers, auth, calls));
         methods.put("recentCalls", (connection, params) -> recentCalls(auth, callLog, connection, params));
         if (config != null) {
             methods.put("mediaConfig", new MediaConfigMethod(auth, config, java.time.Clock.systemUTC()));

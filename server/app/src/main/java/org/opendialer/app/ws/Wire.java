@@ -58,11 +58,29 @@ public final class Wire {
         return node;
     }
 
+    /** {@code {type:"callProgress", call_id, early_media}}: the far end rings (protocol.md part 4). */
+    public static ObjectNode callProgress(String callId, boolean earlyMedia) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "callProgress");
+        node.put("call_id", callId);
+        node.put("early_media", earlyMedia);
+        return node;
+    }
+
     /** {@code {type:"mediaMoved", call_id}}: another dialer took this call's audio (protocol.md part 5). */
     public static ObjectNode mediaMoved(String callId) {
         ObjectNode node = NODES.objectNode();
         node.put("type", "mediaMoved");
         node.put("call_id", callId);
+        return node;
+    }
+
+    /** {@code {type:"transferFailed", call_id, reason}}: the target did not take the call (protocol.md part 6). */
+    public static ObjectNode transferFailed(String callId, String reason) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "transferFailed");
+        node.put("call_id", callId);
+        node.put("reason", reason);
         return node;
     }
 

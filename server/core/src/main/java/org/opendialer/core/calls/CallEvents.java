@@ -41,6 +41,11 @@ final class CallEvents {
         return false;
     }
 
+    /** Whether any dialer of {@code userId} is attached. */
+    boolean hasDialers(long userId) {
+        return dialers.containsKey(userId);
+    }
+
     boolean isAttached(Dialer d) {
         return dialers.getOrDefault(d.userId(), Set.of()).contains(d);
     }
@@ -57,6 +62,19 @@ final class CallEvents {
             CallView seen = viewFor(d, view, o.answeredBy);
             if (seen != null) {
                 send(d, seen);
+            }
+        }
+    }
+
+    /** Tells every dialer shown {@code o} that its transfer failed. */
+    void transferFailed(Ongoing o, EndReason reason) {
+        for (Dialer d : List.copyOf(dialers.getOrDefault(o.call.userId, Set.of()))) {
+            if (o.visibleTo(d)) {
+                try {
+                    d.transferFailed(o.call.id, reason);
+                } catch (RuntimeException e) {
+                    LOG.debug("transfer failure not delivered: {}", e.toString());
+                }
             }
         }
     }

@@ -14,11 +14,25 @@ public interface Dialer {
     }
 
     /**
+     * The far end of this dialer's outbound call rings (SIP 180/183); {@code earlyMedia} when its own audio
+     * is relayed before the answer, else the dialer plays a local ringback tone.
+     */
+    default void callProgress(String callId, boolean earlyMedia) {
+    }
+
+    /**
      * The browser profile this dialer runs in (protocol.md part 5: {@code hello.device}), or null for a
      * device of its own. Tabs of one device keep seeing a call another tab answered.
      */
     default String device() {
         return null;
+    }
+
+    /**
+     * The transfer of {@code callId} failed: the target did not take it ({@code reason}: busy, declined,
+     * no_answer, unreachable, failed, canceled). The call goes on as before.
+     */
+    default void transferFailed(String callId, EndReason reason) {
     }
 
     /** Another dialer took over the audio of {@code callId}: this one must stop using its leg. */

@@ -49,6 +49,12 @@ public enum ConfigKey {
     SIP_PASSWORD("DIALER_SIP_PASSWORD", "(unset)", "Digest password; set together with DIALER_SIP_USERNAME."),
     SIP_ALLOWED_SOURCES("DIALER_SIP_ALLOWED_SOURCES", "(unset: only the trunk and the PBX registrars)",
             "Comma-separated IP addresses or CIDR blocks that may send INVITEs besides the trunk and the registrars."),
+    SIP_SESSION_EXPIRES_S("DIALER_SIP_SESSION_EXPIRES_S", "1800",
+            "Session interval (RFC 4028) asked for in our INVITEs; 0 = we ask for none (far ends that ask are still served)."),
+    SIP_MIN_SE_S("DIALER_SIP_MIN_SE_S", "90",
+            "Smallest session interval accepted (Min-SE, at least 90); a request below it gets 422."),
+    SIP_REGISTER("DIALER_SIP_REGISTER", "off",
+            "on: register with the trunk using DIALER_SIP_USERNAME/PASSWORD (trunks that authenticate by REGISTER)."),
     PUBLIC_ADDRESS("DIALER_PUBLIC_ADDRESS", "(the SIP listen address, or this host's address)",
             "Address advertised to the trunk in Via, Contact and SDP."),
     RING_TIMEOUT_S("DIALER_RING_TIMEOUT_S", "60",
@@ -61,6 +67,12 @@ public enum ConfigKey {
             "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
     RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
             "Seconds an answered call may go without RTP from a leg before it ends with media_timeout."),
+    ABSENT_USER_GRACE_MS("DIALER_ABSENT_USER_GRACE_MS", "2000",
+            "Milliseconds an inbound call for a user with no connected dialer rings before it gets 480 (0-10000)."),
+    SIP_MAX_REDIRECTS("DIALER_SIP_MAX_REDIRECTS", "3",
+            "How many 3xx redirects of one outbound call are followed (0-10); 0 ends the call at the first."),
+    SIP_CALLER_ID("DIALER_SIP_CALLER_ID", "unset: each user's own number",
+            "Caller ID of trunk calls: unset for each user's number, an E.164 number for all, or anonymous."),
     ALLOWED_COUNTRIES("DIALER_ALLOWED_COUNTRIES", "(unset: every country)",
             "Comma-separated ISO 3166 regions users may call (e.g. US,CA); other countries are refused."),
     BLOCKED_PREFIXES("DIALER_BLOCKED_PREFIXES", "(unset)",
@@ -96,7 +108,9 @@ public enum ConfigKey {
     ADMIN_FAILURES_PER_ADDRESS("DIALER_ADMIN_FAILURES_PER_ADDRESS", "10",
             "Wrong admin keys per minute from one address before its admin API requests get 429."),
     SECRET_KEY("DIALER_SECRET_KEY", "(unset: the key file <DIALER_DATA_DIR>/secret.key, created 0600 at first start)",
-            "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database.");
+            "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database."),
+    CALL_WAITING("DIALER_CALL_WAITING", "on",
+            "on: a call to a user on an answered call rings as a second call; off: the caller gets busy.");
 
     private final String envName;
     private final String defaultDescription;

@@ -11,6 +11,7 @@ final class RecordingDialer implements Dialer {
     private final String device;
     private final List<CallView> received = new ArrayList<>();
     private final List<String> mediaMoved = new ArrayList<>();
+    private final List<String> transferFailures = new ArrayList<>();
 
     RecordingDialer(long userId) {
         this(userId, null);
@@ -27,9 +28,37 @@ final class RecordingDialer implements Dialer {
         return device;
     }
 
+    private final List<String> progress = new ArrayList<>();
+
+    @Override
+    public synchronized void callProgress(String callId, boolean earlyMedia) {
+        progress.add(earlyMedia ? "early_media" : "ringing");
+        notifyAll();
+    }
+
+    /** The callProgress events seen, in order: "ringing" (play a local ringback) or "early_media". */
+    synchronized List<String> progress() {
+        return List.copyOf(progress);
+    }
+
     @Override
     public synchronized void mediaMoved(String callId) {
         mediaMoved.add(callId);
+    }
+
+    @Override
+    public synchronized void transferFailed(String callId, EndReason reason) {
+        transferFailures.add(callId + "/" + reason.wire());
+        notifyAll();
+    }
+
+    /** "callId/reason" of each failed transfer this dialer was told of, waiting up to {@code timeout} for one. */
+    synchronized List<String> awaitTransferFailures(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (transferFailures.isEmpty() && System.nanoTime() < deadline) {
+            wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        return List.copyOf(transferFailures);
     }
 
     /** The calls whose audio another dialer took from this one, in order. */
