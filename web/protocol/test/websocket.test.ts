@@ -134,8 +134,9 @@ describe('error codes and names', () => {
     expect(errorNameForWsErrorCode('over_quota')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
-  it('knows the thirteen error names, CallNotFoundError and DestinationNotAllowedError included, and the methods', () => {
-    expect(ERROR_NAMES).toHaveLength(13);
+  it('knows the fourteen error names, CallNotFoundError, AudioOutputUnsupportedError and DestinationNotAllowedError included, and the methods', () => {
+    expect(ERROR_NAMES).toHaveLength(14);
+    expect(isErrorName('AudioOutputUnsupportedError')).toBe(true);
     expect(isErrorName('DestinationNotAllowedError')).toBe(true);
     expect(isErrorName('CallNotFoundError')).toBe(true);
     expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'checkNumber', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls', 'mediaConfig']);

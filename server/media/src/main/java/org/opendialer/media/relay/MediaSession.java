@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.opendialer.media.quality.LegQuality;
+import org.opendialer.media.quality.ReceiverReports;
 import org.opendialer.media.rtp.RtcpPacket;
 import org.opendialer.media.rtp.RtpPacket;
 import org.opendialer.media.webrtc.SdpAnswer;
@@ -96,6 +98,7 @@ public final class MediaSession implements AutoCloseable {
     private final Direction bToA = new Direction();
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder strangers = new java.util.concurrent.atomic.LongAdder();
+    private volatile LegQuality sipLegQuality;
     private volatile boolean held;
     private volatile boolean closed;
 
@@ -451,6 +454,18 @@ public final class MediaSession implements AutoCloseable {
                 d.lastSrNanos = now;
             }
         }
+        if (from == Side.B) {
+            // The SIP far end's report on the stream we send it (RFC 3550 §6.4.2): the SIP leg's quality.
+            List<RtcpPacket.ReportBlock> blocks = ReceiverReports.blocks(buf, off, len);
+            if (!blocks.isEmpty()) {
+                sipLegQuality = ReceiverReports.quality(blocks.get(0), System.currentTimeMillis());
+            }
+        }
+    }
+
+    /** The SIP leg's figures from the far end's last RTCP report block, or null before the first. */
+    public LegQuality sipLegQuality() {
+        return sipLegQuality;
     }
 
     void droppedOnArrival() {
