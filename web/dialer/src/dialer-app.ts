@@ -1,5 +1,6 @@
 import { AuthSession, isSignInResult, type SignInResult } from './auth';
 import { CallBook } from './call/call-book';
+import { TransferWaiter } from './call/transfer-waiter';
 import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
@@ -26,6 +27,7 @@ import {
   isMethodParams,
   isWsAuthStateChangedEvent,
   isWsMediaMovedEvent,
+  isWsTransferFailedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
   isWsRecentCallsResult,
@@ -72,6 +74,7 @@ export class DialerApp {
   private readonly gateway: GatewayClient;
   private signedInUi: SignedInView | null = null;
   private readonly calls: CallBook;
+  private readonly transfers = new TransferWaiter();
   private readonly callUi: CallPanel;
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
@@ -185,7 +188,11 @@ export class DialerApp {
         return null;
       case 'hold':
         if (!isMethodParams('hold', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidHeld);
-        await this.audio.hold(params.held);
+        await this.audio.hold(params.held, params.call_id);
+        return null;
+      case 'transfer':
+        if (!isMethodParams('transfer', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidTransfer);
+        await this.transfer(params.to, params.call_id);
         return null;
       case 'sendDtmf':
         if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
@@ -222,6 +229,27 @@ export class DialerApp {
       return;
     }
     await this.connectMedia(result.call_id, prepared, result.sdp);
+  }
+
+  /**
+   * transfer (protocol.md part 6): the gateway answers once the target rings; the outcome follows as
+   * the call's end (`transferred`) or `transferFailed`, which settle the SDK's promise.
+   */
+  private async transfer(to: string, callId: string | undefined): Promise<void> {
+    const target = validateCallTarget(to);
+    const id = callId ?? this.calls.current()?.call.id;
+    if (id === undefined || this.calls.get(id)?.call.state !== 'answered') {
+      throw new DialerError('TransferFailedError', strings.errors.noTransferableCall);
+    }
+    const outcome = this.transfers.wait(id);
+    try {
+      await this.viaGateway(() => this.gateway.request('transfer', { call_id: id, to: target }));
+    } catch (e) {
+      this.transfers.ended(id, 'transferred'); // settles the waiter: the request's own error is the answer
+      void outcome.catch(() => undefined);
+      throw e;
+    }
+    await outcome;
   }
 
   /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
@@ -465,8 +493,13 @@ export class DialerApp {
       this.reattach(event.call);
       this.refreshMedia();
       this.callsChanged();
-      if (event.call.state === 'disconnected') void this.loadRecentCalls();
+      if (event.call.state === 'disconnected') {
+        this.transfers.ended(event.call.id, event.call.end_reason);
+        void this.loadRecentCalls();
+      }
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsTransferFailedEvent(event)) {
+      this.transfers.failed(event.call_id, event.reason);
     } else if (isWsMediaMovedEvent(event)) {
       this.audio.moved(event.call_id);
     } else if (isWsMediaUpdateEvent(event)) {

@@ -93,12 +93,26 @@ export const strings = {
     connection_lost: 'the dialer carrying the audio lost its connection',
     gateway_shutdown: 'the phone service was stopped',
     gateway_restart: 'the phone service restarted',
+    transferred: 'transferred',
   },
 
   connected: 'Connected',
   connecting: 'Connecting…',
   offline: 'Offline',
 
+  transfer: {
+    failed: (reason: string) =>
+      `The transfer did not go through (${
+        { busy: 'the target is busy', declined: 'the target declined', no_answer: 'the target did not answer', unreachable: 'the target could not be reached' }[reason] ?? reason
+      }); the caller is still on the line with you.`,
+    timeout: 'The transfer target did not answer in time; the caller is still on the line with you.',
+    callEnded: 'The call ended before the transfer completed.',
+    superseded: 'Another transfer of this call was started.',
+    button: 'Transfer',
+    prompt: 'Transfer to (extension or number)',
+    waiting: 'Call waiting',
+    swap: 'Swap',
+  },
   errors: {
     invalidNumber: 'Enter a phone number or an extension.',
     numberTooLong: 'The phone number is too long.',
@@ -116,6 +130,8 @@ export const strings = {
     noAudioCall: 'There is no answered call with audio in this dialer.',
     invalidMuted: 'muted must be true or false.',
     invalidHeld: 'held must be true or false.',
+    invalidTransfer: 'transfer expects { to: string, call_id?: string }.',
+    noTransferableCall: 'There is no answered call to transfer.',
     invalidDigits: 'digits must be 1 to 64 of 0-9, A-D, *, # and "," (a pause).',
     mediaFailed: 'The call audio could not be set up, so the call was ended.',
     dtmfUnavailable: 'Keypad tones cannot be sent on this call yet.',

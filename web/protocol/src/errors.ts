@@ -15,6 +15,7 @@ export const ERROR_NAMES = [
   'DialerDisposedError',
   'ConnectionError',
   'CallNotFoundError',
+  'TransferFailedError',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];

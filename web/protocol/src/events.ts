@@ -20,6 +20,7 @@ export const END_REASONS = [
   'connection_lost',
   'gateway_shutdown',
   'gateway_restart',
+  'transferred',
 ] as const;
 
 export type WireCallState = (typeof CALL_STATES)[number];

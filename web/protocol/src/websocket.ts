@@ -119,6 +119,21 @@ export interface WsMediaUpdateEvent {
   codec: MediaCodec;
 }
 
+/** `transfer` (part 6): blind transfer of the answered call to `to` (an extension or a number). */
+export interface WsTransferParams extends CallIdParams {
+  to: string;
+}
+
+/**
+ * `{ type: "transferFailed", call_id, reason }`: the transfer target did not take the call
+ * (`busy`, `declined`, `no_answer`, `unreachable`, `failed`); the call goes on as before (part 6).
+ */
+export interface WsTransferFailedEvent {
+  type: 'transferFailed';
+  call_id: string;
+  reason: string;
+}
+
 /** The gateway's methods: params and result of each. */
 export interface WsMethods {
   hello: { params: WsHelloParams; result: { protocol: 1; server: 'opendialer'; version: string } };
@@ -127,6 +142,7 @@ export interface WsMethods {
   answer: { params: WsAnswerParams; result: WsSdpResult | null };
   updateMedia: { params: WsUpdateMediaParams; result: WsSdpResult };
   hold: { params: WsHoldParams; result: null };
+  transfer: { params: WsTransferParams; result: Record<string, never> };
   reject: { params: CallIdParams; result: null };
   signIn: { params: { username: string; password: string }; result: WsSignInResult };
   signInWithToken: { params: { token: string }; result: WsSignInResult };
@@ -146,6 +162,7 @@ export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'answer',
   'updateMedia',
   'hold',
+  'transfer',
   'reject',
   'signIn',
   'signInWithToken',
@@ -167,6 +184,7 @@ export const WS_ERROR_CODES = [
   'call_not_found',
   'media_moved',
   'rate_limited',
+  'transfer_failed',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -188,6 +206,7 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   // Too many sign-in attempts (from the address, for the username there, or on the gateway): the
   // sign-in failed, so code written against the seed catches it where it catches a wrong password.
   rate_limited: 'AuthenticationError',
+  transfer_failed: 'TransferFailedError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */
@@ -315,6 +334,16 @@ export function isWsMediaUpdateEvent(value: unknown): value is WsMediaUpdateEven
 
 export function isWsMediaMovedEvent(value: unknown): value is WsMediaMovedEvent {
   return isPlainObject(value) && value.type === 'mediaMoved' && typeof value.call_id === 'string' && value.call_id.length > 0;
+}
+
+export function isWsTransferFailedEvent(value: unknown): value is WsTransferFailedEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'transferFailed' &&
+    typeof value.call_id === 'string' &&
+    value.call_id.length > 0 &&
+    typeof value.reason === 'string'
+  );
 }
 
 /** `resume` params as the gateway checks them: a token, and at most 50 calls with a positive integer seq. */

@@ -37,6 +37,7 @@ export enum CallResult {
  * - `connection_lost`: the dialer carrying the call's audio went away (tab closed, network lost) and none came back in time
  * - `gateway_shutdown`: the gateway was stopped during the call
  * - `gateway_restart`: the gateway stopped without ending the call (crash); reported once it runs again
+ * - `transferred`: this user transferred the answered call (`transfer`); the other party now talks to the target
  */
 export type EndReason =
   | 'busy'
@@ -51,7 +52,8 @@ export type EndReason =
   | 'media_timeout'
   | 'connection_lost'
   | 'gateway_shutdown'
-  | 'gateway_restart';
+  | 'gateway_restart'
+  | 'transferred';
 
 export interface Call {
   /** Unique identifier of the call. */

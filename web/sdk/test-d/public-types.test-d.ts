@@ -19,6 +19,8 @@ import Net2PhoneDialer, {
   type EventSubscription,
   type Net2PhoneDialerConstructorOptions,
   type PlaceCallCommand,
+  type TransferCommand,
+  TransferFailedError,
 } from '@net2phone/dialer-sdk';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -100,7 +102,8 @@ assertType<Equal<EndReason,
   | 'media_timeout'
   | 'connection_lost'
   | 'gateway_shutdown'
-  | 'gateway_restart'>>();
+  | 'gateway_restart'
+  | 'transferred'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;
@@ -123,7 +126,7 @@ dialer.reject({ call_id: 'call-1' });
 
 // Audio: mute, hold, sendDtmf, and the opt-in audioPlaybackBlocked event
 assertType<Equal<typeof dialer.mute, (muted: boolean) => Promise<void>>>();
-assertType<Equal<typeof dialer.hold, (held: boolean) => Promise<void>>>();
+assertType<Equal<typeof dialer.hold, (held: boolean, command?: CallCommand) => Promise<void>>>();
 assertType<Equal<typeof dialer.sendDtmf, (digits: string) => Promise<void>>>();
 // @ts-expect-error muted is a boolean
 dialer.mute('true');
@@ -177,6 +180,25 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'DialerDisposedError'
   | 'ConnectionError'
   | 'CallInProgressError'
-  | 'CallNotFoundError'>>();
+  | 'CallNotFoundError'
+  | 'TransferFailedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
+
+// transfer, hold with a call (issue 15: transfer and call waiting)
+const transferCommand: TransferCommand = { to: '1002' };
+const transferred: Promise<void> = dialer.transfer(transferCommand);
+assertType<Equal<typeof transferred, Promise<void>>>();
+dialer.transfer({ callId: 'c1', to: '+15551234567' });
+// @ts-expect-error `to` is required
+dialer.transfer({ callId: 'c1' });
+// @ts-expect-error the command is required
+dialer.transfer();
+dialer.hold(true);
+dialer.hold(false, { callId: 'c1' });
+// @ts-expect-error callId is a string
+dialer.hold(true, { callId: 1 });
+assertType<Equal<typeof Net2PhoneDialer.errors.TransferFailedError, typeof TransferFailedError>>();
+const transferEnd: EndReason = 'transferred';
+void transferEnd;
+new TransferFailedError('busy') satisfies Net2PhoneDialerError;

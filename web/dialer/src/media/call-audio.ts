@@ -231,8 +231,10 @@ export class CallAudio {
   }
 
   /** Re-INVITEs the SIP side through the gateway, then silences (or restores) both directions here. */
-  async hold(held: boolean): Promise<void> {
-    const { callId, media } = this.active();
+  async hold(held: boolean, id?: string): Promise<void> {
+    const named = id === undefined ? undefined : this.byCall.get(id);
+    if (id !== undefined && (!named || named.isClosed)) throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
+    const { callId, media } = named && id !== undefined ? { callId: id, media: named } : this.active();
     await this.opts.request('hold', { call_id: callId, held });
     media.setHeld(held);
     if (this.playing === media) this.opts.audio.setMuted(held);
