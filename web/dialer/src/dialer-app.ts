@@ -4,6 +4,7 @@ import { TransferWaiter } from './call/transfer-waiter';
 import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
+import { callSwitcher, type CallSwitcher } from './ui/call-switcher';
 import { micNotice, type MicNotice } from './ui/mic-notice';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
@@ -76,6 +77,7 @@ export class DialerApp {
   private readonly calls: CallBook;
   private readonly transfers = new TransferWaiter();
   private readonly callUi: CallPanel;
+  private readonly switcher: CallSwitcher;
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
   private readonly renewal: SessionRenewal;
@@ -127,6 +129,7 @@ export class DialerApp {
       takeOver: () => this.takeOverAudio(this.calls.current()?.call.id),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
+    this.switcher = callSwitcher((callId) => this.swapTo(callId));
     this.micNotice = micNotice();
     this.ringtone = new Ringtone(opts.createAudioContext ?? browserRingtoneContext, (blocked) => this.ringtoneNotice.show(blocked));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
@@ -250,6 +253,21 @@ export class DialerApp {
       throw e;
     }
     await outcome;
+  }
+
+  /** The current call in the panel and, with call waiting, the other one under it. */
+  private showCalls(): void {
+    const current = this.calls.current();
+    this.callUi.show(current);
+    this.switcher.show(current?.call.state === 'answered' || current?.call.state === 'connecting' ? this.calls.other(current) : null);
+  }
+
+  /** Swap (call waiting): resumes `callId`, which holds the call the user talked on (gateway side). */
+  private async swapTo(callId: string): Promise<void> {
+    await this.audio.hold(false, callId);
+    this.calls.focus(callId);
+    this.showCalls();
+    this.refreshMedia();
   }
 
   /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
@@ -446,7 +464,7 @@ export class DialerApp {
 
   /** After each applied call state: the ringtone rings while an inbound call rings; the idle part hides during a call. */
   private callsChanged(): void {
-    if (this.calls.ringingInboundId() !== null) this.ringtone.start();
+    if (this.calls.ringingInboundId() !== null) this.ringtone.start(this.calls.hasAnswered());
     else this.ringtone.stop();
     const current = this.calls.current()?.call;
     this.setCallLive(current !== undefined && current.state !== 'disconnected');
@@ -488,7 +506,7 @@ export class DialerApp {
     if (isCallStateChangedEvent(event)) {
       // A state whose seq is not newer (a replay after resume) is neither shown nor forwarded.
       if (!this.calls.apply(event.call)) return;
-      this.callUi.show(this.calls.current());
+      this.showCalls();
       this.audio.onCallState(event.call);
       this.reattach(event.call);
       this.refreshMedia();
@@ -528,6 +546,7 @@ export class DialerApp {
       }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
+      this.callUi.root.after(this.switcher.root);
       this.callsChanged();
     } else {
       this.signedInUi = null;

@@ -112,6 +112,7 @@ export const strings = {
     prompt: 'Transfer to (extension or number)',
     waiting: 'Call waiting',
     swap: 'Swap',
+    onHold: 'On hold',
   },
   errors: {
     invalidNumber: 'Enter a phone number or an extension.',

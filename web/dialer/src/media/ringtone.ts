@@ -14,6 +14,8 @@ const FREQUENCIES = [440, 480];
 const ON_S = 2;
 const PERIOD_MS = 6000;
 const LEVEL = 0.08;
+/** Call waiting (a call rings while the user talks on another): a short 440 Hz beep every 10 s, under the call. */
+const WAITING = { frequencies: [440], onS: 0.3, periodMs: 10_000 };
 /** How long `resume()` may take before the browser counts as blocking audio. */
 export const BLOCKED_AFTER_MS = 400;
 
@@ -33,6 +35,7 @@ export class Ringtone {
   private cadence: ReturnType<typeof setTimeout> | undefined;
   private blockCheck: ReturnType<typeof setTimeout> | undefined;
   private blocked = false;
+  private waiting = false;
 
   constructor(
     private readonly createContext: () => RingtoneContext | null,
@@ -43,15 +46,18 @@ export class Ringtone {
     return this.nodes !== null;
   }
 
-  start(): void {
-    if (this.nodes) return;
+  /** Rings; `waiting`: the short call-waiting tone instead, because the user is on another call. */
+  start(waiting = false): void {
+    if (this.nodes && this.waiting === waiting) return;
+    if (this.nodes) this.stop();
+    this.waiting = waiting;
     // One context for the dialer's lifetime: browsers limit how many a page may create.
     const ctx = (this.ctx ??= this.createContext());
     if (!ctx) return;
     const gain = ctx.createGain();
     gain.gain.value = 0;
     gain.connect(ctx.destination);
-    const oscillators = FREQUENCIES.map((f) => {
+    const oscillators = (waiting ? WAITING.frequencies : FREQUENCIES).map((f) => {
       const osc = ctx.createOscillator();
       osc.frequency.value = f;
       osc.connect(gain);
@@ -104,8 +110,8 @@ export class Ringtone {
     const t = ctx.currentTime;
     level.cancelScheduledValues(t);
     level.setValueAtTime(LEVEL, t);
-    level.setValueAtTime(0, t + ON_S);
-    this.cadence = setTimeout(() => this.ring(), PERIOD_MS);
+    level.setValueAtTime(0, t + (this.waiting ? WAITING.onS : ON_S));
+    this.cadence = setTimeout(() => this.ring(), this.waiting ? WAITING.periodMs : PERIOD_MS);
   }
 
   private setBlocked(blocked: boolean): void {
