@@ -6,12 +6,15 @@ import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
 import { callSwitcher, type CallSwitcher } from './ui/call-switcher';
 import { micNotice, type MicNotice } from './ui/mic-notice';
+import { networkNotice, type NetworkNotice } from './ui/network-notice';
+import { IceServers } from './media/ice-servers';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
+import { ringbackCadence } from './media/cadence';
 import { ringtoneNotice, type RingtoneNotice } from './ui/ringtone-notice';
 import { deviceId } from './device-id';
 import { DialerError } from './errors';
@@ -27,6 +30,7 @@ import {
   isCallStateChangedEvent,
   isMethodParams,
   isWsAuthStateChangedEvent,
+  isWsCallProgressEvent,
   isWsMediaMovedEvent,
   isWsTransferFailedEvent,
   isWsMediaUpdateEvent,
@@ -84,9 +88,16 @@ export class DialerApp {
   private readonly audio: CallAudio;
   /** Explains a microphone problem (denied, missing, busy) with the fix; empty otherwise. */
   private readonly micNotice: MicNotice;
+  /** After a call ended with media_failed: what the network blocks and what to open. */
+  private readonly networkNotice: NetworkNotice = networkNotice();
+  /** TURN servers and the gateway's media ports (`mediaConfig`). */
+  private readonly iceServers = new IceServers();
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
+  /** The local ringback of an outbound call whose far end rings without early media (protocol.md part 4). */
+  private readonly ringback: Ringtone;
+  private ringbackCall: string | null = null;
   private readonly ringtoneNotice: RingtoneNotice;
   /** The last `recentCalls` result, kept across re-renders; `null` before it arrives. */
   private recent: unknown[] | null = null;
@@ -112,7 +123,7 @@ export class DialerApp {
       this.refreshMedia();
     });
     this.audio = new CallAudio({
-      env: opts.media ?? browserMediaEnvironment(),
+      env: this.iceServers.wrap(opts.media ?? browserMediaEnvironment(), () => this.gateway.request('mediaConfig', {})),
       audio: remote,
       processing: opts.audioProcessing ?? true,
       request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
@@ -131,7 +142,13 @@ export class DialerApp {
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
     this.switcher = callSwitcher((callId) => this.swapTo(callId));
     this.micNotice = micNotice();
-    this.ringtone = new Ringtone(opts.createAudioContext ?? browserRingtoneContext, (blocked) => this.ringtoneNotice.show(blocked));
+    // One AudioContext for both tones: browsers limit how many a page may create.
+    const createContext = opts.createAudioContext ?? browserRingtoneContext;
+    let context: RingtoneContext | null | undefined;
+    const sharedContext = () => (context === undefined ? (context = createContext()) : context);
+    this.ringtone = new Ringtone(sharedContext, (blocked) => this.ringtoneNotice.show(blocked));
+    // The user just clicked Call: an autoplay block here needs no notice of its own.
+    this.ringback = new Ringtone(sharedContext, () => undefined, ringbackCadence(opts.defaultRegion));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
@@ -156,6 +173,7 @@ export class DialerApp {
   dispose(): void {
     this.audio.closeAll(false);
     this.ringtone.stop();
+    this.stopRingback();
     this.callUi.dispose();
     this.renewal.cancel();
     this.gateway.stop();
@@ -207,8 +225,8 @@ export class DialerApp {
   }
 
   /**
-   * placeCall (protocol.md, part 4): the microphone and the SDP offer first; without a microphone
-   * nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
+   * placeCall (protocol.md, part 4): the number is checked (`checkNumber`), then the microphone and the
+   * SDP offer; without a microphone nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
    */
   private async placeCall(to: unknown): Promise<void> {
     const number = validateCallTarget(to);
@@ -219,6 +237,9 @@ export class DialerApp {
       await this.viaGateway(() => this.gateway.request('placeCall', { to: number }));
       throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
     }
+    // The gateway's number rules before the microphone: a bad number is InvalidPhoneNumberError with
+    // no permission prompt, whatever the microphone permission is (protocol.md part 4).
+    await this.viaGateway(() => this.gateway.request('checkNumber', { to: number }));
     const prepared = await this.prepareMedia();
     let result: unknown;
     try {
@@ -235,7 +256,7 @@ export class DialerApp {
   }
 
   /**
-   * transfer (protocol.md part 6): the gateway answers once the target rings; the outcome follows as
+   * transfer (protocol.md part 7): the gateway answers once the target rings; the outcome follows as
    * the call's end (`transferred`) or `transferFailed`, which settle the SDK's promise.
    */
   private async transfer(to: string, callId: string | undefined): Promise<void> {
@@ -326,6 +347,7 @@ export class DialerApp {
     try {
       const prepared = await this.audio.prepare();
       this.micNotice.show(null);
+      this.networkNotice.show(null);
       return prepared;
     } catch (e) {
       if (e instanceof DialerError && e.errorName === 'MicrophonePermissionError') this.micNotice.show(e.message);
@@ -466,8 +488,25 @@ export class DialerApp {
   private callsChanged(): void {
     if (this.calls.ringingInboundId() !== null) this.ringtone.start(this.calls.hasAnswered());
     else this.ringtone.stop();
+    if (this.ringbackCall !== null && this.calls.get(this.ringbackCall)?.call.state !== 'connecting') this.stopRingback();
     const current = this.calls.current()?.call;
     this.setCallLive(current !== undefined && current.state !== 'disconnected');
+  }
+
+  /** `callProgress`: a local ringback while the far end rings without early media; its own audio otherwise. */
+  private onCallProgress(callId: string, earlyMedia: boolean): void {
+    const call = this.calls.get(callId)?.call;
+    if (!call || call.direction !== 'outbound' || call.state !== 'connecting' || earlyMedia) {
+      if (this.ringbackCall === callId) this.stopRingback();
+      return;
+    }
+    this.ringbackCall = callId;
+    this.ringback.start();
+  }
+
+  private stopRingback(): void {
+    this.ringbackCall = null;
+    this.ringback.stop();
   }
 
   private setCallLive(live: boolean): void {
@@ -490,6 +529,7 @@ export class DialerApp {
     this.auth.clear();
     this.audio.closeAll(true);
     this.ringtone.stop();
+    this.stopRingback();
     this.calls.clear();
     this.recent = null;
     this.callUi.show(null);
@@ -515,9 +555,12 @@ export class DialerApp {
         this.transfers.ended(event.call.id, event.call.end_reason);
         void this.loadRecentCalls();
       }
+      if (event.call.end_reason === 'media_failed') this.networkNotice.show(strings.networkBlocked(this.iceServers.current?.gateway ?? null));
       this.opts.emit({ type: 'callStateChanged', call: event.call });
     } else if (isWsTransferFailedEvent(event)) {
       this.transfers.failed(event.call_id, event.reason);
+    } else if (isWsCallProgressEvent(event)) {
+      this.onCallProgress(event.call_id, event.early_media);
     } else if (isWsMediaMovedEvent(event)) {
       this.audio.moved(event.call_id);
     } else if (isWsMediaUpdateEvent(event)) {
@@ -543,7 +586,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
       this.callUi.root.after(this.switcher.root);

@@ -15,6 +15,8 @@ export const ERROR_NAMES = [
   'DialerDisposedError',
   'ConnectionError',
   'CallNotFoundError',
+  'DestinationNotAllowedError',
+  'CallRateLimitedError',
   'TransferFailedError',
 ] as const;
 

@@ -18,8 +18,10 @@ export const END_REASONS = [
   'answered_elsewhere',
   'media_timeout',
   'connection_lost',
+  'media_failed',
   'gateway_shutdown',
   'gateway_restart',
+  'session_expired',
   'transferred',
 ] as const;
 

@@ -13,7 +13,7 @@ export interface CallIdParams {
 }
 
 /**
- * `transfer` (protocol.md part 6): blind transfer of the answered call `call_id` (without it, the
+ * `transfer` (protocol.md part 7): blind transfer of the answered call `call_id` (without it, the
  * call the user talks on) to `to`, an extension or a phone number.
  */
 export interface TransferParams extends CallIdParams {

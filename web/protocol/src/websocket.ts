@@ -119,14 +119,14 @@ export interface WsMediaUpdateEvent {
   codec: MediaCodec;
 }
 
-/** `transfer` (part 6): blind transfer of the answered call to `to` (an extension or a number). */
+/** `transfer` (part 7): blind transfer of the answered call to `to` (an extension or a number). */
 export interface WsTransferParams extends CallIdParams {
   to: string;
 }
 
 /**
  * `{ type: "transferFailed", call_id, reason }`: the transfer target did not take the call
- * (`busy`, `declined`, `no_answer`, `unreachable`, `failed`); the call goes on as before (part 6).
+ * (`busy`, `declined`, `no_answer`, `unreachable`, `failed`); the call goes on as before (part 7).
  */
 export interface WsTransferFailedEvent {
   type: 'transferFailed';
@@ -134,10 +134,22 @@ export interface WsTransferFailedEvent {
   reason: string;
 }
 
+/**
+ * `{ type: "callProgress", call_id, early_media }`: the far end of an outbound call is ringing (SIP 180/183).
+ * `early_media: true` while the far end's own audio (ringback, announcements) is relayed before the answer,
+ * `false` when the dialer should play a local ringback tone instead (protocol.md part 4).
+ */
+export interface WsCallProgressEvent {
+  type: 'callProgress';
+  call_id: string;
+  early_media: boolean;
+}
+
 /** The gateway's methods: params and result of each. */
 export interface WsMethods {
   hello: { params: WsHelloParams; result: { protocol: 1; server: 'opendialer'; version: string } };
   placeCall: { params: WsPlaceCallParams; result: WsPlaceCallResult };
+  checkNumber: { params: { to: string }; result: { to: string } };
   hangUp: { params: CallIdParams; result: null };
   answer: { params: WsAnswerParams; result: WsSdpResult | null };
   updateMedia: { params: WsUpdateMediaParams; result: WsSdpResult };
@@ -149,6 +161,7 @@ export interface WsMethods {
   resume: { params: WsResumeParams; result: WsSignInResult };
   signOut: { params: Record<string, never>; result: null };
   recentCalls: { params: WsRecentCallsParams; result: WsRecentCallsResult };
+  mediaConfig: { params: Record<string, never>; result: WsMediaConfigResult };
 }
 
 export type WsMethodName = keyof WsMethods;
@@ -158,6 +171,7 @@ export type WsMethodResult<M extends WsMethodName> = WsMethods[M]['result'];
 export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'hello',
   'placeCall',
+  'checkNumber',
   'hangUp',
   'answer',
   'updateMedia',
@@ -169,6 +183,7 @@ export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'resume',
   'signOut',
   'recentCalls',
+  'mediaConfig',
 ];
 
 export const WS_ERROR_CODES = [
@@ -184,6 +199,8 @@ export const WS_ERROR_CODES = [
   'call_not_found',
   'media_moved',
   'rate_limited',
+  'destination_not_allowed',
+  'call_rate_limited',
   'transfer_failed',
 ] as const;
 
@@ -206,6 +223,8 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   // Too many sign-in attempts (from the address, for the username there, or on the gateway): the
   // sign-in failed, so code written against the seed catches it where it catches a wrong password.
   rate_limited: 'AuthenticationError',
+  destination_not_allowed: 'DestinationNotAllowedError',
+  call_rate_limited: 'CallRateLimitedError',
   transfer_failed: 'TransferFailedError',
 };
 
@@ -332,6 +351,16 @@ export function isWsMediaUpdateEvent(value: unknown): value is WsMediaUpdateEven
   );
 }
 
+export function isWsCallProgressEvent(value: unknown): value is WsCallProgressEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'callProgress' &&
+    typeof value.call_id === 'string' &&
+    value.call_id.length > 0 &&
+    typeof value.early_media === 'boolean'
+  );
+}
+
 export function isWsMediaMovedEvent(value: unknown): value is WsMediaMovedEvent {
   return isPlainObject(value) && value.type === 'mediaMoved' && typeof value.call_id === 'string' && value.call_id.length > 0;
 }
@@ -408,4 +437,37 @@ export function isLoggedCall(value: unknown): value is LoggedCall {
 /** A `recentCalls` result; entries that are not calls (from a newer gateway) are the caller's to skip. */
 export function isWsRecentCallsResult(value: unknown): value is { calls: unknown[] } {
   return isPlainObject(value) && Array.isArray(value.calls);
+}
+
+/**
+ * `mediaConfig` (protocol.md part 6): TURN servers with credentials minted for this user, to use as the
+ * `RTCPeerConnection`'s `iceServers`, and the gateway's media ports, named when no path works.
+ */
+export interface WsMediaConfigResult {
+  ice_servers: { urls: string[]; username: string; credential: string }[];
+  /** When the credentials stop working (ISO-8601), or `null` without TURN. */
+  ice_servers_expire_at: string | null;
+  /** Where the browser's audio goes: `tcp_port` 0 = no ICE-TCP; `turn` whether TURN servers are configured. */
+  gateway: { address: string; udp_port: number; tcp_port: number; turn: boolean };
+}
+
+export function isWsMediaConfigResult(value: unknown): value is WsMediaConfigResult {
+  if (!isPlainObject(value) || !Array.isArray(value.ice_servers) || !isPlainObject(value.gateway)) return false;
+  const g = value.gateway;
+  const port = (p: unknown) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 65535;
+  return (
+    value.ice_servers.every(
+      (s: unknown) =>
+        isPlainObject(s) &&
+        Array.isArray(s.urls) &&
+        s.urls.every((u: unknown) => typeof u === 'string' && /^turns?:/.test(u)) &&
+        typeof s.username === 'string' &&
+        typeof s.credential === 'string',
+    ) &&
+    (value.ice_servers_expire_at === null || typeof value.ice_servers_expire_at === 'string') &&
+    typeof g.address === 'string' &&
+    port(g.udp_port) &&
+    port(g.tcp_port) &&
+    typeof g.turn === 'boolean'
+  );
 }

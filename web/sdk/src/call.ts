@@ -35,8 +35,11 @@ export enum CallResult {
  * - `answered_elsewhere`: another dialer of this user answered the inbound call
  * - `media_timeout`: no audio arrived for a while (by default 30 s) while the call was answered and not on hold
  * - `connection_lost`: the dialer carrying the call's audio went away (tab closed, network lost) and none came back in time
+ * - `media_failed`: the call was answered but its audio never got through: the network between the browser and the
+ *   gateway blocks it (UDP and TCP to the gateway's media port, and TURN if configured); the dialer says what to open
  * - `gateway_shutdown`: the gateway was stopped during the call
  * - `gateway_restart`: the gateway stopped without ending the call (crash); reported once it runs again
+ * - `session_expired`: the phone network stopped confirming the call was still up (SIP session timer), so it was ended
  * - `transferred`: this user transferred the answered call (`transfer`); the other party now talks to the target
  */
 export type EndReason =
@@ -51,8 +54,10 @@ export type EndReason =
   | 'answered_elsewhere'
   | 'media_timeout'
   | 'connection_lost'
+  | 'media_failed'
   | 'gateway_shutdown'
   | 'gateway_restart'
+  | 'session_expired'
   | 'transferred';
 
 export interface Call {

@@ -96,6 +96,25 @@ export class CallNotFoundError extends Net2PhoneDialerError {
 }
 
 /**
+ * `placeCall` to a number the gateway's destination policy refuses (premium rate, shared cost, a
+ * blocked prefix or a country not allowed): no call was placed.
+ */
+export class DestinationNotAllowedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'DestinationNotAllowedError';
+  }
+}
+
+/** `placeCall` over the user's limit of calls per minute or per day: no call was placed; try later. */
+export class CallRateLimitedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'CallRateLimitedError';
+  }
+}
+
+/**
  * `transfer` did not hand the call over; the message says why: the target was busy, declined, did
  * not answer or could not be reached (the caller is still on the call with this user), or the
  * transfer could not start (no answered call, the user themself as target, a transfer already
@@ -121,6 +140,8 @@ export const errors = {
   ConnectionError,
   CallInProgressError,
   CallNotFoundError,
+  DestinationNotAllowedError,
+  CallRateLimitedError,
   TransferFailedError,
 };
 

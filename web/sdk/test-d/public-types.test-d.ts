@@ -101,8 +101,10 @@ assertType<Equal<EndReason,
   | 'answered_elsewhere'
   | 'media_timeout'
   | 'connection_lost'
+  | 'media_failed'
   | 'gateway_shutdown'
   | 'gateway_restart'
+  | 'session_expired'
   | 'transferred'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
@@ -181,6 +183,8 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'ConnectionError'
   | 'CallInProgressError'
   | 'CallNotFoundError'
+  | 'DestinationNotAllowedError'
+  | 'CallRateLimitedError'
   | 'TransferFailedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;

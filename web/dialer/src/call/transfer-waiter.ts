@@ -9,7 +9,7 @@ interface Pending {
 
 /**
  * The transfers this dialer started, each waiting for its outcome from the gateway (protocol.md
- * part 6): the call's `disconnected` with `end_reason: "transferred"` resolves, `transferFailed` or
+ * part 7): the call's `disconnected` with `end_reason: "transferred"` resolves, `transferFailed` or
  * any other end rejects with `TransferFailedError`. The gateway rings a transfer target at most 20 s,
  * so the timeout is a backstop under the SDK's 30 s request limit.
  */

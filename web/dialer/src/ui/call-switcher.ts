@@ -9,7 +9,7 @@ export interface CallSwitcher {
 }
 
 /**
- * Call waiting (protocol.md part 6): under the current call, the other live call ("On hold: …")
+ * Call waiting (protocol.md part 7): under the current call, the other live call ("On hold: …")
  * with a Swap button that resumes it, which holds the current one.
  */
 export function callSwitcher(swap: (callId: string) => Promise<void>): CallSwitcher {

@@ -11,6 +11,7 @@ import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.SecretBox;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.DestinationPolicy;
 import org.opendialer.core.config.DestinationSettings;
@@ -30,21 +31,25 @@ final class ServeCommand {
 
     static int run(GatewayConfig config, DestinationSettings destinations, PrintStream out, PrintStream err) {
         Database db;
+        SecretBox secrets;
         try {
-            Files.createDirectories(config.dataDir());
+            DataDir.prepare(config.dataDir());
+            secrets = DataDir.secretBox(config);
             db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+            DataDir.protectFiles(config.dataDir());
         } catch (IOException | RuntimeException e) {
             err.println("Cannot open the database " + config.dbUrl() + ": " + e.getMessage());
             return 1;
         }
-        AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                config.sessionIdleTtl(), config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn());
+        AccountService accounts = new AccountService(db, Clock.systemUTC(), config.sessionIdleTtl(),
+                config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn(), secrets);
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;
         MediaRelay relay = null;
         Sandbox sandbox = null;
         try {
+            accounts.sealClearSipPasswords();
             if (!accounts.hasUsers()) {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
@@ -60,6 +65,7 @@ final class ServeCommand {
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
+            calls.carrier(config.carrier());
             calls.start();
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
         } catch (Exception e) {
@@ -134,7 +140,7 @@ final class ServeCommand {
     private static SipConfig withTrunk(SipConfig s, String trunk) {
         return new SipConfig(java.util.Optional.of(trunk), s.listenAddress(), s.port(), s.username(), s.password(),
                 s.publicAddress(), s.ringTimeout(), s.rtpPortMin(), s.rtpPortMax(), s.webRtcPort(), s.webRtcAddress(),
-                s.rtpTimeout());
+                s.rtpTimeout(), s.allowedSources(), s.trunkOptions());
     }
 
     static String randomPassword() {

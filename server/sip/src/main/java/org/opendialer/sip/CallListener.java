@@ -25,7 +25,18 @@ public interface CallListener {
     default void remoteHangup() {
     }
 
-    /** The far end re-INVITEd (e.g. hold: {@code remote.direction() == SENDONLY}); we answered already. */
+    /**
+     * The session expired (RFC 4028): the far end stopped refreshing it, or our refresh failed for good. We sent
+     * BYE. Defaults to {@link #remoteHangup()}.
+     */
+    default void sessionExpired() {
+        remoteHangup();
+    }
+
+    /**
+     * The far end's media changed or became known after the answer: it re-INVITEd (e.g. hold:
+     * {@code remote.direction() == SENDONLY}; we answered already), or its ACK answered the offer we sent in a 2xx.
+     */
     default void reInvited(AudioSdp remote) {
     }
 }

@@ -46,6 +46,7 @@ public final class SipUserAgent implements AutoCloseable {
     private final InboundCallHandler inboundHandler;
     private SipStackImpl stack;
     private SipContext ctx;
+    private Registration trunkRegistration;
     /** Resolved addresses of the trunk and of every registrar we registered with: INVITEs from them pass. */
     private final java.util.Set<java.net.InetAddress> trustedPeers =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -117,6 +118,7 @@ public final class SipUserAgent implements AutoCloseable {
         if (settings.trunk() != null) {
             trust(settings.trunk().host());
         }
+        registerTrunk();
         LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
                 settings.listenAddress(), String.valueOf(settings.port()),
                 settings.trunk() == null ? "none" : settings.trunk());
@@ -167,6 +169,30 @@ public final class SipUserAgent implements AutoCloseable {
     }
 
     /**
+     * With DIALER_SIP_REGISTER on: keeps the gateway registered with the trunk under DIALER_SIP_USERNAME, exactly
+     * as a PBX-mode account (refresh, backoff, Expires: 0 at stop). The Contact's user is the username, so the
+     * carrier's INVITEs to it route by their To number like any trunk call.
+     */
+    private void registerTrunk() {
+        SipSettings.Trunk trunk = settings.trunk();
+        if (!settings.trunkOptions().registerTrunk() || trunk == null || !settings.hasCredentials()) {
+            return;
+        }
+        PbxAccount account = new PbxAccount(trunk, settings.username(), null, settings.password(),
+                settings.username());
+        trunkRegistration = register(account, r -> {
+            if (r.state() == RegistrationState.FAILED) {
+                LOG.log(System.Logger.Level.WARNING, "trunk registration failed: {0}", r.failure());
+            }
+        });
+    }
+
+    /** The registration with the trunk (DIALER_SIP_REGISTER on), or null. */
+    public synchronized Registration trunkRegistration() {
+        return trunkRegistration;
+    }
+
+    /**
      * Starts keeping {@code account} registered (REGISTER now, refreshes, retries). The registrar's
      * addresses are accepted as INVITE sources from now on. {@code listener} sees every state change.
      *
@@ -207,6 +233,7 @@ public final class SipUserAgent implements AutoCloseable {
         } finally {
             ctx.shutdown();
             stack = null;
+            trunkRegistration = null;
         }
     }
 
@@ -227,8 +254,18 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener);
+        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener).redirects(maxRedirects);
     }
+
+    /** How many 3xx answers to one INVITE are followed (RFC 3261 8.1.3.4); 0 ends the call at the first. */
+    public void setMaxRedirects(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max redirects < 0: " + max);
+        }
+        maxRedirects = max;
+    }
+
+    private volatile int maxRedirects = 3;
 
     /**
      * Places a call through a PBX account: Request-URI {@code sip:to@registrar}, From the account's address
@@ -236,7 +273,7 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener);
+        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener).redirects(maxRedirects);
     }
 
     private synchronized SipContext context() {
@@ -430,6 +467,15 @@ public final class SipUserAgent implements AutoCloseable {
                 respond(tx, Response.NOT_ACCEPTABLE_HERE);
                 return;
             }
+            int sessionExpires = SessionTimer.sessionExpires(request);
+            if (sessionExpires >= 0 && sessionExpires < settings.trunkOptions().minSeS()) {
+                Response tooSmall = ctx.messages.createResponse(422, request);
+                tooSmall.setReasonPhrase("Session Interval Too Small");
+                SessionTimer.addMinSe(ctx, tooSmall);
+                ((ToHeader) tooSmall.getHeader(ToHeader.NAME)).setTag("od" + Integer.toHexString(tooSmall.hashCode()));
+                tx.sendResponse(tooSmall);
+                return;
+            }
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
             InboundCall call = new InboundCall(ctx, tx, CallerIdentity.of(request), offer,
                     transport.equals("tcp") ? "tcp" : "udp");
@@ -470,7 +516,11 @@ public final class SipUserAgent implements AutoCloseable {
                 if (call != null && event.getClientTransaction() != null) {
                     call.notePeer(event.getResponse()); // matched our request's branch: from where we sent it
                 }
-                if (call instanceof OutboundCall outbound) {
+                String method = ((javax.sip.header.CSeqHeader) event.getResponse()
+                        .getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
+                if (call != null && Request.UPDATE.equals(method)) {
+                    call.onUpdateResponse(event);
+                } else if (call instanceof OutboundCall outbound) {
                     outbound.onResponse(event);
                 } else if (call != null) {
                     call.onReInviteResponse(event);
@@ -513,7 +563,11 @@ public final class SipUserAgent implements AutoCloseable {
                 return;
             }
             SipCall call = ctx.calls.get(callId);
-            if (call != null) {
+            if (call != null && Request.UPDATE.equals(tx.getRequest().getMethod())) {
+                synchronized (call) {
+                    call.sessionTimer.refreshTimedOut();
+                }
+            } else if (call != null) {
                 call.onTimeout(tx);
             }
         }

@@ -42,6 +42,12 @@ final class Sipp implements AutoCloseable {
         return start(scenario, port, "127.0.0.1:" + targetPort, service, Map.of(), false);
     }
 
+    /** As {@link #uac}, with {@code keys} filling {{key}} placeholders in the scenario. */
+    static Sipp uac(String scenario, int port, int targetPort, Map<String, String> keys, String service)
+            throws IOException {
+        return start(scenario, port, "127.0.0.1:" + targetPort, service, keys, false);
+    }
+
     private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys,
                               boolean tcp) throws IOException {
         String name = scenario.replace(".xml", "");
@@ -58,7 +64,7 @@ final class Sipp implements AutoCloseable {
             args.add(target);
         }
         args.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port),
-                "-mi", "127.0.0.1", "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", "20s",
+                "-mi", "127.0.0.1", "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", System.getProperty("sipp.timeout", "20s"),
                 "-timeout_error", "-trace_err", "-trace_msg", "-trace_logs"));
         if (tcp) {
             args.addAll(List.of("-t", "t1"));

@@ -18,6 +18,10 @@ final class Ongoing {
     /** The dialer whose browser carries this call's audio (placed, answered or took it over); gets mediaUpdate. */
     Dialer mediaOwner;
     ScheduledFuture<?> ringTimer;
+    /** An outbound call's far end sends audio before the answer (an 18x with usable SDP); see EarlyMedia. */
+    boolean earlyMedia;
+    /** Whether the dialer was told the far end rings ({@code callProgress}). */
+    boolean progressSent;
     /** The target user's ringing call while this call is being transferred to them, else null. */
     Ongoing transferTo;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */
