@@ -1,8 +1,10 @@
 import { AuthSession, isSignInResult, type SignInResult } from './auth';
 import { CallBook } from './call/call-book';
+import { TransferWaiter } from './call/transfer-waiter';
 import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
+import { callSwitcher, type CallSwitcher } from './ui/call-switcher';
 import { micNotice, type MicNotice } from './ui/mic-notice';
 import { networkNotice, type NetworkNotice } from './ui/network-notice';
 import { IceServers } from './media/ice-servers';
@@ -34,6 +36,7 @@ import {
   isWsAuthStateChangedEvent,
   isWsCallProgressEvent,
   isWsMediaMovedEvent,
+  isWsTransferFailedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
   isWsRecentCallsResult,
@@ -82,7 +85,9 @@ export class DialerApp {
   private readonly gateway: GatewayClient;
   private signedInUi: SignedInView | null = null;
   private readonly calls: CallBook;
+  private readonly transfers = new TransferWaiter();
   private readonly callUi: CallPanel;
+  private readonly switcher: CallSwitcher;
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
   private readonly renewal: SessionRenewal;
@@ -149,6 +154,7 @@ export class DialerApp {
       takeOver: () => this.takeOverAudio(this.calls.current()?.call.id),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
+    this.switcher = callSwitcher((callId) => this.swapTo(callId));
     this.micNotice = micNotice();
     // One AudioContext for both tones: browsers limit how many a page may create.
     const createContext = opts.createAudioContext ?? browserRingtoneContext;
@@ -235,7 +241,11 @@ export class DialerApp {
         return null;
       case 'hold':
         if (!isMethodParams('hold', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidHeld);
-        await this.audio.hold(params.held);
+        await this.audio.hold(params.held, params.call_id);
+        return null;
+      case 'transfer':
+        if (!isMethodParams('transfer', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidTransfer);
+        await this.transfer(params.to, params.call_id);
         return null;
       case 'sendDtmf':
         if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
@@ -281,6 +291,42 @@ export class DialerApp {
       return;
     }
     await this.connectMedia(result.call_id, prepared, result.sdp);
+  }
+
+  /**
+   * transfer (protocol.md part 7): the gateway answers once the target rings; the outcome follows as
+   * the call's end (`transferred`) or `transferFailed`, which settle the SDK's promise.
+   */
+  private async transfer(to: string, callId: string | undefined): Promise<void> {
+    const target = validateCallTarget(to);
+    const id = callId ?? this.calls.current()?.call.id;
+    if (id === undefined || this.calls.get(id)?.call.state !== 'answered') {
+      throw new DialerError('TransferFailedError', strings.errors.noTransferableCall);
+    }
+    const outcome = this.transfers.wait(id);
+    try {
+      await this.viaGateway(() => this.gateway.request('transfer', { call_id: id, to: target }));
+    } catch (e) {
+      this.transfers.ended(id, 'transferred'); // settles the waiter: the request's own error is the answer
+      void outcome.catch(() => undefined);
+      throw e;
+    }
+    await outcome;
+  }
+
+  /** The current call in the panel and, with call waiting, the other one under it. */
+  private showCalls(): void {
+    const current = this.calls.current();
+    this.callUi.show(current);
+    this.switcher.show(current?.call.state === 'answered' || current?.call.state === 'connecting' ? this.calls.other(current) : null);
+  }
+
+  /** Swap (call waiting): resumes `callId`, which holds the call the user talked on (gateway side). */
+  private async swapTo(callId: string): Promise<void> {
+    await this.audio.hold(false, callId);
+    this.calls.focus(callId);
+    this.showCalls();
+    this.refreshMedia();
   }
 
   /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
@@ -478,7 +524,7 @@ export class DialerApp {
 
   /** After each applied call state: the ringtone rings while an inbound call rings; the idle part hides during a call. */
   private callsChanged(): void {
-    if (this.calls.ringingInboundId() !== null) this.ringtone.start();
+    if (this.calls.ringingInboundId() !== null) this.ringtone.start(this.calls.hasAnswered());
     else this.ringtone.stop();
     if (this.ringbackCall !== null && this.calls.get(this.ringbackCall)?.call.state !== 'connecting') this.stopRingback();
     const current = this.calls.current()?.call;
@@ -538,14 +584,19 @@ export class DialerApp {
     if (isCallStateChangedEvent(event)) {
       // A state whose seq is not newer (a replay after resume) is neither shown nor forwarded.
       if (!this.calls.apply(event.call)) return;
-      this.callUi.show(this.calls.current());
+      this.showCalls();
       this.audio.onCallState(event.call);
       this.reattach(event.call);
       this.refreshMedia();
       this.callsChanged();
-      if (event.call.state === 'disconnected') void this.loadRecentCalls();
+      if (event.call.state === 'disconnected') {
+        this.transfers.ended(event.call.id, event.call.end_reason);
+        void this.loadRecentCalls();
+      }
       if (event.call.end_reason === 'media_failed') this.networkNotice.show(strings.networkBlocked(this.iceServers.current?.gateway ?? null));
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsTransferFailedEvent(event)) {
+      this.transfers.failed(event.call_id, event.reason);
     } else if (isWsCallProgressEvent(event)) {
       this.onCallProgress(event.call_id, event.early_media);
     } else if (isWsMediaMovedEvent(event)) {
@@ -576,6 +627,7 @@ export class DialerApp {
       }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi, signal: this.signal.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
+      this.callUi.root.after(this.switcher.root);
       this.callsChanged();
     } else {
       this.signedInUi = null;

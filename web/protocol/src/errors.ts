@@ -18,6 +18,7 @@ export const ERROR_NAMES = [
   'AudioOutputUnsupportedError',
   'DestinationNotAllowedError',
   'CallRateLimitedError',
+  'TransferFailedError',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];

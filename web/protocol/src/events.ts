@@ -22,6 +22,7 @@ export const END_REASONS = [
   'gateway_shutdown',
   'gateway_restart',
   'session_expired',
+  'transferred',
 ] as const;
 
 export type WireCallState = (typeof CALL_STATES)[number];

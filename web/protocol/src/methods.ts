@@ -12,6 +12,19 @@ export interface CallIdParams {
   call_id?: string;
 }
 
+/**
+ * `transfer` (protocol.md part 7): blind transfer of the answered call `call_id` (without it, the
+ * call the user talks on) to `to`, an extension or a phone number.
+ */
+export interface TransferParams extends CallIdParams {
+  to: string;
+}
+
+/** `hold`: hold (`true`) or resume (`false`) the call `call_id`, without it the current one. */
+export interface HoldParams extends CallIdParams {
+  held: boolean;
+}
+
 /** Longest `call_id` accepted by `hangUp`, `answer` and `reject`. */
 export const MAX_CALL_ID_LENGTH = 256;
 
@@ -50,7 +63,8 @@ export interface DialerMethods {
   setToken: { params: { token: string }; result: AuthState };
   signOut: { params: Record<string, never>; result: null };
   mute: { params: { muted: boolean }; result: null };
-  hold: { params: { held: boolean }; result: null };
+  hold: { params: HoldParams; result: null };
+  transfer: { params: TransferParams; result: null };
   sendDtmf: { params: { digits: string }; result: null };
   getAudioDevices: { params: Record<string, never>; result: AudioDeviceList };
   setAudioDevices: { params: AudioDeviceChoice; result: null };
@@ -73,6 +87,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'sendDtmf',
   'getAudioDevices',
   'setAudioDevices',
+  'transfer',
 ];
 
 export function isMethodName(value: unknown): value is MethodName {
@@ -110,7 +125,9 @@ export function isMethodParams<M extends MethodName>(method: M, params: unknown)
     case 'mute':
       return typeof params.muted === 'boolean';
     case 'hold':
-      return typeof params.held === 'boolean';
+      return typeof params.held === 'boolean' && isCallIdParams(params);
+    case 'transfer':
+      return typeof params.to === 'string' && isCallIdParams(params);
     case 'sendDtmf':
       return isDtmfDigits(params.digits);
     case 'setAudioDevices':

@@ -125,6 +125,19 @@ export class CallRateLimitedError extends Net2PhoneDialerError {
   }
 }
 
+/**
+ * `transfer` did not hand the call over; the message says why: the target was busy, declined, did
+ * not answer or could not be reached (the caller is still on the call with this user), or the
+ * transfer could not start (no answered call, the user themself as target, a transfer already
+ * under way, a target the gateway cannot transfer to). The call is untouched.
+ */
+export class TransferFailedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'TransferFailedError';
+  }
+}
+
 /** `Net2PhoneDialer.errors`, and the name → class table errors are rebuilt from. */
 export const errors = {
   Net2PhoneDialerError,
@@ -141,6 +154,7 @@ export const errors = {
   AudioOutputUnsupportedError,
   DestinationNotAllowedError,
   CallRateLimitedError,
+  TransferFailedError,
 };
 
 export type Net2PhoneDialerErrors = typeof errors;

@@ -65,6 +65,15 @@ export interface CallCommand {
   callId?: string;
 }
 
+/**
+ * What `transfer` hands over and to whom: `to` is an extension or a phone number; `callId` the
+ * answered call (without it, the one the user talks on).
+ */
+export interface TransferCommand {
+  callId?: string;
+  to: string;
+}
+
 interface Subscriber {
   callback(event: DialerEvent): void;
   events: readonly string[];
@@ -189,8 +198,32 @@ export class Net2PhoneDialer {
    * Puts the answered call on hold (`true`) or resumes it (`false`); while held no audio flows
    * either way. Rejects with `CallNotFoundError` when this dialer has no answered call with audio.
    */
-  async hold(held: boolean): Promise<void> {
-    await this.request('hold', { held: this.flag('hold', held) });
+  async hold(held: boolean, command?: CallCommand): Promise<void> {
+    const flag = this.flag('hold', held);
+    const callId = this.callIdOf('hold', command);
+    await this.request('hold', callId === undefined ? { held: flag } : { held: flag, call_id: callId });
+  }
+
+  /**
+   * Blind transfer: hands the answered call to `to` (an extension or a phone number). The target
+   * rings while the caller stays on the call with this user; resolves once the target answered (this
+   * user's call then ends `disconnected` with `end_reason: 'transferred'`). Rejects with
+   * `TransferFailedError` saying why when the target is busy, declines, does not answer or cannot be
+   * reached (the call goes on as before), or when there is no answered call, the target is this user,
+   * or a transfer is already under way; `InvalidPhoneNumberError` for a malformed target.
+   *
+   * ```js
+   * await dialer.transfer({ to: '1002' });
+   * ```
+   */
+  async transfer(command: TransferCommand): Promise<void> {
+    this.assertNotDisposed();
+    const to = (command as { to?: unknown } | null | undefined)?.to;
+    if (typeof to !== 'string' || to.length === 0 || to.length > MAX_PHONE_NUMBER_LENGTH) {
+      throw new InvalidPhoneNumberError(`transfer expects { to: string } (1 to ${MAX_PHONE_NUMBER_LENGTH} characters), got ${describe(command)}.`);
+    }
+    const callId = this.callIdOf('transfer', command);
+    await this.request('transfer', callId === undefined ? { to } : { to, call_id: callId });
   }
 
   /**
@@ -298,6 +331,15 @@ export class Net2PhoneDialer {
       throw new InvalidOptionsError(`${method} expects nothing or { callId: string }, got ${describe(command)}.`);
     }
     await this.request(method, callId === undefined ? {} : { call_id: callId });
+  }
+
+  private callIdOf(method: string, command: unknown): string | undefined {
+    const callId = (command as { callId?: unknown } | null | undefined)?.callId;
+    if ((command !== undefined && (typeof command !== 'object' || command === null)) ||
+        (callId !== undefined && (typeof callId !== 'string' || callId.length === 0 || callId.length > MAX_CALL_ID_LENGTH))) {
+      throw new InvalidOptionsError(`${method} expects { callId?: string }, got ${describe(command)}.`);
+    }
+    return callId as string | undefined;
   }
 
   private flag(method: string, value: unknown): boolean {

@@ -26,6 +26,8 @@ import Net2PhoneDialer, {
   type EventSubscription,
   type Net2PhoneDialerConstructorOptions,
   type PlaceCallCommand,
+  type TransferCommand,
+  TransferFailedError,
 } from '@net2phone/dialer-sdk';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -109,7 +111,8 @@ assertType<Equal<EndReason,
   | 'media_failed'
   | 'gateway_shutdown'
   | 'gateway_restart'
-  | 'session_expired'>>();
+  | 'session_expired'
+  | 'transferred'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;
@@ -132,7 +135,7 @@ dialer.reject({ call_id: 'call-1' });
 
 // Audio: mute, hold, sendDtmf, and the opt-in audioPlaybackBlocked event
 assertType<Equal<typeof dialer.mute, (muted: boolean) => Promise<void>>>();
-assertType<Equal<typeof dialer.hold, (held: boolean) => Promise<void>>>();
+assertType<Equal<typeof dialer.hold, (held: boolean, command?: CallCommand) => Promise<void>>>();
 assertType<Equal<typeof dialer.sendDtmf, (digits: string) => Promise<void>>>();
 // @ts-expect-error muted is a boolean
 dialer.mute('true');
@@ -189,7 +192,8 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'CallNotFoundError'
   | 'AudioOutputUnsupportedError'
   | 'DestinationNotAllowedError'
-  | 'CallRateLimitedError'>>();
+  | 'CallRateLimitedError'
+  | 'TransferFailedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
 const refused: Net2PhoneDialerError = new Net2PhoneDialer.errors.DestinationNotAllowedError('premium rate');
@@ -229,3 +233,21 @@ dialer.subscribe(
 assertType<Equal<CallQualityWarning, 'high_packet_loss' | 'high_jitter' | 'high_rtt' | 'low_mos'>>();
 // @ts-expect-error the seed signature never delivers callQuality
 dialer.subscribe((event: CallQuality) => event.mos);
+
+// transfer, hold with a call (issue 15: transfer and call waiting)
+const transferCommand: TransferCommand = { to: '1002' };
+const transferred: Promise<void> = dialer.transfer(transferCommand);
+assertType<Equal<typeof transferred, Promise<void>>>();
+dialer.transfer({ callId: 'c1', to: '+15551234567' });
+// @ts-expect-error `to` is required
+dialer.transfer({ callId: 'c1' });
+// @ts-expect-error the command is required
+dialer.transfer();
+dialer.hold(true);
+dialer.hold(false, { callId: 'c1' });
+// @ts-expect-error callId is a string
+dialer.hold(true, { callId: 1 });
+assertType<Equal<typeof Net2PhoneDialer.errors.TransferFailedError, typeof TransferFailedError>>();
+const transferEnd: EndReason = 'transferred';
+void transferEnd;
+new TransferFailedError('busy') satisfies Net2PhoneDialerError;

@@ -63,6 +63,8 @@ export class CallAudio {
   private shown: { callId: string; media: CallMedia } | null = null;
   /** The media whose far end the `<audio>` element plays. */
   private playing: CallMedia | null = null;
+  /** Each call's far-end stream, so a call resumed after a swap (call waiting) plays again. */
+  private readonly streams = new WeakMap<CallMedia, MediaStream>();
   /** The ICE restarts of each bound media. */
   private readonly recoveries = new Map<CallMedia, IceRecovery>();
 
@@ -257,10 +259,18 @@ export class CallAudio {
   }
 
   /** Re-INVITEs the SIP side through the gateway, then silences (or restores) both directions here. */
-  async hold(held: boolean): Promise<void> {
-    const { callId, media } = this.active();
+  async hold(held: boolean, id?: string): Promise<void> {
+    const named = id === undefined ? undefined : this.byCall.get(id);
+    if (id !== undefined && (!named || named.isClosed)) throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
+    const { callId, media } = named && id !== undefined ? { callId: id, media: named } : this.active();
     await this.opts.request('hold', { call_id: callId, held });
     media.setHeld(held);
+    const stream = this.streams.get(media);
+    if (!held && this.playing !== media && stream) {
+      // Resuming one of two calls (call waiting): the gateway held the other, this one plays now.
+      this.playing = media;
+      void this.opts.audio.play(stream);
+    }
     if (this.playing === media) this.opts.audio.setMuted(held);
   }
 
@@ -314,6 +324,7 @@ export class CallAudio {
 
   private onRemoteStream(media: CallMedia, stream: MediaStream): void {
     if (media.isClosed) return;
+    this.streams.set(media, stream);
     this.playing = media;
     void this.opts.audio.play(stream);
     this.opts.onChange();
