@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.opendialer.core.config.ConfigException;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.OpsConfig;
 
 /** Command line: {@code serve} (default) or {@code user add NAME --extension N ...}. */
 public final class Main {
@@ -27,8 +28,10 @@ public final class Main {
     /** Runs a command; returns the exit code (serve returns only when start-up fails). */
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         GatewayConfig config;
+        OpsConfig ops;
         try {
             config = GatewayConfig.from(env);
+            ops = OpsConfig.from(env);
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
@@ -43,7 +46,7 @@ public final class Main {
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, out, err);
+                return ServeCommand.run(config, ops, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

@@ -72,6 +72,16 @@ public final class AdminApi {
         config.routes.head(PREFIX + "/calls", api.guarded(api::listCalls));
     }
 
+    /** {@code handler} behind the admin key check and error mapping of every admin route (for other route sets). */
+    public static Handler guardedBy(String adminKeyOrNull, Handler handler) {
+        return new AdminApi(null, null, adminKeyOrNull, PbxStatus.NONE).guarded(handler);
+    }
+
+    /** An error a {@link #guardedBy} handler throws: sent as the admin API's {@code {"error", "message"}} body. */
+    public static RuntimeException error(int status, String code, String message) {
+        return new ApiError(status, code, message);
+    }
+
     private void createUser(Context ctx) {
         ObjectNode json = AdminJson.readObject(RequestBody.read(ctx), AdminJson.CREATE_FIELDS);
         NewUser newUser = AdminJson.readNewUser(json);

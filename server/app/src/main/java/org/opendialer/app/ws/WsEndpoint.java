@@ -20,6 +20,7 @@ public final class WsEndpoint {
     private final MethodDispatcher dispatcher;
     private final CallStarter calls;
     private final Map<String, DialerConnection> connections = new ConcurrentHashMap<>();
+    private volatile WsMetrics metrics = WsMetrics.NONE;
 
     public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls) {
         this.codec = codec;
@@ -27,18 +28,31 @@ public final class WsEndpoint {
         this.calls = calls;
     }
 
+    public void setMetrics(WsMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
-            connections.put(ctx.sessionId(), new DialerConnection(remoteIp(ctx), ctx::send, codec));
+            metrics.connectionOpened();
+            connections.put(ctx.sessionId(), new DialerConnection(remoteIp(ctx), text -> {
+                metrics.frameSent();
+                ctx.send(text);
+            }, codec));
         });
         ws.onMessage(ctx -> {
+            metrics.frameReceived();
             DialerConnection connection = connections.get(ctx.sessionId());
             if (connection != null) {
                 connection.sendText(dispatcher.handle(connection, ctx.message()));
             }
         });
-        ws.onBinaryMessage(ctx -> ctx.send(dispatcher.binaryFrame()));
+        ws.onBinaryMessage(ctx -> {
+            metrics.frameReceived();
+            metrics.frameSent();
+            ctx.send(dispatcher.binaryFrame());
+        });
         ws.onClose(ctx -> {
             DialerConnection connection = connections.remove(ctx.sessionId());
             if (connection != null) {
@@ -46,7 +60,10 @@ public final class WsEndpoint {
                 calls.signedOut(connection);
             }
         });
-        ws.onError(ctx -> LOG.debug("websocket error: {}", String.valueOf(ctx.error())));
+        ws.onError(ctx -> {
+            metrics.error();
+            LOG.debug("websocket error: {}", String.valueOf(ctx.error()));
+        });
     }
 
     public int openConnections() {

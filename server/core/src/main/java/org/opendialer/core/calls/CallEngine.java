@@ -89,6 +89,7 @@ public final class CallEngine implements AutoCloseable {
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
+    private volatile CallObserver observer = CallObserver.NONE;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -104,6 +105,14 @@ public final class CallEngine implements AutoCloseable {
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
+    }
+
+    /** Metrics and webhooks: {@code calls} is told every saved call state, {@code sipMetrics} SIP traffic. */
+    public void instrument(CallObserver calls, org.opendialer.sip.SipMetrics sipMetrics) {
+        this.observer = calls;
+        if (sip != null) {
+            sip.setMetrics(sipMetrics);
+        }
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -635,6 +644,12 @@ public final class CallEngine implements AutoCloseable {
             if (seen != null) {
                 send(d, seen);
             }
+        }
+        try {
+            observer.callChanged(o.call.userId, view, view.state() == CallState.ANSWERED && o.sipAnsweredAtNanos != 0
+                    ? System.nanoTime() - o.sipAnsweredAtNanos : -1);
+        } catch (RuntimeException e) {
+            LOG.error("call {} state {}: observer failed", view.id(), view.state().wire(), e);
         }
     }
 

@@ -20,6 +20,8 @@ final class Ongoing {
     /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
     MediaSession.Codec sipCodec;
     ScheduledFuture<?> ringTimer;
+    /** System.nanoTime() when the SIP leg's 2xx to the INVITE arrived (0 before), for metrics. Engine thread. */
+    long sipAnsweredAtNanos;
     /**
      * For an answered inbound call: the one dialer that took it; the user's dialers of other devices
      * stopped seeing it, those of its device (other tabs) still see it.

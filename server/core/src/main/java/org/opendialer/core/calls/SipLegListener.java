@@ -28,8 +28,10 @@ final class SipLegListener implements CallListener {
 
     @Override
     public void answered(AudioSdp remote) {
+        long received = System.nanoTime();
         thread.execute(() -> {
             if (target != null) {
+                target.sipAnsweredAtNanos = received;
                 handler.legAnswered(target, remote);
             }
         });

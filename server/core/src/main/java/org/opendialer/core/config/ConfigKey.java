@@ -60,7 +60,17 @@ public enum ConfigKey {
     WEBRTC_ADDRESS("DIALER_WEBRTC_ADDRESS", "(DIALER_PUBLIC_ADDRESS when it is an IP address, else 127.0.0.1)",
             "IP address browsers reach DIALER_WEBRTC_PORT at: the host candidate in SDP answers."),
     RTP_TIMEOUT_S("DIALER_RTP_TIMEOUT_S", "30",
-            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout.");
+            "Seconds an answered call may go without RTP from a leg before it ends with media_timeout."),
+    METRICS_PORT("DIALER_METRICS_PORT", "9464",
+            "Port of the Prometheus GET /metrics endpoint, on DIALER_BIND_ADDRESS; 0 turns it off."),
+    WEBHOOK_URL("DIALER_WEBHOOK_URL", "(unset: no webhooks)",
+            "URL that receives call.started, call.answered and call.ended (https, or http on loopback)."),
+    WEBHOOK_SECRET("DIALER_WEBHOOK_SECRET", "(unset; required with DIALER_WEBHOOK_URL)",
+            "Signing secret, whsec_ followed by base64 of 24 to 64 random bytes (Standard Webhooks)."),
+    WEBHOOK_RETRY_HOURS("DIALER_WEBHOOK_RETRY_HOURS", "24",
+            "Hours a webhook delivery is retried (exponential backoff with jitter) before it is marked failed."),
+    LOG_FORMAT("DIALER_LOG_FORMAT", "text",
+            "Log format on standard output: text, or json (one JSON object per line, for log shippers).");
 
     private final String envName;
     private final String defaultDescription;

@@ -37,6 +37,8 @@ public final class WebRtcLeg {
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile long lastMediaNanos = System.nanoTime();
+    private final long createdNanos = System.nanoTime();
+    private volatile long handshakeStartNanos;
     private SrtpContext receive; // guarded by this
     private SrtpContext send;    // guarded by sendLock
 
@@ -130,6 +132,9 @@ public final class WebRtcLeg {
     IceCheckResult handleStun(byte[] buf, int off, int len, InetSocketAddress from) {
         IceCheckResult result = responder.handle(buf, off, len, from);
         if (result.valid() && (result.nominated() || remoteAddress == null)) {
+            if (remoteAddress == null) {
+                endpoint.metrics().iceConnected(System.nanoTime() - createdNanos);
+            }
             remoteAddress = from;
         }
         return result;
@@ -139,6 +144,7 @@ public final class WebRtcLeg {
         dtlsTransport.offer(buf, off, len);
         if (!handshakeStarted) {
             handshakeStarted = true; // only the receive thread gets here
+            handshakeStartNanos = System.nanoTime();
             endpoint.runHandshake(this);
         } else if (session != null) {
             endpoint.runDtlsPump(this);
@@ -166,6 +172,7 @@ public final class WebRtcLeg {
             packet = kind == PacketKind.RTCP ? receive.unprotectRtcp(buf, off, len) : receive.unprotectRtp(buf, off, len);
         } catch (SrtpException e) {
             endpoint.dropped(); // forged, replayed or corrupt
+            endpoint.metrics().srtpAuthenticationFailed();
             return;
         }
         lastMediaNanos = System.nanoTime();
@@ -201,6 +208,7 @@ public final class WebRtcLeg {
             }
         }
         connected = true;
+        endpoint.metrics().dtlsConnected(System.nanoTime() - handshakeStartNanos);
         this.session = session;
         listener.onConnected(this);
         pumpDtls(); // whatever arrived while the keys were being installed
