@@ -37,6 +37,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final URI url;
     private final WebhookSigner signer;
     private final Duration retryFor;
+    private final Duration firstRetry;
     private final Clock clock;
     private final WebhookMetrics metrics;
     private final HttpClient http;
@@ -48,6 +49,13 @@ public final class WebhookDispatcher implements AutoCloseable {
 
     public WebhookDispatcher(WebhookOutbox outbox, URI url, byte[] secret, Duration retryFor, Clock clock,
                              WebhookMetrics metrics) {
+        this(outbox, url, secret, retryFor, clock, metrics, FIRST_RETRY);
+    }
+
+    /** As above with another first retry delay (tests). */
+    WebhookDispatcher(WebhookOutbox outbox, URI url, byte[] secret, Duration retryFor, Clock clock,
+                      WebhookMetrics metrics, Duration firstRetry) {
+        this.firstRetry = firstRetry;
         this.outbox = outbox;
         this.url = url;
         this.signer = new WebhookSigner(secret);
@@ -176,8 +184,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     /** Jitter (a random delay in the upper half of the exponential bound) spreads retries of many rows apart. */
-    static Duration backoff(int attempt) {
-        long bound = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 20);
+    Duration backoff(int attempt) {
+        long bound = firstRetry.toMillis() << Math.min(attempt - 1, 20);
         bound = Math.min(bound, MAX_RETRY.toMillis());
         return Duration.ofMillis(bound / 2 + ThreadLocalRandom.current().nextLong(bound / 2 + 1));
     }
