@@ -1,5 +1,6 @@
 // Adds up the results every test runner wrote and prints one closing line: "N passed, N failed".
-// Reads Maven Surefire XML reports, Vitest JSON, type-check markers and Playwright JSON.
+// Reads Maven Surefire XML reports, Vitest JSON, type-check markers, Playwright JSON and the TAP
+// report of the Firefox suite (node --test).
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -51,9 +52,21 @@ function playwright() {
   suites.push({ name: 'e2e', passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0) + errors.length, skipped: s.skipped ?? 0 });
 }
 
+function firefox() {
+  const file = join(resultsDir, 'firefox.tap');
+  if (!existsSync(file)) { suites.push({ name: 'e2e-firefox', passed: 0, failed: 1, skipped: 0, note: 'no report' }); return; }
+  const tap = readFileSync(file, 'utf8');
+  const count = (name) => Number(tap.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+  // A run cut short writes no totals: count that as a failure, never as nothing to report.
+  const note = /^# tests \d+$/m.test(tap) ? undefined : 'incomplete report';
+  const failed = count('fail') + count('cancelled') + (note ? 1 : 0);
+  suites.push({ name: 'e2e-firefox', passed: count('pass'), failed, skipped: count('skipped') + count('todo'), note });
+}
+
 surefire();
 vitest();
 playwright();
+firefox();
 
 let passed = 0, failed = 0, skipped = 0;
 for (const s of suites) {

@@ -338,6 +338,8 @@ export class DialerApp {
     try {
       result = await this.gateway.request('signIn', { username, password });
     } catch (e) {
+      // rate_limited: refused before the password was checked; the gateway's message says for how long.
+      if (e instanceof DialerError && e.code === 'rate_limited') throw new Error(e.message);
       if (e instanceof DialerError && e.errorName === 'AuthenticationError') throw new Error(strings.wrongCredentials);
       if (e instanceof DialerError && e.errorName === 'ConnectionError') throw new Error(e.message);
       throw new Error(strings.signInFailed);

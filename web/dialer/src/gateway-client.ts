@@ -36,6 +36,8 @@ export interface GatewayClientOptions {
 }
 
 const OPEN = 1;
+/** The gateway closed an anonymous connection after its sign-in window (protocol.md part 2). */
+export const CLOSE_SIGN_IN_WINDOW = 4001;
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const JITTER = 0.2;
@@ -70,6 +72,8 @@ export class GatewayClient {
   private readonly requestTimeoutMs: number;
   private readonly openTimeoutMs: number;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Closed by the gateway for staying anonymous: no reconnect until something needs the gateway. */
+  private idle = false;
 
   constructor(private readonly opts: GatewayClientOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
@@ -118,6 +122,10 @@ export class GatewayClient {
   /** Resolves once connected and handshaken; rejects with ConnectionError after the open timeout. */
   whenReady(): Promise<void> {
     if (this.ready) return Promise.resolve();
+    if (this.idle && !this.stopped) {
+      this.idle = false;
+      this.connect();
+    }
     return new Promise((resolve, reject) => {
       const waiter = () => {
         clearTimeout(timer);
@@ -146,8 +154,10 @@ export class GatewayClient {
     socket.onmessage = (ev) => this.onMessage(ev.data);
     socket.onopen = () => void this.handshake(socket);
     socket.onerror = () => {};
-    socket.onclose = () => {
-      if (this.socket === socket) this.lost(socket);
+    socket.onclose = (ev) => {
+      if (this.socket !== socket) return;
+      if (this.ready && closeCode(ev) === CLOSE_SIGN_IN_WINDOW) this.idleAfter(socket);
+      else this.lost(socket);
     };
   }
 
@@ -160,6 +170,20 @@ export class GatewayClient {
     this.setState('disconnected');
     socket.close(); // a no-op when it closed by itself; a dead one is not waited for
     this.scheduleReconnect();
+  }
+
+  /**
+   * The gateway closes a connection that stays signed out (a sign-in page left open) after a few
+   * seconds. That is not a failure: the state stays as it was, and `whenReady` opens a new connection
+   * when the user or the host next needs one.
+   */
+  private idleAfter(socket: SocketLike): void {
+    this.socket = null;
+    this.ready = false;
+    this.idle = true;
+    this.stopHeartbeat();
+    this.failPending();
+    socket.close();
   }
 
   /**
@@ -233,4 +257,9 @@ export class GatewayClient {
     this.state = state;
     this.opts.onStateChange(state);
   }
+}
+
+function closeCode(ev: unknown): number | undefined {
+  const code = (ev as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
 }

@@ -12,6 +12,7 @@ describe('errorNameForCode', () => {
     ['invalid_phone_number', 'InvalidPhoneNumberError'],
     ['authentication_required', 'AuthenticationError'],
     ['invalid_credentials', 'AuthenticationError'],
+    ['rate_limited', 'AuthenticationError'],
     ['outgoing_call_already_ringing', 'OutgoingCallAlreadyRingingError'],
     ['call_in_progress', 'CallInProgressError'],
     ['calls_unavailable', 'Net2PhoneDialerError'],

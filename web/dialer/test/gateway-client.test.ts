@@ -177,4 +177,34 @@ describe('GatewayClient', () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(FakeSocket.all.length).toBe(2);
   });
+
+  it('after close 4001 (signed out too long) stays quiet, then reconnects when a request needs the gateway', async () => {
+    const { c, states } = client();
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].onclose?.({ code: 4001 });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(FakeSocket.all.length).toBe(1);
+    expect(states).toEqual(['connecting', 'connected']);
+
+    const r = c.request('signIn', { username: 'a', password: 'b' });
+    expect(FakeSocket.all.length).toBe(2);
+    FakeSocket.all[1].open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(FakeSocket.all[1].sent.map((m) => m.method)).toEqual(['signIn']);
+    FakeSocket.all[1].reply(FakeSocket.all[1].sent[0].id, { ok: false, error: { code: 'rate_limited', message: 'Too many sign-in attempts from your address. Try again in 5 s.' } });
+    await expect(r).rejects.toMatchObject({ errorName: 'AuthenticationError', code: 'rate_limited' });
+  });
+
+  it('treats any other close code as a lost connection', async () => {
+    const { c, states } = client();
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].onclose?.({ code: 1008 });
+    expect(states).toEqual(['connecting', 'connected', 'disconnected']);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(FakeSocket.all.length).toBe(2);
+  });
 });

@@ -166,6 +166,7 @@ export const WS_ERROR_CODES = [
   'calls_unavailable',
   'call_not_found',
   'media_moved',
+  'rate_limited',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -184,6 +185,9 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   call_not_found: 'CallNotFoundError',
   // Handled inside the dialer (the call is shown read-only); never answered to the host as such.
   media_moved: 'Net2PhoneDialerError',
+  // Too many sign-in attempts (from the address, for the username there, or on the gateway): the
+  // sign-in failed, so code written against the seed catches it where it catches a wrong password.
+  rate_limited: 'AuthenticationError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */

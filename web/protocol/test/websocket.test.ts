@@ -124,10 +124,11 @@ describe('error codes and names', () => {
       ['calls_unavailable', 'Net2PhoneDialerError'],
       ['call_not_found', 'CallNotFoundError'],
       ['media_moved', 'Net2PhoneDialerError'],
+      ['rate_limited', 'AuthenticationError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {
-    expect(errorNameForWsErrorCode('rate_limited')).toBe('Net2PhoneDialerError');
+    expect(errorNameForWsErrorCode('over_quota')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
   it('knows the eleven error names, CallNotFoundError included, and the methods', () => {

@@ -8,6 +8,7 @@ import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.CallStore;
+import org.opendialer.core.config.NetworkConfig;
 import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
 import org.opendialer.media.relay.RelaySettings;
@@ -17,8 +18,14 @@ import org.opendialer.sip.SipSettings;
 public final class CallEngines {
     private CallEngines() {}
 
-    /** Opens the shared WebRTC port and the RTP port range; close it after the engine. */
+    /** Opens the shared WebRTC port and the RTP port range, without ICE-TCP; close it after the engine. */
     public static MediaRelay openRelay(SipConfig sip) throws IOException {
+        return openRelay(sip, new NetworkConfig(0, java.util.List.of(), java.util.Optional.empty(),
+                java.time.Duration.ofDays(1), java.time.Duration.ofSeconds(10)));
+    }
+
+    /** As {@link #openRelay(SipConfig)}, with the ICE-TCP port and the media connect timeout of {@code network}. */
+    public static MediaRelay openRelay(SipConfig sip, NetworkConfig network) throws IOException {
         InetAddress bind;
         try {
             bind = InetAddress.getByName(sip.listenAddress());
@@ -26,7 +33,7 @@ public final class CallEngines {
             throw new IllegalArgumentException("DIALER_SIP_LISTEN_ADDRESS: unknown host " + sip.listenAddress(), e);
         }
         return MediaRelay.open(new RelaySettings(bind, sip.webRtcPort(), sip.webRtcAddress(), sip.rtpPortMin(),
-                sip.rtpPortMax(), sip.rtpTimeout()));
+                sip.rtpPortMax(), sip.rtpTimeout(), network.webRtcTcpPort(), network.mediaConnectTimeout()));
     }
 
     public static CallEngine create(SipConfig sip, AccountService accounts, Database db, MediaRelay relay,

@@ -69,8 +69,9 @@ public final class GatewayServer implements AutoCloseable {
         ProtocolCodec codec = new ProtocolCodec();
         WsMetrics wsMetrics = metricsOrNull == null ? WsMetrics.NONE : metricsOrNull.webSockets();
         MethodDispatcher dispatcher = new MethodDispatcher(codec, InstrumentedMethods.wrap(DialerMethods.create(
-                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version), wsMetrics));
-        WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls);
+                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version, config), wsMetrics));
+        WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls, config.security().signInWindow(),
+                config.security().anonymousSocketsPerAddress());
         ws.setMetrics(wsMetrics);
         if (metricsOrNull != null) {
             metricsOrNull.connectedDialers(ws::openConnections);
@@ -98,9 +99,10 @@ public final class GatewayServer implements AutoCloseable {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
             new DialerRoutes(config, version).register(app, ws);
-            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx);
+            var adminGuard = AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx,
+                    config.security().adminFailuresPerAddress());
             if (webhooksOrNull != null) {
-                webhooksOrNull.registerAdminRoutes(app, config.adminKey().orElse(null));
+                webhooksOrNull.registerAdminRoutes(app, adminGuard);
             }
             if (sandboxOrNull != null) {
                 SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
@@ -134,6 +136,7 @@ public final class GatewayServer implements AutoCloseable {
             demo.stop();
         }
         gateway.stop();
+        ws.close();
     }
 
     private static void addTlsConnector(JavalinConfig app, GatewayConfig config, KeyStore store,

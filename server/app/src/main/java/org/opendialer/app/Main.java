@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.opendialer.core.config.ConfigException;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.OpsConfig;
 
@@ -28,9 +29,11 @@ public final class Main {
     /** Runs a command; returns the exit code (serve returns only when start-up fails). */
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         GatewayConfig config;
+        DestinationSettings destinations;
         OpsConfig ops;
         try {
             config = GatewayConfig.from(env);
+            destinations = DestinationSettings.from(env);
             ops = OpsConfig.from(env);
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
@@ -46,7 +49,7 @@ public final class Main {
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, ops, out, err);
+                return ServeCommand.run(config, destinations, ops, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

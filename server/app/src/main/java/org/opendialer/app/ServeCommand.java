@@ -14,8 +14,11 @@ import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.CallStore;
+import org.opendialer.core.calls.DestinationPolicy;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.OpsConfig;
 import org.opendialer.core.config.SipConfig;
@@ -31,11 +34,12 @@ final class ServeCommand {
 
     private ServeCommand() {}
 
-    static int run(GatewayConfig config, PrintStream out, PrintStream err) {
-        return run(config, OpsConfig.OFF, out, err);
+    static int run(GatewayConfig config, DestinationSettings destinations, PrintStream out, PrintStream err) {
+        return run(config, destinations, OpsConfig.OFF, out, err);
     }
 
-    static int run(GatewayConfig config, OpsConfig ops, PrintStream out, PrintStream err) {
+    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, PrintStream out,
+                   PrintStream err) {
         Database db;
         try {
             Files.createDirectories(config.dataDir());
@@ -45,7 +49,7 @@ final class ServeCommand {
             return 1;
         }
         AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                config.sessionIdleTtl(), config.signInTokenTtl());
+                config.sessionIdleTtl(), config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn());
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;
@@ -65,8 +69,10 @@ final class ServeCommand {
                 sandbox = startSandbox(sip);
                 sip = withTrunk(sip, sandbox.trunkUri());
             }
-            relay = CallEngines.openRelay(sip);
+            relay = CallEngines.openRelay(sip, config.network());
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
+            calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
+                    Clock.systemUTC()));
             if (ops.webhook().isPresent()) {
                 webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),
                         metrics == null ? WebhookMetrics.NONE : metrics.webhooks());

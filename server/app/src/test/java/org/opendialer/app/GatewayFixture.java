@@ -37,11 +37,14 @@ public final class GatewayFixture implements AutoCloseable {
         env.put("DIALER_DEMO_PORT", String.valueOf(freePort()));
         env.put("DIALER_WEB_DIR", webDir.toString());
         env.put("DIALER_DATA_DIR", dir.resolve("data").toString());
+        // Every test signs in from 127.0.0.1: sign-in rates only matter to the tests that set them.
+        env.put("DIALER_SIGNIN_RATE_PER_ADDRESS", "100000");
+        env.put("DIALER_SIGNIN_RATE_GLOBAL", "100000");
         env.putAll(extraEnv);
         config = GatewayConfig.from(env);
         db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
         accounts = new AccountService(db, clock, config.sessionIdleTtl(), config.signInTokenTtl(),
-                PasswordHasher.forTests());
+                PasswordHasher.forTests(), config.security().signIn());
         accounts.createUser(new NewUser("alice", PASSWORD, "Alice Agent", "1001", "+12015550123"));
         server = GatewayServer.start(config, accounts, new CallLog(db), CallStarter.UNAVAILABLE);
     }

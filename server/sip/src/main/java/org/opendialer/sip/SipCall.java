@@ -32,6 +32,9 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     AudioSdp remoteSdp;
     private ScheduledFuture<?> ringTimer;
     private boolean reInvitePending;
+    /** Hosts this call's messages come from (RFC 3261 12: the dialog's peer); see {@link #notePeer}. */
+    private final java.util.Set<java.net.InetAddress> peerHosts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile java.net.InetAddress signallingSource;
     /** What we are willing to do ourselves: SENDRECV, or SENDONLY while we hold the call (our re-INVITE). */
     private MediaDirection willing = MediaDirection.SENDRECV;
 
@@ -48,6 +51,45 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
 
     public synchronized CallState state() {
         return state;
+    }
+
+    /**
+     * The host the far end's first SIP message of this call came from (the INVITE, or the first
+     * response to ours), or null. Behind a NAT, its RTP comes from here too.
+     */
+    public java.net.InetAddress signallingSource() {
+        return signallingSource;
+    }
+
+    /** Whether {@code host} sent this call's messages or is its remote target: in-dialog requests from it pass. */
+    boolean isPeer(java.net.InetAddress host) {
+        return host != null && peerHosts.contains(host);
+    }
+
+    /**
+     * Records where a message of this call came from, and the host of its Contact when that is an
+     * address literal (the dialog's remote target, RFC 3261 12.1: the peer's own in-dialog requests
+     * come from there when no proxy stays in the path). Bounded: a call knows a handful of hosts.
+     */
+    void notePeer(Message message) {
+        java.net.InetAddress source = ((gov.nist.javax.sip.message.SIPMessage) message).getRemoteAddress();
+        if (source != null && peerHosts.size() < 8) {
+            peerHosts.add(source);
+            if (signallingSource == null) {
+                signallingSource = source;
+            }
+        }
+        if (message.getHeader(javax.sip.header.ContactHeader.NAME) instanceof javax.sip.header.ContactHeader contact
+                && contact.getAddress().getURI() instanceof javax.sip.address.SipURI uri && peerHosts.size() < 8) {
+            String host = uri.getHost();
+            if (host != null && (host.matches("[0-9.]+") || host.startsWith("["))) {
+                try {
+                    peerHosts.add(java.net.InetAddress.getByName(host)); // a literal: no DNS lookup
+                } catch (java.net.UnknownHostException e) {
+                    // not an address after all: not a peer host
+                }
+            }
+        }
     }
 
     /** The SDP we sent last (offer or answer). */

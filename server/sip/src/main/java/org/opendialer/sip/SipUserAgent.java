@@ -316,22 +316,26 @@ public final class SipUserAgent implements AutoCloseable {
             String method = request.getMethod();
             String callId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
             SipCall call = ctx.calls.get(callId);
+            if (method.equals(Request.ACK) && call != null && !trusted(sourceOf(request), call)) {
+                return; // an ACK from a stranger confirms nothing
+            }
             if (method.equals(Request.ACK)) {
                 if (call != null) {
                     call.onAck(event);
                 }
                 return;
             }
+            String toTag = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag();
+            if (refusedStatelessly(event, method, toTag, call)) {
+                return;
+            }
             ServerTransaction tx = event.getServerTransaction();
             if (tx == null) {
                 tx = ctx.provider.getNewServerTransaction(request);
             }
-            String toTag = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag();
             switch (method) {
                 case Request.INVITE -> {
-                    if (toTag == null && !allowedSource(request)) {
-                        respond(tx, Response.FORBIDDEN);
-                    } else if (toTag == null) {
+                    if (toTag == null) {
                         onNewInvite(event, tx);
                     } else if (call != null) {
                         call.onInDialogRequest(event, tx);
@@ -371,15 +375,54 @@ public final class SipUserAgent implements AutoCloseable {
             }
         }
 
-        /** The trunk, a registrar we registered with, or DIALER_SIP_ALLOWED_SOURCES; others are logged (limited). */
-        private boolean allowedSource(Request request) {
-            java.net.InetAddress source = ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress();
-            if (source != null && (trustedPeers.contains(source) || settings.allowedSources().allows(source))) {
-                return true;
+        private static java.net.InetAddress sourceOf(Request request) {
+            return ((gov.nist.javax.sip.message.SIPMessage) request).getRemoteAddress();
+        }
+
+        /** The trunk, a registrar we registered with, DIALER_SIP_ALLOWED_SOURCES, or (with a call) that call's peer. */
+        private boolean trusted(java.net.InetAddress source, SipCall call) {
+            return source != null && (trustedPeers.contains(source) || settings.allowedSources().allows(source)
+                    || call != null && call.isPeer(source));
+        }
+
+        /**
+         * A new INVITE from an untrusted source, or any request of an existing call or dialog from a
+         * host that is not its peer, gets one 403 outside any transaction: an INVITE server
+         * transaction would retransmit a final response until ACKed (RFC 3261 17.2.1), ten more
+         * datagrams for one, which makes the gateway an amplifier. Each retransmitted request gets
+         * one answer, no more. Out-of-dialog requests other than INVITE (OPTIONS pings) pass.
+         */
+        private boolean refusedStatelessly(RequestEvent event, String method, String toTag, SipCall call) {
+            Request request = event.getRequest();
+            boolean inDialog = toTag != null || call != null;
+            boolean newInvite = !inDialog && method.equals(Request.INVITE);
+            if (!inDialog && !newInvite) {
+                return false;
             }
-            refusedSources.warn(LOG, "INVITE from " + (source == null ? "an unknown address" : source.getHostAddress())
-                    + " refused with 403: not the trunk, a registrar or in DIALER_SIP_ALLOWED_SOURCES");
-            return false;
+            java.net.InetAddress source = sourceOf(request);
+            if (trusted(source, call)) {
+                return false;
+            }
+            String from = source == null ? "an unknown address" : source.getHostAddress();
+            refusedSources.warn(LOG, newInvite
+                    ? "INVITE from " + from + " refused with 403: not the trunk, a registrar or in DIALER_SIP_ALLOWED_SOURCES"
+                    : "in-dialog " + method + " from " + from + " refused with 403: not the call's peer, the trunk or a registrar");
+            try {
+                if (event.getServerTransaction() != null) {
+                    // The stack made one for a request matching a dialog: end it, or it answers 100 and keeps state.
+                    event.getServerTransaction().terminate();
+                }
+                Response r = ctx.messages.createResponse(Response.FORBIDDEN, request);
+                ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+                if (to.getTag() == null) {
+                    to.setTag("od" + Integer.toHexString(((CallIdHeader) request.getHeader(CallIdHeader.NAME))
+                            .getCallId().hashCode()));
+                }
+                ctx.provider.sendResponse(r);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.INFO, "no 403 for a refused request: " + e);
+            }
+            return true;
         }
 
         private void onNewInvite(RequestEvent event, ServerTransaction tx) throws Exception {
@@ -398,6 +441,7 @@ public final class SipUserAgent implements AutoCloseable {
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
             InboundCall call = new InboundCall(ctx, tx, CallerIdentity.of(request), offer,
                     transport.equals("tcp") ? "tcp" : "udp");
+            call.notePeer(request);
             if (ctx.calls.putIfAbsent(call.callId(), call) != null) {
                 respond(tx, Response.LOOP_DETECTED); // same Call-ID, new transaction: a merged request
                 return;
@@ -434,6 +478,9 @@ public final class SipUserAgent implements AutoCloseable {
                     return;
                 }
                 SipCall call = ctx.calls.get(callId);
+                if (call != null && event.getClientTransaction() != null) {
+                    call.notePeer(event.getResponse()); // matched our request's branch: from where we sent it
+                }
                 if (call instanceof OutboundCall outbound) {
                     outbound.onResponse(event);
                 } else if (call != null) {

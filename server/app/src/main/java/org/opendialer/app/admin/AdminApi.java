@@ -33,14 +33,17 @@ public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     static final String PREFIX = "/api/v1";
     static final int DEFAULT_CALL_LIMIT = 50;
+    static final int DEFAULT_FAILURES_PER_MINUTE = 10;
 
     private final AccountService accounts;
     private final CallLog calls;
     private final byte[] adminKeyDigest;
     private final PbxStatus pbx;
+    private final AdminKeyFailures failures;
 
-    private AdminApi(AccountService accounts, CallLog calls, String adminKey, PbxStatus pbx) {
+    private AdminApi(AccountService accounts, CallLog calls, String adminKey, PbxStatus pbx, int failuresPerMinute) {
         this.accounts = accounts;
+        this.failures = new AdminKeyFailures(java.time.Clock.systemUTC(), failuresPerMinute);
         this.calls = calls;
         this.pbx = pbx;
         this.adminKeyDigest = adminKey == null || adminKey.isBlank() ? null : sha256(adminKey);
@@ -54,7 +57,16 @@ public final class AdminApi {
     /** With PBX mode: users' {@code sip_account} shows whether it is registered; changes re-register it. */
     public static void register(JavalinConfig config, AccountService accounts, CallLog calls, String adminKeyOrNull,
                                 PbxStatus pbx) {
-        AdminApi api = new AdminApi(accounts, calls, adminKeyOrNull, pbx);
+        register(config, accounts, calls, adminKeyOrNull, pbx, DEFAULT_FAILURES_PER_MINUTE);
+    }
+
+    /**
+     * As above, with the number of wrong admin keys per address and minute before 429 (docs/security.md).
+     * Returns the routes' guard (key check, its failure limit, error mapping) for admin routes declared elsewhere.
+     */
+    public static java.util.function.UnaryOperator<Handler> register(JavalinConfig config, AccountService accounts,
+            CallLog calls, String adminKeyOrNull, PbxStatus pbx, int failuresPerMinute) {
+        AdminApi api = new AdminApi(accounts, calls, adminKeyOrNull, pbx, failuresPerMinute);
         if (api.adminKeyDigest == null) {
             LOG.info("admin API disabled: no admin key configured");
         }
@@ -70,14 +82,10 @@ public final class AdminApi {
         config.routes.head(PREFIX + "/users", api.guarded(api::listUsers));
         config.routes.head(PREFIX + "/users/{username}", api.guarded(api::getUser));
         config.routes.head(PREFIX + "/calls", api.guarded(api::listCalls));
+        return api::guarded;
     }
 
-    /** {@code handler} behind the admin key check and error mapping of every admin route (for other route sets). */
-    public static Handler guardedBy(String adminKeyOrNull, Handler handler) {
-        return new AdminApi(null, null, adminKeyOrNull, PbxStatus.NONE).guarded(handler);
-    }
-
-    /** An error a {@link #guardedBy} handler throws: sent as the admin API's {@code {"error", "message"}} body. */
+    /** An error a guarded handler (see register) throws: sent as the admin API's {@code {"error", "message"}} body. */
     public static RuntimeException error(int status, String code, String message) {
         return new ApiError(status, code, message);
     }
@@ -88,14 +96,18 @@ public final class AdminApi {
         AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
         // Validated before the user exists, so a bad sip_account creates nothing.
         SipAccount sip = sipField == null || sipField.remove() ? null : sipField.toAccount(null);
+        DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
         User user = accounts.createUser(newUser);
-        if (sip != null) {
-            try {
+        try {
+            if (sip != null) {
                 accounts.setSipAccount(user.username(), sip);
-            } catch (RuntimeException e) {
-                accounts.deleteUser(user.username());
-                throw e;
             }
+            if (policy != null && policy.value() != null) {
+                accounts.destinationOverrides().set(user.id(), policy.value());
+            }
+        } catch (RuntimeException e) {
+            accounts.deleteUser(user.username());
+            throw e;
         }
         AdminJson.send(ctx, 201, userJson(user));
     }
@@ -104,7 +116,7 @@ public final class AdminApi {
         Map<Long, SipAccount> sip = new HashMap<>();
         accounts.sipAccounts().forEach(a -> sip.put(a.userId(), a.account()));
         List<ObjectNode> users = accounts.listUsers().stream()
-                .map(u -> AdminJson.user(u, sip.get(u.id()), registered(u))).toList();
+                .map(u -> withPolicy(AdminJson.user(u, sip.get(u.id()), registered(u)), u)).toList();
         AdminJson.send(ctx, 200, AdminJson.users(users));
     }
 
@@ -119,6 +131,7 @@ public final class AdminApi {
         ObjectNode json = AdminJson.readObject(RequestBody.read(ctx), AdminJson.UPDATE_FIELDS);
         var update = AdminJson.readUpdate(json);
         AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
+        DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
         SipAccount sip = null;
         if (sipField != null && !sipField.remove()) {
             User existing = accounts.findUser(username).orElseThrow(() -> notFound(username));
@@ -129,12 +142,20 @@ public final class AdminApi {
             accounts.setSipAccount(username, sip);
             pbx.accountChanged(user.id());
         }
+        if (policy != null) {
+            accounts.destinationOverrides().set(user.id(), policy.value());
+        }
         AdminJson.send(ctx, 200, userJson(user));
     }
 
     private ObjectNode userJson(User user) {
-        return AdminJson.user(user, accounts.sipAccount(user.id()).map(UserSipAccount::account).orElse(null),
-                registered(user));
+        return withPolicy(AdminJson.user(user, accounts.sipAccount(user.id()).map(UserSipAccount::account).orElse(null),
+                registered(user)), user);
+    }
+
+    private ObjectNode withPolicy(ObjectNode json, User user) {
+        DestinationPolicyJson.write(json, accounts.destinationOverrides().find(user.id()).orElse(null));
+        return json;
     }
 
     private boolean registered(User user) {
@@ -181,7 +202,16 @@ public final class AdminApi {
                 if (adminKeyDigest == null) {
                     throw new ApiError(404, "admin_api_disabled", "the admin API is disabled: no admin key is configured");
                 }
+                String address = ctx.ip();
+                java.time.Duration wait = failures.refusedFor(address);
+                if (!wait.isZero()) {
+                    long seconds = org.opendialer.core.limits.RateLimiter.seconds(wait);
+                    ctx.header("Retry-After", Long.toString(seconds));
+                    throw new ApiError(429, "rate_limited",
+                            "too many wrong admin keys from your address; try again in " + seconds + " s");
+                }
                 if (!authorized(ctx.header("Authorization"))) {
+                    failures.recordFailure(address);
                     ctx.header("WWW-Authenticate", "Bearer realm=\"opendialer-admin\"");
                     throw new ApiError(401, "unauthorized", "missing or wrong admin key");
                 }
@@ -207,6 +237,7 @@ public final class AdminApi {
             case INVALID_INPUT -> 400;
             case DUPLICATE_USERNAME, DUPLICATE_EXTENSION, DUPLICATE_NUMBER -> 409;
             case NOT_FOUND -> 404;
+            case RATE_LIMITED -> 429;
         };
     }
 
@@ -217,6 +248,7 @@ public final class AdminApi {
             case DUPLICATE_EXTENSION -> "duplicate_extension";
             case DUPLICATE_NUMBER -> "duplicate_number";
             case NOT_FOUND -> "not_found";
+            case RATE_LIMITED -> "rate_limited";
         };
     }
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.UnaryOperator;
 import org.opendialer.app.admin.AdminApi;
 
 /** Admin API routes of the webhook outbox (docs/admin-api.md): list deliveries that wait or failed, retry them. */
@@ -18,15 +20,15 @@ public final class WebhookAdminRoutes {
     private WebhookAdminRoutes() {}
 
     /** @param wake tells the dispatcher that retried rows are due */
-    public static void register(JavalinConfig app, WebhookOutbox outbox, String adminKeyOrNull, Clock clock,
+    public static void register(JavalinConfig app, WebhookOutbox outbox, UnaryOperator<Handler> guard, Clock clock,
                                 Runnable wake) {
-        app.routes.get(PREFIX, AdminApi.guardedBy(adminKeyOrNull, ctx -> list(ctx, outbox)));
-        app.routes.post(PREFIX + "/retry-failed", AdminApi.guardedBy(adminKeyOrNull, ctx -> {
+        app.routes.get(PREFIX, guard.apply(ctx -> list(ctx, outbox)));
+        app.routes.post(PREFIX + "/retry-failed", guard.apply(ctx -> {
             int n = outbox.retryFailed(clock.instant());
             wake.run();
             send(ctx, 200, JsonNodeFactory.instance.objectNode().put("retried", n));
         }));
-        app.routes.post(PREFIX + "/{id}/retry", AdminApi.guardedBy(adminKeyOrNull, ctx -> {
+        app.routes.post(PREFIX + "/{id}/retry", guard.apply(ctx -> {
             String id = ctx.pathParam("id");
             if (!outbox.retry(id, clock.instant())) {
                 throw AdminApi.error(404, "not_found", "no waiting or failed webhook delivery " + printable(id));

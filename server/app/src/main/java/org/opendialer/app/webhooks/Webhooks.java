@@ -1,7 +1,9 @@
 package org.opendialer.app.webhooks;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 import org.opendialer.app.metrics.WebhookMetrics;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.calls.CallObserver;
@@ -50,8 +52,9 @@ public final class Webhooks implements AutoCloseable {
         return outbox;
     }
 
-    public void registerAdminRoutes(JavalinConfig app, String adminKeyOrNull) {
-        WebhookAdminRoutes.register(app, outbox, adminKeyOrNull, clock, dispatcher::wake);
+    /** @param guard the admin API's key check (AdminApi.register) */
+    public void registerAdminRoutes(JavalinConfig app, UnaryOperator<Handler> guard) {
+        WebhookAdminRoutes.register(app, outbox, guard, clock, dispatcher::wake);
     }
 
     @Override

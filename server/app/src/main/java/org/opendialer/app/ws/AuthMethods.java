@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.opendialer.core.accounts.AccountException;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Session;
 import org.opendialer.core.accounts.User;
@@ -34,7 +35,15 @@ public final class AuthMethods {
     public Object signIn(DialerConnection connection, ObjectNode params) {
         String username = Params.requiredString(params, "username", MAX_FIELD);
         String password = Params.requiredString(params, "password", MAX_FIELD);
-        Optional<Session> session = accounts.signIn(username, password, connection.remoteAddress());
+        Optional<Session> session;
+        try {
+            session = accounts.signIn(username, password, connection.remoteAddress());
+        } catch (AccountException e) {
+            if (e.reason() == AccountException.Reason.RATE_LIMITED) {
+                throw new MethodException(ErrorCode.RATE_LIMITED, e.getMessage());
+            }
+            throw e;
+        }
         if (session.isEmpty()) {
             LOG.info("sign-in refused for username {} from {}", LogText.printable(username), connection.remoteAddress());
             throw new MethodException(ErrorCode.INVALID_CREDENTIALS, WRONG_CREDENTIALS);

@@ -14,6 +14,8 @@ public final class DialerConnection {
     private final ProtocolCodec codec;
     private Session session;
     private String device;
+    /** System.nanoTime() since when no session is signed in on this connection; null while one is. */
+    private Long anonymousSince = System.nanoTime();
 
     public DialerConnection(String remoteAddress, Consumer<String> textSender, ProtocolCodec codec) {
         this.remoteAddress = remoteAddress;
@@ -40,12 +42,25 @@ public final class DialerConnection {
 
     public synchronized void signedIn(Session newSession) {
         this.session = newSession;
+        this.anonymousSince = newSession == null ? System.nanoTime() : null;
+    }
+
+    /** Whether no session has been signed in on this connection for at least {@code nanos}. */
+    public synchronized boolean anonymousFor(long nanos) {
+        return anonymousSince != null && System.nanoTime() - anonymousSince >= nanos;
+    }
+
+    public synchronized boolean anonymous() {
+        return session == null;
     }
 
     /** Marks the connection anonymous and returns the session it had, if any. */
     public synchronized Optional<Session> signedOut() {
         Session previous = session;
         session = null;
+        if (previous != null) {
+            anonymousSince = System.nanoTime();
+        }
         return Optional.ofNullable(previous);
     }
 

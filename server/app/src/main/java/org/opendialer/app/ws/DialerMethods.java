@@ -17,6 +17,12 @@ public final class DialerMethods {
 
     public static Map<String, MethodHandler> create(AccountService accounts, NumberValidator numbers,
             CallStarter calls, CallLog callLog, String version) {
+        return create(accounts, numbers, calls, callLog, version, null);
+    }
+
+    /** As above, with {@code mediaConfig} answered from {@code config} (none when null). */
+    public static Map<String, MethodHandler> create(AccountService accounts, NumberValidator numbers,
+            CallStarter calls, CallLog callLog, String version, org.opendialer.core.config.GatewayConfig config) {
         AuthMethods auth = new AuthMethods(accounts, calls);
         CallMethods callMethods = new CallMethods(auth, calls);
         Map<String, MethodHandler> methods = new java.util.HashMap<>();
@@ -32,6 +38,9 @@ public final class DialerMethods {
         methods.put("updateMedia", callMethods::updateMedia);
         methods.put("hold", callMethods::hold);
         methods.put("recentCalls", (connection, params) -> recentCalls(auth, callLog, connection, params));
+        if (config != null) {
+            methods.put("mediaConfig", new MediaConfigMethod(auth, config, java.time.Clock.systemUTC()));
+        }
         return Map.copyOf(methods);
     }
 

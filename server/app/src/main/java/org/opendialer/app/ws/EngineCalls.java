@@ -107,6 +107,8 @@ public final class EngineCalls implements CallStarter {
             case CALL_NOT_FOUND -> ErrorCode.CALL_NOT_FOUND;
             case INVALID_MEDIA -> ErrorCode.BAD_REQUEST;
             case MEDIA_MOVED -> ErrorCode.MEDIA_MOVED;
+            case DESTINATION_NOT_ALLOWED -> ErrorCode.DESTINATION_NOT_ALLOWED;
+            case CALL_RATE_LIMITED -> ErrorCode.CALL_RATE_LIMITED;
         };
         return new MethodException(code, e.getMessage());
     }

@@ -12,7 +12,10 @@ public enum ErrorCode {
     CALL_NOT_FOUND("call_not_found"),
     OUTGOING_CALL_ALREADY_RINGING("outgoing_call_already_ringing"),
     CALL_IN_PROGRESS("call_in_progress"),
-    MEDIA_MOVED("media_moved");
+    MEDIA_MOVED("media_moved"),
+    DESTINATION_NOT_ALLOWED("destination_not_allowed"),
+    CALL_RATE_LIMITED("call_rate_limited"),
+    RATE_LIMITED("rate_limited");
 
     private final String wire;
 

@@ -4,28 +4,54 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds dialer connections to Javalin's WebSocket callbacks for {@code /ws}. */
-public final class WsEndpoint {
+/**
+ * Binds dialer connections to Javalin's WebSocket callbacks for {@code /ws}. A connection without a
+ * signed-in session is closed after the sign-in window, and one address may hold only so many of those
+ * at once (docs/security.md), so anonymous sockets cannot pile up.
+ */
+public final class WsEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WsEndpoint.class);
     /** Jetty's own limit; frames between this and 64 KiB still get a bad_request reply. */
     public static final int JETTY_MAX_MESSAGE_BYTES = 4 * ProtocolCodec.MAX_FRAME_BYTES;
+    /** Close code of a connection that stayed anonymous past the sign-in window (protocol.md part 2). */
+    public static final int CLOSE_SIGN_IN_WINDOW = 4001;
+    /** RFC 6455 7.4.1 policy violation: too many anonymous connections from the address. */
+    public static final int CLOSE_POLICY = 1008;
 
     private final ProtocolCodec codec;
     private final MethodDispatcher dispatcher;
     private final CallStarter calls;
-    private final Map<String, DialerConnection> connections = new ConcurrentHashMap<>();
+    private final Duration signInWindow;
+    private final int anonymousPerAddress;
+    private final Map<String, Entry> connections = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
 
-    public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls) {
+    private record Entry(DialerConnection connection, WsContext ctx) {}
+
+    public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls,
+                      Duration signInWindow, int anonymousPerAddress) {
         this.codec = codec;
         this.dispatcher = dispatcher;
         this.calls = calls;
+        this.signInWindow = signInWindow;
+        this.anonymousPerAddress = anonymousPerAddress;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ws-sign-in-window");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(100, Math.min(1000, signInWindow.toMillis() / 4));
+        sweeper.scheduleWithFixedDelay(this::closeExpiredAnonymous, period, period, TimeUnit.MILLISECONDS);
     }
 
     public void setMetrics(WsMetrics metrics) {
@@ -34,18 +60,24 @@ public final class WsEndpoint {
 
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
+            String address = remoteIp(ctx);
+            if (anonymousFrom(address) >= anonymousPerAddress) {
+                LOG.debug("websocket from {} refused: {} anonymous connections already", address, anonymousPerAddress);
+                ctx.closeSession(CLOSE_POLICY, "Too many connections without sign-in from this address");
+                return;
+            }
             ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
             metrics.connectionOpened();
-            connections.put(ctx.sessionId(), new DialerConnection(remoteIp(ctx), text -> {
+            connections.put(ctx.sessionId(), new Entry(new DialerConnection(address, text -> {
                 metrics.frameSent();
                 ctx.send(text);
-            }, codec));
+            }, codec), ctx));
         });
         ws.onMessage(ctx -> {
             metrics.frameReceived();
-            DialerConnection connection = connections.get(ctx.sessionId());
-            if (connection != null) {
-                connection.sendText(dispatcher.handle(connection, ctx.message()));
+            Entry entry = connections.get(ctx.sessionId());
+            if (entry != null) {
+                entry.connection().sendText(dispatcher.handle(entry.connection(), ctx.message()));
             }
         });
         ws.onBinaryMessage(ctx -> {
@@ -54,10 +86,10 @@ public final class WsEndpoint {
             ctx.send(dispatcher.binaryFrame());
         });
         ws.onClose(ctx -> {
-            DialerConnection connection = connections.remove(ctx.sessionId());
-            if (connection != null) {
+            Entry entry = connections.remove(ctx.sessionId());
+            if (entry != null) {
                 // The user's calls go on: a reload or another tab picks them up (docs/decisions/0003).
-                calls.signedOut(connection);
+                calls.signedOut(entry.connection());
             }
         });
         ws.onError(ctx -> {
@@ -68,6 +100,32 @@ public final class WsEndpoint {
 
     public int openConnections() {
         return connections.size();
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+
+    private long anonymousFrom(String address) {
+        return connections.values().stream()
+                .filter(e -> e.connection().anonymous() && e.connection().remoteAddress().equals(address))
+                .count();
+    }
+
+    private void closeExpiredAnonymous() {
+        long window = signInWindow.toNanos();
+        try {
+            connections.forEach((id, entry) -> {
+                if (entry.connection().anonymousFor(window)) {
+                    // onClose removes it; until then each sweep repeats the (idempotent) close.
+                    entry.ctx().closeSession(CLOSE_SIGN_IN_WINDOW,
+                            "Not signed in within " + signInWindow.toSeconds() + " s");
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("closing anonymous websockets failed", e);
+        }
     }
 
     private static String remoteIp(WsContext ctx) {

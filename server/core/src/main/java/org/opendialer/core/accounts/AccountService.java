@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.opendialer.core.accounts.AccountException.Reason;
+import org.opendialer.core.limits.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ public final class AccountService {
     private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
     private static final String USER_COLUMNS = "u.id, u.username, u.display_name, u.extension, u.phone_number, u.created_at";
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final int MAX_TRACKED_ADDRESSES = 100_000;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -37,6 +39,9 @@ public final class AccountService {
     private final Duration signInTokenTtl;
     private final PasswordHasher hasher;
     private final SignInThrottle throttle;
+    private final RateLimiter perAddress;
+    private final RateLimiter global;
+    private final PasswordChecks checks;
     /** Verified against when the username is unknown, so unknown and known users cost the same time. */
     private final String decoyHash;
 
@@ -45,6 +50,11 @@ public final class AccountService {
     }
 
     public AccountService(Database db, Clock clock, Duration sessionIdleTtl, Duration signInTokenTtl, PasswordHasher hasher) {
+        this(db, clock, sessionIdleTtl, signInTokenTtl, hasher, SignInLimits.DEFAULTS);
+    }
+
+    public AccountService(Database db, Clock clock, Duration sessionIdleTtl, Duration signInTokenTtl, PasswordHasher hasher,
+                          SignInLimits limits) {
         if (sessionIdleTtl.isNegative() || sessionIdleTtl.isZero() || signInTokenTtl.isNegative() || signInTokenTtl.isZero()) {
             throw new IllegalArgumentException("TTLs must be positive");
         }
@@ -53,7 +63,10 @@ public final class AccountService {
         this.sessionIdleTtl = sessionIdleTtl;
         this.signInTokenTtl = signInTokenTtl;
         this.hasher = hasher;
-        this.throttle = new SignInThrottle(clock);
+        this.throttle = new SignInThrottle(clock, limits.lockoutFailures(), limits.lockout());
+        this.perAddress = new RateLimiter(clock, limits.perAddressPerMinute(), MAX_TRACKED_ADDRESSES);
+        this.global = new RateLimiter(clock, limits.globalPerMinute(), 1);
+        this.checks = new PasswordChecks(hasher, limits.passwordCheckThreads());
         this.decoyHash = hasher.hash(SecretTokens.generate());
     }
 
@@ -142,8 +155,10 @@ public final class AccountService {
                     st.executeUpdate();
                 }
                 if (hash != null) {
-                    // A password reset is often the answer to a compromise: end every existing session.
+                    // A password reset is often the answer to a compromise: end every existing session and
+                    // void every sign-in token minted before it.
                     deleteWhereUser(c, "sessions", id);
+                    deleteWhereUser(c, "sign_in_tokens", id);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -153,7 +168,7 @@ public final class AccountService {
         } catch (SQLException e) {
             throw translate(e);
         }
-        LOG.info("updated user {}{}", username, hash != null ? " (password changed, sessions revoked)" : "");
+        LOG.info("updated user {}{}", username, hash != null ? " (password changed, sessions and sign-in tokens revoked)" : "");
         return findUser(username).orElseThrow(() -> notFound(username));
     }
 
@@ -280,33 +295,54 @@ public final class AccountService {
     }
 
     /**
-     * Empty for a wrong password, an unknown user and a rate-limited attempt alike, and all three
-     * do one Argon2 verification, so neither the answer nor its timing tells them apart.
+     * Empty for a wrong password and an unknown user alike (both cost one Argon2 verification, so the
+     * timing does not tell them apart). Before any hashing, the attempt must pass the per-address and
+     * global rate limits and its (username, address) pair must not be locked, and the bounded pool of
+     * password checks must have room; otherwise it fails at once with {@link Reason#RATE_LIMITED}.
      */
     public Optional<Session> signIn(String username, String password, String clientAddress) {
         if (username == null || password == null) {
             return Optional.empty();
         }
+        String address = clientAddress == null ? "" : clientAddress;
+        refuseIfWaiting(perAddress.tryAcquire(address), "from your address");
+        refuseIfWaiting(global.tryAcquire(""), "on this gateway");
         if (username.length() > 64 || password.length() > 1024) {
-            // Cannot match any account; not counted, so oversized keys never enter the throttle's maps.
-            hasher.verify("", decoyHash);
+            // Cannot match any account: no hash, and not counted, so oversized keys never enter the throttle.
             return Optional.empty();
         }
-        boolean locked = throttle.isLocked(username, clientAddress);
+        Optional<Duration> locked = throttle.lockedFor(username, address);
+        if (locked.isPresent()) {
+            LOG.warn("sign-in for {} from {} refused: locked after repeated wrong passwords", LogText.printable(username), address);
+            throw rateLimited(locked.get(), "for this username from your address");
+        }
         Optional<StoredCredentials> stored = loadCredentials(username);
-        boolean correct = hasher.verify(password, stored.map(StoredCredentials::hash).orElse(decoyHash));
-        if (locked) {
-            LOG.warn("sign-in for {} from {} refused: rate limited", LogText.printable(username), clientAddress);
-            return Optional.empty();
+        boolean correct;
+        try {
+            correct = checks.verify(password, stored.map(StoredCredentials::hash).orElse(decoyHash));
+        } catch (PasswordChecks.Busy e) {
+            LOG.warn("sign-in for {} from {} refused: password checks saturated", LogText.printable(username), address);
+            throw rateLimited(Duration.ofSeconds(1), "on this gateway");
         }
         if (stored.isEmpty() || !correct) {
-            throttle.recordFailure(username, clientAddress);
-            LOG.info("sign-in for {} from {} failed", LogText.printable(username), clientAddress);
+            throttle.recordFailure(username, address);
+            LOG.info("sign-in for {} from {} failed", LogText.printable(username), address);
             return Optional.empty();
         }
-        throttle.recordSuccess(username);
+        throttle.recordSuccess(username, address);
         purgeExpired();
         return Optional.of(createSession(stored.get().userId(), clientAddress));
+    }
+
+    private static void refuseIfWaiting(Duration wait, String scope) {
+        if (!wait.isZero()) {
+            throw rateLimited(wait, scope);
+        }
+    }
+
+    private static AccountException rateLimited(Duration wait, String scope) {
+        return new AccountException(Reason.RATE_LIMITED, "Too many sign-in attempts " + scope + ". Try again in "
+                + RateLimiter.seconds(wait) + " s.", wait);
     }
 
     public SignInToken mintSignInToken(String username) {
@@ -539,5 +575,10 @@ public final class AccountService {
             }
         }
         return new IllegalStateException("database error (SQLState " + e.getSQLState() + ")", e);
+    }
+
+    /** Users' exceptions to the destination policy (admin API {@code destination_policy}). */
+    public DestinationOverrides destinationOverrides() {
+        return new DestinationOverrides(dataSource);
     }
 }

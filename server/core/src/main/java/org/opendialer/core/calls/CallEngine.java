@@ -1,19 +1,9 @@
 package org.opendialer.core.calls;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.User;
@@ -24,10 +14,6 @@ import org.opendialer.media.relay.MediaSession;
 import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.CallListener;
 import org.opendialer.sip.InboundCall;
-import org.opendialer.sip.InboundCallHandler;
-import org.opendialer.sip.MediaDirection;
-import org.opendialer.sip.OutboundCall;
-import org.opendialer.sip.RtpFormat;
 import org.opendialer.sip.SipAgentException;
 import org.opendialer.sip.SipSettings;
 import org.opendialer.sip.SipUserAgent;
@@ -54,42 +40,12 @@ public final class CallEngine implements AutoCloseable {
     private final MediaRelay relay;
     private final PbxRegistrations pbx;
     private final Duration ringTimeout;
-    private final Clock clock;
     private final EngineThread thread = new EngineThread();
-    private final SipLegListener.Handler legEvents = new SipLegListener.Handler() {
-        @Override
-        public void legAnswered(Ongoing o, AudioSdp remote) {
-            if (o.call.state() == CallState.CONNECTING) {
-                sipMediaKnown(o, remote);
-                move(o, CallState.ANSWERED, null);
-            }
-        }
-
-        @Override
-        public void legReInvited(Ongoing o, AudioSdp remote) {
-            if (!o.call.state().isFinal()) {
-                sipMediaKnown(o, remote);
-            }
-        }
-
-        @Override
-        public void legEnded(Ongoing o, EndReason reasonIfUnanswered, boolean remoteHangup) {
-            if (o.call.state() == CallState.ANSWERED) {
-                // After the answer a BYE is a hang-up; anything else (our 2xx never ACKed) is a failure.
-                end(o, remoteHangup ? EndReason.REMOTE_HANGUP : EndReason.FAILED);
-            } else {
-                end(o, reasonIfUnanswered);
-            }
-        }
-    };
-
-    private final Map<String, Ongoing> calls = new LinkedHashMap<>();
-    /** Ended calls' events for 10 minutes, for dialers that reconnect (protocol.md part 5). */
-    private final RecentlyEnded ended = new RecentlyEnded(Duration.ofMinutes(10), 10_000);
+    private final CallEvents events;
+    private final LiveCalls calls;
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
-    private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
-    private volatile CallObserver observer = CallObserver.NONE;
+    private volatile DestinationPolicy destinations;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -101,18 +57,25 @@ public final class CallEngine implements AutoCloseable {
         this.store = store;
         this.relay = relay;
         this.ringTimeout = ringTimeout;
-        this.clock = clock;
+        this.events = new CallEvents(store);
+        this.calls = new LiveCalls(events, clock);
         this.sip = sipSettings == null ? null
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
+        this.destinations = DestinationPolicy.defaults(clock);
     }
 
     /** Metrics and webhooks: {@code calls} is told every saved call state, {@code sipMetrics} SIP traffic. */
     public void instrument(CallObserver calls, org.opendialer.sip.SipMetrics sipMetrics) {
-        this.observer = calls;
+        events.observe(calls);
         if (sip != null) {
             sip.setMetrics(sipMetrics);
         }
+    }
+
+    /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
+    public void destinationPolicy(DestinationPolicy policy) {
+        this.destinations = java.util.Objects.requireNonNull(policy, "policy");
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -122,7 +85,7 @@ public final class CallEngine implements AutoCloseable {
 
     /** Repairs calls a previous run left unfinished, then opens the SIP port. */
     public void start() {
-        int repaired = store.endUnfinished(now());
+        int repaired = store.endUnfinished(calls.now());
         if (repaired > 0) {
             LOG.warn("{} call(s) left unfinished by the previous run ended as gateway_restart"
                     + " (the gateway stopped without ending them)", repaired);
@@ -146,18 +109,18 @@ public final class CallEngine implements AutoCloseable {
      */
     public void attach(Dialer dialer, Map<String, Long> known) {
         thread.await(() -> {
-            dialers.computeIfAbsent(dialer.userId(), id -> new LinkedHashSet<>()).add(dialer);
+            events.attach(dialer);
             pbx.dialerAttached(dialer.userId());
             for (Map.Entry<String, Long> k : known.entrySet()) {
-                replayMissed(dialer, k.getKey(), k.getValue());
+                events.replayMissed(dialer, k.getKey(), k.getValue(), calls.get(k.getKey()), calls.now());
             }
-            for (Ongoing o : calls.values()) {
-                if (o.call.userId == dialer.userId() && o.answeredBy != null && !isAttached(o.answeredBy)
+            for (Ongoing o : calls.all()) {
+                if (o.call.userId == dialer.userId() && o.answeredBy != null && !events.isAttached(o.answeredBy)
                         && (o.answeredBy.device() == null || Dialer.sameDevice(o.answeredBy, dialer))) {
                     o.answeredBy = dialer; // the dialer that answered is gone (reload): this one takes over
                 }
                 if (o.visibleTo(dialer) && !known.containsKey(o.call.id)) {
-                    send(dialer, o.call.view());
+                    events.send(dialer, o.call.view());
                 }
             }
             return null;
@@ -167,9 +130,7 @@ public final class CallEngine implements AutoCloseable {
     /** The dialer closed or signed out. Its user's calls go on (reload and other tabs must not end them). */
     public void detach(Dialer dialer) {
         thread.execute(() -> {
-            Set<Dialer> set = dialers.get(dialer.userId());
-            if (set != null && set.remove(dialer) && set.isEmpty()) {
-                dialers.remove(dialer.userId());
+            if (events.detach(dialer)) {
                 pbx.lastDialerDetached(dialer.userId());
             }
         });
@@ -197,14 +158,14 @@ public final class CallEngine implements AutoCloseable {
     /** Cancels a ringing outbound call, ends an answered one, or declines a ringing inbound one. */
     public void hangUp(Dialer dialer, String callId) {
         thread.await(() -> {
-            Ongoing o = find(dialer, callId, false);
+            Ongoing o = calls.find(dialer, callId, false);
             switch (o.call.state()) {
-                case ANSWERED -> hangUpAnswered(o);
+                case ANSWERED -> endBoth(o, EndReason.LOCAL_HANGUP, EndReason.REMOTE_HANGUP);
                 case CONNECTING -> {
                     if (o.call.direction == CallDirection.INBOUND) {
                         decline(o);
                     } else {
-                        cancel(o);
+                        endBoth(o, EndReason.CANCELED, EndReason.CANCELED);
                     }
                 }
                 case DISCONNECTED -> throw new IllegalStateException("final call still registered");
@@ -220,7 +181,7 @@ public final class CallEngine implements AutoCloseable {
 
     /** Answers as {@link #answer(Dialer, String)} and returns the SDP answer to the browser's offer (or null). */
     public String answer(Dialer dialer, String callId, String offerSdp) {
-        return thread.await(() -> answerNow(find(dialer, callId, true), dialer, offerSdp));
+        return thread.await(() -> answerNow(calls.find(dialer, callId, true), dialer, offerSdp));
     }
 
     /** Whether an {@code updateMedia} offer may replace the call's browser leg (protocol.md part 5). */
@@ -241,20 +202,20 @@ public final class CallEngine implements AutoCloseable {
      */
     public String updateMedia(Dialer dialer, String callId, String offerSdp, Take take) {
         return thread.await(() -> {
-            Ongoing o = find(dialer, callId, false);
+            Ongoing o = calls.find(dialer, callId, false);
             if (o.media == null) {
                 throw new CallException(CallException.Reason.CALL_NOT_FOUND, "The call has no audio yet.");
             }
             boolean sameLeg = o.browserFingerprint == null
                     || o.browserFingerprint.equals(MediaOffers.fingerprint(offerSdp));
-            boolean ownedElsewhere = o.mediaOwner != null && o.mediaOwner != dialer && isAttached(o.mediaOwner);
+            boolean ownedElsewhere = o.mediaOwner != null && o.mediaOwner != dialer && events.isAttached(o.mediaOwner);
             if (take == Take.SAME_LEG && !sameLeg || take == Take.IF_UNOWNED && !sameLeg && ownedElsewhere) {
                 throw new CallException(CallException.Reason.MEDIA_MOVED, "Another tab has the call's audio.");
             }
-            String answer = acceptOffer(o, offerSdp, codecFor(o));
+            String answer = o.acceptOffer(offerSdp, o.far.browserCodec(o));
             Dialer previous = o.mediaOwner;
             o.mediaOwner = dialer;
-            if (previous != null && previous != dialer && isAttached(previous)) {
+            if (previous != null && previous != dialer && events.isAttached(previous)) {
                 previous.mediaMoved(o.call.id);
             }
             return answer;
@@ -264,7 +225,7 @@ public final class CallEngine implements AutoCloseable {
     /** Puts an answered call on hold (re-INVITE sendonly, relay paused) or resumes it. */
     public void hold(Dialer dialer, String callId, boolean held) {
         thread.await(() -> {
-            Ongoing o = find(dialer, callId, false);
+            Ongoing o = calls.find(dialer, callId, false);
             if (o.call.state() != CallState.ANSWERED) {
                 throw new CallException(CallException.Reason.CALL_NOT_FOUND, "There is no answered call to hold.");
             }
@@ -276,7 +237,7 @@ public final class CallEngine implements AutoCloseable {
     /** Declines a ringing inbound call. */
     public void reject(Dialer dialer, String callId) {
         thread.await(() -> {
-            decline(find(dialer, callId, true));
+            decline(calls.find(dialer, callId, true));
             return null;
         });
     }
@@ -287,9 +248,8 @@ public final class CallEngine implements AutoCloseable {
         try {
             thread.await(() -> {
                 draining = true; // every later placeCall and INVITE is refused (SIGTERM drains)
-                for (Ongoing o : List.copyOf(calls.values())) {
-                    end(o, EndReason.GATEWAY_SHUTDOWN);
-                    hangUpSip(o);
+                for (Ongoing o : calls.snapshot()) {
+                    endBoth(o, EndReason.GATEWAY_SHUTDOWN, EndReason.GATEWAY_SHUTDOWN);
                 }
                 return null;
             });
@@ -309,7 +269,7 @@ public final class CallEngine implements AutoCloseable {
         if (draining) {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
         }
-        for (Ongoing o : calls.values()) {
+        for (Ongoing o : calls.all()) {
             if (o.call.userId != caller.id()) {
                 continue;
             }
@@ -325,6 +285,7 @@ public final class CallEngine implements AutoCloseable {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
                     "No SIP trunk is configured (DIALER_SIP_TRUNK).");
         }
+        destinations.admit(caller.id(), target); // toll fraud: before any INVITE
         // The offer is checked before anything is sent: a bad one places no call.
         MediaSession media = newMediaSession();
         String answer;
@@ -356,19 +317,19 @@ public final class CallEngine implements AutoCloseable {
                 .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
                         "No user has extension " + extension + "."));
         String from = caller.extension() != null ? caller.extension() : caller.number();
-        Ongoing out = register(new Call(newId(), caller.id(), CallDirection.OUTBOUND, from, extension,
-                caller.displayName(), now()));
+        Ongoing out = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND, from, extension,
+                caller.displayName(), calls.now()));
         out.media = media;
-        if (hasCalls(callee.id(), out)) {
-            end(out, EndReason.BUSY);
+        if (calls.hasCalls(callee.id(), out)) {
+            calls.end(out, EndReason.BUSY);
             return out;
         }
-        Ongoing in = register(new Call(newId(), callee.id(), CallDirection.INBOUND, from, extension,
-                caller.displayName(), now()));
+        Ongoing in = calls.register(new Call(newId(), callee.id(), CallDirection.INBOUND, from, extension,
+                caller.displayName(), calls.now()));
         in.media = media;
         in.mediaSide = MediaSession.Side.B;
-        out.peer = in;
-        in.peer = out;
+        out.far = new ExtensionFarEnd(calls, in);
+        in.far = new ExtensionFarEnd(calls, out);
         startRingTimer(out);
         return out;
     }
@@ -376,28 +337,29 @@ public final class CallEngine implements AutoCloseable {
     /** To the trunk, or through the caller's PBX account when {@code account} is not null. */
     private Ongoing placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account,
                                  MediaSession media) {
-        int rtpPort = openRtp(media);
+        int rtpPort = MediaOffers.openRtp(media);
         // Without a number of its own the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
         String from = caller.number();
-        Ongoing o = register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
-                from != null ? from : caller.extension(), e164, caller.displayName(), now()));
+        Ongoing o = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
+                from != null ? from : caller.extension(), e164, caller.displayName(), calls.now()));
         o.media = media;
-        SipLegListener listener = new SipLegListener(thread, legEvents, o);
+        SipFarEnd far = newSipFarEnd(o);
+        SipLegListener listener = new SipLegListener(thread, far);
         try {
             AudioSdp offer = sip.localOffer(rtpPort);
-            o.sipLeg = account == null ? sip.placeCall(from, caller.displayName(), e164, offer, listener)
+            far.leg = account == null ? sip.placeCall(from, caller.displayName(), e164, offer, listener)
                     : sip.placeCallVia(account, caller.displayName(), e164, offer, listener);
             startRingTimer(o);
         } catch (SipAgentException e) {
             LOG.warn("call {} to {} not placed: {}", o.call.id, e164, e.toString());
-            end(o, EndReason.FAILED);
+            calls.end(o, EndReason.FAILED);
         }
         return o;
     }
 
     /** An INVITE from the trunk, on the SIP event thread: must not block, so routing runs on ours. */
     private CallListener onInvite(InboundCall invite) {
-        SipLegListener listener = new SipLegListener(thread, legEvents, null);
+        SipLegListener listener = new SipLegListener(thread, null);
         thread.execute(() -> route(invite, listener));
         return listener;
     }
@@ -417,122 +379,36 @@ public final class CallEngine implements AutoCloseable {
             invite.reject(404);
             return;
         }
-        if (hasCalls(user.get().id(), null)) {
+        if (calls.hasCalls(user.get().id(), null)) {
             invite.reject(486); // one call per user: a second would have nowhere to go
             return;
         }
         invite.ring();
-        Call call = new Call(newId(), user.get().id(), CallDirection.INBOUND, identity.from(),
-                to != null ? to : user.get().extension(), identity.displayName(), now());
-        Ongoing o = new Ongoing(call);
-        o.sipLeg = invite;
-        listener.target = o;
-        calls.put(call.id, o);
-        publish(o, call.view());
+        Ongoing o = calls.register(new Call(newId(), user.get().id(), CallDirection.INBOUND, identity.from(),
+                to != null ? to : user.get().extension(), identity.displayName(), calls.now()));
+        SipFarEnd far = newSipFarEnd(o);
+        far.leg = invite;
+        listener.target = far;
         startRingTimer(o);
     }
 
     private String answerNow(Ongoing o, Dialer dialer, String offerSdp) {
-        String browserAnswer = null;
-        if (o.sipLeg instanceof InboundCall invite) {
-            if (invite.offer() == null) {
-                // An INVITE without SDP wants our offer in the 200 (RFC 3264 5): not supported yet.
-                LOG.warn("call {} not answered: INVITE without SDP offer", o.call.id);
-                end(o, EndReason.FAILED);
-                invite.reject(488);
-                return null;
-            }
-            o.media = newMediaSession();
-            AudioSdp sipAnswer;
-            try {
-                sipAnswer = sip.localAnswer(invite.offer(), openRtp(o.media));
-                sipMediaKnown(o, invite.offer());
-                browserAnswer = offerSdp == null ? null : acceptOffer(o, offerSdp, o.sipCodec);
-            } catch (SipAgentException | CallException e) {
-                LOG.warn("call {} not answered: {}", o.call.id, e.toString());
-                end(o, EndReason.FAILED);
-                invite.reject(488);
-                if (e instanceof CallException ce && ce.reason() == CallException.Reason.INVALID_MEDIA) {
-                    throw ce;
-                }
-                return null;
-            }
-            invite.answer(sipAnswer);
-        } else if (offerSdp != null && o.media != null) {
-            // Extension call: the callee's browser is side B, sending what the caller's browser sends.
-            browserAnswer = acceptOffer(o, offerSdp, codecFor(o));
+        String browserAnswer = o.far.answer(o, offerSdp);
+        if (o.call.state().isFinal()) {
+            return null; // the far end could not be answered and ended the call
         }
         o.answeredBy = dialer;
         o.mediaOwner = dialer;
-        move(o, CallState.ANSWERED, null);
-        if (o.peer != null) {
-            move(o.peer, CallState.ANSWERED, null);
-        }
+        calls.move(o, CallState.ANSWERED);
+        o.far.answered(o);
         return browserAnswer;
-    }
-
-    /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
-    private void sipMediaKnown(Ongoing o, AudioSdp remote) {
-        if (o.media == null || remote == null) {
-            return;
-        }
-        Optional<RtpFormat> codec = remote.firstCommonCodec();
-        if (codec.isEmpty() || remote.port() == 0) {
-            LOG.warn("call {}: the SIP side's SDP has no usable audio (port {}, formats {})",
-                    o.call.id, remote.port(), remote.formats());
-            return;
-        }
-        MediaSession.Codec law = codec.get().sameCodec(RtpFormat.PCMA) ? MediaSession.Codec.PCMA
-                : MediaSession.Codec.PCMU;
-        o.media.rtpRemote(new InetSocketAddress(remote.address(), remote.port()), law, codec.get().payloadType(),
-                remote.telephoneEvent().map(RtpFormat::payloadType).orElse(-1));
-        o.sipCodec = law;
-        if (o.mediaOwner != null && o.media.browserCodec(o.mediaSide) != null
-                && o.media.browserCodec(o.mediaSide) != law) {
-            o.mediaOwner.mediaUpdate(o.call.id, law.name()); // the browser re-offers: no transcoding
-        }
-    }
-
-    /** The codec {@code o}'s browser must send: the SIP side's, or for an extension call the other browser's. */
-    private MediaSession.Codec codecFor(Ongoing o) {
-        if (o.sipCodec != null) {
-            return o.sipCodec;
-        }
-        if (o.peer != null && o.media != null) {
-            return o.media.browserCodec(o.peer.mediaSide);
-        }
-        return null;
-    }
-
-    private String acceptOffer(Ongoing o, String offerSdp, MediaSession.Codec codec) {
-        try {
-            String answer = o.media.acceptOffer(o.mediaSide, offerSdp, codec);
-            o.browserFingerprint = MediaOffers.fingerprint(offerSdp);
-            return answer;
-        } catch (MediaException e) {
-            throw new CallException(CallException.Reason.INVALID_MEDIA, "Unusable SDP offer: " + e.getMessage());
-        }
     }
 
     private void holdNow(Ongoing o, boolean held) {
         if (o.media != null) {
             o.media.hold(held);
         }
-        if (o.sipLeg != null) {
-            AudioSdp local = o.sipLeg.localSdp();
-            if (local != null) {
-                try {
-                    o.sipLeg.reInvite(local.withDirection(held ? MediaDirection.SENDONLY : MediaDirection.SENDRECV)
-                            .nextVersion());
-                } catch (SipAgentException e) {
-                    throw new CallException(CallException.Reason.CALL_IN_PROGRESS,
-                            "The call is being renegotiated; try again in a moment.");
-                }
-            }
-        }
-        if (o.peer != null) {
-            LOG.debug("call {} {} (extension call: relay only)", o.call.id, held ? "held" : "resumed");
-        }
+        o.far.hold(o, held);
     }
 
     private void mediaTimedOut(Ongoing o, MediaSession.Side side) {
@@ -540,184 +416,39 @@ public final class CallEngine implements AutoCloseable {
             return;
         }
         // Side A is the caller's browser; side B the SIP far end, or the callee's browser (extension call).
-        Ongoing browserCall = side == o.mediaSide ? o : o.peer;
+        Ongoing browserCall = side == o.mediaSide ? o : o.far.browserPeer();
         boolean ownerGone = browserCall != null
-                && (browserCall.mediaOwner == null || !isAttached(browserCall.mediaOwner));
+                && (browserCall.mediaOwner == null || !events.isAttached(browserCall.mediaOwner));
         EndReason reason = ownerGone ? EndReason.CONNECTION_LOST : EndReason.MEDIA_TIMEOUT;
         LOG.warn("call {}: no RTP from side {} for the RTP timeout{}: ending it", o.call.id, side,
                 ownerGone ? " and the dialer carrying its audio is not connected" : "");
-        end(o, reason);
-        if (o.peer != null) {
-            end(o.peer, reason);
-        }
-        hangUpSip(o);
+        endBoth(o, reason, reason);
     }
 
-    private void hangUpAnswered(Ongoing o) {
-        end(o, EndReason.LOCAL_HANGUP);
-        if (o.peer != null) {
-            end(o.peer, EndReason.REMOTE_HANGUP);
-        }
-        hangUpSip(o);
-    }
-
-    private void cancel(Ongoing o) {
-        end(o, EndReason.CANCELED);
-        if (o.peer != null) {
-            end(o.peer, EndReason.CANCELED);
-        }
-        hangUpSip(o);
+    /** Ends {@code o} on our side, then its far end: BYE or CANCEL, or the other user's call with {@code farReason}. */
+    private void endBoth(Ongoing o, EndReason reason, EndReason farReason) {
+        calls.end(o, reason);
+        o.far.hangUp(o, farReason);
     }
 
     private void decline(Ongoing o) {
-        end(o, EndReason.DECLINED);
-        if (o.peer != null) {
-            end(o.peer, EndReason.DECLINED);
-        }
-        if (o.sipLeg instanceof InboundCall invite) {
-            invite.reject(603);
-        }
+        calls.end(o, EndReason.DECLINED);
+        o.far.reject(o, 603, EndReason.DECLINED);
     }
 
     private void ringTimedOut(Ongoing o) {
         if (o.call.state() != CallState.CONNECTING) {
             return;
         }
-        end(o, EndReason.NO_ANSWER);
-        if (o.peer != null) {
-            end(o.peer, EndReason.NO_ANSWER);
-        }
-        if (o.sipLeg instanceof InboundCall invite) {
-            invite.reject(480);
-        } else {
-            hangUpSip(o); // CANCEL
-        }
+        calls.end(o, EndReason.NO_ANSWER);
+        o.far.reject(o, 480, EndReason.NO_ANSWER); // an outbound leg is cancelled
     }
 
-    private void hangUpSip(Ongoing o) {
-        if (o.sipLeg != null) {
-            try {
-                o.sipLeg.hangUp();
-            } catch (RuntimeException e) {
-                LOG.warn("SIP hang-up of call {} failed: {}", o.call.id, e.toString());
-            }
-        }
-    }
-
-    private Ongoing register(Call call) {
-        Ongoing o = new Ongoing(call);
-        calls.put(call.id, o);
-        publish(o, call.view());
-        return o;
-    }
-
-    private void move(Ongoing o, CallState next, EndReason reason) {
-        publish(o, o.call.moveTo(next, reason, now()));
-    }
-
-    /** Ends a call that has not ended yet; later events for it (a late SIP reply) are ignored. */
-    private void end(Ongoing o, EndReason reason) {
-        if (o.call.state().isFinal()) {
-            return;
-        }
-        calls.remove(o.call.id);
-        if (o.ringTimer != null) {
-            o.ringTimer.cancel(false);
-        }
-        if (o.media != null) {
-            o.media.close(); // idempotent: both calls of an extension pair share it
-        }
-        move(o, CallState.DISCONNECTED, reason);
-        ended.add(o, now());
-    }
-
-    /** Saves, then delivers to every dialer of the user that is shown the call. */
-    private void publish(Ongoing o, CallView view) {
-        try {
-            store.save(o.call.userId, view, now());
-        } catch (RuntimeException e) {
-            LOG.error("call {} state {} not saved to the call log", view.id(), view.state().wire(), e);
-        }
-        o.history.add(view);
-        for (Dialer d : List.copyOf(dialers.getOrDefault(o.call.userId, Set.of()))) {
-            CallView seen = viewFor(d, view, o.answeredBy);
-            if (seen != null) {
-                send(d, seen);
-            }
-        }
-        try {
-            observer.callChanged(o.call.userId, view, view.state() == CallState.ANSWERED && o.sipAnsweredAtNanos != 0
-                    ? System.nanoTime() - o.sipAnsweredAtNanos : -1);
-        } catch (RuntimeException e) {
-            LOG.error("call {} state {}: observer failed", view.id(), view.state().wire(), e);
-        }
-    }
-
-    /**
-     * What {@code d} is shown of {@code view}: the view itself, or, for a dialer of another device than
-     * the one that answered, the answer as answered_elsewhere (seen once) and nothing after it.
-     */
-    private static CallView viewFor(Dialer d, CallView view, Dialer answeredBy) {
-        if (answeredBy == null || Dialer.sameDevice(answeredBy, d)) {
-            return view;
-        }
-        return view.state() == CallState.ANSWERED ? view.answeredElsewhere() : null;
-    }
-
-    /** Sends {@code dialer} the events of call {@code callId} newer than {@code lastSeq}, in order. */
-    private void replayMissed(Dialer dialer, String callId, long lastSeq) {
-        Ongoing live = calls.get(callId);
-        List<CallView> history;
-        Dialer answeredBy;
-        if (live != null && live.call.userId == dialer.userId()) {
-            history = live.history;
-            answeredBy = live.answeredBy;
-        } else {
-            RecentlyEnded.Ended recent = ended.find(dialer.userId(), callId, now());
-            if (recent != null) {
-                history = recent.history();
-                answeredBy = recent.answeredBy();
-            } else {
-                // Ended long ago or before a restart: the call log has its final state and seq.
-                history = store.find(dialer.userId(), callId).stream().toList();
-                answeredBy = null;
-            }
-        }
-        for (CallView view : List.copyOf(history)) {
-            // Each of a call's views has the history's answeredBy only from the answer on.
-            CallView seen = view.seq() <= lastSeq ? null
-                    : viewFor(dialer, view, view.state() == CallState.CONNECTING ? null : answeredBy);
-            if (seen != null) {
-                send(dialer, seen);
-            }
-        }
-    }
-
-    private void send(Dialer d, CallView view) {
-        try {
-            d.deliver(view);
-        } catch (RuntimeException e) {
-            LOG.debug("call event not delivered: {}", e.toString());
-        }
-    }
-
-    private Ongoing find(Dialer dialer, String callId, boolean ringingInboundOnly) {
-        for (Ongoing o : calls.values()) {
-            boolean matches = callId == null || o.call.id.equals(callId);
-            if (matches && o.visibleTo(dialer) && (!ringingInboundOnly || o.isRingingInbound())) {
-                return o;
-            }
-        }
-        throw new CallException(CallException.Reason.CALL_NOT_FOUND,
-                callId == null ? "There is no call to act on." : "No call " + callId + ".");
-    }
-
-    private boolean hasCalls(long userId, Ongoing except) {
-        return calls.values().stream().anyMatch(o -> o.call.userId == userId && o != except);
-    }
-
-    private boolean isAttached(Dialer d) {
-        return dialers.getOrDefault(d.userId(), Set.of()).contains(d);
+    private SipFarEnd newSipFarEnd(Ongoing o) {
+        SipFarEnd far = new SipFarEnd(calls, sip, this::newMediaSession);
+        far.owner = o;
+        o.far = far;
+        return far;
     }
 
     private void startRingTimer(Ongoing o) {
@@ -727,23 +458,28 @@ public final class CallEngine implements AutoCloseable {
     /** A relay session whose timeout ends the call it is attached to (found by session, on our thread). */
     private MediaSession newMediaSession() {
         MediaSession[] self = new MediaSession[1];
-        self[0] = relay.newSession(side -> thread.execute(() -> {
-            for (Ongoing o : List.copyOf(calls.values())) {
-                // An extension pair shares one session: the caller's call (side A) ends both.
-                if (o.media == self[0] && (o.peer == null || o.mediaSide == MediaSession.Side.A)) {
-                    mediaTimedOut(o, side);
-                    return;
-                }
+        self[0] = relay.newSession(new MediaSession.Listener() {
+            @Override
+            public void mediaTimedOut(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> CallEngine.this.mediaTimedOut(o, side)));
             }
-        }));
+
+            @Override
+            public void browserNeverConnected(MediaSession.Side side) {
+                thread.execute(() -> onSessionCall(self[0], o -> MediaFailure.ifOwnerConnected(o, side,
+                        events::isAttached, reason -> endBoth(o, reason, reason))));
+            }
+        });
         return self[0];
     }
 
-    private int openRtp(MediaSession media) {
-        try {
-            return media.openRtp();
-        } catch (IOException e) {
-            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "No free RTP port: " + e.getMessage());
+    /** On our thread: the call a relay session belongs to (an extension pair shares one: the caller's side A ends both). */
+    private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
+        for (Ongoing o : calls.snapshot()) {
+            if (o.media == session && o.mediaSide == MediaSession.Side.A) {
+                action.accept(o);
+                return;
+            }
         }
     }
 
@@ -753,11 +489,6 @@ public final class CallEngine implements AutoCloseable {
         }
         // Trunks differ on the "+": compare the digits of the E.164 form.
         return dialed.replace("+", "").equals(number.replace("+", ""));
-    }
-
-    private Instant now() {
-        // PostgreSQL keeps microseconds: milliseconds make stored and sent times equal everywhere.
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static String newId() {

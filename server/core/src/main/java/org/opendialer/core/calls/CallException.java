@@ -16,7 +16,11 @@ public final class CallException extends RuntimeException {
         /** The browser's SDP offer cannot be used (protocol.md part 4). */
         INVALID_MEDIA,
         /** An offer without {@code take} from a browser leg the call no longer uses (protocol.md part 5). */
-        MEDIA_MOVED
+        MEDIA_MOVED,
+        /** Premium rate, shared cost, a blocked prefix or a country not allowed (DestinationPolicy). */
+        DESTINATION_NOT_ALLOWED,
+        /** The user placed DIALER_CALLS_PER_MINUTE or DIALER_CALLS_PER_DAY calls already. */
+        CALL_RATE_LIMITED
     }
 
     private final Reason reason;

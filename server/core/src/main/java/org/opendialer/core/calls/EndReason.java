@@ -27,6 +27,11 @@ public enum EndReason {
      * connected (tab closed, network gone) and no other took the audio over.
      */
     CONNECTION_LOST("connection_lost"),
+    /**
+     * The call was answered but the browser's audio never connected (ICE and DTLS did not complete within
+     * DIALER_MEDIA_CONNECT_TIMEOUT_S): the network between the browser and the gateway blocks audio.
+     */
+    MEDIA_FAILED("media_failed"),
     /** The gateway was stopped (SIGTERM) during the call; the far end got a BYE or CANCEL. */
     GATEWAY_SHUTDOWN("gateway_shutdown"),
     /** The gateway stopped without ending the call (crash, kill): set by the next start's repair. */

@@ -1,8 +1,10 @@
 package org.opendialer.core.calls;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.opendialer.media.relay.MediaSession;
 
 /** What the engine reads from a browser's SDP offer itself; the relay parses and checks the rest. */
 final class MediaOffers {
@@ -10,6 +12,15 @@ final class MediaOffers {
             Pattern.compile("^a=fingerprint:[ \\t]*(\\S+)[ \\t]+(\\S+)[ \\t]*$", Pattern.MULTILINE);
 
     private MediaOffers() {}
+
+    /** Opens the relay's RTP socket toward the SIP side; returns its port. */
+    static int openRtp(MediaSession media) {
+        try {
+            return media.openRtp();
+        } catch (IOException e) {
+            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "No free RTP port: " + e.getMessage());
+        }
+    }
 
     /** The offer's first {@code a=fingerprint} as "algorithm HASH" (normalised), or null without one. */
     static String fingerprint(String sdp) {

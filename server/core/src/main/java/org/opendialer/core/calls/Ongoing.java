@@ -1,24 +1,22 @@
 package org.opendialer.core.calls;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import org.opendialer.media.relay.MediaException;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.sip.SipCall;
 
-/** A call that has not ended, with what the engine needs to end it. Touched only on the engine thread. */
+/** A call that has not ended, with its far end and its media. Touched only on the engine thread. */
 final class Ongoing {
     final Call call;
-    /** The SIP leg toward the trunk, or null for an extension-to-extension call. */
-    SipCall sipLeg;
-    /** The other user's call of an extension-to-extension pair, or null. */
-    Ongoing peer;
+    /** Who the user talks to: a SIP leg or another user's browser. Set when the call is registered. */
+    FarEnd far;
     /** The call's relay session (shared by both calls of an extension pair), or null before media exists. */
     MediaSession media;
     /** Which side of {@link #media} this user's browser is: A for the caller, B for an extension callee. */
     MediaSession.Side mediaSide = MediaSession.Side.A;
     /** The dialer whose browser carries this call's audio (placed, answered or took it over); gets mediaUpdate. */
     Dialer mediaOwner;
-    /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
-    MediaSession.Codec sipCodec;
     ScheduledFuture<?> ringTimer;
     /** System.nanoTime() when the SIP leg's 2xx to the INVITE arrived (0 before), for metrics. Engine thread. */
     long sipAnsweredAtNanos;
@@ -30,7 +28,7 @@ final class Ongoing {
     /** The {@code a=fingerprint} of the browser leg the relay has now (an ICE restart keeps it), or null. */
     String browserFingerprint;
     /** Every event of the call so far, in order (replayed to a dialer that reconnects). */
-    final java.util.List<CallView> history = new java.util.ArrayList<>();
+    final List<CallView> history = new ArrayList<>();
 
     Ongoing(Call call) {
         this.call = call;
@@ -43,5 +41,16 @@ final class Ongoing {
     /** Whether {@code dialer} is shown this call: all of the user's dialers, until one answers it; then its device's. */
     boolean visibleTo(Dialer dialer) {
         return dialer.userId() == call.userId && (answeredBy == null || Dialer.sameDevice(answeredBy, dialer));
+    }
+
+    /** Gives the browser's offer to the relay on this user's side; returns the SDP answer. */
+    String acceptOffer(String offerSdp, MediaSession.Codec codec) {
+        try {
+            String answer = media.acceptOffer(mediaSide, offerSdp, codec);
+            browserFingerprint = MediaOffers.fingerprint(offerSdp);
+            return answer;
+        } catch (MediaException e) {
+            throw new CallException(CallException.Reason.INVALID_MEDIA, "Unusable SDP offer: " + e.getMessage());
+        }
     }
 }

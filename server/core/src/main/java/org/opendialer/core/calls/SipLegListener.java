@@ -5,24 +5,28 @@ import org.opendialer.sip.CallListener;
 
 /** Turns the SIP agent's events for one leg (on its event thread) into engine tasks; never blocks. */
 final class SipLegListener implements CallListener {
-    /** What the engine does with a leg's events, on its own thread. */
+    /** What a leg's events do, on the engine thread. */
     interface Handler {
-        void legAnswered(Ongoing o, AudioSdp remote);
+        void legAnswered(AudioSdp remote);
+
+        /** System.nanoTime() when the 2xx arrived, told just before {@link #legAnswered} (for metrics). */
+        default void sipAnsweredAt(long nanos) {}
 
         /** The far end changed its media (re-INVITE): new address, codec or direction. */
-        void legReInvited(Ongoing o, AudioSdp remote);
+        void legReInvited(AudioSdp remote);
 
-        void legEnded(Ongoing o, EndReason reasonIfUnanswered, boolean remoteHangup);
+        void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup);
     }
 
     private final EngineThread thread;
-    private final Handler handler;
-    /** Set on the engine thread before any event task for it runs (inbound: when routed; null if refused). */
-    Ongoing target;
+    /**
+     * Set on the engine thread before any event task for it runs (inbound: when routed; null if refused);
+     * may be replaced there (a transfer hands the leg to another handler).
+     */
+    Handler target;
 
-    SipLegListener(EngineThread thread, Handler handler, Ongoing target) {
+    SipLegListener(EngineThread thread, Handler target) {
         this.thread = thread;
-        this.handler = handler;
         this.target = target;
     }
 
@@ -31,8 +35,8 @@ final class SipLegListener implements CallListener {
         long received = System.nanoTime();
         thread.execute(() -> {
             if (target != null) {
-                target.sipAnsweredAtNanos = received;
-                handler.legAnswered(target, remote);
+                target.sipAnsweredAt(received);
+                target.legAnswered(remote);
             }
         });
     }
@@ -41,7 +45,7 @@ final class SipLegListener implements CallListener {
     public void reInvited(AudioSdp remote) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legReInvited(target, remote);
+                target.legReInvited(remote);
             }
         });
     }
@@ -50,7 +54,7 @@ final class SipLegListener implements CallListener {
     public void failed(org.opendialer.sip.EndReason reason, int status, String phrase) {
         thread.execute(() -> {
             if (target != null) {
-                handler.legEnded(target, EndReason.of(reason), false);
+                target.legEnded(EndReason.of(reason), false);
             }
         });
     }
@@ -59,7 +63,7 @@ final class SipLegListener implements CallListener {
     public void remoteHangup() {
         thread.execute(() -> {
             if (target != null) {
-                handler.legEnded(target, EndReason.CANCELED, true);
+                target.legEnded(EndReason.CANCELED, true);
             }
         });
     }

@@ -36,7 +36,9 @@ public record GatewayConfig(
         Optional<Path> tlsKey,
         String logLevel,
         SipConfig sip,
-        boolean sandbox) {
+        boolean sandbox,
+        NetworkConfig network,
+        SecuritySettings security) {
 
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -90,7 +92,36 @@ public record GatewayConfig(
                 r.raw(ConfigKey.DB_PASSWORD).orElse(""), adminKey,
                 r.seconds(ConfigKey.SESSION_IDLE_TTL_S, 43200),
                 r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r, sandbox(r)),
-                sandbox(r));
+                sandbox(r), network(r), SecuritySettings.from(env));
+    }
+
+    private static NetworkConfig network(Reader r) {
+        int webRtcPort = r.port(ConfigKey.WEBRTC_PORT, false);
+        int tcpPort = r.string(ConfigKey.WEBRTC_TCP_PORT).isPresent() ? r.port(ConfigKey.WEBRTC_TCP_PORT, true) : webRtcPort;
+        List<String> urls = new ArrayList<>();
+        for (String part : r.string(ConfigKey.TURN_URLS).orElse("").split(",")) {
+            String url = part.trim();
+            if (url.isEmpty()) {
+                continue;
+            }
+            if (!url.matches("turns?:[^\\s/?#@]+(\\?transport=(udp|tcp))?")) {
+                throw new ConfigException(ConfigKey.TURN_URLS, "'" + url
+                        + "' is not a TURN URL like turn:turn.example.com:3478?transport=udp or turns:turn.example.com:443");
+            }
+            urls.add(url);
+        }
+        Optional<String> secret = r.raw(ConfigKey.TURN_SECRET);
+        if (urls.isEmpty() != secret.isEmpty()) {
+            ConfigKey missing = urls.isEmpty() ? ConfigKey.TURN_URLS : ConfigKey.TURN_SECRET;
+            throw new ConfigException(missing, "must be set together with "
+                    + (missing == ConfigKey.TURN_URLS ? ConfigKey.TURN_SECRET : ConfigKey.TURN_URLS).envName());
+        }
+        Duration connect = r.seconds(ConfigKey.MEDIA_CONNECT_TIMEOUT_S, 10);
+        if (connect.toSeconds() > 300) {
+            throw new ConfigException(ConfigKey.MEDIA_CONNECT_TIMEOUT_S, "'" + connect.toSeconds()
+                    + "' is over 300 seconds (a caller would hear silence that long)");
+        }
+        return new NetworkConfig(tcpPort, urls, secret, r.seconds(ConfigKey.TURN_TTL_S, 86400), connect);
     }
 
     /** Whether the sandbox carrier runs: no trunk, and DIALER_SANDBOX is not off. */

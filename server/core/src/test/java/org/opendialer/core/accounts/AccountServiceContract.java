@@ -36,8 +36,11 @@ abstract class AccountServiceContract {
     @BeforeEach
     void createService() throws Exception {
         clock = new MutableClock(Instant.parse("2026-01-15T10:00:00Z"));
-        accounts = new AccountService(emptyDatabase(), clock, IDLE_TTL, TOKEN_TTL, PasswordHasher.forTests());
+        accounts = new AccountService(emptyDatabase(), clock, IDLE_TTL, TOKEN_TTL, PasswordHasher.forTests(), LIMITS);
     }
+
+    /** Lockout after 5 failures for 30 s; rates high enough that only the rate tests reach them. */
+    static final SignInLimits LIMITS = new SignInLimits(50, 100, 2, 5, Duration.ofSeconds(30));
 
     User alice() {
         return accounts.createUser(new NewUser("alice", "alice-password", "Alice Liddell", "101", "+14155550123"));
@@ -250,39 +253,101 @@ abstract class AccountServiceContract {
     }
 
     @Test
-    void signIn_afterFiveFailuresForUsername_isLockedEvenWithRightPassword_untilWindowPasses() {
+    void signIn_wrongPasswordsFromAnotherAddress_neverLockTheUserOutOfTheirOwnAddress() {
         alice();
-        for (int i = 0; i < SignInThrottle.MAX_FAILURES_PER_USERNAME; i++) {
-            assertThat(accounts.signIn("alice", "wrong-password-" + i, "198.51.100." + i)).isEmpty();
+        for (int i = 0; i < 3 * LIMITS.lockoutFailures(); i++) {
+            signInOrRateLimited("alice", "wrong-password-" + i, "198.51.100.66");
         }
+        assertRateLimited(() -> accounts.signIn("alice", "alice-password", "198.51.100.66"));
 
-        assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isEmpty();
-
-        clock.advance(SignInThrottle.WINDOW.plusSeconds(1));
         assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isPresent();
     }
 
     @Test
-    void signIn_afterTwentyFailuresFromOneAddress_locksThatAddressOnly() {
+    void signIn_afterLockoutFailures_isRefusedWithoutHashing_andTheLockDoublesWithEachFurtherFailure() {
         alice();
-        for (int i = 0; i < SignInThrottle.MAX_FAILURES_PER_ADDRESS; i++) {
-            assertThat(accounts.signIn("guess" + i, "some-password", ADDRESS)).isEmpty();
+        for (int i = 0; i < LIMITS.lockoutFailures(); i++) {
+            assertThat(accounts.signIn("alice", "wrong-password", ADDRESS)).isEmpty();
         }
+        assertRateLimited(() -> accounts.signIn("alice", "alice-password", ADDRESS));
 
-        assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isEmpty();
-        assertThat(accounts.signIn("alice", "alice-password", "203.0.113.7")).isPresent();
+        clock.advance(LIMITS.lockout().plusSeconds(1));
+        assertThat(accounts.signIn("alice", "wrong-again", ADDRESS)).isEmpty();
+        // Now locked for twice the base time: one base period is not enough.
+        clock.advance(LIMITS.lockout().plusSeconds(1));
+        AccountException refused = assertRateLimited(() -> accounts.signIn("alice", "alice-password", ADDRESS));
+        assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(LIMITS.lockout());
+        clock.advance(LIMITS.lockout());
+        assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isPresent();
     }
 
     @Test
-    void signIn_success_clearsUsernameFailures() {
+    void signIn_success_clearsThePairsFailures() {
         alice();
-        for (int i = 0; i < SignInThrottle.MAX_FAILURES_PER_USERNAME - 1; i++) {
+        for (int i = 0; i < LIMITS.lockoutFailures() - 1; i++) {
             accounts.signIn("alice", "wrong-password", ADDRESS);
         }
         assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isPresent();
 
         accounts.signIn("alice", "wrong-password", ADDRESS);
         assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isPresent();
+    }
+
+    @Test
+    void signIn_overThePerAddressRate_isRateLimitedThere_butNotFromAnotherAddress() {
+        alice();
+        for (int i = 0; i < LIMITS.perAddressPerMinute(); i++) {
+            assertThat(accounts.signIn("guess" + i, "some-password", ADDRESS)).isEmpty();
+        }
+
+        AccountException refused = assertRateLimited(() -> accounts.signIn("alice", "alice-password", ADDRESS));
+        assertThat(refused.getMessage()).contains("from your address");
+        assertThat(accounts.signIn("alice", "alice-password", "203.0.113.7")).isPresent();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(accounts.signIn("alice", "alice-password", ADDRESS)).isPresent();
+    }
+
+    @Test
+    void signIn_overTheGlobalRate_isRateLimitedFromEveryAddress() {
+        alice();
+        int sent = 0;
+        for (int a = 0; sent < LIMITS.globalPerMinute(); a++) {
+            for (int i = 0; i < 10 && sent < LIMITS.globalPerMinute(); i++, sent++) {
+                accounts.signIn("guess" + i, "some-password", "198.51.100." + a);
+            }
+        }
+
+        assertThat(assertRateLimited(() -> accounts.signIn("alice", "alice-password", "203.0.113.7")).getMessage())
+                .contains("on this gateway");
+    }
+
+    @Test
+    void updateUser_newPassword_voidsSignInTokensMintedBeforeIt() {
+        alice();
+        SignInToken before = accounts.mintSignInToken("alice");
+
+        accounts.updateUser("alice", new UserUpdate("new-alice-password", null, null, null, false));
+
+        assertThat(accounts.signInWithToken(before.token(), ADDRESS)).isEmpty();
+        SignInToken after = accounts.mintSignInToken("alice");
+        assertThat(accounts.signInWithToken(after.token(), ADDRESS)).isPresent();
+    }
+
+    private void signInOrRateLimited(String username, String password, String address) {
+        try {
+            assertThat(accounts.signIn(username, password, address)).isEmpty();
+        } catch (AccountException e) {
+            assertThat(e.reason()).isEqualTo(Reason.RATE_LIMITED);
+        }
+    }
+
+    private static AccountException assertRateLimited(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(thrown).isInstanceOf(AccountException.class);
+        AccountException e = (AccountException) thrown;
+        assertThat(e.reason()).isEqualTo(Reason.RATE_LIMITED);
+        assertThat(e.getMessage()).startsWith("Too many sign-in attempts");
+        return e;
     }
 
     // ---- sign-in tokens

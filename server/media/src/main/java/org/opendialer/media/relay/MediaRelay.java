@@ -31,6 +31,7 @@ public final class MediaRelay implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
     private final LongAdder droppedOnArrival = new LongAdder();
+    private final LongAdder strangers = new LongAdder();
     private final LongAdder closedRelayed = new LongAdder();
     private final LongAdder closedDropped = new LongAdder();
     private final long timeoutNanos;
@@ -51,7 +52,8 @@ public final class MediaRelay implements AutoCloseable {
             return t;
         });
         // Timeouts are checked at a fifth of the timeout (at least every 10 ms, at most every 500 ms).
-        long tick = Math.max(10, Math.min(500, Math.min(settings.rtpTimeout().toMillis(), reportIntervalNanos / 1_000_000) / 5));
+        long tick = Math.max(10, Math.min(500, Math.min(Math.min(settings.rtpTimeout().toMillis(),
+                settings.connectTimeout().toMillis()), reportIntervalNanos / 1_000_000) / 5));
         timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     }
 
@@ -65,7 +67,7 @@ public final class MediaRelay implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         DtlsCertificate certificate = DtlsCertificate.generate();
         WebRtcEndpoint endpoint = WebRtcEndpoint.open(new InetSocketAddress(settings.bindAddress(), settings.webRtcPort()),
-                certificate);
+                settings.webRtcTcpPort(), certificate);
         RtpIoLoop io;
         try {
             io = new RtpIoLoop("rtp-io", new LongAdder());
@@ -91,6 +93,11 @@ public final class MediaRelay implements AutoCloseable {
         return endpoint.localPort();
     }
 
+    /** The ICE-TCP port, or 0 when there is none. */
+    public int webRtcTcpPort() {
+        return endpoint.tcpPort();
+    }
+
     public RelaySettings settings() {
         return settings;
     }
@@ -99,7 +106,8 @@ public final class MediaRelay implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("media relay closed");
         }
-        MediaSession session = new MediaSession(this, listener, timeoutNanos, reportIntervalNanos);
+        MediaSession session = new MediaSession(this, listener, timeoutNanos, reportIntervalNanos,
+                settings.connectTimeout().toNanos());
         sessions.add(session);
         return session;
     }
@@ -159,6 +167,19 @@ public final class MediaRelay implements AutoCloseable {
 
     void droppedOnArrival() {
         droppedOnArrival.increment();
+    }
+
+    void fromStranger() {
+        droppedOnArrival.increment();
+        strangers.increment();
+    }
+
+    /**
+     * Packets to SIP-side RTP/RTCP ports from a host that is neither the far end's SDP host nor its
+     * SIP host: dropped, never relayed, never latched. Also counted in {@link RelayStats#packetsDropped}.
+     */
+    public long packetsFromStrangers() {
+        return strangers.sum();
     }
 
     void closed(MediaSession session) {

@@ -1,6 +1,7 @@
 package org.opendialer.media.relay;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +41,15 @@ public final class MediaSession implements AutoCloseable {
         /** DTLS done, SRTP keys installed (for logs/tests). On a handshake thread; must not block. */
         default void browserConnected(Side side) {
         }
+
+        /**
+         * The browser on {@code side} never completed ICE and DTLS within the connect timeout after
+         * {@link #answered()}: no path between it and the gateway works. Once per side; on the relay's timer
+         * thread; must not block. Not called for a side that was connected once (a reload or a network change
+         * is the RTP timeout's business).
+         */
+        default void browserNeverConnected(Side side) {
+        }
     }
 
     /** RFC 3550 §6.2's minimum interval; the relay spreads its reports over it. */
@@ -54,6 +64,12 @@ public final class MediaSession implements AutoCloseable {
         volatile long lastReceivedNanos;
         /** The timeout clock's origin while nothing newer arrived; 0 = nothing expected yet. */
         volatile long expectedFromNanos;
+        /** A browser leg of this side completed DTLS at least once. */
+        volatile boolean everConnected;
+        /** When a side that never connected counts as failed; 0 = not armed or already reported. */
+        volatile long connectDeadlineNanos;
+        /** answered() armed the deadline once; it is never re-armed. */
+        volatile boolean connectArmed;
         long nextReportNanos;
 
         Leg target() {
@@ -74,15 +90,19 @@ public final class MediaSession implements AutoCloseable {
     private final Listener listener;
     private final long timeoutNanos;
     private final long reportIntervalNanos;
+    private final long connectTimeoutNanos;
     private final SideState a = new SideState();
     private final SideState b = new SideState();
     private final Direction aToB = new Direction();
     private final Direction bToA = new Direction();
     private final AtomicBoolean timedOut = new AtomicBoolean();
+    private final java.util.concurrent.atomic.LongAdder strangers = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean held;
     private volatile boolean closed;
 
-    MediaSession(MediaRelay relay, Listener listener, long timeoutNanos, long reportIntervalNanos) {
+    MediaSession(MediaRelay relay, Listener listener, long timeoutNanos, long reportIntervalNanos,
+                 long connectTimeoutNanos) {
+        this.connectTimeoutNanos = connectTimeoutNanos;
         this.relay = relay;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.timeoutNanos = timeoutNanos;
@@ -145,6 +165,18 @@ public final class MediaSession implements AutoCloseable {
                 : new PayloadFormats(-1, payloadType, telephoneEventPt));
         b.expectedFromNanos = System.nanoTime();
         timedOut.set(false);
+    }
+
+    /**
+     * The host the call's SIP messages come from (the far end, or its NAT). Besides the SDP's host,
+     * only packets from this host may latch the SIP side's RTP/RTCP (symmetric RTP behind a NAT).
+     */
+    public void rtpSignallingSource(InetAddress host) {
+        RtpLeg leg = b.rtp;
+        if (leg == null) {
+            throw new IllegalStateException("openRtp() first");
+        }
+        leg.signallingSource(host);
     }
 
     /**
@@ -250,6 +282,25 @@ public final class MediaSession implements AutoCloseable {
     public Codec browserCodec(Side side) {
         BrowserLeg leg = state(side).browser;
         return leg == null ? null : leg.firstCodec();
+    }
+
+    /**
+     * The call was answered: from now each browser side whose leg has never connected has the connect
+     * timeout to complete ICE and DTLS, else {@link Listener#browserNeverConnected} is called. Idempotent.
+     */
+    public void answered() {
+        long deadline = System.nanoTime() + connectTimeoutNanos;
+        for (SideState s : new SideState[] {a, b}) {
+            if (s.browser != null && !s.everConnected && !s.connectArmed) {
+                s.connectArmed = true;
+                s.connectDeadlineNanos = deadline == 0 ? 1 : deadline;
+            }
+        }
+    }
+
+    /** Whether a browser leg of {@code side} ever completed DTLS in this session. */
+    public boolean browserEverConnected(Side side) {
+        return state(side).everConnected;
     }
 
     /** While held nothing is forwarded either way and the RTP timeout does not run. */
@@ -418,12 +469,24 @@ public final class MediaSession implements AutoCloseable {
         relay.droppedOnArrival();
     }
 
+    void fromStranger() {
+        strangers.increment();
+        relay.fromStranger();
+    }
+
+    /** Packets to this session's SIP-side ports from neither the far end's SDP host nor its SIP host (dropped). */
+    public long packetsFromStrangers() {
+        return strangers.sum();
+    }
+
     void browserConnected(Side side, BrowserLeg leg) {
         SideState state = state(side);
         if (state.browser != leg) {
             return; // a replaced leg finished its handshake late
         }
         state.expectedFromNanos = System.nanoTime();
+        state.everConnected = true;
+        state.connectDeadlineNanos = 0;
         BrowserLeg previous = state.previousBrowser;
         if (previous != null) {
             state.previousBrowser = null;
@@ -442,6 +505,18 @@ public final class MediaSession implements AutoCloseable {
     void tick(long now) {
         if (closed) {
             return;
+        }
+        for (Side side : Side.values()) {
+            SideState s = state(side);
+            long deadline = s.connectDeadlineNanos;
+            if (deadline != 0 && now - deadline > 0 && !s.everConnected) {
+                s.connectDeadlineNanos = 0;
+                try {
+                    listener.browserNeverConnected(side);
+                } catch (RuntimeException e) {
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
+                }
+            }
         }
         if (!held && !timedOut.get()) {
             for (Side side : Side.values()) {

@@ -16,10 +16,28 @@ import java.util.Objects;
  * @param rtpPortMax        last port of that range, inclusive
  * @param rtpTimeout        a leg that sends nothing this long, while not held, times out
  *                          (DIALER_RTP_TIMEOUT_S)
+ * @param webRtcTcpPort     the passive ICE-TCP candidate's port (DIALER_WEBRTC_TCP_PORT): 0 = none,
+ *                          -1 = the same number as the bound UDP port
+ * @param connectTimeout    after {@link MediaSession#answered()}, a browser side whose leg never completed
+ *                          ICE and DTLS this long is reported as failed (DIALER_MEDIA_CONNECT_TIMEOUT_S)
  */
 public record RelaySettings(InetAddress bindAddress, int webRtcPort, String advertisedAddress,
-                            int rtpPortMin, int rtpPortMax, Duration rtpTimeout) {
+                            int rtpPortMin, int rtpPortMax, Duration rtpTimeout, int webRtcTcpPort,
+                            Duration connectTimeout) {
+    /** Without ICE-TCP, 10 s to connect. */
+    public RelaySettings(InetAddress bindAddress, int webRtcPort, String advertisedAddress, int rtpPortMin,
+                         int rtpPortMax, Duration rtpTimeout) {
+        this(bindAddress, webRtcPort, advertisedAddress, rtpPortMin, rtpPortMax, rtpTimeout, 0, Duration.ofSeconds(10));
+    }
+
     public RelaySettings {
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be positive");
+        }
+        if (webRtcTcpPort < -1 || webRtcTcpPort > 65535) {
+            throw new IllegalArgumentException("webRtcTcpPort out of range: " + webRtcTcpPort);
+        }
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(rtpTimeout, "rtpTimeout");
         if (webRtcPort < 0 || webRtcPort > 65535) {

@@ -1,6 +1,7 @@
 package org.opendialer.media.relay;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -12,8 +13,11 @@ import org.opendialer.media.rtp.RtpPacket;
 /**
  * Side B toward a SIP peer: plain RTP on an even port, RTCP on the port above (or muxed on the
  * RTP port when the peer does so). Symmetric RTP (RFC 4961): media goes back to the address
- * packets come from, which behind a NAT is not the one in the peer's SDP. The first packet
- * after {@link #remote} latches; later, only the latched or the signalled address is accepted.
+ * packets come from, which behind a NAT is not the one in the peer's SDP. Only the peer may
+ * latch: the first packet after {@link #remote} from the SDP's host or the host the call's SIP
+ * comes from ({@link #signallingSource}) latches its port; later, only the latched or the
+ * signalled address is accepted. Anything else is dropped and counted as from a stranger, so a
+ * sender elsewhere can neither hear the call nor move its stream.
  */
 final class RtpLeg implements Leg {
     private final MediaSession session;
@@ -24,6 +28,7 @@ final class RtpLeg implements Leg {
     private final SelectionKey rtcpKey;
     private volatile PayloadFormats formats = PayloadFormats.EMPTY;
     private volatile InetSocketAddress signalled;
+    private volatile InetAddress signallingSource;
     private volatile InetSocketAddress latched;
     private volatile InetSocketAddress rtcpSignalled;
     private volatile InetSocketAddress rtcpLatched;
@@ -64,6 +69,11 @@ final class RtpLeg implements Leg {
         this.signalled = address;
     }
 
+    /** The host the call's SIP messages come from: its packets may latch too (the peer behind a NAT). */
+    void signallingSource(InetAddress host) {
+        this.signallingSource = host;
+    }
+
     boolean hasRemote() {
         return signalled != null;
     }
@@ -77,7 +87,9 @@ final class RtpLeg implements Leg {
     private void onRtpPort(byte[] buf, int len, InetSocketAddress from) {
         PacketKind kind = PacketKind.of(buf, 0, len);
         if (kind == PacketKind.RTCP) {
-            if (acceptsRtcpFrom(from) && RtcpPacket.isValidCompound(buf, 0, len)) {
+            if (!acceptsRtcpFrom(from)) {
+                session.fromStranger();
+            } else if (RtcpPacket.isValidCompound(buf, 0, len)) {
                 rtcpMuxed = true;
                 rtcpLatched = from;
                 session.receivedRtcp(MediaSession.Side.B, buf, 0, len);
@@ -86,8 +98,12 @@ final class RtpLeg implements Leg {
             }
             return;
         }
-        if (kind != PacketKind.RTP || RtpPacket.payloadLength(buf, 0, len) < 0 || !acceptsRtpFrom(from)) {
+        if (kind != PacketKind.RTP || RtpPacket.payloadLength(buf, 0, len) < 0) {
             session.droppedOnArrival();
+            return;
+        }
+        if (!acceptsRtpFrom(from)) {
+            session.fromStranger();
             return;
         }
         session.receivedRtp(MediaSession.Side.B, formats, buf, 0, len);
@@ -95,7 +111,11 @@ final class RtpLeg implements Leg {
 
     /** On the I/O thread. */
     private void onRtcpPort(byte[] buf, int len, InetSocketAddress from) {
-        if (!acceptsRtcpFrom(from) || !RtcpPacket.isValidCompound(buf, 0, len)) {
+        if (!acceptsRtcpFrom(from)) {
+            session.fromStranger();
+            return;
+        }
+        if (!RtcpPacket.isValidCompound(buf, 0, len)) {
             session.droppedOnArrival();
             return;
         }
@@ -112,11 +132,15 @@ final class RtpLeg implements Leg {
         if (from.equals(current)) {
             return true;
         }
-        if (current == null || from.equals(expected)) {
+        if (from.equals(expected) || current == null && isPeerHost(from.getAddress(), expected)) {
             latched = from;
             return true;
         }
         return false;
+    }
+
+    private boolean isPeerHost(InetAddress host, InetSocketAddress expected) {
+        return host.equals(expected.getAddress()) || host.equals(signallingSource);
     }
 
     private boolean acceptsRtcpFrom(InetSocketAddress from) {
@@ -125,7 +149,7 @@ final class RtpLeg implements Leg {
             return false;
         }
         InetSocketAddress current = latched;
-        return from.getAddress().equals(expected.getAddress())
+        return isPeerHost(from.getAddress(), expected)
                 || current != null && from.getAddress().equals(current.getAddress());
     }
 

@@ -13,6 +13,7 @@ import java.util.Objects;
 public final class SdpAnswer {
     private String address = "127.0.0.1";
     private int port;
+    private int tcpPort;
     private IceCredentials ice;
     private String fingerprint;
     private String mid = "0";
@@ -29,6 +30,12 @@ public final class SdpAnswer {
     public SdpAnswer address(String address, int port) {
         this.address = address;
         this.port = port;
+        return this;
+    }
+
+    /** The passive ICE-TCP candidate's port (RFC 6544); 0 = none. */
+    public SdpAnswer tcpPort(int tcpPort) {
+        this.tcpPort = tcpPort;
         return this;
     }
 
@@ -160,6 +167,11 @@ public final class SdpAnswer {
         }
         // RFC 8839 §5.1: foundation, component 1 (RTP, muxed), UDP, host priority (RFC 8445 §5.1.2.1).
         line(sdp, "a=candidate:1 1 udp 2130706431 " + address + " " + port + " typ host");
+        if (tcpPort > 0) {
+            // RFC 6544 §4.2: host type preference 126, local preference 2^13 * 4 (passive) + 8191 (below UDP's
+            // local preference), so a browser that reaches both prefers UDP.
+            line(sdp, "a=candidate:2 1 tcp 2124414975 " + address + " " + tcpPort + " typ host tcptype passive");
+        }
         line(sdp, "a=end-of-candidates");
         for (SdpOffer.OtherSection other : rejectedAfter) {
             rejectedSection(sdp, other, ipVersion);

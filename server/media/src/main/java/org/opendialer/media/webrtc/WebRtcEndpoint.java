@@ -41,6 +41,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private final Thread receiver;
     private final LongAdder dropped = new LongAdder();
     private volatile MediaMetrics metrics = MediaMetrics.NONE;
+    private volatile IceTcpListener tcp;
     private volatile boolean closed;
 
     private WebRtcEndpoint(DatagramChannel channel, DtlsCertificate certificate) throws IOException {
@@ -68,6 +69,18 @@ public final class WebRtcEndpoint implements AutoCloseable {
     }
 
     public static WebRtcEndpoint open(InetSocketAddress bind, DtlsCertificate certificate) throws IOException {
+        return open(bind, 0, certificate);
+    }
+
+    /**
+     * As {@link #open(InetSocketAddress, DtlsCertificate)}, and also a passive ICE-TCP candidate
+     * (RFC 6544) on {@code tcpPort} of the same address: 0 = none, -1 = the number of the bound UDP port.
+     */
+    public static WebRtcEndpoint open(InetSocketAddress bind, int tcpPort, DtlsCertificate certificate)
+            throws IOException {
+        if (tcpPort < -1 || tcpPort > 65535) {
+            throw new IllegalArgumentException("tcpPort out of range: " + tcpPort);
+        }
         DatagramChannel channel = DatagramChannel.open();
         WebRtcEndpoint endpoint;
         try {
@@ -82,6 +95,16 @@ public final class WebRtcEndpoint implements AutoCloseable {
             channel.close();
             throw e;
         }
+        if (tcpPort != 0) {
+            try {
+                endpoint.tcp = IceTcpListener.open(endpoint,
+                        new InetSocketAddress(bind.getAddress(), tcpPort == -1 ? endpoint.port : tcpPort));
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw new IOException("cannot open the ICE-TCP port " + (tcpPort == -1 ? endpoint.port : tcpPort)
+                        + ": " + e.getMessage(), e);
+            }
+        }
         endpoint.receiver.start();
         return endpoint;
     }
@@ -89,6 +112,12 @@ public final class WebRtcEndpoint implements AutoCloseable {
     /** The bound port (still known after close). */
     public int localPort() {
         return port;
+    }
+
+    /** The ICE-TCP port, or 0 when there is none. */
+    public int tcpPort() {
+        IceTcpListener t = tcp;
+        return t == null ? 0 : t.localPort();
     }
 
     /**
@@ -142,7 +171,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
 
     /** An SDP answer for this leg at the given advertised address. */
     public SdpAnswer answerFor(WebRtcLeg leg, String advertisedAddress) {
-        return new SdpAnswer().address(advertisedAddress, localPort()).ice(leg.localCredentials())
+        return new SdpAnswer().address(advertisedAddress, localPort()).tcpPort(tcpPort()).ice(leg.localCredentials())
                 .fingerprint(certificate().fingerprint());
     }
 
@@ -153,6 +182,10 @@ public final class WebRtcEndpoint implements AutoCloseable {
             channel.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+        IceTcpListener t = tcp;
+        if (t != null) {
+            t.close();
         }
         for (WebRtcLeg leg : byUfrag.values()) {
             leg.close("endpoint closed");
@@ -272,12 +305,52 @@ public final class WebRtcEndpoint implements AutoCloseable {
             dropped.increment();
             return; // unknown ufrag: stay silent rather than confirm the port to scanners
         }
-        IceCheckResult result = leg.handleStun(buf, 0, len, from);
+        IceCheckResult result = leg.handleStun(buf, 0, len, new UdpPath(this, from));
         if (result.valid()) {
             byAddress.put(from, leg);
         }
         if (result.response() != null) {
             send(result.response(), 0, result.response().length, from);
+        }
+    }
+
+    /**
+     * A packet from an ICE-TCP connection, on the listener's thread. The first valid check binds the
+     * connection to its leg; DTLS and SRTP are then routed by connection, as UDP routes by address.
+     */
+    void dispatchTcp(byte[] buf, int off, int len, IceTcpConnection connection) {
+        WebRtcLeg bound = connection.leg();
+        PacketKind kind = PacketKind.of(buf, off, len);
+        if (kind == PacketKind.STUN) {
+            String ufrag;
+            try {
+                ufrag = IceLiteResponder.localUfragOf(StunMessage.parse(buf, off, len));
+            } catch (StunException e) {
+                dropped.increment();
+                return;
+            }
+            WebRtcLeg leg = ufrag == null ? null : byUfrag.get(ufrag);
+            if (leg == null || bound != null && bound != leg) {
+                dropped.increment(); // unknown, or another leg's check on a connection already bound
+                return;
+            }
+            IceCheckResult result = leg.handleStun(buf, off, len, connection);
+            if (result.valid()) {
+                connection.bind(leg);
+            }
+            if (result.response() != null) {
+                connection.send(result.response(), 0, result.response().length);
+            }
+            return;
+        }
+        if (bound == null || bound.isClosed()) {
+            dropped.increment();
+            return;
+        }
+        switch (kind) {
+            case DTLS -> bound.handleDtls(buf, off, len);
+            case RTP, RTCP -> bound.handleSrtp(buf, off, len, kind);
+            default -> dropped.increment();
         }
     }
 }

@@ -32,8 +32,9 @@ public final class WebRtcLeg {
     private final Object dtlsReadLock = new Object();
     private final byte[] dtlsReadBuffer = new byte[QueuedDatagramTransport.SEND_LIMIT + 100]; // guarded by dtlsReadLock
     private volatile DtlsSrtpSession session;
-    private volatile InetSocketAddress remoteAddress;
-    private volatile boolean handshakeStarted;
+    private volatile PacketPath remotePath;
+    private final java.util.concurrent.atomic.AtomicBoolean handshakeStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile long lastMediaNanos = System.nanoTime();
@@ -51,9 +52,9 @@ public final class WebRtcLeg {
         this.remoteFingerprint = remoteFingerprint;
         this.listener = listener;
         this.dtlsTransport = new QueuedDatagramTransport((b, o, l) -> {
-            InetSocketAddress to = remoteAddress;
+            PacketPath to = remotePath;
             if (to != null) {
-                endpoint.send(b, o, l, to);
+                to.send(b, o, l);
             }
         }, 64);
     }
@@ -84,7 +85,13 @@ public final class WebRtcLeg {
 
     /** Where media goes: the nominated address, or the first validated one until nomination. */
     public InetSocketAddress remoteAddress() {
-        return remoteAddress;
+        PacketPath path = remotePath;
+        return path == null ? null : path.address();
+    }
+
+    /** True when media currently runs over an ICE-TCP connection (RFC 6544) rather than UDP. */
+    public boolean isTcp() {
+        return remotePath instanceof IceTcpConnection;
     }
 
     public boolean isClosed() {
@@ -114,7 +121,7 @@ public final class WebRtcLeg {
     }
 
     private void sendProtected(byte[] packet, int off, int len, boolean rtcp) throws IOException {
-        InetSocketAddress to = remoteAddress;
+        PacketPath to = remotePath;
         if (!connected || to == null) {
             return;
         }
@@ -126,24 +133,27 @@ public final class WebRtcLeg {
                 throw new IOException("cannot protect: " + e.getMessage(), e);
             }
         }
-        endpoint.send(out, 0, out.length, to);
+        to.send(out, 0, out.length);
     }
 
-    IceCheckResult handleStun(byte[] buf, int off, int len, InetSocketAddress from) {
-        IceCheckResult result = responder.handle(buf, off, len, from);
-        if (result.valid() && (result.nominated() || remoteAddress == null)) {
-            if (remoteAddress == null) {
+    /** A check that arrived on {@code path} (the UDP port or an ICE-TCP connection). */
+    IceCheckResult handleStun(byte[] buf, int off, int len, PacketPath path) {
+        IceCheckResult result = responder.handle(buf, off, len, path.address());
+        if (result.valid() && (result.nominated() || remotePath == null)) {
+            PacketPath current = remotePath;
+            if (current == null) {
                 endpoint.metrics().iceConnected(System.nanoTime() - createdNanos);
             }
-            remoteAddress = from;
+            if (current == null || !current.equals(path)) {
+                remotePath = path;
+            }
         }
         return result;
     }
 
     void handleDtls(byte[] buf, int off, int len) {
         dtlsTransport.offer(buf, off, len);
-        if (!handshakeStarted) {
-            handshakeStarted = true; // only the receive thread gets here
+        if (handshakeStarted.compareAndSet(false, true)) { // UDP and TCP receive threads may both get here
             handshakeStartNanos = System.nanoTime();
             endpoint.runHandshake(this);
         } else if (session != null) {

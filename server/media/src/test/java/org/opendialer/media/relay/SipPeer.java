@@ -19,18 +19,23 @@ final class SipPeer implements AutoCloseable {
     private InetSocketAddress relay;
 
     SipPeer() throws SocketException {
-        DatagramSocket[] pair = bindPair();
+        this(LOOPBACK);
+    }
+
+    /** On {@code host}, e.g. 127.0.0.2 for a sender on another machine. */
+    SipPeer(InetAddress host) throws SocketException {
+        DatagramSocket[] pair = bindPair(host);
         rtp = pair[0];
         rtcp = pair[1];
     }
 
-    private static DatagramSocket[] bindPair() throws SocketException {
+    private static DatagramSocket[] bindPair(InetAddress host) throws SocketException {
         for (int attempt = 0; ; attempt++) {
             int port = 38000 + 2 * ThreadLocalRandom.current().nextInt(1000);
             DatagramSocket a = null;
             try {
-                a = new DatagramSocket(new InetSocketAddress(LOOPBACK, port));
-                return new DatagramSocket[] {a, new DatagramSocket(new InetSocketAddress(LOOPBACK, port + 1))};
+                a = new DatagramSocket(new InetSocketAddress(host, port));
+                return new DatagramSocket[] {a, new DatagramSocket(new InetSocketAddress(host, port + 1))};
             } catch (SocketException e) {
                 if (a != null) {
                     a.close();
@@ -53,6 +58,10 @@ final class SipPeer implements AutoCloseable {
     void send(int pt, int seq, long ts, int ssrc, boolean marker, byte[] payload) throws IOException {
         byte[] p = Rtp.packet(pt, seq, ts, ssrc, marker, payload);
         rtp.send(new DatagramPacket(p, p.length, relay));
+    }
+
+    void sendRtcp(byte[] datagram) throws IOException {
+        rtcp.send(new DatagramPacket(datagram, datagram.length, new InetSocketAddress(relay.getAddress(), relay.getPort() + 1)));
     }
 
     void sendRaw(byte[] datagram) throws IOException {

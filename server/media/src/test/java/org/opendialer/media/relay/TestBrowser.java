@@ -224,6 +224,11 @@ final class TestBrowser implements AutoCloseable {
         return rtp.poll(10, TimeUnit.SECONDS);
     }
 
+    /** The next RTP packet relayed to this browser, or null after {@code millis}. */
+    byte[] nextRtp(int millis) throws InterruptedException {
+        return rtp.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     static String find(String sdp, String regex) {
         Matcher m = Pattern.compile(regex, Pattern.MULTILINE).matcher(sdp);
         if (!m.find()) {

@@ -1,0 +1,69 @@
+package org.opendialer.core.accounts;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs Argon2 verifications on a fixed pool (about one thread per core) with a bounded queue (a burst of honest sign-ins waits a second or two), so that
+ * however many sign-ins arrive, at most {@code threads} hashes (19 MiB each) are in memory and CPU use
+ * is bounded. A check that finds the queue full is refused at once ({@link Busy}), never queued.
+ */
+final class PasswordChecks implements AutoCloseable {
+
+    static final int QUEUE_PER_THREAD = 50;
+    private static final long WAIT_SECONDS = 30;
+
+    /** The pool and its queue are full. */
+    static final class Busy extends Exception {
+        Busy() {
+            super("password checks are saturated", null, false, false);
+        }
+    }
+
+    private final PasswordHasher hasher;
+    private final ThreadPoolExecutor pool;
+
+    PasswordChecks(PasswordHasher hasher, int threads) {
+        this.hasher = hasher;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD), r -> {
+                    Thread t = new Thread(r, "password-check-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    boolean verify(String password, String encoded) throws Busy {
+        Future<Boolean> result;
+        try {
+            result = pool.submit(() -> hasher.verify(password, encoded));
+        } catch (RejectedExecutionException e) {
+            throw new Busy();
+        }
+        try {
+            return result.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(true);
+            throw new Busy();
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            throw new Busy();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("password check failed", e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
