@@ -95,3 +95,12 @@ export const FAULTS_RTP_PORTS = `${BASE + 260}-${BASE + 299}`;
 export const FAULTS_GATEWAY_URL = `http://127.0.0.1:${FAULTS_HTTP_PORT}`;
 export const FAULTS_PROXY_URL = `http://127.0.0.1:${FAULTS_PROXY_PORT}`;
 export const FAULTS_RTP_TIMEOUT_S = 6;
+
+// Toll fraud (tests/toll-fraud.spec.ts): a gateway with the default destination policy and SIPp as
+// its trunk, to show a refused number never reaches the trunk.
+export const TOLL_HTTP_PORT = BASE + 70;
+export const TOLL_SIP_PORT = BASE + 71;
+export const TOLL_TRUNK_PORT = BASE + 72;
+export const TOLL_TRUNK_MEDIA_PORT = BASE + 74; // SIPp binds +74 to +77
+export const TOLL_RTP_PORTS = `${BASE + 400}-${BASE + 419}`;
+export const TOLL_GATEWAY_URL = `http://127.0.0.1:${TOLL_HTTP_PORT}`;

@@ -118,6 +118,7 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
       // only by the tests that set them (security-flood).
       DIALER_SIGNIN_RATE_PER_ADDRESS: '100000',
       DIALER_SIGNIN_RATE_GLOBAL: '100000',
+      DIALER_ADMIN_FAILURES_PER_ADDRESS: '100000',
       ...env,
     },
     stdio: ['ignore', log, log],

@@ -4,6 +4,8 @@ import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
 import { micNotice, type MicNotice } from './ui/mic-notice';
+import { networkNotice, type NetworkNotice } from './ui/network-notice';
+import { IceServers } from './media/ice-servers';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
@@ -79,6 +81,10 @@ export class DialerApp {
   private readonly audio: CallAudio;
   /** Explains a microphone problem (denied, missing, busy) with the fix; empty otherwise. */
   private readonly micNotice: MicNotice;
+  /** After a call ended with media_failed: what the network blocks and what to open. */
+  private readonly networkNotice: NetworkNotice = networkNotice();
+  /** TURN servers and the gateway's media ports (`mediaConfig`). */
+  private readonly iceServers = new IceServers();
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
@@ -107,7 +113,7 @@ export class DialerApp {
       this.refreshMedia();
     });
     this.audio = new CallAudio({
-      env: opts.media ?? browserMediaEnvironment(),
+      env: this.iceServers.wrap(opts.media ?? browserMediaEnvironment(), () => this.gateway.request('mediaConfig', {})),
       audio: remote,
       processing: opts.audioProcessing ?? true,
       request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
@@ -280,6 +286,7 @@ export class DialerApp {
     try {
       const prepared = await this.audio.prepare();
       this.micNotice.show(null);
+      this.networkNotice.show(null);
       return prepared;
     } catch (e) {
       if (e instanceof DialerError && e.errorName === 'MicrophonePermissionError') this.micNotice.show(e.message);
@@ -466,6 +473,7 @@ export class DialerApp {
       this.refreshMedia();
       this.callsChanged();
       if (event.call.state === 'disconnected') void this.loadRecentCalls();
+      if (event.call.end_reason === 'media_failed') this.networkNotice.show(strings.networkBlocked(this.iceServers.current?.gateway ?? null));
       this.opts.emit({ type: 'callStateChanged', call: event.call });
     } else if (isWsMediaMovedEvent(event)) {
       this.audio.moved(event.call_id);
@@ -492,7 +500,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
       this.callsChanged();

@@ -91,8 +91,21 @@ export const strings = {
     answered_elsewhere: 'answered on another device',
     media_timeout: 'the audio connection was lost',
     connection_lost: 'the dialer carrying the audio lost its connection',
+    media_failed: 'your network blocks the call audio',
     gateway_shutdown: 'the phone service was stopped',
     gateway_restart: 'the phone service restarted',
+  },
+
+  networkHeading: 'Your network blocks call audio',
+  /** After `media_failed`: what to open, from the gateway's `mediaConfig` (null when unknown). */
+  networkBlocked: (gateway: { address: string; udp_port: number; tcp_port: number; turn: boolean } | null): string => {
+    if (!gateway) return 'The call audio could not get through this network. Ask your IT team to allow the dialer\'s audio traffic, or try another network.';
+    const ports = [`UDP port ${gateway.udp_port}`];
+    if (gateway.tcp_port > 0) ports.push(`TCP port ${gateway.tcp_port}`);
+    const open = `${ports.join(' or ')} to ${gateway.address}`;
+    return gateway.turn
+      ? `The call audio could not get through this network, not even through the TURN server. Ask your IT team to allow ${open}, or the TURN server's ports.`
+      : `The call audio could not get through this network. Ask your IT team to allow ${open}, or to set up a TURN server for the dialer.`;
   },
 
   connected: 'Connected',

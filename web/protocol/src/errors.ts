@@ -15,6 +15,8 @@ export const ERROR_NAMES = [
   'DialerDisposedError',
   'ConnectionError',
   'CallNotFoundError',
+  'DestinationNotAllowedError',
+  'CallRateLimitedError',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];

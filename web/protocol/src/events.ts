@@ -18,6 +18,7 @@ export const END_REASONS = [
   'answered_elsewhere',
   'media_timeout',
   'connection_lost',
+  'media_failed',
   'gateway_shutdown',
   'gateway_restart',
 ] as const;

@@ -133,6 +133,7 @@ export interface WsMethods {
   resume: { params: WsResumeParams; result: WsSignInResult };
   signOut: { params: Record<string, never>; result: null };
   recentCalls: { params: WsRecentCallsParams; result: WsRecentCallsResult };
+  mediaConfig: { params: Record<string, never>; result: WsMediaConfigResult };
 }
 
 export type WsMethodName = keyof WsMethods;
@@ -152,6 +153,7 @@ export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'resume',
   'signOut',
   'recentCalls',
+  'mediaConfig',
 ];
 
 export const WS_ERROR_CODES = [
@@ -167,6 +169,8 @@ export const WS_ERROR_CODES = [
   'call_not_found',
   'media_moved',
   'rate_limited',
+  'destination_not_allowed',
+  'call_rate_limited',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -188,6 +192,8 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   // Too many sign-in attempts (from the address, for the username there, or on the gateway): the
   // sign-in failed, so code written against the seed catches it where it catches a wrong password.
   rate_limited: 'AuthenticationError',
+  destination_not_allowed: 'DestinationNotAllowedError',
+  call_rate_limited: 'CallRateLimitedError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */
@@ -379,4 +385,37 @@ export function isLoggedCall(value: unknown): value is LoggedCall {
 /** A `recentCalls` result; entries that are not calls (from a newer gateway) are the caller's to skip. */
 export function isWsRecentCallsResult(value: unknown): value is { calls: unknown[] } {
   return isPlainObject(value) && Array.isArray(value.calls);
+}
+
+/**
+ * `mediaConfig` (protocol.md part 6): TURN servers with credentials minted for this user, to use as the
+ * `RTCPeerConnection`'s `iceServers`, and the gateway's media ports, named when no path works.
+ */
+export interface WsMediaConfigResult {
+  ice_servers: { urls: string[]; username: string; credential: string }[];
+  /** When the credentials stop working (ISO-8601), or `null` without TURN. */
+  ice_servers_expire_at: string | null;
+  /** Where the browser's audio goes: `tcp_port` 0 = no ICE-TCP; `turn` whether TURN servers are configured. */
+  gateway: { address: string; udp_port: number; tcp_port: number; turn: boolean };
+}
+
+export function isWsMediaConfigResult(value: unknown): value is WsMediaConfigResult {
+  if (!isPlainObject(value) || !Array.isArray(value.ice_servers) || !isPlainObject(value.gateway)) return false;
+  const g = value.gateway;
+  const port = (p: unknown) => typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 65535;
+  return (
+    value.ice_servers.every(
+      (s: unknown) =>
+        isPlainObject(s) &&
+        Array.isArray(s.urls) &&
+        s.urls.every((u: unknown) => typeof u === 'string' && /^turns?:/.test(u)) &&
+        typeof s.username === 'string' &&
+        typeof s.credential === 'string',
+    ) &&
+    (value.ice_servers_expire_at === null || typeof value.ice_servers_expire_at === 'string') &&
+    typeof g.address === 'string' &&
+    port(g.udp_port) &&
+    port(g.tcp_port) &&
+    typeof g.turn === 'boolean'
+  );
 }

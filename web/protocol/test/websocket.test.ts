@@ -125,14 +125,17 @@ describe('error codes and names', () => {
       ['call_not_found', 'CallNotFoundError'],
       ['media_moved', 'Net2PhoneDialerError'],
       ['rate_limited', 'AuthenticationError'],
+      ['destination_not_allowed', 'DestinationNotAllowedError'],
+      ['call_rate_limited', 'CallRateLimitedError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {
     expect(errorNameForWsErrorCode('over_quota')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
-  it('knows the eleven error names, CallNotFoundError included, and the methods', () => {
-    expect(ERROR_NAMES).toHaveLength(11);
+  it('knows the thirteen error names, CallNotFoundError and DestinationNotAllowedError included, and the methods', () => {
+    expect(ERROR_NAMES).toHaveLength(13);
+    expect(isErrorName('DestinationNotAllowedError')).toBe(true);
     expect(isErrorName('CallNotFoundError')).toBe(true);
     expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls']);
     expect(isErrorName('ConnectionError')).toBe(true);

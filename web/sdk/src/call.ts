@@ -35,6 +35,8 @@ export enum CallResult {
  * - `answered_elsewhere`: another dialer of this user answered the inbound call
  * - `media_timeout`: no audio arrived for a while (by default 30 s) while the call was answered and not on hold
  * - `connection_lost`: the dialer carrying the call's audio went away (tab closed, network lost) and none came back in time
+ * - `media_failed`: the call was answered but its audio never got through: the network between the browser and the
+ *   gateway blocks it (UDP and TCP to the gateway's media port, and TURN if configured); the dialer says what to open
  * - `gateway_shutdown`: the gateway was stopped during the call
  * - `gateway_restart`: the gateway stopped without ending the call (crash); reported once it runs again
  */
@@ -50,6 +52,7 @@ export type EndReason =
   | 'answered_elsewhere'
   | 'media_timeout'
   | 'connection_lost'
+  | 'media_failed'
   | 'gateway_shutdown'
   | 'gateway_restart';
 

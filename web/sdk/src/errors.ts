@@ -95,6 +95,25 @@ export class CallNotFoundError extends Net2PhoneDialerError {
   }
 }
 
+/**
+ * `placeCall` to a number the gateway's destination policy refuses (premium rate, shared cost, a
+ * blocked prefix or a country not allowed): no call was placed.
+ */
+export class DestinationNotAllowedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'DestinationNotAllowedError';
+  }
+}
+
+/** `placeCall` over the user's limit of calls per minute or per day: no call was placed; try later. */
+export class CallRateLimitedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'CallRateLimitedError';
+  }
+}
+
 /** `Net2PhoneDialer.errors`, and the name → class table errors are rebuilt from. */
 export const errors = {
   Net2PhoneDialerError,
@@ -108,6 +127,8 @@ export const errors = {
   ConnectionError,
   CallInProgressError,
   CallNotFoundError,
+  DestinationNotAllowedError,
+  CallRateLimitedError,
 };
 
 export type Net2PhoneDialerErrors = typeof errors;

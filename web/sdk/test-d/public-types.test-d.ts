@@ -99,6 +99,7 @@ assertType<Equal<EndReason,
   | 'answered_elsewhere'
   | 'media_timeout'
   | 'connection_lost'
+  | 'media_failed'
   | 'gateway_shutdown'
   | 'gateway_restart'>>();
 declare const someString: string;

@@ -18,6 +18,8 @@ export interface SignedInParts {
   callPanel: HTMLElement;
   micNotice: HTMLElement;
   ringtoneNotice: HTMLElement;
+  /** Shown after a call ended with media_failed. */
+  networkNotice?: HTMLElement;
 }
 
 const connectionText: Record<ConnectionState, string> = {
@@ -140,6 +142,7 @@ export function signedInView(
     ),
     parts.ringtoneNotice,
     parts.micNotice,
+    ...(parts.networkNotice ? [parts.networkNotice] : []),
     parts.callPanel,
     idle,
   );

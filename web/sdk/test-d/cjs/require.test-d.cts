@@ -16,4 +16,8 @@ dialer.placeCall({ to: 1 });
 const hungUp: Promise<void> = dialer.hangUp({ callId: 'call-1' });
 void hungUp;
 const notFound: sdk.Net2PhoneDialerError = new sdk.CallNotFoundError('no call');
+const refused: sdk.Net2PhoneDialerError = new sdk.DestinationNotAllowedError('premium rate');
+const limited: sdk.Net2PhoneDialerError = new sdk.CallRateLimitedError('too many calls');
 void notFound;
+void refused;
+void limited;

@@ -15,6 +15,7 @@ import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.SecretBox;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.CallStore;
 import org.opendialer.core.calls.DestinationPolicy;
@@ -41,15 +42,18 @@ final class ServeCommand {
     static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, PrintStream out,
                    PrintStream err) {
         Database db;
+        SecretBox secrets;
         try {
-            Files.createDirectories(config.dataDir());
+            DataDir.prepare(config.dataDir());
+            secrets = DataDir.secretBox(config);
             db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());
+            DataDir.protectFiles(config.dataDir());
         } catch (IOException | RuntimeException e) {
             err.println("Cannot open the database " + config.dbUrl() + ": " + e.getMessage());
             return 1;
         }
-        AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                config.sessionIdleTtl(), config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn());
+        AccountService accounts = new AccountService(db, Clock.systemUTC(), config.sessionIdleTtl(),
+                config.signInTokenTtl(), PasswordHasher.DEFAULT, config.security().signIn(), secrets);
         String demoPassword = null;
         GatewayServer server;
         CallEngine calls = null;
@@ -59,6 +63,7 @@ final class ServeCommand {
         Webhooks webhooks = null;
         MetricsServer metricsServer = null;
         try {
+            accounts.sealClearSipPasswords();
             if (!accounts.hasUsers()) {
                 demoPassword = randomPassword();
                 accounts.createUser(new NewUser("demo", demoPassword, "Demo Agent", "1001", null));
@@ -73,6 +78,7 @@ final class ServeCommand {
             calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
+            calls.setCallWaiting(config.calls().callWaiting());
             if (ops.webhook().isPresent()) {
                 webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),
                         metrics == null ? WebhookMetrics.NONE : metrics.webhooks());

@@ -82,15 +82,19 @@ final class UserCommand {
                 return Main.EXIT_USAGE;
             }
         }
+        org.opendialer.core.accounts.SecretBox secrets;
         try {
-            Files.createDirectories(config.dataDir());
+            DataDir.prepare(config.dataDir());
+            secrets = DataDir.secretBox(config);
         } catch (IOException e) {
             err.println("Cannot create " + config.dataDir() + ": " + e.getMessage());
             return 1;
         }
         try (Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword())) {
-            AccountService accounts = new AccountService(db, Clock.systemUTC(),
-                    config.sessionIdleTtl(), config.signInTokenTtl());
+            DataDir.protectFiles(config.dataDir());
+            AccountService accounts = new AccountService(db, Clock.systemUTC(), config.sessionIdleTtl(),
+                    config.signInTokenTtl(), org.opendialer.core.accounts.PasswordHasher.DEFAULT,
+                    config.security().signIn(), secrets);
             User user = accounts.createUser(new NewUser(username, password, displayName, extension, number));
             if (sipAccount != null) {
                 try {
@@ -108,7 +112,7 @@ final class UserCommand {
         } catch (AccountException e) {
             err.println("Cannot add user " + username + ": " + e.getMessage());
             return 1;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             err.println("Cannot add user " + username + ": " + e.getMessage());
             return 1;
         }

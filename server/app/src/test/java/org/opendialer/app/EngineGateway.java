@@ -43,9 +43,10 @@ public class EngineGateway implements AutoCloseable {
         try (java.net.DatagramSocket u = new java.net.DatagramSocket(0)) {
             env.put("DIALER_WEBRTC_PORT", String.valueOf(u.getLocalPort()));
         }
-        // Every test signs in from 127.0.0.1: sign-in rates only matter to the tests that set them.
+        // Every test comes from 127.0.0.1: sign-in and admin-key limits only matter to the tests that set them.
         env.put("DIALER_SIGNIN_RATE_PER_ADDRESS", "100000");
         env.put("DIALER_SIGNIN_RATE_GLOBAL", "100000");
+        env.put("DIALER_ADMIN_FAILURES_PER_ADDRESS", "100000");
         env.putAll(extraEnv);
         config = GatewayConfig.from(env);
         Files.createDirectories(config.dataDir());

@@ -37,9 +37,10 @@ public final class GatewayFixture implements AutoCloseable {
         env.put("DIALER_DEMO_PORT", String.valueOf(freePort()));
         env.put("DIALER_WEB_DIR", webDir.toString());
         env.put("DIALER_DATA_DIR", dir.resolve("data").toString());
-        // Every test signs in from 127.0.0.1: sign-in rates only matter to the tests that set them.
+        // Every test comes from 127.0.0.1: sign-in and admin-key limits only matter to the tests that set them.
         env.put("DIALER_SIGNIN_RATE_PER_ADDRESS", "100000");
         env.put("DIALER_SIGNIN_RATE_GLOBAL", "100000");
+        env.put("DIALER_ADMIN_FAILURES_PER_ADDRESS", "100000");
         env.putAll(extraEnv);
         config = GatewayConfig.from(env);
         db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword());

@@ -55,7 +55,7 @@ class MainTest {
     }
 
     @Test
-    void userAdd_withPbxAccount_storesIt_withThePasswordFromTheSecondLine(@TempDir Path dir) {
+    void userAdd_withPbxAccount_storesIt_withThePasswordFromTheSecondLine(@TempDir Path dir) throws Exception {
         Map<String, String> env = Map.of("DIALER_DATA_DIR", dir.toString());
         java.util.Iterator<String> lines = List.of("s3cret-pass-phrase", "pbx-s3cret").iterator();
         int code = UserCommand.run(GatewayConfig.from(env), List.of("add", "bob", "--extension", "1002",
@@ -66,7 +66,10 @@ class MainTest {
         assertThat(text(out)).isEqualTo(
                 "Created user bob (extension 1002, PBX account 2002 at sip:pbx.example.com;transport=tcp).\n");
         try (Database db = Database.open(GatewayConfig.from(env).dbUrl(), "", "")) {
-            AccountService accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5));
+            // The PBX password is sealed with the key file the command created in the data directory.
+            AccountService accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
+                    org.opendialer.core.accounts.PasswordHasher.forTests(),
+                    org.opendialer.core.accounts.SignInLimits.DEFAULTS, DataDir.secretBox(GatewayConfig.from(env)));
             long id = accounts.findUser("bob").orElseThrow().id();
             assertThat(accounts.sipAccount(id)).hasValueSatisfying(a -> assertThat(a.account().password())
                     .isEqualTo("pbx-s3cret"));

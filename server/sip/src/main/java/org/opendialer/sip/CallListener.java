@@ -25,6 +25,14 @@ public interface CallListener {
     default void remoteHangup() {
     }
 
+    /**
+     * The session expired (RFC 4028): the far end stopped refreshing it, or our refresh failed for good. We sent
+     * BYE. Defaults to {@link #remoteHangup()}.
+     */
+    default void sessionExpired() {
+        remoteHangup();
+    }
+
     /** The far end re-INVITEd (e.g. hold: {@code remote.direction() == SENDONLY}); we answered already. */
     default void reInvited(AudioSdp remote) {
     }

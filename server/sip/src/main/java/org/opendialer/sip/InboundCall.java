@@ -31,6 +31,7 @@ public final class InboundCall extends SipCall {
         this.identity = identity;
         this.offer = offer;
         this.remoteSdp = offer;
+        notePeerAllow(invite);
     }
 
     /** Caller number (null when hidden), display name (null when hidden or absent), called number. */
@@ -138,6 +139,9 @@ public final class InboundCall extends SipCall {
             if (status < 300) {
                 response.addHeader(ctx.contact(transport));
                 ctx.addAllow(response);
+            }
+            if (status / 100 == 2) {
+                sessionTimer.answering(ctx, invite, response);
             }
             if (sdp != null) {
                 setSdp(response, sdp);

@@ -30,6 +30,7 @@ public final class OutboundCall extends SipCall {
     private boolean provisionalSeen;
     private boolean cancelSent;
     private int authAttempts;
+    private boolean retried422;
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
 
@@ -118,6 +119,7 @@ public final class OutboundCall extends SipCall {
         if (from == null) {
             request.addHeader(h.createHeader("Privacy", "id"));
         }
+        sessionTimer.addToRequest(ctx, request);
         setSdp(request, offer);
         return request;
     }
@@ -266,6 +268,8 @@ public final class OutboundCall extends SipCall {
                 remoteSdp = answer;
                 moveTo(CallState.CONFIRMED);
                 cancelRingTimer();
+                notePeerAllow(response);
+                sessionTimer.answered(response);
                 AudioSdp sdp = answer;
                 emit(l -> l.answered(sdp));
             }
@@ -287,8 +291,37 @@ public final class OutboundCall extends SipCall {
                 && resendWithCredentials(response)) {
             return;
         }
+        if (status == 422 && s != CallState.CANCELING && !retried422 && resendWithLargerInterval(response)) {
+            return;
+        }
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
             emitFailed(EndReason.fromStatus(status), status, response.getReasonPhrase());
+        }
+    }
+
+    /** RFC 4028 7.4: after 422, the same INVITE with Session-Expires and Min-SE raised to the far end's Min-SE. */
+    private boolean resendWithLargerInterval(Response tooSmall) {
+        int min = SessionTimer.minSe(tooSmall);
+        if (min <= 0 || min > 86400) {
+            return false;
+        }
+        retried422 = true;
+        try {
+            Request request = (Request) invite.clone();
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            request.removeHeader(SessionTimer.SESSION_EXPIRES);
+            request.removeHeader(SessionTimer.MIN_SE);
+            int se = Math.max(min, SessionTimer.sessionExpires(invite));
+            request.addHeader(ctx.headers.createHeader(SessionTimer.SESSION_EXPIRES, String.valueOf(se)));
+            request.addHeader(ctx.headers.createHeader(SessionTimer.MIN_SE, String.valueOf(min)));
+            send(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot answer 422", e);
+            return false;
         }
     }
 

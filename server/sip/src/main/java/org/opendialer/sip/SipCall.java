@@ -37,12 +37,17 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     private volatile java.net.InetAddress signallingSource;
     /** What we are willing to do ourselves: SENDRECV, or SENDONLY while we hold the call (our re-INVITE). */
     private MediaDirection willing = MediaDirection.SENDRECV;
+    final SessionTimer sessionTimer;
+    /** The far end listed UPDATE in Allow (its INVITE or 2xx): session refreshes use it (RFC 4028 9). */
+    boolean peerAllowsUpdate;
+    private final UpdateLimiter updates = new UpdateLimiter();
 
     SipCall(SipContext ctx, String callId, String transport, CallListener listener) {
         this.ctx = ctx;
         this.callId = callId;
         this.transport = transport;
         this.listener = listener;
+        this.sessionTimer = new SessionTimer(this, ctx.settings.trunkOptions());
     }
 
     public String callId() {
@@ -114,6 +119,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         try {
             Request invite = dialog.createRequest(Request.INVITE);
             invite.addHeader(ctx.contact(transport));
+            sessionTimer.addToRequest(ctx, invite);
             setSdp(invite, sdp);
             ClientTransaction tx = ctx.provider.getNewClientTransaction(invite);
             tx.setRetransmitTimer(ctx.t1Millis());
@@ -135,6 +141,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         state = next;
         if (next.isFinal()) {
             cancelRingTimer();
+            sessionTimer.stop();
             ctx.calls.remove(callId, this);
         }
         return true;
@@ -209,6 +216,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                 }
             }
             case Request.INVITE -> onReInvite(request, tx);
+            case Request.UPDATE -> onUpdate(request, tx);
             case Request.INFO, Request.OPTIONS -> tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
             default -> tx.sendResponse(ctx.messages.createResponse(Response.NOT_IMPLEMENTED, request));
         }
@@ -235,6 +243,10 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                 tx.sendResponse(ctx.messages.createResponse(Response.REQUEST_PENDING, request));
                 return;
             }
+            if (sessionTimer.tooBrief(request)) {
+                tx.sendResponse(sessionIntervalTooSmall(request));
+                return;
+            }
             if (request.getRawContent() != null && request.getRawContent().length > 0) {
                 try {
                     offer = AudioSdp.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
@@ -249,6 +261,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             answer = localSdp.withDirection(dir);
             Response ok = ctx.messages.createResponse(Response.OK, request);
             ok.addHeader(ctx.contact(transport));
+            sessionTimer.answering(ctx, request, ok);
             setSdp(ok, answer);
             tx.sendResponse(ok);
             localSdp = answer;
@@ -271,11 +284,13 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         }
         reInvitePending = false;
         if (response.getStatusCode() / 100 != 2 || dialog == null) {
+            sessionTimer.refreshFailed(response);
             return; // the stack ACKs failures; the old session stays (RFC 3261 14.1)
         }
         try {
             long cseq = cseqHeader.getSeqNumber();
             dialog.sendAck(dialog.createAck(cseq));
+            sessionTimer.answered(response);
             AudioSdp sdp = sdpOf(response);
             if (sdp != null) {
                 remoteSdp = sdp;
@@ -283,6 +298,134 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.DEBUG, callId + ": ACK for re-INVITE not sent", e);
         }
+    }
+
+    /**
+     * The far end's UPDATE (RFC 3311): a session refresh, or a media change before or after the answer. Without
+     * SDP it is answered 200 at once; with SDP it is an offer answered like a re-INVITE's, and 491 while our own
+     * offer is pending (5.2). More than a few per second get 500 with Retry-After, so a storm costs nothing.
+     */
+    private void onUpdate(Request request, ServerTransaction tx) throws Exception {
+        AudioSdp offer = null;
+        synchronized (this) {
+            CallState s = state;
+            if (s == CallState.TERMINATED || s == CallState.CANCELING) {
+                tx.sendResponse(ctx.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
+                return;
+            }
+            if (!updates.tryAcquire(System.nanoTime())) {
+                Response busy = ctx.messages.createResponse(Response.SERVER_INTERNAL_ERROR, request);
+                busy.addHeader(ctx.headers.createRetryAfterHeader(1));
+                tx.sendResponse(busy);
+                return;
+            }
+            if (sessionTimer.tooBrief(request)) {
+                tx.sendResponse(sessionIntervalTooSmall(request));
+                return;
+            }
+            boolean hasBody = request.getRawContent() != null && request.getRawContent().length > 0;
+            if (hasBody && (reInvitePending || localSdp == null)) {
+                tx.sendResponse(ctx.messages.createResponse(Response.REQUEST_PENDING, request));
+                return;
+            }
+            if (hasBody) {
+                try {
+                    offer = AudioSdp.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
+                } catch (SipAgentException e) {
+                    tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                    return;
+                }
+                if (offer.firstCommonCodec().isEmpty()) {
+                    tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                    return;
+                }
+            }
+            Response ok = ctx.messages.createResponse(Response.OK, request);
+            ok.addHeader(ctx.contact(transport));
+            if (s == CallState.CONFIRMED) {
+                sessionTimer.answering(ctx, request, ok);
+            }
+            if (offer != null) {
+                AudioSdp answer = localSdp.withDirection(willing.and(offer.direction().reverse()));
+                setSdp(ok, answer);
+                localSdp = answer;
+                remoteSdp = offer;
+            }
+            tx.sendResponse(ok);
+        }
+        if (offer != null && state() == CallState.CONFIRMED) {
+            AudioSdp remote = offer;
+            emit(l -> l.reInvited(remote));
+        }
+    }
+
+    /** 422 Session Interval Too Small with our Min-SE (RFC 4028 8.1). */
+    Response sessionIntervalTooSmall(Request request) throws Exception {
+        Response r = ctx.messages.createResponse(422, request);
+        r.setReasonPhrase("Session Interval Too Small");
+        SessionTimer.addMinSe(ctx, r);
+        return r;
+    }
+
+    /**
+     * Sends a session refresh (RFC 4028 7.4): UPDATE without SDP when the far end allows it, else a re-INVITE
+     * with our current SDP unchanged. Returns its CSeq, or -1 when it could not be sent.
+     */
+    synchronized long sendRefresh() {
+        if (dialog == null || state != CallState.CONFIRMED || reInvitePending) {
+            return -1;
+        }
+        try {
+            boolean update = peerAllowsUpdate;
+            Request request = dialog.createRequest(update ? Request.UPDATE : Request.INVITE);
+            request.addHeader(ctx.contact(transport));
+            sessionTimer.addToRequest(ctx, request);
+            if (!update) {
+                setSdp(request, localSdp);
+            }
+            ClientTransaction tx = ctx.provider.getNewClientTransaction(request);
+            tx.setRetransmitTimer(ctx.t1Millis());
+            dialog.sendRequest(tx);
+            if (!update) {
+                reInvitePending = true;
+            }
+            return ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.INFO, callId + ": session refresh not sent: " + e);
+            return -1;
+        }
+    }
+
+    /** The far end's answer to our UPDATE. */
+    synchronized void onUpdateResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        if (response.getStatusCode() < 200) {
+            return;
+        }
+        if (response.getStatusCode() / 100 == 2) {
+            sessionTimer.answered(response);
+        } else {
+            sessionTimer.refreshFailed(response);
+        }
+    }
+
+    /** No refresh arrived in time, or ours failed for good: BYE, and the call ends as session_expired. */
+    synchronized void onSessionExpired(String why) {
+        if (state != CallState.CONFIRMED) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}: session expired ({1}): BYE sent", callId, why);
+        sendBye();
+        moveTo(CallState.TERMINATED);
+        if (!endReported) {
+            endReported = true;
+            emit(CallListener::sessionExpired);
+        }
+    }
+
+    /** Remembers whether the far end allows UPDATE, from the Allow of its INVITE or 2xx. */
+    void notePeerAllow(Message message) {
+        peerAllowsUpdate = SessionTimer.hasOptionTag(message, javax.sip.header.AllowHeader.NAME, Request.UPDATE);
     }
 
     /** Our re-INVITE got no response: RFC 3261 14.1 says end the dialog. Reported as a remote hang-up. */

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  *           timeout, is 64 times it. Tests shorten it.
  * @param allowedSources addresses besides the trunk and the registrars that may send INVITEs
  *                       (DIALER_SIP_ALLOWED_SOURCES); null means none
+ * @param trunkOptions   session timers, trunk registration ({@link TrunkOptions}); null means the defaults
  */
 public record SipSettings(String listenAddress, int port, String publicAddress, Trunk trunk, String username,
-                          String password, Duration ringTimeout, Duration t1, SourceAllowList allowedSources) {
+                          String password, Duration ringTimeout, Duration t1, SourceAllowList allowedSources,
+                          TrunkOptions trunkOptions) {
 
     /** The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}. */
     public record Trunk(String host, int port, String transport) {
@@ -61,6 +63,18 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
         ringTimeout = ringTimeout == null ? Duration.ofSeconds(60) : ringTimeout;
         t1 = t1 == null ? Duration.ofMillis(500) : t1;
         allowedSources = allowedSources == null ? SourceAllowList.NONE : allowedSources;
+        trunkOptions = trunkOptions == null ? TrunkOptions.DEFAULT : trunkOptions;
+    }
+
+    /** Settings with the default {@link TrunkOptions}. */
+    public SipSettings(String listenAddress, int port, String publicAddress, Trunk trunk, String username,
+                       String password, Duration ringTimeout, Duration t1, SourceAllowList allowedSources) {
+        this(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, t1, allowedSources, null);
+    }
+
+    public SipSettings withTrunkOptions(TrunkOptions options) {
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, t1,
+                allowedSources, options);
     }
 
     /** Settings without extra allowed INVITE sources. */
@@ -76,26 +90,27 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
     }
 
     public SipSettings withCredentials(String user, String pass) {
-        return new SipSettings(listenAddress, port, publicAddress, trunk, user, pass, ringTimeout, t1, allowedSources);
+        return new SipSettings(listenAddress, port, publicAddress, trunk, user, pass, ringTimeout, t1, allowedSources, trunkOptions);
     }
 
     public SipSettings withRingTimeout(Duration timeout) {
         return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, timeout, t1,
-                allowedSources);
+                allowedSources, trunkOptions);
     }
 
     public SipSettings withT1(Duration newT1) {
         return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, newT1,
-                allowedSources);
+                allowedSources, trunkOptions);
     }
 
     public SipSettings withTrunk(String trunkUri) {
         return new SipSettings(listenAddress, port, publicAddress, Trunk.parse(trunkUri), username, password,
-                ringTimeout, t1, allowedSources);
+                ringTimeout, t1, allowedSources, trunkOptions);
     }
 
     public SipSettings withAllowedSources(SourceAllowList list) {
-        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, t1, list);
+        return new SipSettings(listenAddress, port, publicAddress, trunk, username, password, ringTimeout, t1, list,
+                trunkOptions);
     }
 
     public boolean hasCredentials() {

@@ -438,6 +438,15 @@ public final class SipUserAgent implements AutoCloseable {
                 respond(tx, Response.NOT_ACCEPTABLE_HERE);
                 return;
             }
+            int sessionExpires = SessionTimer.sessionExpires(request);
+            if (sessionExpires >= 0 && sessionExpires < settings.trunkOptions().minSeS()) {
+                Response tooSmall = ctx.messages.createResponse(422, request);
+                tooSmall.setReasonPhrase("Session Interval Too Small");
+                SessionTimer.addMinSe(ctx, tooSmall);
+                ((ToHeader) tooSmall.getHeader(ToHeader.NAME)).setTag("od" + Integer.toHexString(tooSmall.hashCode()));
+                tx.sendResponse(tooSmall);
+                return;
+            }
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
             InboundCall call = new InboundCall(ctx, tx, CallerIdentity.of(request), offer,
                     transport.equals("tcp") ? "tcp" : "udp");
@@ -481,7 +490,11 @@ public final class SipUserAgent implements AutoCloseable {
                 if (call != null && event.getClientTransaction() != null) {
                     call.notePeer(event.getResponse()); // matched our request's branch: from where we sent it
                 }
-                if (call instanceof OutboundCall outbound) {
+                String method = ((javax.sip.header.CSeqHeader) event.getResponse()
+                        .getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
+                if (call != null && Request.UPDATE.equals(method)) {
+                    call.onUpdateResponse(event);
+                } else if (call instanceof OutboundCall outbound) {
                     outbound.onResponse(event);
                 } else if (call != null) {
                     call.onReInviteResponse(event);
@@ -524,7 +537,11 @@ public final class SipUserAgent implements AutoCloseable {
                 return;
             }
             SipCall call = ctx.calls.get(callId);
-            if (call != null) {
+            if (call != null && Request.UPDATE.equals(tx.getRequest().getMethod())) {
+                synchronized (call) {
+                    call.sessionTimer.refreshTimedOut();
+                }
+            } else if (call != null) {
                 call.onTimeout(tx);
             }
         }

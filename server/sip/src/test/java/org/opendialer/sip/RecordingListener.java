@@ -33,6 +33,11 @@ final class RecordingListener implements CallListener {
     }
 
     @Override
+    public void sessionExpired() {
+        events.add("sessionExpired");
+    }
+
+    @Override
     public void reInvited(AudioSdp remote) {
         reInviteSdp = remote;
         events.add("reInvited " + remote.direction());

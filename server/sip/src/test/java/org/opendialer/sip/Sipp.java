@@ -42,6 +42,12 @@ final class Sipp implements AutoCloseable {
         return start(scenario, port, "127.0.0.1:" + targetPort, service, Map.of(), false);
     }
 
+    /** As {@link #uac}, with {@code keys} filling {{key}} placeholders in the scenario. */
+    static Sipp uac(String scenario, int port, int targetPort, Map<String, String> keys, String service)
+            throws IOException {
+        return start(scenario, port, "127.0.0.1:" + targetPort, service, keys, false);
+    }
+
     private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys,
                               boolean tcp) throws IOException {
         String name = scenario.replace(".xml", "");

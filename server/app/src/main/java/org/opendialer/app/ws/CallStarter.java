@@ -38,6 +38,11 @@ public interface CallStarter {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 
+    /** Blind transfer of the answered call {@code callId} (null: the current one) to {@code target}. */
+    default void transfer(DialerConnection connection, User user, String callId, DialTarget target) {
+        throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
+    }
+
     /** The connection signed in (or resumed) as {@code user}. */
     default void signedIn(DialerConnection connection, User user) {
     }

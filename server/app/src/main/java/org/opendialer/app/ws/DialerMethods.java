@@ -37,6 +37,7 @@ public final class DialerMethods {
         methods.put("reject", callMethods::reject);
         methods.put("updateMedia", callMethods::updateMedia);
         methods.put("hold", callMethods::hold);
+        methods.put("transfer", new TransferMethod(numbers, auth, calls));
         methods.put("recentCalls", (connection, params) -> recentCalls(auth, callLog, connection, params));
         if (config != null) {
             methods.put("mediaConfig", new MediaConfigMethod(auth, config, java.time.Clock.systemUTC()));

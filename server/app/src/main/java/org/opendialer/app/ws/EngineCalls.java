@@ -67,6 +67,15 @@ public final class EngineCalls implements CallStarter {
         }
     }
 
+    @Override
+    public void transfer(DialerConnection connection, User user, String callId, DialTarget target) {
+        try {
+            engine.transfer(dialerOf(connection, user), user, callId, target);
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
     private ConnectionDialer dialerOf(DialerConnection connection, User user) {
         ConnectionDialer dialer = dialers.get(connection);
         if (dialer == null || dialer.userId() != user.id()) {
@@ -109,6 +118,7 @@ public final class EngineCalls implements CallStarter {
             case MEDIA_MOVED -> ErrorCode.MEDIA_MOVED;
             case DESTINATION_NOT_ALLOWED -> ErrorCode.DESTINATION_NOT_ALLOWED;
             case CALL_RATE_LIMITED -> ErrorCode.CALL_RATE_LIMITED;
+            case TRANSFER_REFUSED, TRANSFER_FAILED -> ErrorCode.TRANSFER_FAILED;
         };
         return new MethodException(code, e.getMessage());
     }
@@ -123,6 +133,11 @@ public final class EngineCalls implements CallStarter {
         @Override
         public void mediaUpdate(String callId, String codec) {
             connection.sendEvent(Wire.mediaUpdate(callId, codec));
+        }
+
+        @Override
+        public void transferFailed(String callId, org.opendialer.core.calls.EndReason reason) {
+            connection.sendEvent(Wire.transferFailed(callId, reason.wire()));
         }
 
         @Override

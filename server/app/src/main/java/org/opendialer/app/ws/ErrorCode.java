@@ -15,7 +15,8 @@ public enum ErrorCode {
     MEDIA_MOVED("media_moved"),
     DESTINATION_NOT_ALLOWED("destination_not_allowed"),
     CALL_RATE_LIMITED("call_rate_limited"),
-    RATE_LIMITED("rate_limited");
+    RATE_LIMITED("rate_limited"),
+    TRANSFER_FAILED("transfer_failed");
 
     private final String wire;
 

@@ -66,6 +66,15 @@ public final class Wire {
         return node;
     }
 
+    /** {@code {type:"transferFailed", call_id, reason}}: the target did not take the call (protocol.md part 6). */
+    public static ObjectNode transferFailed(String callId, String reason) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "transferFailed");
+        node.put("call_id", callId);
+        node.put("reason", reason);
+        return node;
+    }
+
     /** A call log row as the dialer's recent calls show it: WireCall's fields without seq. */
     public static ObjectNode loggedCall(org.opendialer.core.accounts.CallRecord call) {
         ObjectNode node = NODES.objectNode();

@@ -42,6 +42,7 @@ public final class AccountService {
     private final RateLimiter perAddress;
     private final RateLimiter global;
     private final PasswordChecks checks;
+    private final SecretBox secrets;
     /** Verified against when the username is unknown, so unknown and known users cost the same time. */
     private final String decoyHash;
 
@@ -53,8 +54,14 @@ public final class AccountService {
         this(db, clock, sessionIdleTtl, signInTokenTtl, hasher, SignInLimits.DEFAULTS);
     }
 
+    /** PBX passwords are sealed with a per-process key ({@link SecretBox#processKey()}): tests and tools. */
     public AccountService(Database db, Clock clock, Duration sessionIdleTtl, Duration signInTokenTtl, PasswordHasher hasher,
                           SignInLimits limits) {
+        this(db, clock, sessionIdleTtl, signInTokenTtl, hasher, limits, SecretBox.processKey());
+    }
+
+    public AccountService(Database db, Clock clock, Duration sessionIdleTtl, Duration signInTokenTtl, PasswordHasher hasher,
+                          SignInLimits limits, SecretBox secrets) {
         if (sessionIdleTtl.isNegative() || sessionIdleTtl.isZero() || signInTokenTtl.isNegative() || signInTokenTtl.isZero()) {
             throw new IllegalArgumentException("TTLs must be positive");
         }
@@ -67,6 +74,7 @@ public final class AccountService {
         this.perAddress = new RateLimiter(clock, limits.perAddressPerMinute(), MAX_TRACKED_ADDRESSES);
         this.global = new RateLimiter(clock, limits.globalPerMinute(), 1);
         this.checks = new PasswordChecks(hasher, limits.passwordCheckThreads());
+        this.secrets = secrets;
         this.decoyHash = hasher.hash(SecretTokens.generate());
     }
 
@@ -174,7 +182,8 @@ public final class AccountService {
 
     /**
      * Sets (or, with null, removes) the user's PBX account. The contact token is kept while the account
-     * exists and created with it. The password is stored as given (digest needs it) and never logged.
+     * exists and created with it. The password is stored sealed with the gateway's secret key (digest
+     * needs the password itself, so it is encrypted, not hashed) and never logged.
      */
     public void setSipAccount(String username, SipAccount account) {
         try (Connection c = dataSource.getConnection()) {
@@ -193,7 +202,7 @@ public final class AccountService {
                         st.setString(1, account.registrar());
                         st.setString(2, account.username());
                         st.setString(3, account.authUsername());
-                        st.setString(4, account.password());
+                        st.setString(4, secrets.seal(account.password(), id));
                         st.setObject(5, toDb(now()));
                         st.setLong(6, id);
                         updated = st.executeUpdate();
@@ -206,7 +215,7 @@ public final class AccountService {
                             st.setString(2, account.registrar());
                             st.setString(3, account.username());
                             st.setString(4, account.authUsername());
-                            st.setString(5, account.password());
+                            st.setString(5, secrets.seal(account.password(), id));
                             st.setString(6, SecretTokens.contactToken());
                             st.setObject(7, toDb(now()));
                             st.executeUpdate();
@@ -259,7 +268,8 @@ public final class AccountService {
                 List<UserSipAccount> list = new ArrayList<>();
                 while (rs.next()) {
                     list.add(new UserSipAccount(rs.getLong(1),
-                            new SipAccount(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                            new SipAccount(rs.getString(2), rs.getString(3), rs.getString(4),
+                                    secrets.open(rs.getString(5), rs.getLong(1))),
                             rs.getString(6)));
                 }
                 return list;
@@ -267,6 +277,45 @@ public final class AccountService {
         } catch (SQLException e) {
             throw translate(e);
         }
+    }
+
+    /**
+     * Seals every PBX password still stored in clear (rows written before V4_6); run once at start-up,
+     * after the migrations. Returns how many rows it sealed.
+     */
+    public int sealClearSipPasswords() {
+        int sealed = 0;
+        try (Connection c = dataSource.getConnection()) {
+            List<Long> ids = new ArrayList<>();
+            List<String> clear = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement(
+                    "SELECT user_id, sip_password FROM sip_accounts WHERE sip_password NOT LIKE ?")) {
+                st.setString(1, SecretBox.PREFIX + "%");
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                        clear.add(rs.getString(2));
+                    }
+                }
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                long id = ids.get(i);
+                // Only a row that is still the clear value read above is replaced (a concurrent change wins).
+                try (PreparedStatement st = c.prepareStatement(
+                        "UPDATE sip_accounts SET sip_password = ? WHERE user_id = ? AND sip_password = ?")) {
+                    st.setString(1, secrets.seal(clear.get(i), id));
+                    st.setLong(2, id);
+                    st.setString(3, clear.get(i));
+                    sealed += st.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        if (sealed > 0) {
+            LOG.info("encrypted {} PBX account password(s) stored in clear by an earlier version", sealed);
+        }
+        return sealed;
     }
 
     /** Deletes the user; its sessions and unused sign-in tokens go with it (ON DELETE CASCADE). */

@@ -2,6 +2,7 @@ package org.opendialer.core.calls;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -46,6 +47,8 @@ public final class CallEngine implements AutoCloseable {
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private volatile DestinationPolicy destinations;
+    /** DIALER_CALL_WAITING: a call to a user on an answered call rings as a second call. */
+    private volatile boolean callWaiting = true;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -76,6 +79,11 @@ public final class CallEngine implements AutoCloseable {
     /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
     public void destinationPolicy(DestinationPolicy policy) {
         this.destinations = java.util.Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. */
+    public void setCallWaiting(boolean on) {
+        this.callWaiting = on;
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -234,6 +242,23 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * Blind transfer of the user's answered call {@code callId} (null: the one they talk on) to another
+     * user's extension: the target's dialers ring with the caller's identity while the caller stays with the
+     * user. Returns once the target rings. When the target answers, the target's browser takes the user's
+     * side of the call and the user's call ends {@code transferred}; when the target does not take it, the
+     * call goes on unchanged and the user's dialers get {@link Dialer#transferFailed}.
+     *
+     * @throws CallException TRANSFER_REFUSED (no answered call, oneself, a transfer under way, a number
+     *                       target), INVALID_TARGET (no such extension), TRANSFER_FAILED (the target is busy)
+     */
+    public void transfer(Dialer dialer, User user, String callId, DialTarget target) {
+        thread.await(() -> {
+            transferNow(calls.find(dialer, callId, false), user, target);
+            return null;
+        });
+    }
+
     /** Declines a ringing inbound call. */
     public void reject(Dialer dialer, String callId) {
         thread.await(() -> {
@@ -270,8 +295,8 @@ public final class CallEngine implements AutoCloseable {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
         }
         for (Ongoing o : calls.all()) {
-            if (o.call.userId != caller.id()) {
-                continue;
+            if (o.call.userId != caller.id() || o.call.state() == CallState.ANSWERED && o.held) {
+                continue; // a held call allows a consultation call
             }
             if (o.call.direction == CallDirection.OUTBOUND && o.call.state() == CallState.CONNECTING) {
                 throw new CallException(CallException.Reason.OUTGOING_CALL_ALREADY_RINGING,
@@ -320,7 +345,7 @@ public final class CallEngine implements AutoCloseable {
         Ongoing out = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND, from, extension,
                 caller.displayName(), calls.now()));
         out.media = media;
-        if (calls.hasCalls(callee.id(), out)) {
+        if (!canRing(callee.id(), out)) {
             calls.end(out, EndReason.BUSY);
             return out;
         }
@@ -379,8 +404,8 @@ public final class CallEngine implements AutoCloseable {
             invite.reject(404);
             return;
         }
-        if (calls.hasCalls(user.get().id(), null)) {
-            invite.reject(486); // one call per user: a second would have nowhere to go
+        if (!canRing(user.get().id(), null)) {
+            invite.reject(486); // no call waiting, or no room for one more call
             return;
         }
         invite.ring();
@@ -397,6 +422,7 @@ public final class CallEngine implements AutoCloseable {
         if (o.call.state().isFinal()) {
             return null; // the far end could not be answered and ended the call
         }
+        holdOthers(o); // call waiting: the call the user was on waits on hold
         o.answeredBy = dialer;
         o.mediaOwner = dialer;
         calls.move(o, CallState.ANSWERED);
@@ -404,11 +430,83 @@ public final class CallEngine implements AutoCloseable {
         return browserAnswer;
     }
 
+    private void transferNow(Ongoing o, User user, DialTarget target) {
+        if (o.call.state() != CallState.ANSWERED) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "There is no answered call to transfer.");
+        }
+        if (o.transferTo != null) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "A transfer of this call is already under way.");
+        }
+        if (!(target instanceof DialTarget.Extension ext)) {
+            if (sameNumber(target.dialString(), user.number())) {
+                throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
+            }
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "Transfers to phone numbers are not available on this gateway yet; transfer to an extension.");
+        }
+        if (ext.digits().equals(user.extension())) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
+        }
+        User callee = accounts.listUsers().stream().filter(u -> ext.digits().equals(u.extension())).findFirst()
+                .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
+                        "No user has extension " + ext.digits() + "."));
+        Ongoing peer = o.far.browserPeer();
+        if (peer != null && peer.call.userId == callee.id()) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "Extension " + ext.digits() + " is already on this call.");
+        }
+        if (!canRing(callee.id(), null)) {
+            throw new CallException(CallException.Reason.TRANSFER_FAILED, "Extension " + ext.digits() + " is busy.");
+        }
+        // The target sees who the user was talking to: the caller of an inbound call, the callee of an outbound one.
+        boolean inbound = o.call.direction == CallDirection.INBOUND;
+        Ongoing t = calls.register(new Call(newId(), callee.id(), CallDirection.INBOUND,
+                inbound ? o.call.from : o.call.to, ext.digits(), inbound ? o.call.callerDisplayName : null,
+                calls.now()));
+        t.far = new TransferTargetFarEnd(calls, o);
+        o.transferTo = t;
+        t.ringTimer = thread.schedule(() -> ringTimedOut(t), transferRingTimeout());
+    }
+
+    /** The target of a transfer rings at most 20 s: the SDK's transfer() waits for the outcome (30 s limit). */
+    private Duration transferRingTimeout() {
+        Duration cap = Duration.ofSeconds(20);
+        return ringTimeout.compareTo(cap) < 0 ? ringTimeout : cap;
+    }
+
+    /**
+     * Whether a new inbound call may ring for {@code userId}: when the user has no call, or with call
+     * waiting when their only call is answered (at most two calls; a second caller never waits for a third).
+     */
+    private boolean canRing(long userId, Ongoing except) {
+        List<Ongoing> others = calls.ofUser(userId, except);
+        return others.isEmpty() || callWaiting && others.size() == 1
+                && others.get(0).call.state() == CallState.ANSWERED;
+    }
+
+    /** Puts the user's other answered calls on hold: {@code o} becomes the one they talk on. */
+    private void holdOthers(Ongoing o) {
+        for (Ongoing other : calls.ofUser(o.call.userId, o)) {
+            if (other.call.state() == CallState.ANSWERED && !other.held) {
+                try {
+                    holdNow(other, true);
+                } catch (CallException e) {
+                    LOG.warn("call {} not put on hold: {}", other.call.id, e.getMessage());
+                }
+            }
+        }
+    }
+
     private void holdNow(Ongoing o, boolean held) {
+        if (!held) {
+            holdOthers(o); // resuming one call of two swaps them
+        }
         if (o.media != null) {
             o.media.hold(held);
         }
         o.far.hold(o, held);
+        o.held = held;
     }
 
     private void mediaTimedOut(Ongoing o, MediaSession.Side side) {

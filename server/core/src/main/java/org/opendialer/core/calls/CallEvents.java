@@ -73,6 +73,19 @@ final class CallEvents {
         }
     }
 
+    /** Tells every dialer shown {@code o} that its transfer failed. */
+    void transferFailed(Ongoing o, EndReason reason) {
+        for (Dialer d : List.copyOf(dialers.getOrDefault(o.call.userId, Set.of()))) {
+            if (o.visibleTo(d)) {
+                try {
+                    d.transferFailed(o.call.id, reason);
+                } catch (RuntimeException e) {
+                    LOG.debug("transfer failure not delivered: {}", e.toString());
+                }
+            }
+        }
+    }
+
     /** The call ended: its events are kept for replay. */
     void ended(Ongoing o, Instant now) {
         ended.add(o, now);

@@ -15,6 +15,13 @@ public final class CallException extends RuntimeException {
         CALL_NOT_FOUND,
         /** The browser's SDP offer cannot be used (protocol.md part 4). */
         INVALID_MEDIA,
+        /**
+         * A transfer cannot start: no answered call, a target that is invalid or the user themself, a transfer
+         * already under way, or a call that is ending. The call is untouched.
+         */
+        TRANSFER_REFUSED,
+        /** The transfer target did not take the call (busy, declined, no answer, unreachable); the caller stays. */
+        TRANSFER_FAILED,
         /** An offer without {@code take} from a browser leg the call no longer uses (protocol.md part 5). */
         MEDIA_MOVED,
         /** Premium rate, shared cost, a blocked prefix or a country not allowed (DestinationPolicy). */

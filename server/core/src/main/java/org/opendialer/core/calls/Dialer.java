@@ -21,6 +21,13 @@ public interface Dialer {
         return null;
     }
 
+    /**
+     * The transfer of {@code callId} failed: the target did not take it ({@code reason}: busy, declined,
+     * no_answer, unreachable, failed, canceled). The call goes on as before.
+     */
+    default void transferFailed(String callId, EndReason reason) {
+    }
+
     /** Another dialer took over the audio of {@code callId}: this one must stop using its leg. */
     default void mediaMoved(String callId) {
     }

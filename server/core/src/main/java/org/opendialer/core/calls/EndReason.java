@@ -32,6 +32,8 @@ public enum EndReason {
      * DIALER_MEDIA_CONNECT_TIMEOUT_S): the network between the browser and the gateway blocks audio.
      */
     MEDIA_FAILED("media_failed"),
+    /** The user transferred the answered call: the other party now talks to the transfer target. */
+    TRANSFERRED("transferred"),
     /** The gateway was stopped (SIGTERM) during the call; the far end got a BYE or CANCEL. */
     GATEWAY_SHUTDOWN("gateway_shutdown"),
     /** The gateway stopped without ending the call (crash, kill): set by the next start's repair. */

@@ -51,6 +51,11 @@ final class ExtensionFarEnd implements FarEnd {
     }
 
     @Override
+    public void handOver(Ongoing from, Ongoing to) {
+        peer.far = new ExtensionFarEnd(calls, to);
+    }
+
+    @Override
     public Ongoing browserPeer() {
         return peer;
     }

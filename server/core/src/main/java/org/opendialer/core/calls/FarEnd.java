@@ -38,6 +38,12 @@ interface FarEnd {
     /** The codec {@code o}'s browser must send so the relay need not transcode, or null for any. */
     MediaSession.Codec browserCodec(Ongoing o);
 
+    /**
+     * A transfer completed: {@code to} (the target user's call, which took over {@code from}'s side of the relay
+     * session) is now the call this far end belongs to; {@code from} ends as transferred.
+     */
+    void handOver(Ongoing from, Ongoing to);
+
     /** The other user's call whose browser is the other side of the relay, or null when no browser is. */
     default Ongoing browserPeer() {
         return null;

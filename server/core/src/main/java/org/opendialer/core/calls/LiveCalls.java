@@ -56,6 +56,11 @@ final class LiveCalls {
         }
         events.publish(o, o.call.moveTo(CallState.DISCONNECTED, reason, now()), now());
         events.ended(o, now());
+        Ongoing target = o.transferTo;
+        if (target != null) {
+            o.transferTo = null;
+            end(target, EndReason.CANCELED); // the call being transferred is gone: the target stops ringing
+        }
     }
 
     /** The live call {@code callId}, or null. */
@@ -73,6 +78,14 @@ final class LiveCalls {
 
     /** The first call shown to {@code dialer} that matches, else CALL_NOT_FOUND. */
     Ongoing find(Dialer dialer, String callId, boolean ringingInboundOnly) {
+        if (callId == null && !ringingInboundOnly) {
+            // Without an id, the call the user is talking on comes first (call waiting: two calls).
+            for (Ongoing o : calls.values()) {
+                if (o.visibleTo(dialer) && o.call.state() == CallState.ANSWERED && !o.held) {
+                    return o;
+                }
+            }
+        }
         for (Ongoing o : calls.values()) {
             boolean matches = callId == null || o.call.id.equals(callId);
             if (matches && o.visibleTo(dialer) && (!ringingInboundOnly || o.isRingingInbound())) {
@@ -81,6 +94,11 @@ final class LiveCalls {
         }
         throw new CallException(CallException.Reason.CALL_NOT_FOUND,
                 callId == null ? "There is no call to act on." : "No call " + callId + ".");
+    }
+
+    /** The user's other live calls. */
+    List<Ongoing> ofUser(long userId, Ongoing except) {
+        return calls.values().stream().filter(o -> o.call.userId == userId && o != except).toList();
     }
 
     boolean hasCalls(long userId, Ongoing except) {

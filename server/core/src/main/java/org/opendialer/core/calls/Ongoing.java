@@ -20,6 +20,10 @@ final class Ongoing {
     ScheduledFuture<?> ringTimer;
     /** System.nanoTime() when the SIP leg's 2xx to the INVITE arrived (0 before), for metrics. Engine thread. */
     long sipAnsweredAtNanos;
+    /** The target user's ringing call while this call is being transferred to them, else null. */
+    Ongoing transferTo;
+    /** The user put this answered call on hold (the relay is paused, the far end was told). */
+    boolean held;
     /**
      * For an answered inbound call: the one dialer that took it; the user's dialers of other devices
      * stopped seeing it, those of its device (other tabs) still see it.

@@ -108,6 +108,11 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         return codec;
     }
 
+    @Override
+    public void handOver(Ongoing from, Ongoing to) {
+        owner = to;
+    }
+
     // ---- the leg's events, on the engine thread ----
 
     @Override

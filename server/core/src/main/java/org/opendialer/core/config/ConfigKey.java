@@ -97,6 +97,8 @@ public enum ConfigKey {
             "Wrong admin keys per minute from one address before its admin API requests get 429."),
     SECRET_KEY("DIALER_SECRET_KEY", "(unset: the key file <DIALER_DATA_DIR>/secret.key, created 0600 at first start)",
             "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database."),
+    CALL_WAITING("DIALER_CALL_WAITING", "on",
+            "on: a call to a user on an answered call rings as a second call; off: the caller gets busy."),
     METRICS_PORT("DIALER_METRICS_PORT", "9464",
             "Port of the Prometheus GET /metrics endpoint, on DIALER_BIND_ADDRESS; 0 turns it off."),
     WEBHOOK_URL("DIALER_WEBHOOK_URL", "(unset: no webhooks)",

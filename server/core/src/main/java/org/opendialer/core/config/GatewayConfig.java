@@ -38,7 +38,8 @@ public record GatewayConfig(
         SipConfig sip,
         boolean sandbox,
         NetworkConfig network,
-        SecuritySettings security) {
+        SecuritySettings security,
+        CallFeatures calls) {
 
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final int MIN_ADMIN_KEY_LENGTH = 16;
@@ -92,7 +93,7 @@ public record GatewayConfig(
                 r.raw(ConfigKey.DB_PASSWORD).orElse(""), adminKey,
                 r.seconds(ConfigKey.SESSION_IDLE_TTL_S, 43200),
                 r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r, sandbox(r)),
-                sandbox(r), network(r), SecuritySettings.from(env));
+                sandbox(r), network(r), SecuritySettings.from(env), CallFeatures.from(env));
     }
 
     private static NetworkConfig network(Reader r) {

@@ -571,6 +571,39 @@ abstract class AccountServiceContract {
     }
 
     @Test
+    void setSipAccount_storesThePasswordEncrypted_notInClear() throws SQLException {
+        User alice = alice();
+        accounts.setSipAccount("alice", new SipAccount("sip:pbx.example.com", "1001", null, "pbx-secret-Zq9"));
+
+        String stored = queryString("SELECT sip_password FROM sip_accounts");
+        assertThat(stored).startsWith("v1:").doesNotContain("pbx-secret-Zq9");
+        assertThat(accounts.sipAccount(alice.id()).orElseThrow().account().password()).isEqualTo("pbx-secret-Zq9");
+        // Another key cannot read it: the key, not the database, is the secret.
+        AccountService otherKey = new AccountService(database(), clock, IDLE_TTL, TOKEN_TTL, PasswordHasher.forTests(),
+                LIMITS, new SecretBox(SecretBox.randomKey()));
+        assertThatThrownBy(() -> otherKey.sipAccount(alice.id())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("secret key").hasMessageNotContaining("v1:");
+    }
+
+    @Test
+    void sealClearSipPasswords_encryptsARowWrittenInClearByAnOlderVersion_whichStaysReadable() throws SQLException {
+        User alice = alice();
+        try (Connection c = database().dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("INSERT INTO sip_accounts (user_id, registrar, sip_username,"
+                     + " auth_username, sip_password, contact_token, updated_at) VALUES (?, 'sip:pbx.example.com', '1001',"
+                     + " NULL, 'clear-old-secret', '0123456789abcdef01234567', CURRENT_TIMESTAMP)")) {
+            st.setLong(1, alice.id());
+            st.executeUpdate();
+        }
+
+        assertThat(accounts.sealClearSipPasswords()).isEqualTo(1);
+
+        assertThat(queryString("SELECT sip_password FROM sip_accounts")).startsWith("v1:").doesNotContain("clear-old-secret");
+        assertThat(accounts.sipAccount(alice.id()).orElseThrow().account().password()).isEqualTo("clear-old-secret");
+        assertThat(accounts.sealClearSipPasswords()).isZero();
+    }
+
+    @Test
     void setSipAccount_null_removesIt_andDeletingTheUserRemovesIt() {
         User alice = alice();
         accounts.setSipAccount("alice", new SipAccount("sip:127.0.0.1:25060", "1001", null, "pbx-secret"));

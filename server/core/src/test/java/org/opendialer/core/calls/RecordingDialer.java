@@ -11,6 +11,7 @@ final class RecordingDialer implements Dialer {
     private final String device;
     private final List<CallView> received = new ArrayList<>();
     private final List<String> mediaMoved = new ArrayList<>();
+    private final List<String> transferFailures = new ArrayList<>();
 
     RecordingDialer(long userId) {
         this(userId, null);
@@ -30,6 +31,21 @@ final class RecordingDialer implements Dialer {
     @Override
     public synchronized void mediaMoved(String callId) {
         mediaMoved.add(callId);
+    }
+
+    @Override
+    public synchronized void transferFailed(String callId, EndReason reason) {
+        transferFailures.add(callId + "/" + reason.wire());
+        notifyAll();
+    }
+
+    /** "callId/reason" of each failed transfer this dialer was told of, waiting up to {@code timeout} for one. */
+    synchronized List<String> awaitTransferFailures(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (transferFailures.isEmpty() && System.nanoTime() < deadline) {
+            wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        return List.copyOf(transferFailures);
     }
 
     /** The calls whose audio another dialer took from this one, in order. */

@@ -1,0 +1,51 @@
+package org.opendialer.app.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opendialer.core.accounts.User;
+import org.opendialer.core.numbers.DialTarget;
+import org.opendialer.core.numbers.InvalidNumberException;
+import org.opendialer.core.numbers.NumberValidator;
+
+/**
+ * {@code transfer {call_id?, to}}: blind transfer of the user's answered call (protocol.md part 6). Answers
+ * once the target rings; the outcome follows as events (the call ends {@code transferred}, or
+ * {@code transferFailed}).
+ */
+public final class TransferMethod implements MethodHandler {
+    private static final int MAX_CALL_ID = 64;
+
+    private final NumberValidator numbers;
+    private final AuthMethods auth;
+    private final CallStarter calls;
+
+    public TransferMethod(NumberValidator numbers, AuthMethods auth, CallStarter calls) {
+        this.numbers = numbers;
+        this.auth = auth;
+        this.calls = calls;
+    }
+
+    @Override
+    public Object handle(DialerConnection connection, ObjectNode params) {
+        if (params.hasNonNull("to_call_id")) {
+            throw new MethodException(ErrorCode.TRANSFER_FAILED,
+                    "Attended transfer (to_call_id) is not available on this gateway yet; transfer with to.");
+        }
+        JsonNode to = params.get("to");
+        if (to == null || !to.isTextual()) {
+            throw new MethodException(ErrorCode.INVALID_PHONE_NUMBER, "params.to must be a string.");
+        }
+        DialTarget target;
+        try {
+            target = numbers.validate(to.textValue());
+        } catch (InvalidNumberException e) {
+            throw new MethodException(ErrorCode.INVALID_PHONE_NUMBER, e.getMessage());
+        }
+        JsonNode id = params.get("call_id");
+        String callId = id == null || id.isNull() ? null : Params.requiredString(params, "call_id", MAX_CALL_ID);
+        User user = auth.requireSignedIn(connection);
+        calls.transfer(connection, user, callId, target);
+        return JsonNodeFactory.instance.objectNode();
+    }
+}

@@ -1,0 +1,115 @@
+package org.opendialer.core.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.Database;
+import org.opendialer.core.accounts.DestinationOverride;
+import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.User;
+import org.opendialer.core.config.DestinationSettings;
+import org.opendialer.core.numbers.DialTarget;
+import org.opendialer.media.relay.MediaRelay;
+import org.opendialer.media.relay.RelaySettings;
+import org.opendialer.sip.SipSettings;
+
+/** The destination policy inside the engine, against SIPp as the trunk: a refused call sends no INVITE. */
+class CallEngineDestinationTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final DialTarget PREMIUM = new DialTarget.PhoneNumber("+19005550100");
+    private static final Pattern INVITE = Pattern.compile("(?m)^INVITE sip:");
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private AccountService accounts;
+    private User alice;
+    private CallEngine engine;
+    private MediaRelay relay;
+
+    @BeforeEach
+    void setUp() {
+        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
+        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
+                PasswordHasher.forTests());
+        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001",
+                "+12015550123"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        db.close();
+    }
+
+    private void startEngine(String trunk, DestinationSettings settings) throws Exception {
+        relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 21000, 21999,
+                Duration.ofSeconds(30)));
+        SipSettings sip = new SipSettings("127.0.0.1", SippPeer.freeUdpPort(), "127.0.0.1",
+                SipSettings.Trunk.parse(trunk), null, null, null, null);
+        engine = new CallEngine(accounts, new CallStore(db), sip, relay, Duration.ofSeconds(30), Clock.systemUTC());
+        engine.destinationPolicy(new DestinationPolicy(settings, accounts.destinationOverrides()::find,
+                Clock.systemUTC()));
+        engine.start();
+    }
+
+    private static long invites(SippPeer trunk) {
+        return INVITE.matcher(trunk.messages()).results().count();
+    }
+
+    @Test
+    void premiumNumber_isRefusedBeforeAnyInvite_untilTheUsersPolicyAllowsIt() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_then_bye.xml", Map.of())) {
+            startEngine(trunk.uri(), DestinationSettings.DEFAULTS);
+            RecordingDialer d = new RecordingDialer(alice.id());
+            engine.attach(d);
+            assertThatThrownBy(() -> engine.place(alice, PREMIUM))
+                    .isInstanceOfSatisfying(CallException.class,
+                            e -> assertThat(e.reason()).isEqualTo(CallException.Reason.DESTINATION_NOT_ALLOWED));
+            Thread.sleep(500); // an INVITE, had one been sent, would be in SIPp's log by now
+            assertThat(invites(trunk)).isZero();
+            assertThat(d.received()).isEmpty(); // no call was created, none is shown
+
+            accounts.destinationOverrides().set(alice.id(), new DestinationOverride(true, Set.of()));
+            engine.place(alice, PREMIUM);
+            assertThat(d.awaitEnd(WAIT).result()).isEqualTo(CallResult.ANSWERED);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(trunk.messages()).contains("INVITE sip:+19005550100@");
+        }
+    }
+
+    @Test
+    void callsPerMinute_theCallOverTheLimitIsRefusedWithoutAnInvite() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_then_bye.xml", Map.of())) {
+            startEngine(trunk.uri(), new DestinationSettings(Set.of(), List.of(), 1, 0));
+            RecordingDialer d = new RecordingDialer(alice.id());
+            engine.attach(d);
+            engine.place(alice, new DialTarget.PhoneNumber("+14155550199"));
+            d.awaitEnd(WAIT);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThatThrownBy(() -> engine.place(alice, new DialTarget.PhoneNumber("+14155550199")))
+                    .isInstanceOfSatisfying(CallException.class,
+                            e -> assertThat(e.reason()).isEqualTo(CallException.Reason.CALL_RATE_LIMITED));
+            assertThat(invites(trunk)).isEqualTo(1);
+        }
+    }
+}
