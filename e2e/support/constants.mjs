@@ -104,3 +104,14 @@ export const TOLL_TRUNK_PORT = BASE + 72;
 export const TOLL_TRUNK_MEDIA_PORT = BASE + 74; // SIPp binds +74 to +77
 export const TOLL_RTP_PORTS = `${BASE + 400}-${BASE + 419}`;
 export const TOLL_GATEWAY_URL = `http://127.0.0.1:${TOLL_HTTP_PORT}`;
+
+// The operations test (tests/operations.spec.ts): a gateway with metrics and webhooks, SIPp as its trunk,
+// a webhook receiver in the test, and the npm-bundled host page.
+export const OPS_HTTP_PORT = BASE + 80;
+export const OPS_SIP_PORT = BASE + 81;
+export const OPS_TRUNK_PORT = BASE + 82;
+export const OPS_TRUNK_MEDIA_PORT = BASE + 84; // SIPp binds +84 to +87
+export const OPS_WEBHOOK_PORT = BASE + 88;
+export const OPS_METRICS_PORT = BASE + 89;
+export const OPS_NPM_HOST_PORT = BASE + 90;
+export const OPS_RTP_PORTS = `${BASE + 420}-${BASE + 439}`;

@@ -122,13 +122,13 @@ public final class DialerMetrics implements AutoCloseable {
     /** Connected dialers: the gateway's open WebSocket connections, read at each scrape. */
     public void connectedDialers(IntSupplier open) {
         Gauge.builder("dialer.dialers.connected", open, s -> s.getAsInt())
-                .description("Dialer WebSocket connections open now").register(registry);
+                .description("Dialer WebSocket connections open now").strongReference(true).register(registry);
     }
 
     /** Webhook deliveries waiting in the outbox (read from the database at each scrape, cached). */
     public void webhookQueueDepth(IntSupplier depth) {
         Gauge.builder("dialer.webhook.queue.depth", depth, s -> s.getAsInt())
-                .description("Webhook deliveries waiting or retrying").register(registry);
+                .description("Webhook deliveries waiting or retrying").strongReference(true).register(registry);
     }
 
     void callStarted(String direction) {

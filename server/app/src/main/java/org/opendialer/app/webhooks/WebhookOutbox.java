@@ -149,6 +149,15 @@ public final class WebhookOutbox {
                 });
     }
 
+    /** Every waiting delivery due now: at a start, what waited for a backoff is tried at once. Returns how many. */
+    int allDue(Instant now) {
+        return update("UPDATE webhook_outbox SET next_attempt_at = ? WHERE status = ? AND next_attempt_at > ?", st -> {
+            st.setObject(1, db(now));
+            st.setString(2, PENDING);
+            st.setObject(3, db(now));
+        });
+    }
+
     /** Deliveries waiting (first attempt or retry). */
     public int pendingCount() {
         try (Connection c = dataSource.getConnection();

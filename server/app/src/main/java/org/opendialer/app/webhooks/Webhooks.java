@@ -37,6 +37,10 @@ public final class Webhooks implements AutoCloseable {
 
     /** Queues the ends a killed previous run missed, then starts delivering (waiting rows first). */
     public void start(CallStore calls) {
+        int waiting = outbox.allDue(clock.instant());
+        if (waiting > 0) {
+            LOG.info("{} webhook delivery(ies) left by the previous run are tried now", waiting);
+        }
         int missed = events.queueEndsMissedByRestart(calls);
         if (missed > 0) {
             LOG.info("queued call.ended for {} call(s) the previous run ended without it", missed);
