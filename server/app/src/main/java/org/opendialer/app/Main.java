@@ -39,13 +39,7 @@ public final class Main {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        boolean verbose = config.logLevel().equals("debug") || config.logLevel().equals("trace");
-        // Jetty, Javalin and Hikari narrate every start and stop at info; keep them for debugging.
-        for (String chatty : new String[] {"org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb"}) {
-            System.setProperty("org.slf4j.simpleLogger.log." + chatty, verbose ? config.logLevel() : "warn");
-        }
+        LogSetup.apply(config.logLevel(), ops.jsonLogs());
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":

@@ -1,8 +1,10 @@
 package org.opendialer.app.ws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.MDC;
 
 /** Wraps the dialer methods whose outcome or time is a metric: the sign-in methods and placeCall. */
 public final class InstrumentedMethods {
@@ -39,6 +41,24 @@ public final class InstrumentedMethods {
                 return result;
             });
         }
+        wrapped.replaceAll((name, handler) -> withLogContext(handler));
         return Map.copyOf(wrapped);
+    }
+
+    /** The signed-in user and the request's call id in the log context (MDC) while the method runs. */
+    private static MethodHandler withLogContext(MethodHandler handler) {
+        return (connection, params) -> {
+            connection.session().ifPresent(s -> MDC.put("user", s.user().username()));
+            JsonNode callId = params == null ? null : params.get("callId");
+            if (callId != null && callId.isTextual() && callId.textValue().matches("[A-Za-z0-9_-]{1,64}")) {
+                MDC.put("call_id", callId.textValue());
+            }
+            try {
+                return handler.handle(connection, params);
+            } finally {
+                MDC.remove("user");
+                MDC.remove("call_id");
+            }
+        };
     }
 }
