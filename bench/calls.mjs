@@ -170,6 +170,9 @@ export async function runCallsBench(browser, { calls = 100 } = {}) {
       DIALER_SIP_PORT: String(SIP_PORT),
       DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
       DIALER_RTP_PORTS: RTP_PORTS,
+      // The benchmark places calls back to back: no per-user call limits (docs/security.md).
+      DIALER_CALLS_PER_MINUTE: '0',
+      DIALER_CALLS_PER_DAY: '0',
     },
   });
   let fixtures;

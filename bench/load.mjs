@@ -259,6 +259,9 @@ async function main() {
       DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
       DIALER_WEBRTC_PORT: String(WEBRTC_PORT),
       DIALER_RTP_PORTS: RTP_PORTS,
+      // The benchmark places calls back to back: no per-user call limits (docs/security.md).
+      DIALER_CALLS_PER_MINUTE: '0',
+      DIALER_CALLS_PER_DAY: '0',
     },
   });
   const pid = gateway.pid;

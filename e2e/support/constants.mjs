@@ -104,6 +104,10 @@ export const TOLL_TRUNK_PORT = BASE + 72;
 export const TOLL_TRUNK_MEDIA_PORT = BASE + 74; // SIPp binds +74 to +77
 export const TOLL_RTP_PORTS = `${BASE + 400}-${BASE + 419}`;
 export const TOLL_GATEWAY_URL = `http://127.0.0.1:${TOLL_HTTP_PORT}`;
+// Sign-in flood test (tests/security-flood.spec.ts): its own gateway, so its tight limits touch no
+// other test. WebRTC port base+900 and SIP port base+901 (webRtcPortOf) stay inside a 1000-port range.
+export const FLOOD_HTTP_PORT = BASE + 600;
+export const FLOOD_GATEWAY_URL = `http://127.0.0.1:${FLOOD_HTTP_PORT}`;
 
 // The operations test (tests/operations.spec.ts): a gateway with metrics and webhooks, SIPp as its trunk,
 // a webhook receiver in the test, and the npm-bundled host page.

@@ -81,6 +81,9 @@ const gatewayOptions = {
   env: {
     DIALER_SIP_TRUNK: `sip:127.0.0.1:${FAULTS_TRUNK_PORT}`,
     DIALER_SIP_PORT: String(FAULTS_SIP_PORT),
+    // These tests model a network that loses UDP with nothing else open: no ICE-TCP to fall back to
+    // (tests/network.spec.ts covers the fall-back).
+    DIALER_WEBRTC_TCP_PORT: '0',
     DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
     DIALER_RTP_PORTS: FAULTS_RTP_PORTS,
     DIALER_RTP_TIMEOUT_S: String(FAULTS_RTP_TIMEOUT_S),

@@ -12,6 +12,7 @@ import { CallAudio, type PreparedMedia } from './media/call-audio';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
+import { ringbackCadence } from './media/cadence';
 import { ringtoneNotice, type RingtoneNotice } from './ui/ringtone-notice';
 import { deviceId } from './device-id';
 import { DialerError } from './errors';
@@ -27,6 +28,7 @@ import {
   isCallStateChangedEvent,
   isMethodParams,
   isWsAuthStateChangedEvent,
+  isWsCallProgressEvent,
   isWsMediaMovedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
@@ -88,6 +90,9 @@ export class DialerApp {
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
+  /** The local ringback of an outbound call whose far end rings without early media (protocol.md part 4). */
+  private readonly ringback: Ringtone;
+  private ringbackCall: string | null = null;
   private readonly ringtoneNotice: RingtoneNotice;
   /** The last `recentCalls` result, kept across re-renders; `null` before it arrives. */
   private recent: unknown[] | null = null;
@@ -131,7 +136,13 @@ export class DialerApp {
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
     this.micNotice = micNotice();
-    this.ringtone = new Ringtone(opts.createAudioContext ?? browserRingtoneContext, (blocked) => this.ringtoneNotice.show(blocked));
+    // One AudioContext for both tones: browsers limit how many a page may create.
+    const createContext = opts.createAudioContext ?? browserRingtoneContext;
+    let context: RingtoneContext | null | undefined;
+    const sharedContext = () => (context === undefined ? (context = createContext()) : context);
+    this.ringtone = new Ringtone(sharedContext, (blocked) => this.ringtoneNotice.show(blocked));
+    // The user just clicked Call: an autoplay block here needs no notice of its own.
+    this.ringback = new Ringtone(sharedContext, () => undefined, ringbackCadence(opts.defaultRegion));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
@@ -156,6 +167,7 @@ export class DialerApp {
   dispose(): void {
     this.audio.closeAll(false);
     this.ringtone.stop();
+    this.stopRingback();
     this.callUi.dispose();
     this.renewal.cancel();
     this.gateway.stop();
@@ -203,8 +215,8 @@ export class DialerApp {
   }
 
   /**
-   * placeCall (protocol.md, part 4): the microphone and the SDP offer first; without a microphone
-   * nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
+   * placeCall (protocol.md, part 4): the number is checked (`checkNumber`), then the microphone and the
+   * SDP offer; without a microphone nothing is sent. Then `placeCall { to, sdp }` and the gateway's answer.
    */
   private async placeCall(to: unknown): Promise<void> {
     const number = validateCallTarget(to);
@@ -215,6 +227,9 @@ export class DialerApp {
       await this.viaGateway(() => this.gateway.request('placeCall', { to: number }));
       throw new DialerError('AuthenticationError', strings.errors.notSignedIn);
     }
+    // The gateway's number rules before the microphone: a bad number is InvalidPhoneNumberError with
+    // no permission prompt, whatever the microphone permission is (protocol.md part 4).
+    await this.viaGateway(() => this.gateway.request('checkNumber', { to: number }));
     const prepared = await this.prepareMedia();
     let result: unknown;
     try {
@@ -427,8 +442,25 @@ export class DialerApp {
   private callsChanged(): void {
     if (this.calls.ringingInboundId() !== null) this.ringtone.start();
     else this.ringtone.stop();
+    if (this.ringbackCall !== null && this.calls.get(this.ringbackCall)?.call.state !== 'connecting') this.stopRingback();
     const current = this.calls.current()?.call;
     this.setCallLive(current !== undefined && current.state !== 'disconnected');
+  }
+
+  /** `callProgress`: a local ringback while the far end rings without early media; its own audio otherwise. */
+  private onCallProgress(callId: string, earlyMedia: boolean): void {
+    const call = this.calls.get(callId)?.call;
+    if (!call || call.direction !== 'outbound' || call.state !== 'connecting' || earlyMedia) {
+      if (this.ringbackCall === callId) this.stopRingback();
+      return;
+    }
+    this.ringbackCall = callId;
+    this.ringback.start();
+  }
+
+  private stopRingback(): void {
+    this.ringbackCall = null;
+    this.ringback.stop();
   }
 
   private setCallLive(live: boolean): void {
@@ -451,6 +483,7 @@ export class DialerApp {
     this.auth.clear();
     this.audio.closeAll(true);
     this.ringtone.stop();
+    this.stopRingback();
     this.calls.clear();
     this.recent = null;
     this.callUi.show(null);
@@ -475,6 +508,8 @@ export class DialerApp {
       if (event.call.state === 'disconnected') void this.loadRecentCalls();
       if (event.call.end_reason === 'media_failed') this.networkNotice.show(strings.networkBlocked(this.iceServers.current?.gateway ?? null));
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsCallProgressEvent(event)) {
+      this.onCallProgress(event.call_id, event.early_media);
     } else if (isWsMediaMovedEvent(event)) {
       this.audio.moved(event.call_id);
     } else if (isWsMediaUpdateEvent(event)) {

@@ -94,6 +94,7 @@ export const strings = {
     media_failed: 'your network blocks the call audio',
     gateway_shutdown: 'the phone service was stopped',
     gateway_restart: 'the phone service restarted',
+    session_expired: 'the phone network stopped confirming the call',
   },
 
   networkHeading: 'Your network blocks call audio',

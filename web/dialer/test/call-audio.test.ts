@@ -23,7 +23,7 @@ async function inCall(answers: Answers = {}) {
 }
 
 const sent = (dialer: { gateway(): { sent: Array<{ method: string; params: Record<string, unknown> }> } }, method?: string) =>
-  dialer.gateway().sent.filter((m) => (method ? m.method === method : m.method !== 'hello' && m.method !== 'signInWithToken' && m.method !== 'recentCalls'));
+  dialer.gateway().sent.filter((m) => (method ? m.method === method : m.method !== 'hello' && m.method !== 'signInWithToken' && m.method !== 'recentCalls' && m.method !== 'checkNumber'));
 const panel = (root: HTMLElement) => root.querySelector<HTMLElement>('.call-panel')!;
 const visibleButton = (root: HTMLElement, name: string) =>
   [...root.querySelectorAll('button')].find((b) => b.textContent === name && !b.closest('[hidden]')) as HTMLButtonElement | undefined;
@@ -48,6 +48,20 @@ describe('microphone', () => {
     expect(notice.getAttribute('role')).toBe('alert');
     expect(notice.textContent).toMatch(text);
   });
+
+  it.each([null, 'NotAllowedError'])(
+    'rejects placeCall with InvalidPhoneNumberError for "abc" before asking for the microphone (denial: %s)',
+    async (denial) => {
+      const invalid = { ok: false, error: { code: 'invalid_phone_number', message: 'Not a valid phone number.' } };
+      const dialer = await signedInDialer({ checkNumber: () => invalid });
+      dialer.media.denyWith(denial);
+      const error = await dialer.app.handleHostRequest('placeCall', { to: 'abc' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ errorName: 'InvalidPhoneNumberError' });
+      expect(dialer.media.constraints).toEqual([]); // no microphone prompt
+      expect(sent(dialer, 'checkNumber').map((m) => m.params)).toEqual([{ to: 'abc' }]);
+      expect(sent(dialer, 'placeCall')).toEqual([]);
+    },
+  );
 
   it('answer with the microphone denied fails the same way and leaves the call ringing', async () => {
     const dialer = await signedInDialer({ answer: () => ok });

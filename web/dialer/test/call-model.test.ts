@@ -21,6 +21,7 @@ describe('callPanelModel: state → text and buttons', () => {
       callId: 'call-1',
       kind: 'outgoing',
       name: null,
+      nameTitle: null,
       number: '+1 202 555 0143',
       status: 'Calling…',
       timer: null,
@@ -35,6 +36,20 @@ describe('callPanelModel: state → text and buttons', () => {
   it('a ringing inbound call shows the caller name and number with Answer and Decline', () => {
     const m = model(wireCall({ direction: 'inbound', from: '+12025550199', to: '201', caller: { caller_display_name: 'Grace Hopper' } }));
     expect(m).toMatchObject({ kind: 'incoming', status: 'Incoming call', name: 'Grace Hopper', number: '+1 202 555 0199', actions: ['answer', 'reject'] });
+  });
+
+  it('a 10,000-character caller name is cut to 64 characters with the name in nameTitle; a long user part too', () => {
+    const m = model(wireCall({ direction: 'inbound', from: '9'.repeat(10_000), caller: { caller_display_name: 'N'.repeat(10_000) } }));
+    expect(Array.from(m.name ?? '')).toHaveLength(64);
+    expect(m.name?.endsWith('…')).toBe(true);
+    expect(m.nameTitle).toHaveLength(1024);
+    expect(Array.from(m.number)).toHaveLength(64);
+    expect(m.actions).toEqual(['answer', 'reject']);
+  });
+
+  it('a caller name with U+202E (right-to-left override) is shown without it', () => {
+    const m = model(wireCall({ direction: 'inbound', caller: { caller_display_name: 'Invoice \u202Efdp.exe' } }));
+    expect(m).toMatchObject({ name: 'Invoice fdp.exe', nameTitle: null });
   });
 
   it('a hidden caller is "Unknown" with no name', () => {

@@ -52,7 +52,7 @@ export function start(answers: Record<string, (p: Record<string, unknown>) => ob
     media: media.env,
     audioElement: audio.element,
     ...options,
-    createSocket: () => (socket = new FakeGateway({ hello: () => ({ ok: true, result: { protocol: 1, server: 'opendialer', version: 't' } }), ...answers })),
+    createSocket: () => (socket = new FakeGateway({ hello: () => ({ ok: true, result: { protocol: 1, server: 'opendialer', version: 't' } }), checkNumber: (p) => ({ ok: true, result: { to: p.to } }), ...answers })),
   });
   app.start();
   return { app, root, events, media, audio, gateway: () => socket };

@@ -119,3 +119,73 @@ describe('DialerApp ringtone', () => {
     await vi.waitFor(() => expect(notice.hidden).toBe(true));
   });
 });
+
+describe('DialerApp ringback (callProgress, protocol.md part 4)', () => {
+  beforeEach(() => localStorage.clear());
+
+  async function calling(region: string | undefined) {
+    const f = fakeContext(true);
+    const dialer = start({ signInWithToken: () => signedIn('tok') }, {
+      createAudioContext: () => f.ctx as unknown as RingtoneContext,
+      defaultRegion: region,
+    });
+    await dialer.app.handleHostRequest('setToken', { token: 't' });
+    dialer.gateway().event({ type: 'callStateChanged', call: wireCall({ id: 'out-1' }) });
+    return { ...dialer, f };
+  }
+  const playing = (f: ReturnType<typeof fakeContext>) => f.oscillators.filter((o) => o.started && !o.stopped).map((o) => o.frequency.value);
+
+  it('plays the US ringback (440 + 480 Hz, 2 s on, 4 s off) after a 180 without early media, and stops at the answer', async () => {
+    const { f, gateway } = await calling('US');
+    expect(playing(f)).toEqual([]);
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: false });
+    expect(playing(f)).toEqual([440, 480]);
+    expect(f.levels).toEqual([[0.08, 0], [0, 2]]);
+    gateway().event({ type: 'callStateChanged', call: wireCall({ id: 'out-1', state: 'answered', result: 'answered',
+      answer_time: '2026-11-24T10:00:05.000Z', seq: 2 }) });
+    expect(playing(f)).toEqual([]);
+  });
+
+  it('plays the UK double ring (400 + 450 Hz, 0.4 on 0.2 off 0.4 on 2 off) for DIALER_DEFAULT_REGION GB', async () => {
+    const { f, gateway } = await calling('GB');
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: false });
+    expect(playing(f)).toEqual([400, 450]);
+    expect(f.levels).toEqual([[0.08, 0], [0, 0.4], [0.08, expect.closeTo(0.6)], [0, expect.closeTo(1)]]);
+  });
+
+  it('plays 425 Hz 1 s on 4 s off for DE', async () => {
+    const { f, gateway } = await calling('DE');
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: false });
+    expect(playing(f)).toEqual([425]);
+    expect(f.levels).toEqual([[0.08, 0], [0, 1]]);
+  });
+
+  it('plays the US ringback for a region it has no cadence for', async () => {
+    const { f, gateway } = await calling('BR');
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: false });
+    expect(playing(f)).toEqual([440, 480]);
+  });
+
+  it('stops the local ringback when early media starts', async () => {
+    const { f, gateway } = await calling('US');
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: false });
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: true });
+    expect(playing(f)).toEqual([]);
+  });
+
+  it('never plays a local ringback over early media', async () => {
+    const { f, gateway } = await calling('US');
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: true });
+    expect(playing(f)).toEqual([]);
+  });
+
+  it('stops when the call ends unanswered, and ignores progress of a call it does not know', async () => {
+    const { f, gateway } = await calling('US');
+    gateway().event({ type: 'callProgress', call_id: 'nope', early_media: false });
+    expect(playing(f)).toEqual([]);
+    gateway().event({ type: 'callProgress', call_id: 'out-1', early_media: false });
+    gateway().event({ type: 'callStateChanged', call: wireCall({ id: 'out-1', state: 'disconnected', result: 'not_answered',
+      end_reason: 'busy', seq: 2 }) });
+    expect(playing(f)).toEqual([]);
+  });
+});

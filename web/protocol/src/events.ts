@@ -21,6 +21,7 @@ export const END_REASONS = [
   'media_failed',
   'gateway_shutdown',
   'gateway_restart',
+  'session_expired',
 ] as const;
 
 export type WireCallState = (typeof CALL_STATES)[number];

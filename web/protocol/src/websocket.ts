@@ -119,10 +119,22 @@ export interface WsMediaUpdateEvent {
   codec: MediaCodec;
 }
 
+/**
+ * `{ type: "callProgress", call_id, early_media }`: the far end of an outbound call is ringing (SIP 180/183).
+ * `early_media: true` while the far end's own audio (ringback, announcements) is relayed before the answer,
+ * `false` when the dialer should play a local ringback tone instead (protocol.md part 4).
+ */
+export interface WsCallProgressEvent {
+  type: 'callProgress';
+  call_id: string;
+  early_media: boolean;
+}
+
 /** The gateway's methods: params and result of each. */
 export interface WsMethods {
   hello: { params: WsHelloParams; result: { protocol: 1; server: 'opendialer'; version: string } };
   placeCall: { params: WsPlaceCallParams; result: WsPlaceCallResult };
+  checkNumber: { params: { to: string }; result: { to: string } };
   hangUp: { params: CallIdParams; result: null };
   answer: { params: WsAnswerParams; result: WsSdpResult | null };
   updateMedia: { params: WsUpdateMediaParams; result: WsSdpResult };
@@ -143,6 +155,7 @@ export type WsMethodResult<M extends WsMethodName> = WsMethods[M]['result'];
 export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'hello',
   'placeCall',
+  'checkNumber',
   'hangUp',
   'answer',
   'updateMedia',
@@ -316,6 +329,16 @@ export function isWsMediaUpdateEvent(value: unknown): value is WsMediaUpdateEven
     typeof value.call_id === 'string' &&
     value.call_id.length > 0 &&
     isMediaCodec(value.codec)
+  );
+}
+
+export function isWsCallProgressEvent(value: unknown): value is WsCallProgressEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'callProgress' &&
+    typeof value.call_id === 'string' &&
+    value.call_id.length > 0 &&
+    typeof value.early_media === 'boolean'
   );
 }
 

@@ -65,7 +65,7 @@ describe('end reasons', () => {
   });
   it('isEndReason knows exactly the reasons of protocol.md parts 3 to 5', () => {
     expect([...END_REASONS].sort()).toEqual(
-      ['answered_elsewhere', 'busy', 'canceled', 'connection_lost', 'declined', 'failed', 'gateway_restart', 'gateway_shutdown', 'local_hangup', 'media_timeout', 'no_answer', 'remote_hangup', 'unreachable'],
+      ['answered_elsewhere', 'busy', 'canceled', 'connection_lost', 'declined', 'failed', 'gateway_restart', 'gateway_shutdown', 'local_hangup', 'media_failed', 'media_timeout', 'no_answer', 'remote_hangup', 'session_expired', 'unreachable'],
     );
     expect(END_REASONS.every((r) => isEndReason(r))).toBe(true);
     expect(isEndReason('transferred')).toBe(false);

@@ -137,7 +137,7 @@ describe('error codes and names', () => {
     expect(ERROR_NAMES).toHaveLength(13);
     expect(isErrorName('DestinationNotAllowedError')).toBe(true);
     expect(isErrorName('CallNotFoundError')).toBe(true);
-    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls']);
+    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'checkNumber', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls', 'mediaConfig']);
     expect(isErrorName('ConnectionError')).toBe(true);
     expect(isErrorName('TypeError')).toBe(false);
     expect(isMethodName('placeCall')).toBe(true);

@@ -39,6 +39,7 @@ export enum CallResult {
  *   gateway blocks it (UDP and TCP to the gateway's media port, and TURN if configured); the dialer says what to open
  * - `gateway_shutdown`: the gateway was stopped during the call
  * - `gateway_restart`: the gateway stopped without ending the call (crash); reported once it runs again
+ * - `session_expired`: the phone network stopped confirming the call was still up (SIP session timer), so it was ended
  */
 export type EndReason =
   | 'busy'
@@ -54,7 +55,8 @@ export type EndReason =
   | 'connection_lost'
   | 'media_failed'
   | 'gateway_shutdown'
-  | 'gateway_restart';
+  | 'gateway_restart'
+  | 'session_expired';
 
 export interface Call {
   /** Unique identifier of the call. */

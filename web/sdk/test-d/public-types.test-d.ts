@@ -101,7 +101,8 @@ assertType<Equal<EndReason,
   | 'connection_lost'
   | 'media_failed'
   | 'gateway_shutdown'
-  | 'gateway_restart'>>();
+  | 'gateway_restart'
+  | 'session_expired'>>();
 declare const someString: string;
 // @ts-expect-error an arbitrary string is not an EndReason
 const notAReason: Call['end_reason'] = someString;
@@ -178,6 +179,8 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'DialerDisposedError'
   | 'ConnectionError'
   | 'CallInProgressError'
-  | 'CallNotFoundError'>>();
+  | 'CallNotFoundError'
+  | 'DestinationNotAllowedError'
+  | 'CallRateLimitedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;

@@ -182,6 +182,7 @@ describe('end_reason', () => {
     'connection_lost',
     'gateway_shutdown',
     'gateway_restart',
+    'session_expired',
   ])('passes the documented reason %s through', (reason) => {
     expect(record([{ ...ended, end_reason: reason }])).toEqual([['call-1', 'disconnected', reason]]);
   });

@@ -1,4 +1,5 @@
 import { isEndReason } from '@opendialer/protocol';
+import { shownText } from '../display-text';
 import { formatAsTyped } from '../number-format';
 import { strings } from '../strings';
 import type { TrackedCall } from './call-book';
@@ -9,8 +10,10 @@ export type CallAction = 'answer' | 'reject' | 'hangUp';
 export interface CallPanelModel {
   callId: string;
   kind: 'incoming' | 'outgoing' | 'active' | 'ended';
-  /** The other party's display name, when the call carries one. */
+  /** The other party's display name, when the call carries one: bidi controls removed, at most 64 characters. */
   name: string | null;
+  /** The whole name (up to 1024 characters) when `name` was cut, for a tooltip; else null. */
+  nameTitle: string | null;
   /** The other party's number (E.164 numbers formatted: "+1 650 555 0100") or extension, or "Unknown" when hidden. */
   number: string;
   /** "Incoming call", "Calling…", "In call", "Call ended — busy". */
@@ -35,7 +38,13 @@ export function callPanelModel({ call, answeredAt }: TrackedCall, now: number): 
   const other = inbound ? call.from : call.to;
   // For an outbound call, caller_display_name is this user's own name: show only the caller's.
   const name = inbound ? call.caller.caller_display_name : null;
-  const base = { callId: call.id, name: name || null, number: other ? formatAsTyped(other, undefined) : strings.unknownParty };
+  const shown = name ? shownText(name) : null;
+  const base = {
+    callId: call.id,
+    name: shown?.text || null,
+    nameTitle: shown?.text ? shown.title : null,
+    number: other ? shownText(formatAsTyped(other, undefined)).text : strings.unknownParty,
+  };
   switch (call.state) {
     case 'connecting':
       return inbound

@@ -1,4 +1,5 @@
 import type { LoggedCall } from '@opendialer/protocol';
+import { shownText } from '../display-text';
 import { formatAsTyped } from '../number-format';
 import { strings } from '../strings';
 import { formatDuration } from './call-panel-model';
@@ -33,7 +34,7 @@ export function recentCallModel(call: LoggedCall, now: Date, region?: string): R
     id: call.id,
     kind,
     direction: strings[kind],
-    party: name || (number ? formatAsTyped(number, region) : strings.unknownParty),
+    party: shownText(name || (number ? formatAsTyped(number, region) : strings.unknownParty)).text,
     callBack: number || null,
     time: timeOf(call.start_time, now),
     outcome: outcomeOf(call),

@@ -1,3 +1,5 @@
+import { period, US_RINGING, type Cadence } from './cadence';
+
 /** The parts of an `AudioContext` the ringtone uses (tests pass a fake). */
 export interface RingtoneContext {
   readonly state: string;
@@ -9,10 +11,6 @@ export interface RingtoneContext {
   createGain(): GainNode;
 }
 
-/** North American ringback-style cadence: 440 + 480 Hz, 2 s on, 4 s off. */
-const FREQUENCIES = [440, 480];
-const ON_S = 2;
-const PERIOD_MS = 6000;
 const LEVEL = 0.08;
 /** How long `resume()` may take before the browser counts as blocking audio. */
 export const BLOCKED_AFTER_MS = 400;
@@ -23,20 +21,22 @@ export function browserRingtoneContext(): RingtoneContext | null {
 }
 
 /**
- * The ringtone of an incoming call, generated with WebAudio (no audio file). When the browser
- * keeps the `AudioContext` suspended (autoplay policy: no click in the dialer yet), `onBlocked(true)`
- * lets the UI show a visible alert; a click there calls `unblock()`, which resumes it.
+ * The ringtone of an incoming call, or the local ringback of an outbound one (another `cadence`),
+ * generated with WebAudio (no audio file). When the browser keeps the `AudioContext` suspended
+ * (autoplay policy: no click in the dialer yet), `onBlocked(true)` lets the UI show a visible alert;
+ * a click there calls `unblock()`, which resumes it.
  */
 export class Ringtone {
   private ctx: RingtoneContext | null = null;
   private nodes: { gain: GainNode; oscillators: OscillatorNode[] } | null = null;
-  private cadence: ReturnType<typeof setTimeout> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private blockCheck: ReturnType<typeof setTimeout> | undefined;
   private blocked = false;
 
   constructor(
     private readonly createContext: () => RingtoneContext | null,
     private readonly onBlocked: (blocked: boolean) => void,
+    private readonly cadence: Cadence = US_RINGING,
   ) {}
 
   get playing(): boolean {
@@ -51,7 +51,7 @@ export class Ringtone {
     const gain = ctx.createGain();
     gain.gain.value = 0;
     gain.connect(ctx.destination);
-    const oscillators = FREQUENCIES.map((f) => {
+    const oscillators = this.cadence.frequencies.map((f) => {
       const osc = ctx.createOscillator();
       osc.frequency.value = f;
       osc.connect(gain);
@@ -76,9 +76,9 @@ export class Ringtone {
   }
 
   stop(): void {
-    clearTimeout(this.cadence);
+    clearTimeout(this.timer);
     clearTimeout(this.blockCheck);
-    this.cadence = this.blockCheck = undefined;
+    this.timer = this.blockCheck = undefined;
     if (this.nodes) {
       for (const osc of this.nodes.oscillators) {
         osc.stop();
@@ -95,17 +95,19 @@ export class Ringtone {
     await this.ctx?.resume();
   }
 
-  /** One ring now (2 s on), then the next after the 4 s pause. */
+  /** One period of the cadence now (e.g. 2 s on, 4 s off), then the next. */
   private ring(): void {
-    clearTimeout(this.cadence);
+    clearTimeout(this.timer);
     const ctx = this.ctx;
     if (!ctx || !this.nodes) return;
     const level = this.nodes.gain.gain;
-    const t = ctx.currentTime;
+    let t = ctx.currentTime;
     level.cancelScheduledValues(t);
-    level.setValueAtTime(LEVEL, t);
-    level.setValueAtTime(0, t + ON_S);
-    this.cadence = setTimeout(() => this.ring(), PERIOD_MS);
+    this.cadence.segments.forEach((seconds, i) => {
+      level.setValueAtTime(i % 2 === 0 ? LEVEL : 0, t);
+      t += seconds;
+    });
+    this.timer = setTimeout(() => this.ring(), period(this.cadence) * 1000);
   }
 
   private setBlocked(blocked: boolean): void {

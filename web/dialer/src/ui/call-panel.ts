@@ -75,7 +75,7 @@ export function callPanel(
     root.dataset.kind = model.kind;
     root.replaceChildren(
       ...(model.kind === 'incoming' ? [el('h2', { class: 'call-heading' }, strings.incomingCall)] : []),
-      ...(model.name ? [el('p', { class: 'call-name' }, model.name)] : []),
+      ...(model.name ? [el('p', { class: 'call-name', ...(model.nameTitle ? { title: model.nameTitle } : {}) }, model.name)] : []),
       el('p', { class: 'call-number' }, model.number),
       ...(model.kind === 'incoming'
         ? []

@@ -42,7 +42,7 @@ public final class CallEngines {
         // at the first PBX registration.
         SipSettings settings = new SipSettings(sip.listenAddress(), sip.port(), sip.publicAddress().orElse(null),
                 sip.trunk().map(SipSettings.Trunk::parse).orElse(null), sip.username().orElse(null),
-                sip.password().orElse(null), sip.ringTimeout(), null, sip.allowedSources());
+                sip.password().orElse(null), sip.ringTimeout(), null, sip.allowedSources(), sip.trunkOptions());
         return new CallEngine(accounts, new CallStore(db), settings, relay, sip.ringTimeout(), clock);
     }
 }

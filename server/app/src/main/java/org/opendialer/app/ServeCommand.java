@@ -79,6 +79,7 @@ final class ServeCommand {
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
+            calls.carrier(config.carrier());
             if (ops.webhook().isPresent()) {
                 webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),
                         metrics == null ? WebhookMetrics.NONE : metrics.webhooks());
@@ -182,7 +183,7 @@ final class ServeCommand {
     private static SipConfig withTrunk(SipConfig s, String trunk) {
         return new SipConfig(java.util.Optional.of(trunk), s.listenAddress(), s.port(), s.username(), s.password(),
                 s.publicAddress(), s.ringTimeout(), s.rtpPortMin(), s.rtpPortMax(), s.webRtcPort(), s.webRtcAddress(),
-                s.rtpTimeout());
+                s.rtpTimeout(), s.allowedSources(), s.trunkOptions());
     }
 
     static String randomPassword() {

@@ -60,6 +60,7 @@ public class EngineGateway implements AutoCloseable {
         }
         relay = CallEngines.openRelay(config.sip());
         engine = CallEngines.create(config.sip(), accounts, db, relay, Clock.systemUTC());
+        engine.carrier(config.carrier());
         engine.start();
         server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(engine));
     }

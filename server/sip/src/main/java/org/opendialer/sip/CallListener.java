@@ -33,7 +33,10 @@ public interface CallListener {
         remoteHangup();
     }
 
-    /** The far end re-INVITEd (e.g. hold: {@code remote.direction() == SENDONLY}); we answered already. */
+    /**
+     * The far end's media changed or became known after the answer: it re-INVITEd (e.g. hold:
+     * {@code remote.direction() == SENDONLY}; we answered already), or its ACK answered the offer we sent in a 2xx.
+     */
     default void reInvited(AudioSdp remote) {
     }
 }

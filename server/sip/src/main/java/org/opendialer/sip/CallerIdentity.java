@@ -17,9 +17,9 @@ import javax.sip.message.Request;
  * Who calls whom, as the gateway shows it: a number is an E.164 number ("+14155550100") or another run of
  * digits (an extension, or a national number the trunk sent without "+"); anything else is null.
  *
- * @param from        the caller's number, or null when hidden (anonymous From, or Privacy: id/user/header) or
- *                    not a number
- * @param displayName the From display name, else the P-Asserted-Identity one, else null; null when hidden
+ * @param from        the caller's number: the P-Asserted-Identity one, else From's; null when hidden (anonymous
+ *                    From, or Privacy: id/user/header) or not a number
+ * @param displayName the P-Asserted-Identity display name, else the From one, else null; null when hidden
  * @param to          the called number or extension, from the Request-URI (else To), or null
  */
 public record CallerIdentity(String from, String displayName, String to) {
@@ -35,16 +35,18 @@ public record CallerIdentity(String from, String displayName, String to) {
             to = toHeader == null ? null : numberOf(toHeader.getAddress().getURI());
         }
         Address fromAddress = fromHeader == null ? null : fromHeader.getAddress();
-        if (isHidden(request, fromAddress)) {
+        if (isHidden(request, pai == null ? fromAddress : null)) {
             return new CallerIdentity(null, null, to);
         }
-        String number = fromAddress == null ? null : numberOf(fromAddress.getURI());
-        if (number == null && pai != null) {
-            number = numberOf(pai.getURI());
+        // RFC 3325 9.1: P-Asserted-Identity is what the trusted trunk vouches for; From is whatever the caller
+        // wrote. The asserted number and name win; From fills what the assertion leaves out.
+        String number = pai == null ? null : numberOf(pai.getURI());
+        if (number == null && fromAddress != null) {
+            number = numberOf(fromAddress.getURI());
         }
-        String name = displayName(fromAddress);
+        String name = displayName(pai);
         if (name == null) {
-            name = displayName(pai);
+            name = displayName(fromAddress);
         }
         return new CallerIdentity(number, name, to);
     }
@@ -68,6 +70,7 @@ public record CallerIdentity(String from, String displayName, String to) {
         return NUMBER.matcher(user).matches() ? user : null;
     }
 
+    /** Privacy: id/user/header hides everything; an anonymous {@code from} (null when asserted) hides it too. */
     private static boolean isHidden(Request request, Address from) {
         Iterator<?> privacy = request.getHeaders("Privacy");
         while (privacy.hasNext()) {
@@ -88,9 +91,19 @@ public record CallerIdentity(String from, String displayName, String to) {
         return false;
     }
 
+    /** The first P-Asserted-Identity that carries a number (a trunk may send a sip: and a tel: one), else the first. */
     private static Address assertedIdentity(Request request) {
-        Header h = request.getHeader("P-Asserted-Identity");
-        return h instanceof HeaderAddress ha ? ha.getAddress() : null;
+        Address first = null;
+        Iterator<?> values = request.getHeaders("P-Asserted-Identity");
+        while (values.hasNext()) {
+            if (values.next() instanceof HeaderAddress ha && ha.getAddress() != null) {
+                if (numberOf(ha.getAddress().getURI()) != null) {
+                    return ha.getAddress();
+                }
+                first = first == null ? ha.getAddress() : first;
+            }
+        }
+        return first;
     }
 
     private static String displayName(Address address) {

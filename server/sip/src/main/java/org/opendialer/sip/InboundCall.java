@@ -47,7 +47,7 @@ public final class InboundCall extends SipCall {
         return invite.getRequestURI() instanceof javax.sip.address.SipURI sip ? sip.getUser() : null;
     }
 
-    /** The caller's SDP offer; null for an INVITE without SDP (not supported: answer() rejects it). */
+    /** The caller's SDP offer; null for an INVITE without SDP (late offer: answer() then sends ours). */
     public AudioSdp offer() {
         return offer;
     }
@@ -64,19 +64,20 @@ public final class InboundCall extends SipCall {
         }
     }
 
-    /** Sends 200 OK with our SDP answer; the call is then confirmed. */
-    public synchronized void answer(AudioSdp answer) {
+    /**
+     * Sends 200 OK with our SDP; the call is then confirmed. For an INVITE without SDP (late offer) {@code sdp} is
+     * our offer (RFC 3264 5) and the far end's answer arrives in the ACK, reported as {@code reInvited}; an ACK
+     * without a usable answer ends the call with BYE and {@code failed}.
+     */
+    public synchronized void answer(AudioSdp sdp) {
         CallState s = state();
         if (s != CallState.INITIAL && s != CallState.EARLY) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "cannot answer in " + s);
         }
-        if (offer == null) {
-            reject(Response.NOT_ACCEPTABLE_HERE);
-            throw new SipAgentException(SipAgentException.Reason.INVALID_SDP, "INVITE without SDP offer");
-        }
-        localSdp = answer;
-        if (respond(Response.OK, answer)) {
+        localSdp = sdp;
+        if (respond(Response.OK, sdp)) {
             dialog = inviteTx.getDialog();
+            answerDueInAck = offer == null;
             moveTo(CallState.CONFIRMED);
         }
     }

@@ -30,6 +30,9 @@ public final class OutboundCall extends SipCall {
     private boolean provisionalSeen;
     private boolean cancelSent;
     private int authAttempts;
+    /** 3xx answers still to follow (SipUserAgent.setMaxRedirects); set right after placing. */
+    private int redirectsLeft = 3;
+    private int redirectsFollowed;
     private boolean retried422;
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
@@ -76,6 +79,11 @@ public final class OutboundCall extends SipCall {
         return call.start(offer);
     }
 
+    synchronized OutboundCall redirects(int max) {
+        redirectsLeft = max - redirectsFollowed;
+        return this;
+    }
+
     private OutboundCall start(AudioSdp offer) {
         localSdp = offer;
         ctx.calls.put(callId, this);
@@ -118,6 +126,10 @@ public final class OutboundCall extends SipCall {
         request.addHeader(h.createHeader("User-Agent", SipContext.USER_AGENT));
         if (from == null) {
             request.addHeader(h.createHeader("Privacy", "id"));
+        } else if (contactUser == null) {
+            // RFC 3325 9.1: toward a trunk that trusts us, the identity we vouch for; carriers check this
+            // header (not From) against the numbers they gave us. Through a PBX account the PBX asserts it.
+            request.addHeader(h.createHeader("P-Asserted-Identity", fromAddress.toString()));
         }
         sessionTimer.addToRequest(ctx, request);
         setSdp(request, offer);
@@ -229,7 +241,8 @@ public final class OutboundCall extends SipCall {
         try {
             early = sdpOf(response);
         } catch (SipAgentException e) {
-            LOG.log(System.Logger.Level.DEBUG, callId + ": unusable early SDP ignored");
+            // RFC 3261 13.2.1: the 18x's SDP is only early media; the call goes on, with a local ringback.
+            LOG.log(System.Logger.Level.INFO, callId + ": unusable SDP in " + status + " ignored: " + e.getMessage());
         }
         if (s == CallState.INITIAL) {
             moveTo(CallState.EARLY);
@@ -260,6 +273,7 @@ public final class OutboundCall extends SipCall {
                     answer = null;
                 }
                 if (answer == null || answer.firstCommonCodec().isEmpty()) {
+                    LOG.log(System.Logger.Level.INFO, callId + ": 200 OK without a usable SDP answer: BYE");
                     sendBye();
                     moveTo(CallState.TERMINATED);
                     emitFailed(EndReason.FAILED, Response.NOT_ACCEPTABLE_HERE, "no usable SDP answer");
@@ -291,11 +305,51 @@ public final class OutboundCall extends SipCall {
                 && resendWithCredentials(response)) {
             return;
         }
+        if (status / 100 == 3 && s != CallState.CANCELING && followRedirect(response)) {
+            return;
+        }
         if (status == 422 && s != CallState.CANCELING && !retried422 && resendWithLargerInterval(response)) {
             return;
         }
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
             emitFailed(EndReason.fromStatus(status), status, response.getReasonPhrase());
+        }
+    }
+
+    /**
+     * RFC 3261 8.1.3.4: a 3xx names new targets in Contact; the INVITE is sent again to the first sip: one, with
+     * a new branch and the next CSeq, at most {@code redirectsLeft} times (a loop of redirects ends the call).
+     */
+    private boolean followRedirect(Response response) {
+        if (redirectsLeft <= 0) {
+            LOG.log(System.Logger.Level.INFO, callId + ": " + response.getStatusCode()
+                    + " not followed: redirect limit reached (DIALER_SIP_MAX_REDIRECTS)");
+            return false;
+        }
+        javax.sip.header.ContactHeader contact =
+                (javax.sip.header.ContactHeader) response.getHeader(javax.sip.header.ContactHeader.NAME);
+        if (contact == null || !(contact.getAddress().getURI() instanceof SipURI target)
+                || target.getHost() == null) {
+            LOG.log(System.Logger.Level.INFO, callId + ": " + response.getStatusCode() + " without a sip: Contact");
+            return false;
+        }
+        try {
+            Request request = (Request) invite.clone();
+            SipURI uri = (SipURI) target.clone();
+            uri.removeParameter("method"); // RFC 3261 19.1.1: not allowed in a Request-URI
+            request.setRequestURI(uri);
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            redirectsLeft--;
+            redirectsFollowed++;
+            LOG.log(System.Logger.Level.INFO, callId + ": " + response.getStatusCode() + " redirects to " + uri);
+            send(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot follow the redirect", e);
+            return false;
         }
     }
 

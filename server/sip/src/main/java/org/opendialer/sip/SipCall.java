@@ -32,6 +32,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     AudioSdp remoteSdp;
     private ScheduledFuture<?> ringTimer;
     private boolean reInvitePending;
+    /** We sent an offer in a 2xx (late offer, RFC 3264 5): the far end's answer must come in the ACK. */
+    boolean answerDueInAck;
     /** Hosts this call's messages come from (RFC 3261 12: the dialog's peer); see {@link #notePeer}. */
     private final java.util.Set<java.net.InetAddress> peerHosts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile java.net.InetAddress signallingSource;
@@ -229,8 +231,34 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         }
     }
 
+    /**
+     * The 2xx is acknowledged (the RI stops retransmitting it). When that 2xx carried our offer, the ACK
+     * carries the answer (RFC 3261 13.2.1); an ACK without a usable one ends the call: BYE, failed.
+     */
     void onAck(RequestEvent event) {
-        // The 2xx is acknowledged; the RI stops retransmitting it. Nothing else to do.
+        AudioSdp answer;
+        synchronized (this) {
+            if (!answerDueInAck) {
+                return;
+            }
+            answerDueInAck = false;
+            try {
+                answer = sdpOf(event.getRequest());
+            } catch (SipAgentException e) {
+                answer = null;
+            }
+            if (answer == null || answer.port() == 0 || answer.firstCommonCodec().isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, callId + ": the ACK has no usable SDP answer to our offer: BYE");
+                sendBye();
+                if (moveTo(CallState.TERMINATED)) {
+                    emitFailed(EndReason.FAILED, 0, "no usable SDP answer in the ACK");
+                }
+                return;
+            }
+            remoteSdp = answer;
+        }
+        AudioSdp remote = answer;
+        emit(l -> l.reInvited(remote));
     }
 
     /** Answers a far-end re-INVITE with our current SDP (RFC 3264 8), direction mirrored for hold. */
@@ -267,6 +295,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             localSdp = answer;
             if (offer != null) {
                 remoteSdp = offer;
+            } else {
+                answerDueInAck = true; // RFC 3264 5: a re-INVITE without SDP gets our offer; the ACK answers it
             }
         }
         if (offer != null) {

@@ -37,6 +37,10 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
         }
 
         public static Trunk parse(String uri) {
+            if (uri.strip().regionMatches(true, 0, "sips:", 0, 5)) {
+                // Not silently downgraded to plain SIP: TLS toward the trunk is not supported yet (sip-trunks.md).
+                throw settings("sips: trunks (TLS) are not supported yet; use sip: with transport udp or tcp");
+            }
             Matcher m = URI.matcher(uri.strip());
             if (!m.matches()) {
                 throw settings("not a SIP URI: " + uri);

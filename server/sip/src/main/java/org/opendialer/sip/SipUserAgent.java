@@ -47,6 +47,7 @@ public final class SipUserAgent implements AutoCloseable {
     private final InboundCallHandler inboundHandler;
     private SipStackImpl stack;
     private SipContext ctx;
+    private Registration trunkRegistration;
     /** Resolved addresses of the trunk and of every registrar we registered with: INVITEs from them pass. */
     private final java.util.Set<java.net.InetAddress> trustedPeers =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -124,6 +125,7 @@ public final class SipUserAgent implements AutoCloseable {
         if (settings.trunk() != null) {
             trust(settings.trunk().host());
         }
+        registerTrunk();
         LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
                 settings.listenAddress(), String.valueOf(settings.port()),
                 settings.trunk() == null ? "none" : settings.trunk());
@@ -174,6 +176,30 @@ public final class SipUserAgent implements AutoCloseable {
     }
 
     /**
+     * With DIALER_SIP_REGISTER on: keeps the gateway registered with the trunk under DIALER_SIP_USERNAME, exactly
+     * as a PBX-mode account (refresh, backoff, Expires: 0 at stop). The Contact's user is the username, so the
+     * carrier's INVITEs to it route by their To number like any trunk call.
+     */
+    private void registerTrunk() {
+        SipSettings.Trunk trunk = settings.trunk();
+        if (!settings.trunkOptions().registerTrunk() || trunk == null || !settings.hasCredentials()) {
+            return;
+        }
+        PbxAccount account = new PbxAccount(trunk, settings.username(), null, settings.password(),
+                settings.username());
+        trunkRegistration = register(account, r -> {
+            if (r.state() == RegistrationState.FAILED) {
+                LOG.log(System.Logger.Level.WARNING, "trunk registration failed: {0}", r.failure());
+            }
+        });
+    }
+
+    /** The registration with the trunk (DIALER_SIP_REGISTER on), or null. */
+    public synchronized Registration trunkRegistration() {
+        return trunkRegistration;
+    }
+
+    /**
      * Starts keeping {@code account} registered (REGISTER now, refreshes, retries). The registrar's
      * addresses are accepted as INVITE sources from now on. {@code listener} sees every state change.
      *
@@ -214,6 +240,7 @@ public final class SipUserAgent implements AutoCloseable {
         } finally {
             ctx.shutdown();
             stack = null;
+            trunkRegistration = null;
         }
     }
 
@@ -234,8 +261,18 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener);
+        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener).redirects(maxRedirects);
     }
+
+    /** How many 3xx answers to one INVITE are followed (RFC 3261 8.1.3.4); 0 ends the call at the first. */
+    public void setMaxRedirects(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max redirects < 0: " + max);
+        }
+        maxRedirects = max;
+    }
+
+    private volatile int maxRedirects = 3;
 
     /**
      * Places a call through a PBX account: Request-URI {@code sip:to@registrar}, From the account's address
@@ -243,7 +280,7 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener);
+        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener).redirects(maxRedirects);
     }
 
     private synchronized SipContext context() {

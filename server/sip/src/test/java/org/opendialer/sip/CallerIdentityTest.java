@@ -65,4 +65,18 @@ class CallerIdentityTest {
         assertThat(identityOf("sip:alice@gw.example", "<sip:bob@trunk.example>"))
                 .isEqualTo(new CallerIdentity(null, null, "+14155550199"));
     }
+
+    @Test
+    void assertedIdentity_winsOverTheFromTheCallerWrote() throws Exception {
+        assertThat(identityOf("sip:+14155550199@gw.example", "\"Spoofed\" <sip:+19995550000@trunk.example>",
+                "P-Asserted-Identity: \"Front Desk\" <sip:+14155550100@trunk.example>"))
+                .isEqualTo(new CallerIdentity("+14155550100", "Front Desk", "+14155550199"));
+    }
+
+    @Test
+    void anonymousFromWithAnAssertedIdentityAndNoPrivacy_showsTheAssertedCaller() throws Exception {
+        assertThat(identityOf("sip:+14155550199@gw.example", "\"Anonymous\" <sip:anonymous@anonymous.invalid>",
+                "P-Asserted-Identity: <sip:pbx@trunk.example>", "P-Asserted-Identity: <tel:+14155550100>"))
+                .isEqualTo(new CallerIdentity("+14155550100", null, "+14155550199"));
+    }
 }

@@ -29,8 +29,9 @@ import org.opendialer.testkit.HeapProbe;
 @Timeout(180)
 class SipFuzzTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final int UDP_MESSAGES = 3000;
-    private static final int TCP_CONNECTIONS = 150;
+    /** {@code -Dfuzz.inputs=N} (./dialer fuzz): N mutated UDP datagrams, N/20 TCP connections; default 3,000. */
+    private static final int UDP_MESSAGES = Integer.getInteger("fuzz.inputs", 3000);
+    private static final int TCP_CONNECTIONS = Math.max(150, UDP_MESSAGES / 20);
 
     private SipUserAgent agent;
 

@@ -33,6 +33,8 @@ class SipSettingsTest {
                 () -> new SipSettings("127.0.0.1", 65536, null, null, null, null, null, null),
                 () -> SipSettings.Trunk.parse("http://x"),
                 () -> SipSettings.Trunk.parse("sip:x;transport=sctp"),
+                () -> SipSettings.Trunk.parse("sip:x;transport=tls"),
+                () -> SipSettings.Trunk.parse("sips:carrier.example.com"),
                 () -> new SipSettings("127.0.0.1", 5060, null, null, "only-user", null, null, null));
         for (Runnable r : bad) {
             assertThatThrownBy(r::run).isInstanceOfSatisfying(SipAgentException.class,

@@ -64,7 +64,7 @@ final class Sipp implements AutoCloseable {
             args.add(target);
         }
         args.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port),
-                "-mi", "127.0.0.1", "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", "20s",
+                "-mi", "127.0.0.1", "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", System.getProperty("sipp.timeout", "20s"),
                 "-timeout_error", "-trace_err", "-trace_msg", "-trace_logs"));
         if (tcp) {
             args.addAll(List.of("-t", "t1"));

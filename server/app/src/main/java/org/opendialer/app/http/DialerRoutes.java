@@ -29,6 +29,8 @@ public final class DialerRoutes {
     private static final Pattern INLINE_MODULE = Pattern.compile("<script type=\"module\">(.*?)</script>", Pattern.DOTALL);
     private static final Pattern CONTENT_HASHED = Pattern.compile("chunk-[A-Z0-9]{8,}\\.js");
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /** One year; no includeSubDomains: the gateway cannot speak for its parent domain's other hosts. */
+    static final String HSTS = "max-age=31536000";
 
     private final GatewayConfig config;
     private final OriginPolicy origins;
@@ -46,10 +48,15 @@ public final class DialerRoutes {
 
     public void register(JavalinConfig app, WsEndpoint ws) {
         app.router.ignoreTrailingSlashes = false;
+        boolean tls = config.tlsEnabled();
         app.routes.before(ctx -> {
+            // Every response (/api, /healthz, /sdk, /dialer, errors): no content sniffing, and with TLS, HSTS.
+            ctx.header("X-Content-Type-Options", "nosniff");
+            if (tls) {
+                ctx.header("Strict-Transport-Security", HSTS);
+            }
             if (ctx.path().startsWith("/dialer/")) {
                 ctx.header("Content-Security-Policy", origins.dialerContentSecurityPolicy());
-                ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "no-referrer");
             }
         });

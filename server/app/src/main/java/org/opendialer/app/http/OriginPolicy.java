@@ -44,9 +44,18 @@ public final class OriginPolicy {
             scripts.append(" '").append(hash).append('\'');
         }
         return "default-src 'self'; script-src " + scripts + "; style-src 'self' 'unsafe-inline'; "
-                + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+                + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' " + webSocketOrigin() + "; "
                 + "object-src 'none'; base-uri 'none'; form-action 'none'; "
                 + "frame-ancestors " + String.join(" ", frameAncestors);
+    }
+
+    /**
+     * The gateway's own WebSocket origin (ws or wss for the public URL's http or https), the only one
+     * the dialer connects to. 'self' already covers it in CSP Level 3 browsers; naming it keeps older
+     * ones working without allowing WebSockets to any other host.
+     */
+    String webSocketOrigin() {
+        return publicOrigin.replaceFirst("^http", "ws");
     }
 
     private static String withoutDefaultPort(String scheme, String host) {

@@ -27,7 +27,9 @@ public final class DialerMethods {
         CallMethods callMethods = new CallMethods(auth, calls);
         Map<String, MethodHandler> methods = new java.util.HashMap<>();
         methods.put("hello", (connection, params) -> hello(connection, params, version));
-        methods.put("placeCall", new PlaceCallMethod(numbers, auth, calls));
+        PlaceCallMethod placeCall = new PlaceCallMethod(numbers, auth, calls);
+        methods.put("placeCall", placeCall);
+        methods.put("checkNumber", placeCall::checkNumber);
         methods.put("signIn", auth::signIn);
         methods.put("signInWithToken", auth::signInWithToken);
         methods.put("resume", auth::resume);

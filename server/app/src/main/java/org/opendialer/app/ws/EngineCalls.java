@@ -136,6 +136,11 @@ public final class EngineCalls implements CallStarter {
         }
 
         @Override
+        public void callProgress(String callId, boolean earlyMedia) {
+            connection.sendEvent(Wire.callProgress(callId, earlyMedia));
+        }
+
+        @Override
         public void transferFailed(String callId, org.opendialer.core.calls.EndReason reason) {
             connection.sendEvent(Wire.transferFailed(callId, reason.wire()));
         }

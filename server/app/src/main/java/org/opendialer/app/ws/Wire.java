@@ -58,6 +58,15 @@ public final class Wire {
         return node;
     }
 
+    /** {@code {type:"callProgress", call_id, early_media}}: the far end rings (protocol.md part 4). */
+    public static ObjectNode callProgress(String callId, boolean earlyMedia) {
+        ObjectNode node = NODES.objectNode();
+        node.put("type", "callProgress");
+        node.put("call_id", callId);
+        node.put("early_media", earlyMedia);
+        return node;
+    }
+
     /** {@code {type:"mediaMoved", call_id}}: another dialer took this call's audio (protocol.md part 5). */
     public static ObjectNode mediaMoved(String callId) {
         ObjectNode node = NODES.objectNode();

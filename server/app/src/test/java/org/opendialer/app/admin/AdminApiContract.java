@@ -323,6 +323,52 @@ abstract class AdminApiContract {
         assertThat(user.get("sip_account").isNull()).isTrue();
     }
 
+    // ---- destination_policy (toll fraud, docs/security.md)
+
+    @Test
+    void destinationPolicy_isNullByDefault_setOnCreate_changedAndRemovedByPatch() throws Exception {
+        assertThat(JSON.readTree(send("POST", "/users", ALICE).body()).get("destination_policy").isNull()).isTrue();
+        HttpResponse<String> set = send("PATCH", "/users/alice",
+                "{\"destination_policy\":{\"allow_premium\":true,\"allowed_countries\":[\"ie\",\"GB\"]}}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        JsonNode policy = JSON.readTree(send("GET", "/users/alice", null).body()).get("destination_policy");
+        assertThat(policy.get("allow_premium").asBoolean()).isTrue();
+        assertThat(policy.get("allowed_countries").toString()).isEqualTo("[\"GB\",\"IE\"]");
+        long id = accounts.findUser("alice").orElseThrow().id();
+        assertThat(accounts.destinationOverrides().find(id).orElseThrow().allowedCountries()).containsExactlyInAnyOrder("GB", "IE");
+        assertThat(send("GET", "/users", null).body()).contains("\"destination_policy\":{\"allow_premium\":true");
+
+        assertThat(send("PATCH", "/users/alice", "{\"display_name\":\"Alice\"}").body())
+                .contains("\"allow_premium\":true"); // absent: unchanged
+        HttpResponse<String> removed = send("PATCH", "/users/alice", "{\"destination_policy\":null}");
+        assertThat(JSON.readTree(removed.body()).get("destination_policy").isNull()).isTrue();
+        assertThat(accounts.destinationOverrides().find(id)).isEmpty();
+
+        HttpResponse<String> created = send("POST", "/users", """
+                {"username":"bob","password":"bob-password-1","extension":"102",
+                 "destination_policy":{"allow_premium":true}}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).path("destination_policy").path("allow_premium").asBoolean()).isTrue();
+        assertThat(send("DELETE", "/users/bob", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void destinationPolicy_badValues_are400_namingTheField_andChangeNothing() throws Exception {
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101",
+                 "destination_policy":{"allowed_countries":["XX"]}}""", "destination_policy.allowed_countries");
+        assertThat(send("GET", "/users/alice", null).statusCode()).isEqualTo(404); // nothing created
+        send("POST", "/users", ALICE);
+        assertBadRequest("PATCH", "/users/alice", "{\"destination_policy\":{\"allow_premium\":\"yes\"}}",
+                "destination_policy.allow_premium");
+        assertBadRequest("PATCH", "/users/alice", "{\"destination_policy\":{\"allowed_countries\":\"GB\"}}",
+                "destination_policy.allowed_countries");
+        assertBadRequest("PATCH", "/users/alice", "{\"destination_policy\":{\"premium\":true}}",
+                "unknown field: destination_policy.premium");
+        assertBadRequest("PATCH", "/users/alice", "{\"destination_policy\":true}", "destination_policy must be an object");
+        assertThat(JSON.readTree(send("GET", "/users/alice", null).body()).get("destination_policy").isNull()).isTrue();
+    }
+
     @Test
     void createUser_withBadSipAccount_is400_andCreatesNothing() throws Exception {
         assertBadRequest("POST", "/users", """

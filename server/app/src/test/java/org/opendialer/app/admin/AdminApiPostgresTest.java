@@ -32,7 +32,7 @@ class AdminApiPostgresTest extends AdminApiContract {
     @Override
     Database emptyDatabase() throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY");
+            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY CASCADE");
         }
         database = db;
         return db;

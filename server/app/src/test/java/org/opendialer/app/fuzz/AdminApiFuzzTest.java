@@ -197,10 +197,14 @@ class AdminApiFuzzTest {
         List<String> valueSamples = List.of("null", "true", "1", "-1", "1.5", "1e999", "\"\"", "\"x\"", "[]", "{}",
                 "\"" + "a".repeat(300) + "\"", "\"\\u0000\"", "\"+14155550123\"", "\"+1 415-555-0199\"", "\"12\"",
                 "\"1234567\"", "\"correct horse\"", "\"a b\"", "\"<script>\"", "\"\\ud800\"", "{\"registrar\":\"sip:pbx.example.com\",\"username\":\"u\",\"password\":\"p\"}",
-                "{\"registrar\":1}", "\"sip:x\"", "99999999999999999999999");
-        String[] fields = {"username", "password", "display_name", "extension", "number", "sip_account", "created_at", "extra"};
+                "{\"registrar\":1}", "\"sip:x\"", "99999999999999999999999",
+                "{\"allow_premium\":true,\"allowed_countries\":[\"GB\",\"xx\"]}", "{\"allowed_countries\":\"GB\"}",
+                "{\"allow_premium\":\"yes\"}");
+        String[] fields = {"username", "password", "display_name", "extension", "number", "sip_account",
+                "destination_policy", "created_at", "extra"};
 
-        for (int i = 0; i < 1500; i++) {
+        int requests = Integer.getInteger("fuzz.inputs", 1500); // -Dfuzz.inputs=N (./dialer fuzz)
+        for (int i = 0; i < requests; i++) {
             boolean useKey = rnd.nextInt(3) > 0;
             Map<String, String> headers = new java.util.HashMap<>(useKey ? rightAuth : forgedAuth.get(rnd.nextInt(forgedAuth.size())));
             if (rnd.nextInt(4) > 0) {

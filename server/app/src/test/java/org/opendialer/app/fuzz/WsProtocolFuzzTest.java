@@ -344,18 +344,20 @@ class WsProtocolFuzzTest {
             List<ObjectNode> templates = templates(malloryToken);
             List<Supplier<JsonNode>> wrong = wrongValues(rnd);
 
+            // -Dfuzz.inputs=N (./dialer fuzz) scales steps 1-3 to N frames in all; default 2,700.
+            double scale = Integer.getInteger("fuzz.inputs", 2700) / 2700.0;
             // 1. Random text (random code points, any length up to 2,000).
-            for (int i = 0; i < 600; i++) {
+            for (int i = 0; i < (int) (600 * scale); i++) {
                 Fuzzer f = i % 2 == 0 ? anon : mallory;
                 f.text("random text", randomText(rnd, rnd.nextInt(i % 50 == 0 ? 2000 : 200)), null);
             }
             // 2. Truncated valid requests: every template cut at random points.
-            for (int i = 0; i < 600; i++) {
+            for (int i = 0; i < (int) (600 * scale); i++) {
                 String s = templates.get(rnd.nextInt(templates.size())).toString();
                 (i % 2 == 0 ? anon : mallory).text("truncated request", wellFormed(s.substring(0, rnd.nextInt(s.length()))), null);
             }
             // 3. Mutated valid requests (character edits).
-            for (int i = 0; i < 1500; i++) {
+            for (int i = 0; i < (int) (1500 * scale); i++) {
                 String s = templates.get(rnd.nextInt(templates.size())).toString();
                 (i % 3 == 0 ? anon : mallory).text("mutated request", mutate(rnd, s), null);
             }

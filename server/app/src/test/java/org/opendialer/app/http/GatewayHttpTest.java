@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +81,7 @@ class GatewayHttpTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/html;charset=utf-8");
         assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(
                 "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                        + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+                        + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' " + wsOrigin() + "; "
                         + "object-src 'none'; base-uri 'none'; form-action 'none'; "
                         + "frame-ancestors http://localhost:3000 https://crm.example.com");
         assertThat(response.headers().firstValue("X-Frame-Options")).isEmpty();
@@ -94,7 +95,7 @@ class GatewayHttpTest {
         assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(
                 "default-src 'self'; script-src 'self' 'sha256-ic4Nk+xnjhSnUlKkEvSC84wo138fWX+Tcp6cUXCe5UY='; "
                         + "style-src 'self' 'unsafe-inline'; "
-                        + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' ws: wss:; "
+                        + "img-src 'self' data:; media-src 'self' blob:; connect-src 'self' " + wsOrigin() + "; "
                         + "object-src 'none'; base-uri 'none'; form-action 'none'; "
                         + "frame-ancestors http://localhost:3000 https://crm.example.com");
         String etag = response.headers().firstValue("ETag").orElseThrow();
@@ -178,5 +179,24 @@ class GatewayHttpTest {
 
     private static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String wsOrigin() {
+        return gateway.baseUrl().replaceFirst("^http", "ws");
+    }
+
+    @Test
+    void everyResponse_carriesNosniff_andNoHstsWithoutTls() throws Exception {
+        for (String path : List.of("/healthz", "/api/v1/users", "/sdk/dialer-sdk.umd.js", "/dialer/", "/no-such-page")) {
+            HttpResponse<String> response = get(gateway.baseUrl() + path);
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(response.headers().firstValue("Strict-Transport-Security")).as(path).isEmpty();
+        }
+    }
+
+    @Test
+    void dialerCsp_allowsWebSocketsOnlyToTheGatewayItself() throws Exception {
+        String csp = get(gateway.baseUrl() + "/dialer/").headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("connect-src 'self' ws://127.0.0.1:").doesNotContain("ws: ").doesNotContain("wss:");
     }
 }

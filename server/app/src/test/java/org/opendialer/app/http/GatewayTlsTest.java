@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -55,6 +56,15 @@ class GatewayTlsTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}");
+            for (String path : List.of("/healthz", "/api/v1/users", "/dialer/")) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.headers().firstValue("Strict-Transport-Security")).as(path).hasValue("max-age=31536000");
+                assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            }
+            String csp = client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/dialer/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).headers().firstValue("Content-Security-Policy").orElseThrow();
+            assertThat(csp).contains("connect-src 'self' wss://127.0.0.1:");
         }
     }
 

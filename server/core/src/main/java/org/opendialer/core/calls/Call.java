@@ -70,7 +70,8 @@ final class Call {
             return true;
         }
         return switch (reason) {
-            case LOCAL_HANGUP, REMOTE_HANGUP, MEDIA_TIMEOUT, CONNECTION_LOST, MEDIA_FAILED, TRANSFERRED -> state == CallState.ANSWERED;
+            case LOCAL_HANGUP, REMOTE_HANGUP, MEDIA_TIMEOUT, CONNECTION_LOST, MEDIA_FAILED, TRANSFERRED,
+                    SESSION_EXPIRED -> state == CallState.ANSWERED;
             case BUSY, DECLINED, NO_ANSWER, CANCELED, UNREACHABLE -> state == CallState.CONNECTING;
             case FAILED, GATEWAY_SHUTDOWN -> true;
             // Only the call log's repair at the next start writes it, never a live call.

@@ -49,6 +49,8 @@ public final class CallEngine implements AutoCloseable {
     private volatile DestinationPolicy destinations;
     /** DIALER_CALL_WAITING: a call to a user on an answered call rings as a second call. */
     private volatile boolean callWaiting = true;
+    /** DIALER_ABSENT_USER_GRACE_MS, DIALER_SIP_MAX_REDIRECTS, DIALER_SIP_CALLER_ID. */
+    private volatile org.opendialer.core.config.CarrierConfig carrier = org.opendialer.core.config.CarrierConfig.DEFAULTS;
 
     /**
      * @param sipSettings the agent's settings, or null when no trunk is configured (then only
@@ -79,6 +81,14 @@ public final class CallEngine implements AutoCloseable {
     /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
     public void destinationPolicy(DestinationPolicy policy) {
         this.destinations = java.util.Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Sets how the gateway treats carriers (absent users, redirects, caller ID); before start(). */
+    public void carrier(org.opendialer.core.config.CarrierConfig config) {
+        carrier = java.util.Objects.requireNonNull(config, "config");
+        if (sip != null) {
+            sip.setMaxRedirects(config.maxRedirects());
+        }
     }
 
     /** Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. */
@@ -140,6 +150,8 @@ public final class CallEngine implements AutoCloseable {
         thread.execute(() -> {
             if (events.detach(dialer)) {
                 pbx.lastDialerDetached(dialer.userId());
+                calls.ofUser(dialer.userId(), null).stream().filter(Ongoing::isRingingInbound)
+                        .forEach(this::unlessADialerComesBack);
             }
         });
     }
@@ -356,6 +368,9 @@ public final class CallEngine implements AutoCloseable {
         out.far = new ExtensionFarEnd(calls, in);
         in.far = new ExtensionFarEnd(calls, out);
         startRingTimer(out);
+        if (!calls.events().hasDialers(callee.id())) {
+            unlessADialerComesBack(in);
+        }
         return out;
     }
 
@@ -363,8 +378,8 @@ public final class CallEngine implements AutoCloseable {
     private Ongoing placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account,
                                  MediaSession media) {
         int rtpPort = MediaOffers.openRtp(media);
-        // Without a number of its own the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
-        String from = caller.number();
+        // Without a number to present the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
+        String from = account == null ? carrier.presentedNumber(caller.number()) : caller.number();
         Ongoing o = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
                 from != null ? from : caller.extension(), e164, caller.displayName(), calls.now()));
         o.media = media;
@@ -415,6 +430,23 @@ public final class CallEngine implements AutoCloseable {
         far.leg = invite;
         listener.target = far;
         startRingTimer(o);
+        if (!calls.events().hasDialers(o.call.userId)) {
+            unlessADialerComesBack(o);
+        }
+    }
+
+    /**
+     * A ringing inbound call whose user has no connected dialer: after the grace for a reconnecting page
+     * (DIALER_ABSENT_USER_GRACE_MS), 480 at once, so the caller's carrier or PBX goes on to voicemail or the next
+     * destination instead of ringing into nothing for the ring timeout; the call log keeps it as missed.
+     */
+    private void unlessADialerComesBack(Ongoing o) {
+        thread.schedule(() -> {
+            if (o.isRingingInbound() && !calls.events().hasDialers(o.call.userId)) {
+                LOG.info("call {}: no dialer of its user is connected: ending it (480)", o.call.id);
+                ringTimedOut(o);
+            }
+        }, carrier.absentUserGrace());
     }
 
     private String answerNow(Ongoing o, Dialer dialer, String offerSdp) {

@@ -47,6 +47,11 @@ final class CallEvents {
         return false;
     }
 
+    /** Whether any dialer of {@code userId} is attached. */
+    boolean hasDialers(long userId) {
+        return dialers.containsKey(userId);
+    }
+
     boolean isAttached(Dialer d) {
         return dialers.getOrDefault(d.userId(), Set.of()).contains(d);
     }

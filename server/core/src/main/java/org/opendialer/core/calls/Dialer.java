@@ -14,6 +14,13 @@ public interface Dialer {
     }
 
     /**
+     * The far end of this dialer's outbound call rings (SIP 180/183); {@code earlyMedia} when its own audio
+     * is relayed before the answer, else the dialer plays a local ringback tone.
+     */
+    default void callProgress(String callId, boolean earlyMedia) {
+    }
+
+    /**
      * The browser profile this dialer runs in (protocol.md part 5: {@code hello.device}), or null for a
      * device of its own. Tabs of one device keep seeing a call another tab answered.
      */

@@ -32,6 +32,11 @@ public enum EndReason {
      * DIALER_MEDIA_CONNECT_TIMEOUT_S): the network between the browser and the gateway blocks audio.
      */
     MEDIA_FAILED("media_failed"),
+    /**
+     * The SIP session expired (RFC 4028): the far end stopped refreshing it or answered our refresh with 408/481
+     * or not at all; the gateway sent BYE.
+     */
+    SESSION_EXPIRED("session_expired"),
     /** The user transferred the answered call: the other party now talks to the transfer target. */
     TRANSFERRED("transferred"),
     /** The gateway was stopped (SIGTERM) during the call; the far end got a BYE or CANCEL. */

@@ -20,6 +20,10 @@ final class Ongoing {
     ScheduledFuture<?> ringTimer;
     /** System.nanoTime() when the SIP leg's 2xx to the INVITE arrived (0 before), for metrics. Engine thread. */
     long sipAnsweredAtNanos;
+    /** An outbound call's far end sends audio before the answer (an 18x with usable SDP); see EarlyMedia. */
+    boolean earlyMedia;
+    /** Whether the dialer was told the far end rings ({@code callProgress}). */
+    boolean progressSent;
     /** The target user's ringing call while this call is being transferred to them, else null. */
     Ongoing transferTo;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */

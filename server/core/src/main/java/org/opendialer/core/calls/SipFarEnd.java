@@ -42,18 +42,14 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         if (!(leg instanceof InboundCall invite)) {
             throw new IllegalStateException("only an inbound leg is answered by us");
         }
-        if (invite.offer() == null) {
-            // An INVITE without SDP wants our offer in the 200 (RFC 3264 5): not supported yet.
-            LOG.warn("call {} not answered: INVITE without SDP offer", o.call.id);
-            calls.end(o, EndReason.FAILED);
-            invite.reject(488);
-            return null;
-        }
         o.media = newMedia.get();
         AudioSdp sipAnswer;
         String browserAnswer;
         try {
-            sipAnswer = sip.localAnswer(invite.offer(), MediaOffers.openRtp(o.media));
+            int rtpPort = MediaOffers.openRtp(o.media);
+            // RFC 3264 5: an INVITE without SDP gets our offer in the 200; its answer comes in the ACK
+            // (legReInvited), and the browser is answered with both laws until then.
+            sipAnswer = invite.offer() == null ? sip.localOffer(rtpPort) : sip.localAnswer(invite.offer(), rtpPort);
             mediaKnown(o, invite.offer());
             browserAnswer = offerSdp == null ? null : o.acceptOffer(offerSdp, codec);
         } catch (SipAgentException | CallException e) {
@@ -129,6 +125,13 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     }
 
     @Override
+    public void legProgress(int status, AudioSdp earlyMedia) {
+        if (owner.call.state() == CallState.CONNECTING && owner.call.direction == CallDirection.OUTBOUND) {
+            EarlyMedia.progress(owner, earlyMedia, () -> mediaKnown(owner, earlyMedia));
+        }
+    }
+
+    @Override
     public void legReInvited(AudioSdp remote) {
         if (!owner.call.state().isFinal()) {
             mediaKnown(owner, remote);
@@ -138,8 +141,10 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     @Override
     public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
         if (owner.call.state() == CallState.ANSWERED) {
-            // After the answer a BYE is a hang-up; anything else (our 2xx never ACKed) is a failure.
-            calls.end(owner, remoteHangup ? EndReason.REMOTE_HANGUP : EndReason.FAILED);
+            // After the answer a BYE is a hang-up, an expired session says so; anything else (our 2xx never
+            // ACKed) is a failure.
+            calls.end(owner, remoteHangup ? EndReason.REMOTE_HANGUP
+                    : reasonIfUnanswered == EndReason.SESSION_EXPIRED ? EndReason.SESSION_EXPIRED : EndReason.FAILED);
         } else {
             calls.end(owner, reasonIfUnanswered);
         }

@@ -11,6 +11,8 @@ final class SipLegListener implements CallListener {
 
         /** System.nanoTime() when the 2xx arrived, told just before {@link #legAnswered} (for metrics). */
         default void sipAnsweredAt(long nanos) {}
+        /** A 180/183 of an outbound call; {@code earlyMedia} is its SDP, or null. */
+        void legProgress(int status, AudioSdp earlyMedia);
 
         /** The far end changed its media (re-INVITE): new address, codec or direction. */
         void legReInvited(AudioSdp remote);
@@ -42,6 +44,15 @@ final class SipLegListener implements CallListener {
     }
 
     @Override
+    public void provisional(int status, AudioSdp earlyMedia) {
+        thread.execute(() -> {
+            if (target != null) {
+                target.legProgress(status, earlyMedia);
+            }
+        });
+    }
+
+    @Override
     public void reInvited(AudioSdp remote) {
         thread.execute(() -> {
             if (target != null) {
@@ -55,6 +66,15 @@ final class SipLegListener implements CallListener {
         thread.execute(() -> {
             if (target != null) {
                 target.legEnded(EndReason.of(reason), false);
+            }
+        });
+    }
+
+    @Override
+    public void sessionExpired() {
+        thread.execute(() -> {
+            if (target != null) {
+                target.legEnded(EndReason.SESSION_EXPIRED, false);
             }
         });
     }

@@ -39,13 +39,15 @@ public record GatewayConfig(
         boolean sandbox,
         NetworkConfig network,
         SecuritySettings security,
-        CallFeatures calls) {
+        CallFeatures calls,
+        CarrierConfig carrier) {
 
     private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
     private static final int MIN_ADMIN_KEY_LENGTH = 16;
 
     public GatewayConfig {
         allowedOrigins = List.copyOf(allowedOrigins);
+        carrier = carrier == null ? CarrierConfig.DEFAULTS : carrier;
     }
 
     public static GatewayConfig from(Map<String, String> env) {
@@ -93,7 +95,8 @@ public record GatewayConfig(
                 r.raw(ConfigKey.DB_PASSWORD).orElse(""), adminKey,
                 r.seconds(ConfigKey.SESSION_IDLE_TTL_S, 43200),
                 r.seconds(ConfigKey.SIGNIN_TOKEN_TTL_S, 300), tlsCert, tlsKey, logLevel, sip(r, sandbox(r)),
-                sandbox(r), network(r), SecuritySettings.from(env), CallFeatures.from(env));
+                sandbox(r), network(r), SecuritySettings.from(env), CallFeatures.from(env),
+                CarrierConfig.parse(r::string));
     }
 
     private static NetworkConfig network(Reader r) {
@@ -182,7 +185,7 @@ public record GatewayConfig(
         return new SipConfig(trunk, r.string(ConfigKey.SIP_LISTEN_ADDRESS).orElse(sandbox ? "127.0.0.1" : "0.0.0.0"),
                 r.port(ConfigKey.SIP_PORT, false), user, password, publicAddress,
                 r.seconds(ConfigKey.RING_TIMEOUT_S, 60), min, max, webRtcPort, webRtcAddress,
-                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30), allowed);
+                r.seconds(ConfigKey.RTP_TIMEOUT_S, 30), allowed, TrunkSettings.from(r.env()));
     }
 
     private static boolean isIpLiteral(String s) {

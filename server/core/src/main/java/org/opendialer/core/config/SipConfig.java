@@ -22,13 +22,27 @@ public record SipConfig(
         int webRtcPort,
         String webRtcAddress,
         Duration rtpTimeout,
-        org.opendialer.sip.SourceAllowList allowedSources) {
+        org.opendialer.sip.SourceAllowList allowedSources,
+        org.opendialer.sip.TrunkOptions trunkOptions) {
+
+    public SipConfig {
+        trunkOptions = trunkOptions == null ? org.opendialer.sip.TrunkOptions.DEFAULT : trunkOptions;
+    }
+
+    /** With the default session timers and no trunk registration. */
+    public SipConfig(Optional<String> trunk, String listenAddress, int port, Optional<String> username,
+                     Optional<String> password, Optional<String> publicAddress, Duration ringTimeout, int rtpPortMin,
+                     int rtpPortMax, int webRtcPort, String webRtcAddress, Duration rtpTimeout,
+                     org.opendialer.sip.SourceAllowList allowedSources) {
+        this(trunk, listenAddress, port, username, password, publicAddress, ringTimeout, rtpPortMin, rtpPortMax,
+                webRtcPort, webRtcAddress, rtpTimeout, allowedSources, null);
+    }
 
     /** Without extra allowed INVITE sources (DIALER_SIP_ALLOWED_SOURCES unset). */
     public SipConfig(Optional<String> trunk, String listenAddress, int port, Optional<String> username,
                      Optional<String> password, Optional<String> publicAddress, Duration ringTimeout, int rtpPortMin,
                      int rtpPortMax, int webRtcPort, String webRtcAddress, Duration rtpTimeout) {
         this(trunk, listenAddress, port, username, password, publicAddress, ringTimeout, rtpPortMin, rtpPortMax,
-                webRtcPort, webRtcAddress, rtpTimeout, org.opendialer.sip.SourceAllowList.NONE);
+                webRtcPort, webRtcAddress, rtpTimeout, org.opendialer.sip.SourceAllowList.NONE, null);
     }
 }

@@ -32,7 +32,7 @@ class AccountServicePostgresTest extends AccountServiceContract {
     @Override
     Database emptyDatabase() throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY");
+            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY CASCADE");
         }
         return db;
     }

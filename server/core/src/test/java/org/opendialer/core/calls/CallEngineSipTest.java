@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.User;
+import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.numbers.DialTarget;
 import org.opendialer.media.relay.MediaRelay;
 import org.opendialer.media.relay.RelaySettings;
@@ -185,6 +188,9 @@ class CallEngineSipTest {
         try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", "503", "reason",
                 "Service Unavailable"), storm)) {
             startEngine(trunk.uri(), Duration.ofSeconds(30), null, null);
+            // 20 calls in a few seconds from one user: over the default DIALER_CALLS_PER_MINUTE.
+            engine.destinationPolicy(new DestinationPolicy(new DestinationSettings(Set.of(), List.of(), 0, 0),
+                    id -> Optional.empty(), Clock.systemUTC()));
             RecordingDialer agent = attach(alice);
             RecordingDialer other = attach(carol);
             try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {

@@ -31,7 +31,7 @@ class CallStorePostgresTest extends CallStoreContract {
     @Override
     Database emptyDatabase() throws Exception {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY");
+            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY CASCADE");
         }
         return db;
     }

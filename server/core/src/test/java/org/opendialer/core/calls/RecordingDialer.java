@@ -28,6 +28,19 @@ final class RecordingDialer implements Dialer {
         return device;
     }
 
+    private final List<String> progress = new ArrayList<>();
+
+    @Override
+    public synchronized void callProgress(String callId, boolean earlyMedia) {
+        progress.add(earlyMedia ? "early_media" : "ringing");
+        notifyAll();
+    }
+
+    /** The callProgress events seen, in order: "ringing" (play a local ringback) or "early_media". */
+    synchronized List<String> progress() {
+        return List.copyOf(progress);
+    }
+
     @Override
     public synchronized void mediaMoved(String callId) {
         mediaMoved.add(callId);

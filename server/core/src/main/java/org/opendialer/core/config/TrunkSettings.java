@@ -1,0 +1,52 @@
+package org.opendialer.core.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import org.opendialer.sip.TrunkOptions;
+
+/** Reads what a production trunk needs beyond the basics (docs/sip-trunks.md) into the SIP agent's {@link TrunkOptions}. */
+public final class TrunkSettings {
+    private TrunkSettings() {}
+
+    public static TrunkOptions from(Map<String, String> env) {
+        int minSe = seconds(env, ConfigKey.SIP_MIN_SE_S, 90, 90);
+        int expires = seconds(env, ConfigKey.SIP_SESSION_EXPIRES_S, 1800, 0);
+        if (expires != 0 && expires < minSe) {
+            throw new ConfigException(ConfigKey.SIP_SESSION_EXPIRES_S, expires + " is below DIALER_SIP_MIN_SE_S "
+                    + minSe + " (0 turns our session timer off)");
+        }
+        String register = value(env, ConfigKey.SIP_REGISTER).orElse("off").toLowerCase(Locale.ROOT);
+        if (!register.equals("on") && !register.equals("off")) {
+            throw new ConfigException(ConfigKey.SIP_REGISTER, "'" + register + "' is neither on nor off");
+        }
+        if (register.equals("on") && (value(env, ConfigKey.SIP_USERNAME).isEmpty()
+                || value(env, ConfigKey.SIP_TRUNK).isEmpty())) {
+            throw new ConfigException(ConfigKey.SIP_REGISTER,
+                    "on needs DIALER_SIP_TRUNK, DIALER_SIP_USERNAME and DIALER_SIP_PASSWORD");
+        }
+        return new TrunkOptions(Duration.ofSeconds(expires), Duration.ofSeconds(minSe), register.equals("on"));
+    }
+
+    private static java.util.Optional<String> value(Map<String, String> env, ConfigKey key) {
+        String v = env.get(key.envName());
+        return v == null || v.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(v.strip());
+    }
+
+    /** RFC 4028 4: Min-SE is never below 90 s on the wire; 86400 s is a day, ample for any carrier. */
+    private static int seconds(Map<String, String> env, ConfigKey key, int dflt, int min) {
+        java.util.Optional<String> v = value(env, key);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int s = Integer.parseInt(v.get());
+            if (s >= min && s <= 86400) {
+                return s;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, "'" + v.get() + "' is not a number of seconds between " + min + " and 86400");
+    }
+}

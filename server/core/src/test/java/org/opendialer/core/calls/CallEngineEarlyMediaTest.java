@@ -1,0 +1,103 @@
+package org.opendialer.core.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.Database;
+import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.PasswordHasher;
+import org.opendialer.core.accounts.User;
+import org.opendialer.core.numbers.DialTarget;
+import org.opendialer.media.relay.MediaRelay;
+import org.opendialer.media.relay.RelaySettings;
+import org.opendialer.sip.SipSettings;
+import org.opendialer.testkit.SippProcess;
+
+/** Early media and provisional responses of outbound calls, against SIPp as a carrier. */
+class CallEngineEarlyMediaTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final DialTarget BOB_MOBILE = new DialTarget.PhoneNumber("+14155550199");
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private AccountService accounts;
+    private User alice;
+    private CallEngine engine;
+    private MediaRelay relay;
+
+    @BeforeEach
+    void setUp() {
+        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
+        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
+                PasswordHasher.forTests());
+        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001",
+                "+12015550123"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        db.close();
+    }
+
+    private RecordingDialer start(String trunk) throws Exception {
+        relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 22000, 22999,
+                Duration.ofSeconds(30)));
+        SipSettings settings = new SipSettings("127.0.0.1", SippPeer.freeUdpPort(), "127.0.0.1",
+                SipSettings.Trunk.parse(trunk), null, null, null, null);
+        engine = new CallEngine(accounts, new CallStore(db), settings, relay, Duration.ofSeconds(30),
+                Clock.systemUTC());
+        engine.start();
+        RecordingDialer d = new RecordingDialer(alice.id());
+        engine.attach(d);
+        return d;
+    }
+
+    @Test
+    void forked183s_withEarlyMedia_areReportedOnce_andTheSecondForksAnswerIsTheDialog() throws Exception {
+        int fork2Port = SippProcess.freeEvenUdpPort();
+        // A 2 s tone (scripts/tone-pcap.py): SIPp exits only once its RTP is played.
+        String pcap = Path.of(getClass().getResource("/sipp-calls/tone-440hz-pcma-2s.pcap").toURI()).toString();
+        try (SippPeer trunk = SippPeer.uas("uas_forked_early_media.xml",
+                Map.of("FORK2_PORT", String.valueOf(fork2Port), "PCAP", pcap))) {
+            RecordingDialer d = start(trunk.uri());
+            engine.place(alice, BOB_MOBILE, d, null);
+            d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            assertThat(d.progress()).containsExactly("early_media");
+            engine.hangUp(d, null);
+            // SIPp exits 0 only when our ACK and BYE went to the dialog of the fork that answered.
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            assertThat(trunk.messages()).containsPattern("BYE sip:[^\\n]*\\n(?s).*To: [^\\n]*tag=\\d+Fork02");
+        }
+    }
+
+    @Test
+    void malformed183Sdp_isIgnored_180AsksForLocalRingback_andA200WithoutACommonCodecEndsFailedWithBye()
+            throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_ringing_bad_sdp.xml", Map.of())) {
+            RecordingDialer d = start(trunk.uri());
+            engine.place(alice, BOB_MOBILE, d, null);
+            CallView end = d.awaitEnd(WAIT);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(d.progress()).containsExactly("ringing");
+            assertThat(d.states()).containsExactly("connecting", "disconnected/failed");
+            assertThat(end.result()).isEqualTo(CallResult.NOT_ANSWERED);
+        }
+    }
+}
