@@ -17,7 +17,7 @@ import { checkSipp } from '../e2e/support/sipp.mjs';
 import { isoNow, loadAverage, machine, machineLine, startSippTrunk, summary, writeSection } from './lib.mjs';
 
 // Ports: away from the e2e defaults (18080–18091, 18100–18299), 8080/8081 and bench/run.mjs (18280–18290).
-const BASE = 19700;
+const BASE = Number(process.env.BENCH_PORT_BASE ?? 19700); // BENCH_PORT_BASE: a range of ~200 ports of your own
 const HTTP_PORT = BASE;
 const SIP_PORT = BASE + 1;
 const TRUNK_PORT = BASE + 2;

@@ -1,14 +1,20 @@
 import { AuthSession, isSignInResult, type SignInResult } from './auth';
 import { CallBook } from './call/call-book';
+import { TransferWaiter } from './call/transfer-waiter';
 import type { CallAction } from './call/call-panel-model';
 import { callPanel, type CallPanel } from './ui/call-panel';
 import { mediaControls } from './ui/media-controls';
+import { callSwitcher, type CallSwitcher } from './ui/call-switcher';
 import { micNotice, type MicNotice } from './ui/mic-notice';
 import { networkNotice, type NetworkNotice } from './ui/network-notice';
 import { IceServers } from './media/ice-servers';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
+import { AudioDevices, browserDeviceEnvironment, type DeviceEnvironment } from './media/audio-devices';
+import { deviceSettings } from './ui/device-settings';
+import { CallQualityMonitor } from './quality/call-quality-monitor';
+import { signalIndicator } from './ui/signal-indicator';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
@@ -30,6 +36,7 @@ import {
   isWsAuthStateChangedEvent,
   isWsCallProgressEvent,
   isWsMediaMovedEvent,
+  isWsTransferFailedEvent,
   isWsMediaUpdateEvent,
   isWsPlaceCallResult,
   isWsRecentCallsResult,
@@ -62,6 +69,8 @@ export interface DialerAppOptions {
   defaultRegion?: string;
   /** The ringtone's audio context (tests pass a fake); the browser's `AudioContext` by default. */
   createAudioContext?: () => RingtoneContext | null;
+  /** Audio device listing and output choice (tests pass a fake); the browser's by default. */
+  devices?: DeviceEnvironment;
 }
 
 /** How many calls `recentCalls` asks the call log for. */
@@ -76,7 +85,9 @@ export class DialerApp {
   private readonly gateway: GatewayClient;
   private signedInUi: SignedInView | null = null;
   private readonly calls: CallBook;
+  private readonly transfers = new TransferWaiter();
   private readonly callUi: CallPanel;
+  private readonly switcher: CallSwitcher;
   /** Set once the host has sent `setToken`: it signs in with `getToken`, so ask it for tokens. */
   private hostUsesToken = false;
   private readonly renewal: SessionRenewal;
@@ -90,6 +101,12 @@ export class DialerApp {
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
+  /** The chosen microphone, speaker and ringer (setAudioDevices, the settings view). */
+  private readonly devices: AudioDevices;
+  private readonly settingsUi: HTMLElement;
+  /** callQuality every 5 s while a call with audio here is answered, and the signal indicator. */
+  private readonly quality: CallQualityMonitor;
+  private readonly signal = signalIndicator();
   /** The local ringback of an outbound call whose far end rings without early media (protocol.md part 4). */
   private readonly ringback: Ringtone;
   private ringbackCall: string | null = null;
@@ -121,6 +138,8 @@ export class DialerApp {
       env: this.iceServers.wrap(opts.media ?? browserMediaEnvironment(), () => this.gateway.request('mediaConfig', {})),
       audio: remote,
       processing: opts.audioProcessing ?? true,
+      microphone: () => this.devices.input,
+      onMicrophone: () => void this.devices.restore(),
       request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
       isAnswered: (id) => this.calls.get(id)?.call.state === 'answered',
       isConnected: () => this.gateway.connectionState === 'connected',
@@ -135,6 +154,7 @@ export class DialerApp {
       takeOver: () => this.takeOverAudio(this.calls.current()?.call.id),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
+    this.switcher = callSwitcher((callId) => this.swapTo(callId));
     this.micNotice = micNotice();
     // One AudioContext for both tones: browsers limit how many a page may create.
     const createContext = opts.createAudioContext ?? browserRingtoneContext;
@@ -144,6 +164,21 @@ export class DialerApp {
     // The user just clicked Call: an autoplay block here needs no notice of its own.
     this.ringback = new Ringtone(sharedContext, () => undefined, ringbackCadence(opts.defaultRegion));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
+    this.devices = new AudioDevices(opts.devices ?? browserDeviceEnvironment(), opts.storage, {
+      input: (id) => this.audio.switchMicrophone(id),
+      output: (id) => remote.setSink(id),
+      ringer: (id) => this.ringtone.setSink(id),
+    });
+    this.quality = new CallQualityMonitor({
+      source: this.audio,
+      emit: (event) => this.opts.emit(event),
+      show: (q) => this.signal.show(q),
+    });
+    this.settingsUi = deviceSettings({
+      list: () => this.devices.list(),
+      chosen: () => this.devices.chosen,
+      set: (choice) => this.devices.set(choice),
+    }).root;
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -155,6 +190,8 @@ export class DialerApp {
   }
 
   start(): void {
+    void this.devices.restore();
+    this.quality.start();
     if (this.auth.storedToken()) {
       mount(this.opts.root, el('p', { class: 'restoring', role: 'status' }, strings.connecting));
     } else {
@@ -165,6 +202,7 @@ export class DialerApp {
 
   /** Closes the call audio and the connection (the dialer's page goes away). */
   dispose(): void {
+    this.quality.stop();
     this.audio.closeAll(false);
     this.ringtone.stop();
     this.stopRingback();
@@ -203,11 +241,21 @@ export class DialerApp {
         return null;
       case 'hold':
         if (!isMethodParams('hold', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidHeld);
-        await this.audio.hold(params.held);
+        await this.audio.hold(params.held, params.call_id);
+        return null;
+      case 'transfer':
+        if (!isMethodParams('transfer', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidTransfer);
+        await this.transfer(params.to, params.call_id);
         return null;
       case 'sendDtmf':
         if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
         this.audio.sendDtmf(params.digits);
+        return null;
+      case 'getAudioDevices':
+        return this.devices.list();
+      case 'setAudioDevices':
+        if (!isMethodParams('setAudioDevices', params)) throw new DialerError('InvalidOptionsError', strings.errors.unknownDevice);
+        await this.devices.set(params);
         return null;
       default:
         throw new DialerError('Net2PhoneDialerError', `Unknown method "${method}".`);
@@ -243,6 +291,42 @@ export class DialerApp {
       return;
     }
     await this.connectMedia(result.call_id, prepared, result.sdp);
+  }
+
+  /**
+   * transfer (protocol.md part 7): the gateway answers once the target rings; the outcome follows as
+   * the call's end (`transferred`) or `transferFailed`, which settle the SDK's promise.
+   */
+  private async transfer(to: string, callId: string | undefined): Promise<void> {
+    const target = validateCallTarget(to);
+    const id = callId ?? this.calls.current()?.call.id;
+    if (id === undefined || this.calls.get(id)?.call.state !== 'answered') {
+      throw new DialerError('TransferFailedError', strings.errors.noTransferableCall);
+    }
+    const outcome = this.transfers.wait(id);
+    try {
+      await this.viaGateway(() => this.gateway.request('transfer', { call_id: id, to: target }));
+    } catch (e) {
+      this.transfers.ended(id, 'transferred'); // settles the waiter: the request's own error is the answer
+      void outcome.catch(() => undefined);
+      throw e;
+    }
+    await outcome;
+  }
+
+  /** The current call in the panel and, with call waiting, the other one under it. */
+  private showCalls(): void {
+    const current = this.calls.current();
+    this.callUi.show(current);
+    this.switcher.show(current?.call.state === 'answered' || current?.call.state === 'connecting' ? this.calls.other(current) : null);
+  }
+
+  /** Swap (call waiting): resumes `callId`, which holds the call the user talked on (gateway side). */
+  private async swapTo(callId: string): Promise<void> {
+    await this.audio.hold(false, callId);
+    this.calls.focus(callId);
+    this.showCalls();
+    this.refreshMedia();
   }
 
   /** hangUp, answer, reject: forwarded to the gateway method of the same name (protocol.md, part 3). */
@@ -440,7 +524,7 @@ export class DialerApp {
 
   /** After each applied call state: the ringtone rings while an inbound call rings; the idle part hides during a call. */
   private callsChanged(): void {
-    if (this.calls.ringingInboundId() !== null) this.ringtone.start();
+    if (this.calls.ringingInboundId() !== null) this.ringtone.start(this.calls.hasAnswered());
     else this.ringtone.stop();
     if (this.ringbackCall !== null && this.calls.get(this.ringbackCall)?.call.state !== 'connecting') this.stopRingback();
     const current = this.calls.current()?.call;
@@ -500,14 +584,19 @@ export class DialerApp {
     if (isCallStateChangedEvent(event)) {
       // A state whose seq is not newer (a replay after resume) is neither shown nor forwarded.
       if (!this.calls.apply(event.call)) return;
-      this.callUi.show(this.calls.current());
+      this.showCalls();
       this.audio.onCallState(event.call);
       this.reattach(event.call);
       this.refreshMedia();
       this.callsChanged();
-      if (event.call.state === 'disconnected') void this.loadRecentCalls();
+      if (event.call.state === 'disconnected') {
+        this.transfers.ended(event.call.id, event.call.end_reason);
+        void this.loadRecentCalls();
+      }
       if (event.call.end_reason === 'media_failed') this.networkNotice.show(strings.networkBlocked(this.iceServers.current?.gateway ?? null));
       this.opts.emit({ type: 'callStateChanged', call: event.call });
+    } else if (isWsTransferFailedEvent(event)) {
+      this.transfers.failed(event.call_id, event.reason);
     } else if (isWsCallProgressEvent(event)) {
       this.onCallProgress(event.call_id, event.early_media);
     } else if (isWsMediaMovedEvent(event)) {
@@ -535,9 +624,10 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi, signal: this.signal.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
+      this.callUi.root.after(this.switcher.root);
       this.callsChanged();
     } else {
       this.signedInUi = null;

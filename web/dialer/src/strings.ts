@@ -94,6 +94,7 @@ export const strings = {
     media_failed: 'your network blocks the call audio',
     gateway_shutdown: 'the phone service was stopped',
     gateway_restart: 'the phone service restarted',
+    transferred: 'transferred',
     session_expired: 'the phone network stopped confirming the call',
   },
 
@@ -113,7 +114,43 @@ export const strings = {
   connecting: 'Connecting…',
   offline: 'Offline',
 
+  audioSettings: 'Audio settings',
+  quality: {
+    good: 'Call quality good',
+    fair: 'Call quality fair',
+    poor: 'Call quality poor',
+    loss: 'loss',
+    jitter: 'jitter',
+    rtt: 'round trip',
+    warnings: {
+      high_packet_loss: 'audio packets are being lost',
+      high_jitter: 'audio arrives unevenly',
+      high_rtt: 'long delay',
+      low_mos: 'poor audio quality',
+    },
+  },
+  systemDefault: 'System default',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  ringer: 'Ringtone',
+  transfer: {
+    failed: (reason: string) =>
+      `The transfer did not go through (${
+        { busy: 'the target is busy', declined: 'the target declined', no_answer: 'the target did not answer', unreachable: 'the target could not be reached' }[reason] ?? reason
+      }); the caller is still on the line with you.`,
+    timeout: 'The transfer target did not answer in time; the caller is still on the line with you.',
+    callEnded: 'The call ended before the transfer completed.',
+    superseded: 'Another transfer of this call was started.',
+    button: 'Transfer',
+    prompt: 'Transfer to (extension or number)',
+    waiting: 'Call waiting',
+    swap: 'Swap',
+    onHold: 'On hold',
+  },
   errors: {
+    outputUnsupported: 'This browser cannot choose where audio plays: it uses the system’s output device.',
+    unknownDevice: 'No such audio device: use an id from getAudioDevices().',
+    deviceFailed: 'The audio device could not be used.',
     invalidNumber: 'Enter a phone number or an extension.',
     numberTooLong: 'The phone number is too long.',
     connection: 'The dialer cannot reach the server.',
@@ -130,6 +167,8 @@ export const strings = {
     noAudioCall: 'There is no answered call with audio in this dialer.',
     invalidMuted: 'muted must be true or false.',
     invalidHeld: 'held must be true or false.',
+    invalidTransfer: 'transfer expects { to: string, call_id?: string }.',
+    noTransferableCall: 'There is no answered call to transfer.',
     invalidDigits: 'digits must be 1 to 64 of 0-9, A-D, *, # and "," (a pause).',
     mediaFailed: 'The call audio could not be set up, so the call was ended.',
     dtmfUnavailable: 'Keypad tones cannot be sent on this call yet.',

@@ -50,6 +50,20 @@ describe('Ringtone', () => {
     expect(f.levels).toHaveLength(4);
   });
 
+  it('plays the call-waiting tone (440 Hz, 0.3 s every 10 s) when asked, and switches to it from the ringtone', () => {
+    const f = fakeContext(true);
+    const tone = new Ringtone(() => f.ctx as unknown as RingtoneContext, () => undefined);
+    tone.start();
+    tone.start(true);
+    expect(f.oscillators.slice(0, 2).every((o) => o.stopped)).toBe(true);
+    expect(f.oscillators.slice(2).map((o) => o.frequency.value)).toEqual([440]);
+    expect(f.levels.slice(2)).toEqual([[0.08, 0], [0, 0.3]]);
+    f.ctx.currentTime = 10;
+    vi.advanceTimersByTime(10_000);
+    expect(f.levels.slice(4)).toEqual([[0.08, 10], [0, 10.3]]);
+    tone.stop();
+  });
+
   it('reports blocked while the context stays suspended, and unblocked once a click resumes it', async () => {
     const f = fakeContext(false);
     const blocked: boolean[] = [];

@@ -15,8 +15,10 @@ export const ERROR_NAMES = [
   'DialerDisposedError',
   'ConnectionError',
   'CallNotFoundError',
+  'AudioOutputUnsupportedError',
   'DestinationNotAllowedError',
   'CallRateLimitedError',
+  'TransferFailedError',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];

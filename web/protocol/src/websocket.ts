@@ -119,6 +119,21 @@ export interface WsMediaUpdateEvent {
   codec: MediaCodec;
 }
 
+/** `transfer` (part 7): blind transfer of the answered call to `to` (an extension or a number). */
+export interface WsTransferParams extends CallIdParams {
+  to: string;
+}
+
+/**
+ * `{ type: "transferFailed", call_id, reason }`: the transfer target did not take the call
+ * (`busy`, `declined`, `no_answer`, `unreachable`, `failed`); the call goes on as before (part 7).
+ */
+export interface WsTransferFailedEvent {
+  type: 'transferFailed';
+  call_id: string;
+  reason: string;
+}
+
 /**
  * `{ type: "callProgress", call_id, early_media }`: the far end of an outbound call is ringing (SIP 180/183).
  * `early_media: true` while the far end's own audio (ringback, announcements) is relayed before the answer,
@@ -139,6 +154,7 @@ export interface WsMethods {
   answer: { params: WsAnswerParams; result: WsSdpResult | null };
   updateMedia: { params: WsUpdateMediaParams; result: WsSdpResult };
   hold: { params: WsHoldParams; result: null };
+  transfer: { params: WsTransferParams; result: Record<string, never> };
   reject: { params: CallIdParams; result: null };
   signIn: { params: { username: string; password: string }; result: WsSignInResult };
   signInWithToken: { params: { token: string }; result: WsSignInResult };
@@ -160,6 +176,7 @@ export const WS_METHOD_NAMES: readonly WsMethodName[] = [
   'answer',
   'updateMedia',
   'hold',
+  'transfer',
   'reject',
   'signIn',
   'signInWithToken',
@@ -184,6 +201,7 @@ export const WS_ERROR_CODES = [
   'rate_limited',
   'destination_not_allowed',
   'call_rate_limited',
+  'transfer_failed',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -207,6 +225,7 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   rate_limited: 'AuthenticationError',
   destination_not_allowed: 'DestinationNotAllowedError',
   call_rate_limited: 'CallRateLimitedError',
+  transfer_failed: 'TransferFailedError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */
@@ -344,6 +363,16 @@ export function isWsCallProgressEvent(value: unknown): value is WsCallProgressEv
 
 export function isWsMediaMovedEvent(value: unknown): value is WsMediaMovedEvent {
   return isPlainObject(value) && value.type === 'mediaMoved' && typeof value.call_id === 'string' && value.call_id.length > 0;
+}
+
+export function isWsTransferFailedEvent(value: unknown): value is WsTransferFailedEvent {
+  return (
+    isPlainObject(value) &&
+    value.type === 'transferFailed' &&
+    typeof value.call_id === 'string' &&
+    value.call_id.length > 0 &&
+    typeof value.reason === 'string'
+  );
 }
 
 /** `resume` params as the gateway checks them: a token, and at most 50 calls with a positive integer seq. */

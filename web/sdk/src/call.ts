@@ -40,6 +40,7 @@ export enum CallResult {
  * - `gateway_shutdown`: the gateway was stopped during the call
  * - `gateway_restart`: the gateway stopped without ending the call (crash); reported once it runs again
  * - `session_expired`: the phone network stopped confirming the call was still up (SIP session timer), so it was ended
+ * - `transferred`: this user transferred the answered call (`transfer`); the other party now talks to the target
  */
 export type EndReason =
   | 'busy'
@@ -56,7 +57,8 @@ export type EndReason =
   | 'media_failed'
   | 'gateway_shutdown'
   | 'gateway_restart'
-  | 'session_expired';
+  | 'session_expired'
+  | 'transferred';
 
 export interface Call {
   /** Unique identifier of the call. */

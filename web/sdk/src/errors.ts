@@ -96,6 +96,17 @@ export class CallNotFoundError extends Net2PhoneDialerError {
 }
 
 /**
+ * `setAudioDevices({ output })` or `({ ringer })` where the browser cannot choose where audio plays
+ * (no `HTMLMediaElement.setSinkId`, e.g. Safari before 18.4): the choice is refused, never ignored.
+ */
+export class AudioOutputUnsupportedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'AudioOutputUnsupportedError';
+  }
+}
+
+/**
  * `placeCall` to a number the gateway's destination policy refuses (premium rate, shared cost, a
  * blocked prefix or a country not allowed): no call was placed.
  */
@@ -114,6 +125,19 @@ export class CallRateLimitedError extends Net2PhoneDialerError {
   }
 }
 
+/**
+ * `transfer` did not hand the call over; the message says why: the target was busy, declined, did
+ * not answer or could not be reached (the caller is still on the call with this user), or the
+ * transfer could not start (no answered call, the user themself as target, a transfer already
+ * under way, a target the gateway cannot transfer to). The call is untouched.
+ */
+export class TransferFailedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'TransferFailedError';
+  }
+}
+
 /** `Net2PhoneDialer.errors`, and the name → class table errors are rebuilt from. */
 export const errors = {
   Net2PhoneDialerError,
@@ -127,8 +151,10 @@ export const errors = {
   ConnectionError,
   CallInProgressError,
   CallNotFoundError,
+  AudioOutputUnsupportedError,
   DestinationNotAllowedError,
   CallRateLimitedError,
+  TransferFailedError,
 };
 
 export type Net2PhoneDialerErrors = typeof errors;

@@ -11,11 +11,15 @@ import { Net2PhoneDialer } from './net2phone-dialer';
 
 export default Net2PhoneDialer;
 export { Net2PhoneDialer };
-export type { CallCommand, Net2PhoneDialerConstructorOptions, PlaceCallCommand } from './net2phone-dialer';
+export type { CallCommand, Net2PhoneDialerConstructorOptions, PlaceCallCommand, TransferCommand } from './net2phone-dialer';
+export type { AudioDevice, AudioDeviceChoice, AudioDeviceList } from './audio-devices';
 export { CallDirection, CallResult, CallState } from './call';
 export type { Call, EndReason } from './call';
 export type {
   AudioPlaybackBlocked,
+  CallLegQuality,
+  CallQuality,
+  CallQualityWarning,
   AuthState,
   AuthStateChanged,
   CallStateChanged,
@@ -29,6 +33,7 @@ export type {
   TokenRequested,
 } from './events';
 export {
+  AudioOutputUnsupportedError,
   AuthenticationError,
   CallInProgressError,
   CallNotFoundError,
@@ -42,5 +47,6 @@ export {
   MicrophonePermissionError,
   Net2PhoneDialerError,
   OutgoingCallAlreadyRingingError,
+  TransferFailedError,
 } from './errors';
 export type { Net2PhoneDialerErrors } from './errors';

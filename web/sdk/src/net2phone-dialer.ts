@@ -1,9 +1,12 @@
 import {
   MAX_CALL_ID_LENGTH,
   MAX_PHONE_NUMBER_LENGTH,
+  isAudioDeviceChoice,
+  isAudioDeviceList,
   isAuthStateChangedEvent,
   isCallStateChangedEvent,
   isAudioPlaybackBlockedEvent,
+  isCallQualityEvent,
   isConnectionStateChangedEvent,
   isDtmfDigits,
   isTokenRequestedEvent,
@@ -32,6 +35,7 @@ import type {
   SubscribeOptions,
 } from './events';
 import { resolveServerUrl } from './server-url';
+import type { AudioDevice, AudioDeviceChoice, AudioDeviceList } from './audio-devices';
 
 export interface Net2PhoneDialerConstructorOptions {
   /**
@@ -61,6 +65,15 @@ export interface CallCommand {
   callId?: string;
 }
 
+/**
+ * What `transfer` hands over and to whom: `to` is an extension or a phone number; `callId` the
+ * answered call (without it, the one the user talks on).
+ */
+export interface TransferCommand {
+  callId?: string;
+  to: string;
+}
+
 interface Subscriber {
   callback(event: DialerEvent): void;
   events: readonly string[];
@@ -74,6 +87,7 @@ const ALL_EVENT_TYPES: readonly DialerEventType[] = [
   'connectionStateChanged',
   'tokenRequested',
   'audioPlaybackBlocked',
+  'callQuality',
 ];
 
 /** The embedded dialer: renders the dialer iframe into `rootHtmlElement` and talks to it. */
@@ -119,7 +133,8 @@ export class Net2PhoneDialer {
       'src',
       `${serverUrl}/dialer/?parentOrigin=${encodeURIComponent(hostWindow.location.origin)}`,
     );
-    iframe.setAttribute('allow', 'microphone; autoplay');
+    // speaker-selection: the dialer may play audio on the output device the user chose (setAudioDevices).
+    iframe.setAttribute('allow', 'microphone; autoplay; speaker-selection');
     iframe.setAttribute('title', 'Phone dialer');
     iframe.style.cssText = 'width:100%;height:100%;border:0;display:block';
     this.iframe = iframe;
@@ -183,8 +198,32 @@ export class Net2PhoneDialer {
    * Puts the answered call on hold (`true`) or resumes it (`false`); while held no audio flows
    * either way. Rejects with `CallNotFoundError` when this dialer has no answered call with audio.
    */
-  async hold(held: boolean): Promise<void> {
-    await this.request('hold', { held: this.flag('hold', held) });
+  async hold(held: boolean, command?: CallCommand): Promise<void> {
+    const flag = this.flag('hold', held);
+    const callId = this.callIdOf('hold', command);
+    await this.request('hold', callId === undefined ? { held: flag } : { held: flag, call_id: callId });
+  }
+
+  /**
+   * Blind transfer: hands the answered call to `to` (an extension or a phone number). The target
+   * rings while the caller stays on the call with this user; resolves once the target answered (this
+   * user's call then ends `disconnected` with `end_reason: 'transferred'`). Rejects with
+   * `TransferFailedError` saying why when the target is busy, declines, does not answer or cannot be
+   * reached (the call goes on as before), or when there is no answered call, the target is this user,
+   * or a transfer is already under way; `InvalidPhoneNumberError` for a malformed target.
+   *
+   * ```js
+   * await dialer.transfer({ to: '1002' });
+   * ```
+   */
+  async transfer(command: TransferCommand): Promise<void> {
+    this.assertNotDisposed();
+    const to = (command as { to?: unknown } | null | undefined)?.to;
+    if (typeof to !== 'string' || to.length === 0 || to.length > MAX_PHONE_NUMBER_LENGTH) {
+      throw new InvalidPhoneNumberError(`transfer expects { to: string } (1 to ${MAX_PHONE_NUMBER_LENGTH} characters), got ${describe(command)}.`);
+    }
+    const callId = this.callIdOf('transfer', command);
+    await this.request('transfer', callId === undefined ? { to } : { to, call_id: callId });
   }
 
   /**
@@ -198,6 +237,32 @@ export class Net2PhoneDialer {
       throw new InvalidOptionsError(`sendDtmf expects 1 to 64 of 0-9, A-D, *, # and ",", got ${describe(digits)}.`);
     }
     await this.request('sendDtmf', { digits });
+  }
+
+  /**
+   * The browser's microphones (`inputs`) and speakers (`outputs`), as the dialer's origin sees
+   * them: `const { inputs, outputs } = await dialer.getAudioDevices()`. Labels are empty until the
+   * microphone has been allowed once; `outputs` is empty where the browser cannot choose one.
+   */
+  async getAudioDevices(): Promise<AudioDeviceList> {
+    const list = await this.request('getAudioDevices', {});
+    const copy = (d: AudioDevice): AudioDevice => ({ id: d.id, label: d.label });
+    return isAudioDeviceList(list) ? { inputs: list.inputs.map(copy), outputs: list.outputs.map(copy) } : { inputs: [], outputs: [] };
+  }
+
+  /**
+   * Chooses the microphone (`input`), the call's speaker (`output`) and the ringtone's speaker
+   * (`ringer`) by ids from `getAudioDevices`; keys left out keep their choice, which the dialer
+   * remembers for this browser. A new microphone replaces the one of an answered call at once,
+   * without renegotiation. Rejects with `InvalidOptionsError` for an unknown id and
+   * `AudioOutputUnsupportedError` for `output`/`ringer` where the browser cannot choose a speaker.
+   */
+  async setAudioDevices(devices: AudioDeviceChoice): Promise<void> {
+    this.assertNotDisposed();
+    if (!isAudioDeviceChoice(devices)) {
+      throw new InvalidOptionsError(`setAudioDevices expects { input?, output?, ringer? } (ids from getAudioDevices()), got ${describe(devices)}.`);
+    }
+    await this.request('setAudioDevices', { ...devices });
   }
 
   /** Whether a user is signed in to the dialer, and who. */
@@ -268,6 +333,15 @@ export class Net2PhoneDialer {
     await this.request(method, callId === undefined ? {} : { call_id: callId });
   }
 
+  private callIdOf(method: string, command: unknown): string | undefined {
+    const callId = (command as { callId?: unknown } | null | undefined)?.callId;
+    if ((command !== undefined && (typeof command !== 'object' || command === null)) ||
+        (callId !== undefined && (typeof callId !== 'string' || callId.length === 0 || callId.length > MAX_CALL_ID_LENGTH))) {
+      throw new InvalidOptionsError(`${method} expects { callId?: string }, got ${describe(command)}.`);
+    }
+    return callId as string | undefined;
+  }
+
   private flag(method: string, value: unknown): boolean {
     this.assertNotDisposed();
     if (typeof value !== 'boolean') throw new InvalidOptionsError(`${method} expects true or false, got ${describe(value)}.`);
@@ -301,6 +375,10 @@ export class Net2PhoneDialer {
       event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };
     } else if (isConnectionStateChangedEvent(raw)) {
       event = { type: raw.type, state: raw.state };
+    } else if (isCallQualityEvent(raw)) {
+      // A structured clone of the dialer's event: its objects are this page's own.
+      const { call_id, ...figures } = raw;
+      event = { ...figures, callId: call_id };
     } else if (isAudioPlaybackBlockedEvent(raw)) {
       event = { type: raw.type, blocked: raw.blocked };
     } else if (isTokenRequestedEvent(raw)) {

@@ -188,6 +188,6 @@ describe('end_reason', () => {
   });
 
   it('turns a reason this SDK does not know into "failed"', () => {
-    expect(record([{ ...ended, end_reason: 'transferred' }])).toEqual([['call-1', 'disconnected', 'failed']]);
+    expect(record([{ ...ended, end_reason: 'parked_by_a_newer_gateway' }])).toEqual([['call-1', 'disconnected', 'failed']]);
   });
 });

@@ -64,6 +64,29 @@ export class CallBook {
   }
 
   /** The id of the latest inbound call that is still ringing, which `answer` without an id acts on. */
+  /** Makes `id` the call shown (call waiting: the call swapped to). */
+  focus(id: string): void {
+    const tracked = this.calls.get(id);
+    if (!tracked) return;
+    this.calls.delete(id);
+    this.calls.set(id, tracked);
+  }
+
+  /** The user's other answered call than `current` (call waiting: the one on hold), or null. */
+  other(current: TrackedCall | null): TrackedCall | null {
+    let found: TrackedCall | null = null;
+    for (const tracked of this.calls.values()) {
+      if (tracked !== current && tracked.call.state === 'answered') found = tracked;
+    }
+    return found;
+  }
+
+  /** Whether a call is answered (then a ringing inbound call is a waiting call). */
+  hasAnswered(): boolean {
+    for (const { call } of this.calls.values()) if (call.state === 'answered') return true;
+    return false;
+  }
+
   ringingInboundId(): string | null {
     let id: string | null = null;
     for (const { call } of this.calls.values()) {

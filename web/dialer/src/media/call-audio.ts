@@ -12,6 +12,10 @@ export interface CallAudioOptions {
   audio: RemoteAudio;
   /** Echo cancellation, noise suppression and gain control (default on). */
   processing: boolean;
+  /** The microphone chosen with setAudioDevices (undefined: the browser's default). */
+  microphone?: () => string | undefined;
+  /** A microphone was opened (output devices may be chosen from now on, in Firefox). */
+  onMicrophone?: () => void;
   /** A gateway request (`updateMedia`, `hold`). */
   request(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Whether the call is `answered` (the call book knows). */
@@ -59,6 +63,8 @@ export class CallAudio {
   private shown: { callId: string; media: CallMedia } | null = null;
   /** The media whose far end the `<audio>` element plays. */
   private playing: CallMedia | null = null;
+  /** Each call's far-end stream, so a call resumed after a swap (call waiting) plays again. */
+  private readonly streams = new WeakMap<CallMedia, MediaStream>();
   /** The ICE restarts of each bound media. */
   private readonly recoveries = new Map<CallMedia, IceRecovery>();
 
@@ -66,7 +72,8 @@ export class CallAudio {
 
   /** Opens the microphone and makes the offer; `MicrophonePermissionError` when there is no microphone. */
   async prepare(): Promise<PreparedMedia> {
-    const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing);
+    const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing, this.opts.microphone?.());
+    this.opts.onMicrophone?.();
     let media: CallMedia;
     try {
       media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => {
@@ -226,15 +233,44 @@ export class CallAudio {
     }
   }
 
+  /** Another microphone was chosen: every open call's media sends from it from now on, without renegotiation. */
+  async switchMicrophone(deviceId: string): Promise<void> {
+    for (const media of [...this.open]) {
+      if (media.isClosed) continue;
+      const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing, deviceId);
+      await media.replaceTrack(track);
+    }
+  }
+
+  /** The stats of the answered call whose audio is here, unless held (no audio flows then). */
+  async activeStats(): Promise<{ callId: string; report: RTCStatsReport } | null> {
+    let active: { callId: string; media: CallMedia };
+    try {
+      active = this.active();
+    } catch {
+      return null;
+    }
+    if (active.media.snapshot().held) return null;
+    return { callId: active.callId, report: await active.media.stats() };
+  }
+
   mute(muted: boolean): void {
     this.active().media.setMuted(muted);
   }
 
   /** Re-INVITEs the SIP side through the gateway, then silences (or restores) both directions here. */
-  async hold(held: boolean): Promise<void> {
-    const { callId, media } = this.active();
+  async hold(held: boolean, id?: string): Promise<void> {
+    const named = id === undefined ? undefined : this.byCall.get(id);
+    if (id !== undefined && (!named || named.isClosed)) throw new DialerError('CallNotFoundError', strings.errors.noAudioCall);
+    const { callId, media } = named && id !== undefined ? { callId: id, media: named } : this.active();
     await this.opts.request('hold', { call_id: callId, held });
     media.setHeld(held);
+    const stream = this.streams.get(media);
+    if (!held && this.playing !== media && stream) {
+      // Resuming one of two calls (call waiting): the gateway held the other, this one plays now.
+      this.playing = media;
+      void this.opts.audio.play(stream);
+    }
     if (this.playing === media) this.opts.audio.setMuted(held);
   }
 
@@ -288,6 +324,7 @@ export class CallAudio {
 
   private onRemoteStream(media: CallMedia, stream: MediaStream): void {
     if (media.isClosed) return;
+    this.streams.set(media, stream);
     this.playing = media;
     void this.opts.audio.play(stream);
     this.opts.onChange();

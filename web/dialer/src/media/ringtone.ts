@@ -1,3 +1,4 @@
+import { RingerOutput } from './ringer-output';
 import { period, US_RINGING, type Cadence } from './cadence';
 
 /** The parts of an `AudioContext` the ringtone uses (tests pass a fake). */
@@ -12,6 +13,8 @@ export interface RingtoneContext {
 }
 
 const LEVEL = 0.08;
+/** Call waiting (a call rings while the user talks on another): a short 440 Hz beep every 10 s, under the call. */
+const WAITING: Cadence = { frequencies: [440], segments: [0.3, 9.7] };
 /** How long `resume()` may take before the browser counts as blocking audio. */
 export const BLOCKED_AFTER_MS = 400;
 
@@ -32,6 +35,9 @@ export class Ringtone {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private blockCheck: ReturnType<typeof setTimeout> | undefined;
   private blocked = false;
+  /** Plays the ringtone on a chosen output device instead of the context's default one. */
+  private sink: RingerOutput | null = null;
+  private waiting = false;
 
   constructor(
     private readonly createContext: () => RingtoneContext | null,
@@ -39,19 +45,27 @@ export class Ringtone {
     private readonly cadence: Cadence = US_RINGING,
   ) {}
 
+  /** What plays: the cadence, or the call-waiting tone. */
+  private get tone(): Cadence {
+    return this.waiting ? WAITING : this.cadence;
+  }
+
   get playing(): boolean {
     return this.nodes !== null;
   }
 
-  start(): void {
-    if (this.nodes) return;
+  /** Rings; `waiting`: the short call-waiting tone instead, because the user is on another call. */
+  start(waiting = false): void {
+    if (this.nodes && this.waiting === waiting) return;
+    if (this.nodes) this.stop();
+    this.waiting = waiting;
     // One context for the dialer's lifetime: browsers limit how many a page may create.
     const ctx = (this.ctx ??= this.createContext());
     if (!ctx) return;
     const gain = ctx.createGain();
     gain.gain.value = 0;
-    gain.connect(ctx.destination);
-    const oscillators = this.cadence.frequencies.map((f) => {
+    gain.connect(this.sink?.node(ctx) ?? ctx.destination);
+    const oscillators = this.tone.frequencies.map((f) => {
       const osc = ctx.createOscillator();
       osc.frequency.value = f;
       osc.connect(gain);
@@ -90,6 +104,12 @@ export class Ringtone {
     this.setBlocked(false);
   }
 
+  /** Rings on output device `id` from the next ring on (ringer-output.ts). */
+  async setSink(id: string): Promise<void> {
+    this.sink ??= new RingerOutput();
+    await this.sink.setDevice(id);
+  }
+
   /** Resumes the context from a click (a user gesture lets the browser start audio). */
   async unblock(): Promise<void> {
     await this.ctx?.resume();
@@ -103,11 +123,11 @@ export class Ringtone {
     const level = this.nodes.gain.gain;
     let t = ctx.currentTime;
     level.cancelScheduledValues(t);
-    this.cadence.segments.forEach((seconds, i) => {
+    this.tone.segments.forEach((seconds, i) => {
       level.setValueAtTime(i % 2 === 0 ? LEVEL : 0, t);
       t += seconds;
     });
-    this.timer = setTimeout(() => this.ring(), period(this.cadence) * 1000);
+    this.timer = setTimeout(() => this.ring(), period(this.tone) * 1000);
   }
 
   private setBlocked(blocked: boolean): void {

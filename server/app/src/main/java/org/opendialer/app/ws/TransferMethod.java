@@ -9,7 +9,7 @@ import org.opendialer.core.numbers.InvalidNumberException;
 import org.opendialer.core.numbers.NumberValidator;
 
 /**
- * {@code transfer {call_id?, to}}: blind transfer of the user's answered call (protocol.md part 6). Answers
+ * {@code transfer {call_id?, to}}: blind transfer of the user's answered call (protocol.md part 7). Answers
  * once the target rings; the outcome follows as events (the call ends {@code transferred}, or
  * {@code transferFailed}).
  */

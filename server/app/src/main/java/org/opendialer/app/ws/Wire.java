@@ -75,7 +75,7 @@ public final class Wire {
         return node;
     }
 
-    /** {@code {type:"transferFailed", call_id, reason}}: the target did not take the call (protocol.md part 6). */
+    /** {@code {type:"transferFailed", call_id, reason}}: the target did not take the call (protocol.md part 7). */
     public static ObjectNode transferFailed(String callId, String reason) {
         ObjectNode node = NODES.objectNode();
         node.put("type", "transferFailed");

@@ -1,0 +1,38 @@
+import type { TrackedCall } from '../call/call-book';
+import { strings } from '../strings';
+import { el } from './dom';
+
+export interface CallSwitcher {
+  root: HTMLElement;
+  /** Shows the user's other live call (the one on hold), or hides when there is none. */
+  show(other: TrackedCall | null): void;
+}
+
+/**
+ * Call waiting (protocol.md part 7): under the current call, the other live call ("On hold: …")
+ * with a Swap button that resumes it, which holds the current one.
+ */
+export function callSwitcher(swap: (callId: string) => Promise<void>): CallSwitcher {
+  const root = el('section', { class: 'call-switcher', 'aria-label': strings.transfer.waiting, hidden: true });
+  const show = (other: TrackedCall | null) => {
+    if (!other) {
+      root.hidden = true;
+      root.replaceChildren();
+      return;
+    }
+    const call = other.call;
+    const who = call.caller.caller_display_name ?? (call.direction === 'inbound' ? call.from : call.to) ?? '';
+    const error = el('p', { class: 'call-error error', role: 'alert' });
+    const button = el('button', { type: 'button', class: 'call-action swap', 'data-call-id': call.id }, strings.transfer.swap);
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      error.textContent = '';
+      swap(call.id)
+        .catch((e: Error) => (error.textContent = e.message))
+        .finally(() => (button.disabled = false));
+    });
+    root.replaceChildren(el('p', { class: 'call-held' }, `${strings.transfer.onHold}: ${who}`), button, error);
+    root.hidden = false;
+  };
+  return { root, show };
+}
