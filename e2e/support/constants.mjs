@@ -108,3 +108,23 @@ export const TOLL_GATEWAY_URL = `http://127.0.0.1:${TOLL_HTTP_PORT}`;
 // other test. WebRTC port base+900 and SIP port base+901 (webRtcPortOf) stay inside a 1000-port range.
 export const FLOOD_HTTP_PORT = BASE + 600;
 export const FLOOD_GATEWAY_URL = `http://127.0.0.1:${FLOOD_HTTP_PORT}`;
+
+// Carrier behaviour (tests/carrier.spec.ts): its own gateway, SIPp as the trunk, a Node RTP peer as the
+// carrier's early media. WebRTC port base+950 (webRtcPortOf).
+export const CARRIER_HTTP_PORT = BASE + 650;
+export const CARRIER_SIP_PORT = BASE + 651;
+export const CARRIER_TRUNK_PORT = BASE + 652;
+export const CARRIER_TRUNK_MEDIA_PORT = BASE + 654; // SIPp binds +654 to +657
+export const CARRIER_PEER_PORT = BASE + 658;
+export const CARRIER_RTP_PORTS = `${BASE + 660}-${BASE + 679}`;
+export const CARRIER_GATEWAY_URL = `http://127.0.0.1:${CARRIER_HTTP_PORT}`;
+// The operations test (tests/operations.spec.ts): a gateway with metrics and webhooks, SIPp as its trunk,
+// a webhook receiver in the test, and the npm-bundled host page.
+export const OPS_HTTP_PORT = BASE + 80;
+export const OPS_SIP_PORT = BASE + 81;
+export const OPS_TRUNK_PORT = BASE + 82;
+export const OPS_TRUNK_MEDIA_PORT = BASE + 84; // SIPp binds +84 to +87
+export const OPS_WEBHOOK_PORT = BASE + 88;
+export const OPS_METRICS_PORT = BASE + 89;
+export const OPS_NPM_HOST_PORT = BASE + 90;
+export const OPS_RTP_PORTS = `${BASE + 420}-${BASE + 439}`;

@@ -112,6 +112,8 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
       DIALER_WEBRTC_PORT: String(webRtcPortOf(httpPort)),
       // Without a trunk the sandbox carrier is the trunk and the gateway opens its SIP port: never 5060 here.
       DIALER_SIP_PORT: String(webRtcPortOf(httpPort) + 1),
+      // Metrics off unless a test asks (DIALER_METRICS_PORT in env): gateways of parallel runs share this host.
+      DIALER_METRICS_PORT: '0',
       // Every test signs in from 127.0.0.1, many times a minute: the sign-in rate limits are crossed
       // only by the tests that set them (security-flood).
       DIALER_SIGNIN_RATE_PER_ADDRESS: '100000',

@@ -22,6 +22,18 @@ const rules = (port) => [
 
 /** Drops UDP to and from `port`; returns `unblock()`, which removes exactly those rules (idempotent). */
 export function blockUdpPort(port) {
+  return addRules(rules(port));
+}
+
+/**
+ * Drops a random share (`probability`, e.g. 0.1) of the UDP packets sent from `port` (the iptables
+ * `statistic` match), as a lossy network does; returns the function that removes the rule.
+ */
+export function loseUdpFromPort(port, probability) {
+  return addRules([['INPUT', '-p', 'udp', '--sport', String(port), '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']]);
+}
+
+function addRules(list) {
   const added = [];
   const unblock = () => {
     const failures = [];
@@ -37,7 +49,7 @@ export function blockUdpPort(port) {
     }
     if (failures.length) throw new Error(failures.join('\n'));
   };
-  for (const rule of rules(port)) {
+  for (const rule of list) {
     const [chain, ...spec] = rule;
     const r = iptables(['-I', chain, ...spec]);
     if (r.status !== 0) {

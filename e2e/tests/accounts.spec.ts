@@ -46,6 +46,7 @@ test.describe('accounts', () => {
   });
 
   test('sign-in is rate limited: after 5 failures from this address the 6th attempt with the right password is refused with "Too many sign-in attempts"', async ({ page }) => {
+    test.setTimeout(90_000); // six real Argon2id checks: seconds each on a loaded machine
     await openDialer(page);
     const frame = await dialerFrame(page);
     const button = frame.getByRole('button', { name: 'Sign in' });

@@ -48,6 +48,7 @@ const USERS = {
   twotabs: { extension: '309', number: '+12025550179' },
   exta: { extension: '310', number: '+12025550180' },
   extb: { extension: '311', number: '+12025550181' },
+  longname: { extension: '313', number: '+12025550183' },
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Agent ${u[0]!.toUpperCase()}${u.slice(1)}`;
@@ -377,6 +378,23 @@ test.describe('inbound calls from the trunk', () => {
       { ...inbound, state: 'connecting', dates: 'S--' },
       { ...inbound, state: 'disconnected', result: 'not_answered', end_reason: 'declined', dates: 'S-E' },
     ]);
+    expect(await caller.finished(), caller.log()).toBe(0);
+    await context.close();
+  });
+
+  test('a 10,000-character caller name with U+202E shows as 64 characters without the override (whole name in title); Answer and Decline stay on screen', async ({ browser }) => {
+    const { frame, context } = await agent(browser, 'longname');
+    const caller = await sipp({ scenario: 'uac-long-bidi-caller-declined', caller: 'longname' });
+    const panel = frame.locator('.call-panel');
+    await expect(panel.getByRole('heading', { name: 'Incoming call' })).toBeVisible();
+    const name = panel.locator('.call-name');
+    const shown = (await name.textContent()) ?? '';
+    expect(Array.from(shown)).toHaveLength(64);
+    expect(shown).toMatch(/^Evil Caller exe\.gnp W+…$/);
+    expect(await name.getAttribute('title')).toHaveLength(1024);
+    await expect(panel.getByRole('button', { name: 'Answer' })).toBeInViewport();
+    await expect(panel.getByRole('button', { name: 'Decline' })).toBeInViewport();
+    await panel.getByRole('button', { name: 'Decline' }).click();
     expect(await caller.finished(), caller.log()).toBe(0);
     await context.close();
   });

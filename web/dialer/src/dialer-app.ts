@@ -11,6 +11,10 @@ import { IceServers } from './media/ice-servers';
 import { browserMediaEnvironment } from './media/browser-media';
 import { AudioMarker } from './media/audio-marker';
 import { CallAudio, type PreparedMedia } from './media/call-audio';
+import { AudioDevices, browserDeviceEnvironment, type DeviceEnvironment } from './media/audio-devices';
+import { deviceSettings } from './ui/device-settings';
+import { CallQualityMonitor } from './quality/call-quality-monitor';
+import { signalIndicator } from './ui/signal-indicator';
 import type { MediaEnvironment } from './media/call-media';
 import { RemoteAudio } from './media/remote-audio';
 import { browserRingtoneContext, Ringtone, type RingtoneContext } from './media/ringtone';
@@ -65,6 +69,8 @@ export interface DialerAppOptions {
   defaultRegion?: string;
   /** The ringtone's audio context (tests pass a fake); the browser's `AudioContext` by default. */
   createAudioContext?: () => RingtoneContext | null;
+  /** Audio device listing and output choice (tests pass a fake); the browser's by default. */
+  devices?: DeviceEnvironment;
 }
 
 /** How many calls `recentCalls` asks the call log for. */
@@ -95,6 +101,12 @@ export class DialerApp {
   /** The WebSocket dropped since it was last connected: restart ICE once it is back. */
   private lostGateway = false;
   private readonly ringtone: Ringtone;
+  /** The chosen microphone, speaker and ringer (setAudioDevices, the settings view). */
+  private readonly devices: AudioDevices;
+  private readonly settingsUi: HTMLElement;
+  /** callQuality every 5 s while a call with audio here is answered, and the signal indicator. */
+  private readonly quality: CallQualityMonitor;
+  private readonly signal = signalIndicator();
   /** The local ringback of an outbound call whose far end rings without early media (protocol.md part 4). */
   private readonly ringback: Ringtone;
   private ringbackCall: string | null = null;
@@ -126,6 +138,8 @@ export class DialerApp {
       env: this.iceServers.wrap(opts.media ?? browserMediaEnvironment(), () => this.gateway.request('mediaConfig', {})),
       audio: remote,
       processing: opts.audioProcessing ?? true,
+      microphone: () => this.devices.input,
+      onMicrophone: () => void this.devices.restore(),
       request: (method, params) => this.viaGateway(() => this.gateway.request(method, params)),
       isAnswered: (id) => this.calls.get(id)?.call.state === 'answered',
       isConnected: () => this.gateway.connectionState === 'connected',
@@ -150,6 +164,21 @@ export class DialerApp {
     // The user just clicked Call: an autoplay block here needs no notice of its own.
     this.ringback = new Ringtone(sharedContext, () => undefined, ringbackCadence(opts.defaultRegion));
     this.ringtoneNotice = ringtoneNotice(() => this.ringtone.unblock());
+    this.devices = new AudioDevices(opts.devices ?? browserDeviceEnvironment(), opts.storage, {
+      input: (id) => this.audio.switchMicrophone(id),
+      output: (id) => remote.setSink(id),
+      ringer: (id) => this.ringtone.setSink(id),
+    });
+    this.quality = new CallQualityMonitor({
+      source: this.audio,
+      emit: (event) => this.opts.emit(event),
+      show: (q) => this.signal.show(q),
+    });
+    this.settingsUi = deviceSettings({
+      list: () => this.devices.list(),
+      chosen: () => this.devices.chosen,
+      set: (choice) => this.devices.set(choice),
+    }).root;
     this.gateway = new GatewayClient({
       url: opts.gatewayUrl,
       createSocket: opts.createSocket,
@@ -161,6 +190,8 @@ export class DialerApp {
   }
 
   start(): void {
+    void this.devices.restore();
+    this.quality.start();
     if (this.auth.storedToken()) {
       mount(this.opts.root, el('p', { class: 'restoring', role: 'status' }, strings.connecting));
     } else {
@@ -171,6 +202,7 @@ export class DialerApp {
 
   /** Closes the call audio and the connection (the dialer's page goes away). */
   dispose(): void {
+    this.quality.stop();
     this.audio.closeAll(false);
     this.ringtone.stop();
     this.stopRingback();
@@ -218,6 +250,12 @@ export class DialerApp {
       case 'sendDtmf':
         if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
         this.audio.sendDtmf(params.digits);
+        return null;
+      case 'getAudioDevices':
+        return this.devices.list();
+      case 'setAudioDevices':
+        if (!isMethodParams('setAudioDevices', params)) throw new DialerError('InvalidOptionsError', strings.errors.unknownDevice);
+        await this.devices.set(params);
         return null;
       default:
         throw new DialerError('Net2PhoneDialerError', `Unknown method "${method}".`);
@@ -586,7 +624,7 @@ export class DialerApp {
       this.signedInUi = signedInView(user, this.gateway.connectionState, {
         call: (to) => this.placeCall(to),
         signOut: () => void this.signOut().catch(() => {}),
-      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root }, this.opts.defaultRegion);
+      }, { callPanel: this.callUi.root, micNotice: this.micNotice.root, networkNotice: this.networkNotice.root, ringtoneNotice: this.ringtoneNotice.root, settings: this.settingsUi, signal: this.signal.root }, this.opts.defaultRegion);
       this.signedInUi.setRecentCalls(this.recent);
       mount(this.opts.root, this.signedInUi.root);
       this.callUi.root.after(this.switcher.root);

@@ -114,6 +114,25 @@ export const strings = {
   connecting: 'Connecting…',
   offline: 'Offline',
 
+  audioSettings: 'Audio settings',
+  quality: {
+    good: 'Call quality good',
+    fair: 'Call quality fair',
+    poor: 'Call quality poor',
+    loss: 'loss',
+    jitter: 'jitter',
+    rtt: 'round trip',
+    warnings: {
+      high_packet_loss: 'audio packets are being lost',
+      high_jitter: 'audio arrives unevenly',
+      high_rtt: 'long delay',
+      low_mos: 'poor audio quality',
+    },
+  },
+  systemDefault: 'System default',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  ringer: 'Ringtone',
   transfer: {
     failed: (reason: string) =>
       `The transfer did not go through (${
@@ -129,6 +148,9 @@ export const strings = {
     onHold: 'On hold',
   },
   errors: {
+    outputUnsupported: 'This browser cannot choose where audio plays: it uses the system’s output device.',
+    unknownDevice: 'No such audio device: use an id from getAudioDevices().',
+    deviceFailed: 'The audio device could not be used.',
     invalidNumber: 'Enter a phone number or an extension.',
     numberTooLong: 'The phone number is too long.',
     connection: 'The dialer cannot reach the server.',

@@ -84,12 +84,25 @@ export class FakePeerConnection {
   readonly remoteStream = { id: 'remote-stream' };
   private stableLocal: { type: string; sdp: string } | null = null;
 
+  /** Tracks given to `sender.replaceTrack`, in order (no renegotiation: no new offer). */
+  readonly replacedTracks: FakeTrack[] = [];
+
   constructor(readonly config: RTCConfiguration, private readonly withCodecPreferences: boolean) {}
 
   addTransceiver(track: FakeTrack, init: { direction: string }) {
     const dtmf = new FakeDtmfSender();
     this.transceivers.push({ track, direction: init.direction, dtmf });
-    const transceiver: Record<string, unknown> = { sender: { track, dtmf } };
+    const entry = this.transceivers[this.transceivers.length - 1]!;
+    const sender = {
+      track,
+      dtmf,
+      replaceTrack: async (next: FakeTrack) => {
+        sender.track = next;
+        entry.track = next;
+        this.replacedTracks.push(next);
+      },
+    };
+    const transceiver: Record<string, unknown> = { sender };
     if (this.withCodecPreferences) {
       transceiver.setCodecPreferences = (codecs: RTCRtpCodec[]) => this.codecPreferences.push(codecs.map((c) => `${c.mimeType}/${c.clockRate}`));
     }

@@ -15,6 +15,7 @@ export const ERROR_NAMES = [
   'DialerDisposedError',
   'ConnectionError',
   'CallNotFoundError',
+  'AudioOutputUnsupportedError',
   'DestinationNotAllowedError',
   'CallRateLimitedError',
   'TransferFailedError',

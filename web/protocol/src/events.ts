@@ -1,4 +1,4 @@
-import { isOneOf, isPlainObject, isStringOrNull, isTimestamp } from './checks';
+import { isOneOf, isPlainObject, isStringOrNull, isTimestamp, type PlainObject } from './checks';
 
 export const CALL_STATES = ['connecting', 'answered', 'disconnected'] as const;
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
@@ -95,7 +95,30 @@ export interface AudioPlaybackBlockedEvent {
   blocked: boolean;
 }
 
+/** One leg's figures in a `callQuality` event; `null` where not measured (yet). */
+export interface LegQuality {
+  mos: number | null;
+  jitter_ms: number | null;
+  packet_loss_pct: number | null;
+  rtt_ms: number | null;
+}
+
+export const QUALITY_WARNINGS = ['high_packet_loss', 'high_jitter', 'high_rtt', 'low_mos'] as const;
+export type QualityWarning = (typeof QUALITY_WARNINGS)[number];
+
+/**
+ * `callQuality` (docs/call-quality.md): about every 5 s while a call is answered with its audio in
+ * this dialer. The top-level figures are the worse of the two legs; `legs` gives both.
+ */
+export interface CallQualityEvent extends LegQuality {
+  type: 'callQuality';
+  call_id: string;
+  warnings: QualityWarning[];
+  legs: { browser: LegQuality; sip: LegQuality | null };
+}
+
 export type DialerEvent =
+  | CallQualityEvent
   | CallStateChangedEvent
   | AuthStateChangedEvent
   | ConnectionStateChangedEvent
@@ -110,6 +133,7 @@ export const EVENT_TYPES: readonly DialerEventType[] = [
   'connectionStateChanged',
   'tokenRequested',
   'audioPlaybackBlocked',
+  'callQuality',
 ];
 
 export function isEndReason(value: unknown): value is EndReason {
@@ -178,9 +202,37 @@ export function isAudioPlaybackBlockedEvent(value: unknown): value is AudioPlayb
   return isPlainObject(value) && value.type === 'audioPlaybackBlocked' && typeof value.blocked === 'boolean';
 }
 
+const isFigure = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
+
+export function isLegQuality(value: unknown): value is LegQuality {
+  return isPlainObject(value) && isFigure(value.mos) && isFigure(value.jitter_ms) && isFigure(value.packet_loss_pct) && isFigure(value.rtt_ms);
+}
+
+function qualityRest(v: PlainObject): boolean {
+  const legs = v.legs;
+  return (
+    Array.isArray(v.warnings) &&
+    v.warnings.every((w: unknown) => isOneOf(QUALITY_WARNINGS, w)) &&
+    isPlainObject(legs) &&
+    isLegQuality(legs.browser) &&
+    (legs.sip === null || isLegQuality(legs.sip))
+  );
+}
+
+export function isCallQualityEvent(value: unknown): value is CallQualityEvent {
+  return (
+    isPlainObject(value) &&
+    isLegQuality(value) &&
+    (value as PlainObject).type === 'callQuality' &&
+    typeof (value as PlainObject).call_id === 'string' &&
+    qualityRest(value as PlainObject)
+  );
+}
+
 /** A known event with every field of the right type. Unknown event types are not `DialerEvent`s. */
 export function isDialerEvent(value: unknown): value is DialerEvent {
   return (
+    isCallQualityEvent(value) ||
     isCallStateChangedEvent(value) ||
     isAuthStateChangedEvent(value) ||
     isConnectionStateChangedEvent(value) ||

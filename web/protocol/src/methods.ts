@@ -28,6 +28,31 @@ export interface HoldParams extends CallIdParams {
 /** Longest `call_id` accepted by `hangUp`, `answer` and `reject`. */
 export const MAX_CALL_ID_LENGTH = 256;
 
+/** One audio device of the browser: `id` is its `deviceId`, `label` its name (empty before any microphone permission). */
+export interface AudioDevice {
+  id: string;
+  label: string;
+}
+
+/** The result of `getAudioDevices`. */
+export interface AudioDeviceList {
+  inputs: AudioDevice[];
+  outputs: AudioDevice[];
+}
+
+/** `setAudioDevices`: device ids from `getAudioDevices`; a missing key keeps the current choice. */
+export interface AudioDeviceChoice {
+  /** The microphone. */
+  input?: string;
+  /** Where the call's audio plays. */
+  output?: string;
+  /** Where the ringtone of incoming calls plays. */
+  ringer?: string;
+}
+
+/** Longest device id accepted by `setAudioDevices` (browsers use 64 hex characters or "default"). */
+export const MAX_DEVICE_ID_LENGTH = 512;
+
 /** The methods the SDK may call on the dialer: params and result of each (protocol.md, parts 1, 3 and 4). */
 export interface DialerMethods {
   placeCall: { params: { to: string }; result: null };
@@ -41,6 +66,8 @@ export interface DialerMethods {
   hold: { params: HoldParams; result: null };
   transfer: { params: TransferParams; result: null };
   sendDtmf: { params: { digits: string }; result: null };
+  getAudioDevices: { params: Record<string, never>; result: AudioDeviceList };
+  setAudioDevices: { params: AudioDeviceChoice; result: null };
 }
 
 export type MethodName = keyof DialerMethods;
@@ -58,6 +85,8 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'mute',
   'hold',
   'sendDtmf',
+  'getAudioDevices',
+  'setAudioDevices',
   'transfer',
 ];
 
@@ -101,6 +130,8 @@ export function isMethodParams<M extends MethodName>(method: M, params: unknown)
       return typeof params.to === 'string' && isCallIdParams(params);
     case 'sendDtmf':
       return isDtmfDigits(params.digits);
+    case 'setAudioDevices':
+      return isAudioDeviceChoice(params);
     default:
       return true;
   }
@@ -115,4 +146,22 @@ export function isCallIdParams(params: unknown): params is CallIdParams {
   if (!isPlainObject(params)) return false;
   const id = params.call_id;
   return id === undefined || (typeof id === 'string' && id.length > 0 && id.length <= MAX_CALL_ID_LENGTH);
+}
+
+/** `{ input?, output?, ringer? }`, each a non-empty string of at most `MAX_DEVICE_ID_LENGTH`, nothing else. */
+export function isAudioDeviceChoice(value: unknown): value is AudioDeviceChoice {
+  if (!isPlainObject(value)) return false;
+  return Object.keys(value).every(
+    (k) =>
+      (k === 'input' || k === 'output' || k === 'ringer') &&
+      typeof value[k] === 'string' &&
+      (value[k] as string).length > 0 &&
+      (value[k] as string).length <= MAX_DEVICE_ID_LENGTH,
+  );
+}
+
+export function isAudioDeviceList(value: unknown): value is AudioDeviceList {
+  const isList = (l: unknown) =>
+    Array.isArray(l) && l.every((d) => isPlainObject(d) && typeof d.id === 'string' && typeof d.label === 'string');
+  return isPlainObject(value) && isList(value.inputs) && isList(value.outputs);
 }

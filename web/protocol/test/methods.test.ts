@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_CALL_ID_LENGTH, METHOD_NAMES, isAuthState, isMethodName, isMethodParams } from '../src/index';
+import { MAX_CALL_ID_LENGTH, MAX_DEVICE_ID_LENGTH, METHOD_NAMES, isAudioDeviceList, isAuthState, isMethodName, isMethodParams } from '../src/index';
 
 describe('isMethodParams', () => {
   it('checks the type of placeCall.to and setToken.token', () => {
@@ -28,7 +28,7 @@ describe('isMethodParams', () => {
   });
   it('knows exactly the methods of parts 1, 3 and 4', () => {
     expect([...METHOD_NAMES].sort()).toEqual(
-      ['answer', 'getAuthState', 'hangUp', 'hold', 'mute', 'placeCall', 'reject', 'sendDtmf', 'setToken', 'signOut'],
+      ['answer', 'getAudioDevices', 'getAuthState', 'hangUp', 'hold', 'mute', 'placeCall', 'reject', 'sendDtmf', 'setAudioDevices', 'setToken', 'signOut'],
     );
     expect(isMethodName('signIn')).toBe(false);
     expect(isMethodName('toString')).toBe(false);
@@ -47,5 +47,21 @@ describe('isAuthState', () => {
     expect(isAuthState({ signed_in: true })).toBe(false);
     expect(isAuthState({ signed_in: true, user: { username: 'a' } })).toBe(false);
     expect(isAuthState(undefined)).toBe(false);
+  });
+});
+
+describe('setAudioDevices params and the getAudioDevices result', () => {
+  it('accepts any of input, output and ringer as non-empty device ids, and nothing else', () => {
+    expect(isMethodParams('setAudioDevices', {})).toBe(true);
+    expect(isMethodParams('setAudioDevices', { input: 'default', output: 'a1', ringer: 'b2' })).toBe(true);
+    expect(isMethodParams('setAudioDevices', { input: '' })).toBe(false);
+    expect(isMethodParams('setAudioDevices', { output: 7 })).toBe(false);
+    expect(isMethodParams('setAudioDevices', { speaker: 'x' })).toBe(false);
+    expect(isMethodParams('setAudioDevices', { input: 'x'.repeat(MAX_DEVICE_ID_LENGTH + 1) })).toBe(false);
+  });
+  it('checks the shape of a device list', () => {
+    expect(isAudioDeviceList({ inputs: [{ id: 'a', label: 'Mic' }], outputs: [] })).toBe(true);
+    expect(isAudioDeviceList({ inputs: [{ id: 'a' }], outputs: [] })).toBe(false);
+    expect(isAudioDeviceList({ inputs: [] })).toBe(false);
   });
 });

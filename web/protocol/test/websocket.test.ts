@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  isWsMediaConfigResult,
   ERROR_NAMES,
   WS_ERROR_CODES,
   WS_METHOD_NAMES,
@@ -133,8 +134,9 @@ describe('error codes and names', () => {
     expect(errorNameForWsErrorCode('over_quota')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
-  it('knows the thirteen error names, CallNotFoundError and DestinationNotAllowedError included, and the methods', () => {
-    expect(ERROR_NAMES).toHaveLength(13);
+  it('knows the fourteen error names, CallNotFoundError, AudioOutputUnsupportedError and DestinationNotAllowedError included, and the methods', () => {
+    expect(ERROR_NAMES).toHaveLength(14);
+    expect(isErrorName('AudioOutputUnsupportedError')).toBe(true);
     expect(isErrorName('DestinationNotAllowedError')).toBe(true);
     expect(isErrorName('CallNotFoundError')).toBe(true);
     expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'checkNumber', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls', 'mediaConfig']);
@@ -161,3 +163,23 @@ describe('recentCalls', () => {
     expect(isWsRecentCallsResult({ calls: null })).toBe(false);
   });
 });
+
+describe('mediaConfig', () => {
+  const ok = {
+    ice_servers: [{ urls: ['turn:127.0.0.1:3478?transport=udp', 'turns:turn.example.com:443?transport=tcp'], username: '1733400000:42', credential: 'R+91mDsxmTlboJiIXbiokqUoy/o=' }],
+    ice_servers_expire_at: '2024-12-05T12:00:00Z',
+    gateway: { address: '127.0.0.1', udp_port: 19000, tcp_port: 19000, turn: true },
+  };
+  it('accepts the gateway result, with or without TURN', () => {
+    expect(isWsMediaConfigResult(ok)).toBe(true);
+    expect(isWsMediaConfigResult({ ...ok, ice_servers: [], ice_servers_expire_at: null, gateway: { ...ok.gateway, tcp_port: 0, turn: false } })).toBe(true);
+  });
+  it('rejects servers that are not TURN, missing credentials and bad ports', () => {
+    expect(isWsMediaConfigResult({ ...ok, ice_servers: [{ ...ok.ice_servers[0], urls: ['stun:evil.example'] }] })).toBe(false);
+    expect(isWsMediaConfigResult({ ...ok, ice_servers: [{ urls: ['turn:x'] }] })).toBe(false);
+    expect(isWsMediaConfigResult({ ...ok, gateway: { ...ok.gateway, udp_port: 70000 } })).toBe(false);
+    expect(isWsMediaConfigResult({ ...ok, gateway: undefined })).toBe(false);
+    expect(isWsMediaConfigResult(null)).toBe(false);
+  });
+});
+

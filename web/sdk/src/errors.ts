@@ -96,6 +96,17 @@ export class CallNotFoundError extends Net2PhoneDialerError {
 }
 
 /**
+ * `setAudioDevices({ output })` or `({ ringer })` where the browser cannot choose where audio plays
+ * (no `HTMLMediaElement.setSinkId`, e.g. Safari before 18.4): the choice is refused, never ignored.
+ */
+export class AudioOutputUnsupportedError extends Net2PhoneDialerError {
+  constructor(message?: string) {
+    super(message);
+    this.name = 'AudioOutputUnsupportedError';
+  }
+}
+
+/**
  * `placeCall` to a number the gateway's destination policy refuses (premium rate, shared cost, a
  * blocked prefix or a country not allowed): no call was placed.
  */
@@ -140,6 +151,7 @@ export const errors = {
   ConnectionError,
   CallInProgressError,
   CallNotFoundError,
+  AudioOutputUnsupportedError,
   DestinationNotAllowedError,
   CallRateLimitedError,
   TransferFailedError,

@@ -73,12 +73,41 @@ export interface AudioPlaybackBlocked {
   blocked: boolean;
 }
 
+/** One leg's figures in `CallQuality`; `null` where not measured (yet). */
+export interface CallLegQuality {
+  /** Mean opinion score, 1–4.5, from the ITU-T G.107 E-model for G.711 (docs/call-quality.md). */
+  mos: number | null;
+  jitter_ms: number | null;
+  packet_loss_pct: number | null;
+  rtt_ms: number | null;
+}
+
+/** Raised above (below, for MOS) a threshold, cleared with hysteresis: loss > 3 %, jitter > 30 ms, RTT > 400 ms, MOS < 3.5. */
+export type CallQualityWarning = 'high_packet_loss' | 'high_jitter' | 'high_rtt' | 'low_mos';
+
+/**
+ * About every 5 s while a call is answered with its audio in this dialer (opt-in). The figures are
+ * the worse of the browser leg (WebRTC getStats) and the SIP leg (the gateway's RTCP); `legs` has
+ * both (`sip: null` until the gateway reported).
+ *
+ * ```js
+ * dialer.subscribe((q) => q.warnings.includes('high_packet_loss') && showNetworkHint(), { events: ['callQuality'] });
+ * ```
+ */
+export interface CallQuality extends CallLegQuality {
+  type: 'callQuality';
+  callId: string;
+  warnings: CallQualityWarning[];
+  legs: { browser: CallLegQuality; sip: CallLegQuality | null };
+}
+
 export interface DialerEventMap {
   callStateChanged: CallStateChanged;
   authStateChanged: AuthStateChanged;
   connectionStateChanged: ConnectionStateChanged;
   tokenRequested: TokenRequested;
   audioPlaybackBlocked: AudioPlaybackBlocked;
+  callQuality: CallQuality;
 }
 
 export type DialerEventType = keyof DialerEventMap;

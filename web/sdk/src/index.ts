@@ -12,10 +12,14 @@ import { Net2PhoneDialer } from './net2phone-dialer';
 export default Net2PhoneDialer;
 export { Net2PhoneDialer };
 export type { CallCommand, Net2PhoneDialerConstructorOptions, PlaceCallCommand, TransferCommand } from './net2phone-dialer';
+export type { AudioDevice, AudioDeviceChoice, AudioDeviceList } from './audio-devices';
 export { CallDirection, CallResult, CallState } from './call';
 export type { Call, EndReason } from './call';
 export type {
   AudioPlaybackBlocked,
+  CallLegQuality,
+  CallQuality,
+  CallQualityWarning,
   AuthState,
   AuthStateChanged,
   CallStateChanged,
@@ -29,6 +33,7 @@ export type {
   TokenRequested,
 } from './events';
 export {
+  AudioOutputUnsupportedError,
   AuthenticationError,
   CallInProgressError,
   CallNotFoundError,

@@ -1,9 +1,12 @@
 import {
   MAX_CALL_ID_LENGTH,
   MAX_PHONE_NUMBER_LENGTH,
+  isAudioDeviceChoice,
+  isAudioDeviceList,
   isAuthStateChangedEvent,
   isCallStateChangedEvent,
   isAudioPlaybackBlockedEvent,
+  isCallQualityEvent,
   isConnectionStateChangedEvent,
   isDtmfDigits,
   isTokenRequestedEvent,
@@ -32,6 +35,7 @@ import type {
   SubscribeOptions,
 } from './events';
 import { resolveServerUrl } from './server-url';
+import type { AudioDevice, AudioDeviceChoice, AudioDeviceList } from './audio-devices';
 
 export interface Net2PhoneDialerConstructorOptions {
   /**
@@ -83,6 +87,7 @@ const ALL_EVENT_TYPES: readonly DialerEventType[] = [
   'connectionStateChanged',
   'tokenRequested',
   'audioPlaybackBlocked',
+  'callQuality',
 ];
 
 /** The embedded dialer: renders the dialer iframe into `rootHtmlElement` and talks to it. */
@@ -128,7 +133,8 @@ export class Net2PhoneDialer {
       'src',
       `${serverUrl}/dialer/?parentOrigin=${encodeURIComponent(hostWindow.location.origin)}`,
     );
-    iframe.setAttribute('allow', 'microphone; autoplay');
+    // speaker-selection: the dialer may play audio on the output device the user chose (setAudioDevices).
+    iframe.setAttribute('allow', 'microphone; autoplay; speaker-selection');
     iframe.setAttribute('title', 'Phone dialer');
     iframe.style.cssText = 'width:100%;height:100%;border:0;display:block';
     this.iframe = iframe;
@@ -231,6 +237,32 @@ export class Net2PhoneDialer {
       throw new InvalidOptionsError(`sendDtmf expects 1 to 64 of 0-9, A-D, *, # and ",", got ${describe(digits)}.`);
     }
     await this.request('sendDtmf', { digits });
+  }
+
+  /**
+   * The browser's microphones (`inputs`) and speakers (`outputs`), as the dialer's origin sees
+   * them: `const { inputs, outputs } = await dialer.getAudioDevices()`. Labels are empty until the
+   * microphone has been allowed once; `outputs` is empty where the browser cannot choose one.
+   */
+  async getAudioDevices(): Promise<AudioDeviceList> {
+    const list = await this.request('getAudioDevices', {});
+    const copy = (d: AudioDevice): AudioDevice => ({ id: d.id, label: d.label });
+    return isAudioDeviceList(list) ? { inputs: list.inputs.map(copy), outputs: list.outputs.map(copy) } : { inputs: [], outputs: [] };
+  }
+
+  /**
+   * Chooses the microphone (`input`), the call's speaker (`output`) and the ringtone's speaker
+   * (`ringer`) by ids from `getAudioDevices`; keys left out keep their choice, which the dialer
+   * remembers for this browser. A new microphone replaces the one of an answered call at once,
+   * without renegotiation. Rejects with `InvalidOptionsError` for an unknown id and
+   * `AudioOutputUnsupportedError` for `output`/`ringer` where the browser cannot choose a speaker.
+   */
+  async setAudioDevices(devices: AudioDeviceChoice): Promise<void> {
+    this.assertNotDisposed();
+    if (!isAudioDeviceChoice(devices)) {
+      throw new InvalidOptionsError(`setAudioDevices expects { input?, output?, ringer? } (ids from getAudioDevices()), got ${describe(devices)}.`);
+    }
+    await this.request('setAudioDevices', { ...devices });
   }
 
   /** Whether a user is signed in to the dialer, and who. */
@@ -343,6 +375,10 @@ export class Net2PhoneDialer {
       event = { type: raw.type, signed_in: raw.signed_in, user: raw.user && { ...raw.user }, reason: raw.reason };
     } else if (isConnectionStateChangedEvent(raw)) {
       event = { type: raw.type, state: raw.state };
+    } else if (isCallQualityEvent(raw)) {
+      // A structured clone of the dialer's event: its objects are this page's own.
+      const { call_id, ...figures } = raw;
+      event = { ...figures, callId: call_id };
     } else if (isAudioPlaybackBlockedEvent(raw)) {
       event = { type: raw.type, blocked: raw.blocked };
     } else if (isTokenRequestedEvent(raw)) {

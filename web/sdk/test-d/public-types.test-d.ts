@@ -1,6 +1,7 @@
 // Pins the public types of the shipped typings (dist/index.d.ts, resolved through package.json).
 // Compiled by `npm run typecheck`; every @ts-expect-error line must really be an error.
 import Net2PhoneDialer, {
+  AudioOutputUnsupportedError,
   AuthenticationError,
   CallDirection,
   CallNotFoundError,
@@ -8,6 +9,12 @@ import Net2PhoneDialer, {
   CallState,
   InvalidPhoneNumberError,
   Net2PhoneDialerError,
+  type AudioDevice,
+  type CallLegQuality,
+  type CallQuality,
+  type CallQualityWarning,
+  type AudioDeviceChoice,
+  type AudioDeviceList,
   type AudioPlaybackBlocked,
   type AuthState,
   type AuthStateChanged,
@@ -183,11 +190,49 @@ assertType<Equal<keyof typeof Net2PhoneDialer.errors,
   | 'ConnectionError'
   | 'CallInProgressError'
   | 'CallNotFoundError'
+  | 'AudioOutputUnsupportedError'
   | 'DestinationNotAllowedError'
   | 'CallRateLimitedError'
   | 'TransferFailedError'>>();
 const notFound: Net2PhoneDialerError = new CallNotFoundError('no call');
 void notFound;
+const refused: Net2PhoneDialerError = new Net2PhoneDialer.errors.DestinationNotAllowedError('premium rate');
+const limited: Net2PhoneDialerError = new Net2PhoneDialer.errors.CallRateLimitedError('too many calls');
+void refused;
+void limited;
+
+// Audio devices
+const listed: Promise<AudioDeviceList> = dialer.getAudioDevices();
+void listed;
+assertType<Equal<AudioDeviceList, { inputs: AudioDevice[]; outputs: AudioDevice[] }>>();
+assertType<Equal<AudioDevice, { id: string; label: string }>>();
+assertType<Equal<AudioDeviceChoice, { input?: string; output?: string; ringer?: string }>>();
+assertType<Equal<typeof dialer.setAudioDevices, (devices: AudioDeviceChoice) => Promise<void>>>();
+dialer.setAudioDevices({ input: 'mic-1' });
+dialer.setAudioDevices({ output: 'spk-1', ringer: 'spk-2' });
+// @ts-expect-error device ids are strings
+dialer.setAudioDevices({ input: 1 });
+// @ts-expect-error unknown key
+dialer.setAudioDevices({ speaker: 'spk-1' });
+const outputError = new AudioOutputUnsupportedError('no setSinkId');
+assertType<Equal<typeof Net2PhoneDialer.errors.AudioOutputUnsupportedError, typeof AudioOutputUnsupportedError>>();
+const asBase: Net2PhoneDialerError = outputError;
+void asBase;
+
+// callQuality (opt-in)
+dialer.subscribe(
+  (event) => {
+    assertType<Equal<typeof event, CallQuality>>();
+    assertType<Equal<typeof event.callId, string>>();
+    assertType<Equal<typeof event.mos, number | null>>();
+    assertType<Equal<typeof event.warnings, CallQualityWarning[]>>();
+    assertType<Equal<typeof event.legs, { browser: CallLegQuality; sip: CallLegQuality | null }>>();
+  },
+  { events: ['callQuality'] },
+);
+assertType<Equal<CallQualityWarning, 'high_packet_loss' | 'high_jitter' | 'high_rtt' | 'low_mos'>>();
+// @ts-expect-error the seed signature never delivers callQuality
+dialer.subscribe((event: CallQuality) => event.mos);
 
 // transfer, hold with a call (issue 15: transfer and call waiting)
 const transferCommand: TransferCommand = { to: '1002' };

@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..');
 const dist = (file: string) => join(root, 'dist', file);
-const GZIP_BUDGET_BYTES = 5120;
+// 5 KiB until the audio devices, callQuality and AudioOutputUnsupportedError (about 0.3 KiB with
+// their boundary checks); the UMD was 5319 B gzipped with them.
+const GZIP_BUDGET_BYTES = 5632;
 
 beforeAll(() => {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
@@ -27,7 +29,7 @@ function runUmd(globals: Record<string, unknown>) {
 function expectTheClass(value: DialerClass) {
   expect(typeof value).toBe('function');
   for (const method of ['placeCall', 'hangUp', 'answer', 'reject', 'mute', 'hold', 'sendDtmf']) expect(typeof value.prototype[method]).toBe('function');
-  expect(Object.keys(value.errors)).toHaveLength(13);
+  expect(Object.keys(value.errors)).toHaveLength(14);
   expect(value.errors.CallNotFoundError).toBe(value.CallNotFoundError);
   expect(value.CallState.Disconnected).toBe('disconnected');
   expect(value.default).toBe(value);

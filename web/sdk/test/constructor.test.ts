@@ -53,7 +53,7 @@ describe('new Net2PhoneDialer(options)', () => {
     const { root, iframe } = createDialer();
     expect(root.children).toHaveLength(1);
     expect(iframe.getAttribute('src')).toBe(`${SERVER}/dialer/?parentOrigin=${encodeURIComponent(location.origin)}`);
-    expect(iframe.getAttribute('allow')).toBe('microphone; autoplay');
+    expect(iframe.getAttribute('allow')).toBe('microphone; autoplay; speaker-selection');
     expect(iframe.getAttribute('title')).toBe('Phone dialer');
     expect(iframe.style.width).toBe('100%');
     expect(iframe.style.height).toBe('100%');

@@ -12,6 +12,10 @@ export interface CallAudioOptions {
   audio: RemoteAudio;
   /** Echo cancellation, noise suppression and gain control (default on). */
   processing: boolean;
+  /** The microphone chosen with setAudioDevices (undefined: the browser's default). */
+  microphone?: () => string | undefined;
+  /** A microphone was opened (output devices may be chosen from now on, in Firefox). */
+  onMicrophone?: () => void;
   /** A gateway request (`updateMedia`, `hold`). */
   request(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Whether the call is `answered` (the call book knows). */
@@ -68,7 +72,8 @@ export class CallAudio {
 
   /** Opens the microphone and makes the offer; `MicrophonePermissionError` when there is no microphone. */
   async prepare(): Promise<PreparedMedia> {
-    const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing);
+    const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing, this.opts.microphone?.());
+    this.opts.onMicrophone?.();
     let media: CallMedia;
     try {
       media = new CallMedia(this.opts.env, track, (stream) => this.onRemoteStream(media, stream), () => {
@@ -226,6 +231,27 @@ export class CallAudio {
     for (const media of this.byCall.values()) {
       if (!media.isClosed) this.recoveries.get(media)?.restartNow();
     }
+  }
+
+  /** Another microphone was chosen: every open call's media sends from it from now on, without renegotiation. */
+  async switchMicrophone(deviceId: string): Promise<void> {
+    for (const media of [...this.open]) {
+      if (media.isClosed) continue;
+      const track = await openMicrophone(this.opts.env.getUserMedia, this.opts.processing, deviceId);
+      await media.replaceTrack(track);
+    }
+  }
+
+  /** The stats of the answered call whose audio is here, unless held (no audio flows then). */
+  async activeStats(): Promise<{ callId: string; report: RTCStatsReport } | null> {
+    let active: { callId: string; media: CallMedia };
+    try {
+      active = this.active();
+    } catch {
+      return null;
+    }
+    if (active.media.snapshot().held) return null;
+    return { callId: active.callId, report: await active.media.stats() };
   }
 
   mute(muted: boolean): void {

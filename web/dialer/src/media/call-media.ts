@@ -51,7 +51,7 @@ export class CallMedia {
 
   constructor(
     private readonly env: MediaEnvironment,
-    private readonly track: MediaStreamTrack,
+    private track: MediaStreamTrack,
     onRemoteStream: (stream: MediaStream) => void,
     private readonly onChange: () => void,
   ) {
@@ -120,6 +120,27 @@ export class CallMedia {
     return this.run(async () => {
       if (this.pc.signalingState === 'have-local-offer') await this.pc.setLocalDescription({ type: 'rollback' });
     });
+  }
+
+  /**
+   * Sends `track` instead of the current microphone (another device chosen during the call):
+   * `RTCRtpSender.replaceTrack` needs no renegotiation (WebRTC 1.0 §5.2). Mute and hold carry over.
+   */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    if (this.closed) {
+      track.stop();
+      return;
+    }
+    track.enabled = this.track.enabled;
+    await this.transceiver.sender.replaceTrack(track);
+    const old = this.track;
+    this.track = track;
+    old.stop();
+  }
+
+  /** The peer connection's statistics (call-quality-monitor.ts). */
+  stats(): Promise<RTCStatsReport> {
+    return this.pc.getStats();
   }
 
   /** Mute is local: a disabled track sends silence, which the relay forwards. */

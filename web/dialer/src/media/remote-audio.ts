@@ -38,6 +38,11 @@ export class RemoteAudio {
     }
   }
 
+  /** Plays on output device `id` (`HTMLMediaElement.setSinkId`; the caller checked it exists). */
+  async setSink(id: string): Promise<void> {
+    await (this.element as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(id);
+  }
+
   /** Held calls are silent here too. */
   setMuted(muted: boolean): void {
     this.element.muted = muted;

@@ -1,3 +1,4 @@
+import { RingerOutput } from './ringer-output';
 import { period, US_RINGING, type Cadence } from './cadence';
 
 /** The parts of an `AudioContext` the ringtone uses (tests pass a fake). */
@@ -34,6 +35,8 @@ export class Ringtone {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private blockCheck: ReturnType<typeof setTimeout> | undefined;
   private blocked = false;
+  /** Plays the ringtone on a chosen output device instead of the context's default one. */
+  private sink: RingerOutput | null = null;
   private waiting = false;
 
   constructor(
@@ -61,7 +64,7 @@ export class Ringtone {
     if (!ctx) return;
     const gain = ctx.createGain();
     gain.gain.value = 0;
-    gain.connect(ctx.destination);
+    gain.connect(this.sink?.node(ctx) ?? ctx.destination);
     const oscillators = this.tone.frequencies.map((f) => {
       const osc = ctx.createOscillator();
       osc.frequency.value = f;
@@ -99,6 +102,12 @@ export class Ringtone {
       this.nodes = null;
     }
     this.setBlocked(false);
+  }
+
+  /** Rings on output device `id` from the next ring on (ringer-output.ts). */
+  async setSink(id: string): Promise<void> {
+    this.sink ??= new RingerOutput();
+    await this.sink.setDevice(id);
   }
 
   /** Resumes the context from a click (a user gesture lets the browser start audio). */

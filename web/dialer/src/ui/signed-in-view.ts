@@ -18,6 +18,10 @@ export interface SignedInParts {
   callPanel: HTMLElement;
   micNotice: HTMLElement;
   ringtoneNotice: HTMLElement;
+  /** Audio settings (device-settings.ts), shown under the number field when idle. */
+  settings?: HTMLElement;
+  /** The call's signal indicator (signal-indicator.ts), beside the connection state. */
+  signal?: HTMLElement;
   /** Shown after a call ended with media_failed. */
   networkNotice?: HTMLElement;
 }
@@ -131,13 +135,14 @@ export function signedInView(
   signOut.addEventListener('click', () => actions.signOut());
 
   const idle = el('div', { class: 'idle' }, callForm, recent.root);
+  if (parts.settings) idle.append(parts.settings);
   const root = el(
     'section',
     { class: 'signed-in' },
     el(
       'header',
       {},
-      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), details, status),
+      el('div', { class: 'who' }, el('h1', { class: 'user-name' }, user.display_name || user.username), details, status, ...(parts.signal ? [parts.signal] : [])),
       signOut,
     ),
     parts.ringtoneNotice,

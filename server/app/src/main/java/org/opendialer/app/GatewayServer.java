@@ -17,6 +17,10 @@ import org.opendialer.app.http.DemoSite;
 import org.opendialer.app.http.DialerRoutes;
 import org.opendialer.app.http.SandboxRoutes;
 import org.opendialer.app.http.PemKeyStore;
+import org.opendialer.app.metrics.DialerMetrics;
+import org.opendialer.app.webhooks.Webhooks;
+import org.opendialer.app.ws.InstrumentedMethods;
+import org.opendialer.app.ws.WsMetrics;
 import org.opendialer.app.ws.CallStarter;
 import org.opendialer.app.ws.DialerMethods;
 import org.opendialer.app.ws.MethodDispatcher;
@@ -53,12 +57,25 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
             CallStarter calls, PbxStatus pbx, org.opendialer.sandbox.Sandbox sandboxOrNull)
             throws Exception {
+        return start(config, accounts, callLog, calls, pbx, sandboxOrNull, null, null);
+    }
+
+    /** As above, counting into {@code metricsOrNull}, with the webhook admin routes when {@code webhooksOrNull}. */
+    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
+            CallStarter calls, PbxStatus pbx, org.opendialer.sandbox.Sandbox sandboxOrNull,
+            DialerMetrics metricsOrNull, Webhooks webhooksOrNull)
+            throws Exception {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
-        MethodDispatcher dispatcher = new MethodDispatcher(codec, DialerMethods.create(
-                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version, config));
+        WsMetrics wsMetrics = metricsOrNull == null ? WsMetrics.NONE : metricsOrNull.webSockets();
+        MethodDispatcher dispatcher = new MethodDispatcher(codec, InstrumentedMethods.wrap(DialerMethods.create(
+                accounts, new NumberValidator(config.defaultRegion()), calls, callLog, version, config), wsMetrics));
         WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls, config.security().signInWindow(),
                 config.security().anonymousSocketsPerAddress());
+        ws.setMetrics(wsMetrics);
+        if (metricsOrNull != null) {
+            metricsOrNull.connectedDialers(ws::openConnections);
+        }
         KeyStore keyStore = null;
         char[] keyStorePassword = null;
         if (config.tlsEnabled()) {
@@ -82,8 +99,11 @@ public final class GatewayServer implements AutoCloseable {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
             new DialerRoutes(config, version).register(app, ws);
-            AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx,
+            var adminGuard = AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx,
                     config.security().adminFailuresPerAddress());
+            if (webhooksOrNull != null) {
+                webhooksOrNull.registerAdminRoutes(app, adminGuard);
+            }
             if (sandboxOrNull != null) {
                 SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
                         .anyMatch(u -> to.equals(u.extension()) || to.equals(u.number())));

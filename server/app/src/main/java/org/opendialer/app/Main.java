@@ -10,6 +10,7 @@ import java.util.Map;
 import org.opendialer.core.config.ConfigException;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.OpsConfig;
 
 /** Command line: {@code serve} (default) or {@code user add NAME --extension N ...}. */
 public final class Main {
@@ -29,24 +30,20 @@ public final class Main {
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         GatewayConfig config;
         DestinationSettings destinations;
+        OpsConfig ops;
         try {
             config = GatewayConfig.from(env);
             destinations = DestinationSettings.from(env);
+            ops = OpsConfig.from(env);
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        boolean verbose = config.logLevel().equals("debug") || config.logLevel().equals("trace");
-        // Jetty, Javalin and Hikari narrate every start and stop at info; keep them for debugging.
-        for (String chatty : new String[] {"org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb"}) {
-            System.setProperty("org.slf4j.simpleLogger.log." + chatty, verbose ? config.logLevel() : "warn");
-        }
+        LogSetup.apply(config.logLevel(), ops.jsonLogs());
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, destinations, out, err);
+                return ServeCommand.run(config, destinations, ops, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

@@ -5,6 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.opendialer.app.metrics.DialerMetrics;
+import org.opendialer.app.metrics.MetricsServer;
+import org.opendialer.app.metrics.WebhookMetrics;
+import org.opendialer.app.webhooks.Webhooks;
 import org.opendialer.app.ws.EngineCalls;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
@@ -13,9 +17,11 @@ import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.SecretBox;
 import org.opendialer.core.calls.CallEngine;
+import org.opendialer.core.calls.CallStore;
 import org.opendialer.core.calls.DestinationPolicy;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.OpsConfig;
 import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
 import org.opendialer.sandbox.Sandbox;
@@ -30,6 +36,11 @@ final class ServeCommand {
     private ServeCommand() {}
 
     static int run(GatewayConfig config, DestinationSettings destinations, PrintStream out, PrintStream err) {
+        return run(config, destinations, OpsConfig.OFF, out, err);
+    }
+
+    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, PrintStream out,
+                   PrintStream err) {
         Database db;
         SecretBox secrets;
         try {
@@ -48,6 +59,9 @@ final class ServeCommand {
         CallEngine calls = null;
         MediaRelay relay = null;
         Sandbox sandbox = null;
+        DialerMetrics metrics = ops.metricsPort() == 0 ? null : new DialerMetrics();
+        Webhooks webhooks = null;
+        MetricsServer metricsServer = null;
         try {
             accounts.sealClearSipPasswords();
             if (!accounts.hasUsers()) {
@@ -66,9 +80,30 @@ final class ServeCommand {
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
             calls.carrier(config.carrier());
+            if (ops.webhook().isPresent()) {
+                webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),
+                        metrics == null ? WebhookMetrics.NONE : metrics.webhooks());
+            }
+            Instrumentation.wire(calls, relay, metrics, webhooks);
             calls.start();
-            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox);
+            if (webhooks != null) {
+                webhooks.start(new CallStore(db)); // after start(): the call log repair ended the killed run's calls
+            }
+            server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox,
+                    metrics, webhooks);
+            if (metrics != null) {
+                metricsServer = MetricsServer.start(metrics, config.bindAddress(), ops.metricsPort());
+                if (webhooks != null) {
+                    metrics.webhookQueueDepth(webhooks.outbox()::pendingCount);
+                }
+            }
         } catch (Exception e) {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            if (webhooks != null) {
+                webhooks.close();
+            }
             if (calls != null) {
                 calls.close();
             }
@@ -85,9 +120,17 @@ final class ServeCommand {
         CallEngine engine = calls;
         MediaRelay media = relay;
         Sandbox carrier = sandbox;
+        Webhooks hooks = webhooks;
+        MetricsServer scrape = metricsServer;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Calls first: SIGTERM sends BYE/CANCEL for every call and logs it before the database closes.
             engine.close();
+            if (hooks != null) {
+                hooks.close(); // what it has not delivered stays in the outbox for the next start
+            }
+            if (scrape != null) {
+                scrape.close();
+            }
             if (carrier != null) {
                 carrier.close();
             }

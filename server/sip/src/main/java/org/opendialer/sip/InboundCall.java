@@ -56,11 +56,28 @@ public final class InboundCall extends SipCall {
         this.listener = l;
     }
 
-    /** Sends 180 Ringing. */
+    /** Sends 180 Ringing: reliably (RFC 3262, PRACKed by the caller) when the INVITE requires 100rel. */
     public synchronized void ring() {
         if (state() == CallState.INITIAL) {
-            respond(Response.RINGING, null);
+            if (ReliableProvisionals.requires100rel(invite)) {
+                ringReliably();
+            } else {
+                respond(Response.RINGING, null);
+            }
             moveTo(CallState.EARLY);
+        }
+    }
+
+    private void ringReliably() {
+        try {
+            javax.sip.Dialog d = inviteTx.getDialog();
+            Response ringing = d.createReliableProvisionalResponse(Response.RINGING);
+            ((ToHeader) ringing.getHeader(ToHeader.NAME)).setTag(toTag);
+            ringing.addHeader(ctx.contact(transport));
+            ctx.addAllow(ringing);
+            d.sendReliableProvisionalResponse(ringing);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": reliable 180 not sent", e);
         }
     }
 

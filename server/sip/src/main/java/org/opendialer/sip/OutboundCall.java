@@ -34,6 +34,7 @@ public final class OutboundCall extends SipCall {
     private int redirectsLeft = 3;
     private int redirectsFollowed;
     private boolean retried422;
+    private final ReliableProvisionals prack = new ReliableProvisionals();
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
 
@@ -132,6 +133,7 @@ public final class OutboundCall extends SipCall {
             request.addHeader(h.createHeader("P-Asserted-Identity", fromAddress.toString()));
         }
         sessionTimer.addToRequest(ctx, request);
+        request.addHeader(h.createSupportedHeader(ReliableProvisionals.OPTION_TAG));
         setSdp(request, offer);
         return request;
     }
@@ -217,6 +219,7 @@ public final class OutboundCall extends SipCall {
             }
             int status = response.getStatusCode();
             if (status < 200) {
+                prack.acknowledge(ctx, event.getDialog(), response);
                 onProvisional(response);
             } else if (status < 300) {
                 onSuccess(event);

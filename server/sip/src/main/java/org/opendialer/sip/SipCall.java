@@ -219,6 +219,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             }
             case Request.INVITE -> onReInvite(request, tx);
             case Request.UPDATE -> onUpdate(request, tx);
+            // The RI matched it to our reliable provisional (RAck) before handing it over (RFC 3262 4).
+            case Request.PRACK -> tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
             case Request.INFO, Request.OPTIONS -> tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
             default -> tx.sendResponse(ctx.messages.createResponse(Response.NOT_IMPLEMENTED, request));
         }

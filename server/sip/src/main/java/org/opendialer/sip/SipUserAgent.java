@@ -20,6 +20,7 @@ import javax.sip.TransactionAlreadyExistsException;
 import javax.sip.TransactionUnavailableException;
 import javax.sip.TransactionTerminatedEvent;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.CSeqHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
@@ -53,10 +54,16 @@ public final class SipUserAgent implements AutoCloseable {
     private final RateLimitedLog refusedSources = new RateLimitedLog(java.time.Duration.ofSeconds(10));
     /** Malformed requests come in floods (scanners, fuzzers): one WARNING per 10 s says how many. */
     private final RateLimitedLog badRequests = new RateLimitedLog(java.time.Duration.ofSeconds(10));
+    private volatile SipMetrics metrics = SipMetrics.NONE;
 
     public SipUserAgent(SipSettings settings, InboundCallHandler inboundHandler) {
         this.settings = settings;
         this.inboundHandler = inboundHandler == null ? InboundCallHandler.REJECT_ALL : inboundHandler;
+    }
+
+    /** Where received requests and responses are counted. */
+    public void setMetrics(SipMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
     }
 
     public SipSettings settings() {
@@ -306,6 +313,7 @@ public final class SipUserAgent implements AutoCloseable {
     private final class StackListener implements SipListener {
         @Override
         public void processRequest(RequestEvent event) {
+            metrics.requestReceived(event.getRequest().getMethod());
             try {
                 route(event);
             } catch (TransactionAlreadyExistsException e) {
@@ -505,6 +513,9 @@ public final class SipUserAgent implements AutoCloseable {
 
         @Override
         public void processResponse(ResponseEvent event) {
+            Response response = event.getResponse();
+            CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+            metrics.responseReceived(cseq == null ? "" : cseq.getMethod(), response.getStatusCode());
             try {
                 String callId = ((CallIdHeader) event.getResponse().getHeader(CallIdHeader.NAME)).getCallId();
                 Registration registration = ctx.registrations.get(callId);

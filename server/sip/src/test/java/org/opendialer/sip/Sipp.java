@@ -42,14 +42,23 @@ final class Sipp implements AutoCloseable {
         return start(scenario, port, "127.0.0.1:" + targetPort, service, Map.of(), false);
     }
 
-    /** As {@link #uac}, with {@code keys} filling {{key}} placeholders in the scenario. */
-    static Sipp uac(String scenario, int port, int targetPort, Map<String, String> keys, String service)
-            throws IOException {
-        return start(scenario, port, "127.0.0.1:" + targetPort, service, keys, false);
+    /**
+     * As {@link #uac}, with {@code keys} filling {{key}} placeholders in the scenario, and without SIPp's UDP
+     * retransmissions (-nr): a request answered late on a loaded machine is not sent twice, so each gets one
+     * response.
+     */
+    static Sipp uacNoRetransmissions(String scenario, int port, int targetPort, Map<String, String> keys,
+                                     String service) throws IOException {
+        return start(scenario, port, "127.0.0.1:" + targetPort, service, keys, false, List.of("-nr"));
     }
 
     private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys,
                               boolean tcp) throws IOException {
+        return start(scenario, port, target, service, keys, tcp, List.of());
+    }
+
+    private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys,
+                              boolean tcp, List<String> extra) throws IOException {
         String name = scenario.replace(".xml", "");
         Path dir = Paths.get("target", "sipp", name + "-" + port).toAbsolutePath();
         Files.createDirectories(dir);
@@ -72,6 +81,7 @@ final class Sipp implements AutoCloseable {
         if (service != null) {
             args.addAll(List.of("-s", service));
         }
+        args.addAll(extra);
         return new Sipp(SippProcess.start(args, dir), port);
     }
 

@@ -60,9 +60,12 @@ public final class AdminApi {
         register(config, accounts, calls, adminKeyOrNull, pbx, DEFAULT_FAILURES_PER_MINUTE);
     }
 
-    /** As above, with the number of wrong admin keys per address and minute before 429 (docs/security.md). */
-    public static void register(JavalinConfig config, AccountService accounts, CallLog calls, String adminKeyOrNull,
-                                PbxStatus pbx, int failuresPerMinute) {
+    /**
+     * As above, with the number of wrong admin keys per address and minute before 429 (docs/security.md).
+     * Returns the routes' guard (key check, its failure limit, error mapping) for admin routes declared elsewhere.
+     */
+    public static java.util.function.UnaryOperator<Handler> register(JavalinConfig config, AccountService accounts,
+            CallLog calls, String adminKeyOrNull, PbxStatus pbx, int failuresPerMinute) {
         AdminApi api = new AdminApi(accounts, calls, adminKeyOrNull, pbx, failuresPerMinute);
         if (api.adminKeyDigest == null) {
             LOG.info("admin API disabled: no admin key configured");
@@ -79,6 +82,12 @@ public final class AdminApi {
         config.routes.head(PREFIX + "/users", api.guarded(api::listUsers));
         config.routes.head(PREFIX + "/users/{username}", api.guarded(api::getUser));
         config.routes.head(PREFIX + "/calls", api.guarded(api::listCalls));
+        return api::guarded;
+    }
+
+    /** An error a guarded handler (see register) throws: sent as the admin API's {@code {"error", "message"}} body. */
+    public static RuntimeException error(int status, String code, String message) {
+        return new ApiError(status, code, message);
     }
 
     private void createUser(Context ctx) {

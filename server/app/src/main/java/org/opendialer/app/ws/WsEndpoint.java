@@ -34,6 +34,7 @@ public final class WsEndpoint implements AutoCloseable {
     private final int anonymousPerAddress;
     private final Map<String, Entry> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
+    private volatile WsMetrics metrics = WsMetrics.NONE;
 
     private record Entry(DialerConnection connection, WsContext ctx) {}
 
@@ -53,6 +54,10 @@ public final class WsEndpoint implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::closeExpiredAnonymous, period, period, TimeUnit.MILLISECONDS);
     }
 
+    public void setMetrics(WsMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             String address = remoteIp(ctx);
@@ -62,15 +67,24 @@ public final class WsEndpoint implements AutoCloseable {
                 return;
             }
             ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
-            connections.put(ctx.sessionId(), new Entry(new DialerConnection(address, ctx::send, codec), ctx));
+            metrics.connectionOpened();
+            connections.put(ctx.sessionId(), new Entry(new DialerConnection(address, text -> {
+                metrics.frameSent();
+                ctx.send(text);
+            }, codec), ctx));
         });
         ws.onMessage(ctx -> {
+            metrics.frameReceived();
             Entry entry = connections.get(ctx.sessionId());
             if (entry != null) {
                 entry.connection().sendText(dispatcher.handle(entry.connection(), ctx.message()));
             }
         });
-        ws.onBinaryMessage(ctx -> ctx.send(dispatcher.binaryFrame()));
+        ws.onBinaryMessage(ctx -> {
+            metrics.frameReceived();
+            metrics.frameSent();
+            ctx.send(dispatcher.binaryFrame());
+        });
         ws.onClose(ctx -> {
             Entry entry = connections.remove(ctx.sessionId());
             if (entry != null) {
@@ -78,7 +92,10 @@ public final class WsEndpoint implements AutoCloseable {
                 calls.signedOut(entry.connection());
             }
         });
-        ws.onError(ctx -> LOG.debug("websocket error: {}", String.valueOf(ctx.error())));
+        ws.onError(ctx -> {
+            metrics.error();
+            LOG.debug("websocket error: {}", String.valueOf(ctx.error()));
+        });
     }
 
     public int openConnections() {

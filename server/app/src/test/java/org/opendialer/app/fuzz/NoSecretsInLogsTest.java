@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.app.WsTestClient;
 
 /**
- * Tokens and passwords never reach the logs. slf4j-simple (the gateway's logger, see
- * src/main/resources/simplelogger.properties) writes to whatever {@code System.err} is at each call,
+ * Tokens and passwords never reach the logs. Logback (the gateway's logger, see
+ * src/main/resources/logback.xml) writes to whatever {@code System.err} is at each call,
  * so the test swaps System.err (and System.out) for a buffer while the gateway starts, users are
  * created and changed with the admin key, tokens are minted, and dialers sign in with right and
  * wrong passwords, tokens and sessions; then no secret may appear in what was logged.

@@ -368,10 +368,10 @@ public final class AccountService {
         Optional<StoredCredentials> stored = loadCredentials(username);
         boolean correct;
         try {
-            correct = checks.verify(password, stored.map(StoredCredentials::hash).orElse(decoyHash));
+            correct = checks.verify(address, password, stored.map(StoredCredentials::hash).orElse(decoyHash));
         } catch (PasswordChecks.Busy e) {
-            LOG.warn("sign-in for {} from {} refused: password checks saturated", LogText.printable(username), address);
-            throw rateLimited(Duration.ofSeconds(1), "on this gateway");
+            LOG.warn("sign-in for {} from {} refused: {}", LogText.printable(username), address, e.getMessage());
+            throw rateLimited(Duration.ofSeconds(1), e.thisAddress ? "from your address" : "on this gateway");
         }
         if (stored.isEmpty() || !correct) {
             throttle.recordFailure(username, address);

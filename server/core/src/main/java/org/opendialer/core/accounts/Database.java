@@ -17,7 +17,10 @@ public final class Database implements AutoCloseable {
     /** {@code user} and {@code password} may be null or empty (H2 file databases). */
     public static Database open(String jdbcUrl, String user, String password) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
+        // H2 closes a file database from its own JVM shutdown hook, racing ours: calls ended at SIGTERM were
+        // then not saved. The pool's close (after the call engine's) closes it instead.
+        config.setJdbcUrl(jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.toUpperCase(java.util.Locale.ROOT)
+                .contains("DB_CLOSE_ON_EXIT") ? jdbcUrl + ";DB_CLOSE_ON_EXIT=FALSE" : jdbcUrl);
         if (user != null && !user.isEmpty()) {
             config.setUsername(user);
         }

@@ -70,6 +70,14 @@ public final class CallEngine implements AutoCloseable {
         this.destinations = DestinationPolicy.defaults(clock);
     }
 
+    /** Metrics and webhooks: {@code calls} is told every saved call state, {@code sipMetrics} SIP traffic. */
+    public void instrument(CallObserver calls, org.opendialer.sip.SipMetrics sipMetrics) {
+        events.observe(calls);
+        if (sip != null) {
+            sip.setMetrics(sipMetrics);
+        }
+    }
+
     /** Replaces the default destination policy (premium rate refused, default limits); before start(). */
     public void destinationPolicy(DestinationPolicy policy) {
         this.destinations = java.util.Objects.requireNonNull(policy, "policy");

@@ -20,11 +20,17 @@ final class CallEvents {
 
     private final CallStore store;
     private final Map<Long, Set<Dialer>> dialers = new HashMap<>();
+    private volatile CallObserver observer = CallObserver.NONE;
     /** Ended calls' events for 10 minutes, for dialers that reconnect (protocol.md part 5). */
     private final RecentlyEnded ended = new RecentlyEnded(Duration.ofMinutes(10), 10_000);
 
     CallEvents(CallStore store) {
         this.store = store;
+    }
+
+    /** Metrics and webhooks: told every saved state after the dialers (CallObserver). */
+    void observe(CallObserver observer) {
+        this.observer = observer;
     }
 
     void attach(Dialer dialer) {
@@ -63,6 +69,12 @@ final class CallEvents {
             if (seen != null) {
                 send(d, seen);
             }
+        }
+        try {
+            observer.callChanged(o.call.userId, view, view.state() == CallState.ANSWERED && o.sipAnsweredAtNanos != 0
+                    ? System.nanoTime() - o.sipAnsweredAtNanos : -1);
+        } catch (RuntimeException e) {
+            LOG.error("call {} state {}: observer failed", view.id(), view.state().wire(), e);
         }
     }
 

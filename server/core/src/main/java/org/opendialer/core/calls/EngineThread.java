@@ -46,8 +46,20 @@ final class EngineThread {
     /** Runs {@code task} on the thread and returns its result or rethrows its exception, bounded. */
     <T> T await(Callable<T> task) {
         Future<T> result;
+        // The caller's log context (user, call id: set by the WebSocket layer) follows the request, so the
+        // engine's lines for it can be found by call id (docs/operations.md, logs).
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
         try {
-            result = thread.submit(task);
+            result = thread.submit(() -> {
+                if (context != null) {
+                    org.slf4j.MDC.setContextMap(context);
+                }
+                try {
+                    return task.call();
+                } finally {
+                    org.slf4j.MDC.clear();
+                }
+            });
         } catch (RejectedExecutionException e) {
             throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
         }

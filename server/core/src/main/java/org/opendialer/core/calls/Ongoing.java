@@ -18,6 +18,8 @@ final class Ongoing {
     /** The dialer whose browser carries this call's audio (placed, answered or took it over); gets mediaUpdate. */
     Dialer mediaOwner;
     ScheduledFuture<?> ringTimer;
+    /** System.nanoTime() when the SIP leg's 2xx to the INVITE arrived (0 before), for metrics. Engine thread. */
+    long sipAnsweredAtNanos;
     /** An outbound call's far end sends audio before the answer (an 18x with usable SDP); see EarlyMedia. */
     boolean earlyMedia;
     /** Whether the dialer was told the far end rings ({@code callProgress}). */

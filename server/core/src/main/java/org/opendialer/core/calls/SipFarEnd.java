@@ -112,6 +112,11 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     // ---- the leg's events, on the engine thread ----
 
     @Override
+    public void sipAnsweredAt(long nanos) {
+        owner.sipAnsweredAtNanos = nanos;
+    }
+
+    @Override
     public void legAnswered(AudioSdp remote) {
         if (owner.call.state() == CallState.CONNECTING) {
             mediaKnown(owner, remote);

@@ -9,6 +9,8 @@ final class SipLegListener implements CallListener {
     interface Handler {
         void legAnswered(AudioSdp remote);
 
+        /** System.nanoTime() when the 2xx arrived, told just before {@link #legAnswered} (for metrics). */
+        default void sipAnsweredAt(long nanos) {}
         /** A 180/183 of an outbound call; {@code earlyMedia} is its SDP, or null. */
         void legProgress(int status, AudioSdp earlyMedia);
 
@@ -32,8 +34,10 @@ final class SipLegListener implements CallListener {
 
     @Override
     public void answered(AudioSdp remote) {
+        long received = System.nanoTime();
         thread.execute(() -> {
             if (target != null) {
+                target.sipAnsweredAt(received);
                 target.legAnswered(remote);
             }
         });

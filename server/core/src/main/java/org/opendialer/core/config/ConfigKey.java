@@ -110,7 +110,17 @@ public enum ConfigKey {
     SECRET_KEY("DIALER_SECRET_KEY", "(unset: the key file <DIALER_DATA_DIR>/secret.key, created 0600 at first start)",
             "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database."),
     CALL_WAITING("DIALER_CALL_WAITING", "on",
-            "on: a call to a user on an answered call rings as a second call; off: the caller gets busy.");
+            "on: a call to a user on an answered call rings as a second call; off: the caller gets busy."),
+    METRICS_PORT("DIALER_METRICS_PORT", "9464",
+            "Port of the Prometheus GET /metrics endpoint, on DIALER_BIND_ADDRESS; 0 turns it off."),
+    WEBHOOK_URL("DIALER_WEBHOOK_URL", "(unset: no webhooks)",
+            "URL that receives call.started, call.answered and call.ended (https, or http on loopback)."),
+    WEBHOOK_SECRET("DIALER_WEBHOOK_SECRET", "(unset; required with DIALER_WEBHOOK_URL)",
+            "Signing secret, whsec_ followed by base64 of 24 to 64 random bytes (Standard Webhooks)."),
+    WEBHOOK_RETRY_HOURS("DIALER_WEBHOOK_RETRY_HOURS", "24",
+            "Hours a webhook delivery is retried (exponential backoff with jitter) before it is marked failed."),
+    LOG_FORMAT("DIALER_LOG_FORMAT", "text",
+            "Log format on standard output: text, or json (one JSON object per line, for log shippers).");
 
     private final String envName;
     private final String defaultDescription;

@@ -100,4 +100,19 @@ class CallEngineEarlyMediaTest {
             assertThat(end.result()).isEqualTo(CallResult.NOT_ANSWERED);
         }
     }
+
+    @Test
+    void a183AfterTheAnswer_isIgnored_theCallStaysAnswered_andNoProgressIsReported() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_183_after_answer.xml", Map.of())) {
+            RecordingDialer d = start(trunk.uri());
+            engine.place(alice, BOB_MOBILE, d, null);
+            d.await(v -> v.state() == CallState.ANSWERED, WAIT);
+            Thread.sleep(500); // the late 183 arrives meanwhile
+            engine.hangUp(d, null);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(trunk.messages()).contains("183 Session Progress");
+            assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            assertThat(d.progress()).containsExactly("ringing"); // the 180 before the answer, nothing after
+        }
+    }
 }

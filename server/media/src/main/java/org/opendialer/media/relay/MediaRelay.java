@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.opendialer.media.MediaMetrics;
 import org.opendialer.media.dtls.DtlsCertificate;
 import org.opendialer.media.dtls.DtlsSrtpServer;
 import org.opendialer.media.dtls.DtlsWarmUp;
@@ -36,6 +37,7 @@ public final class MediaRelay implements AutoCloseable {
     private final long timeoutNanos;
     private final long reportIntervalNanos;
     private volatile boolean closed;
+    private volatile MediaMetrics metrics = MediaMetrics.NONE;
 
     private MediaRelay(RelaySettings settings, WebRtcEndpoint endpoint, RtpIoLoop io, long reportIntervalNanos) {
         this.reportIntervalNanos = reportIntervalNanos;
@@ -108,6 +110,16 @@ public final class MediaRelay implements AutoCloseable {
                 settings.connectTimeout().toNanos());
         sessions.add(session);
         return session;
+    }
+
+    /** Where relayed, dropped and lost packets, handshake times and SRTP failures are counted. */
+    public void setMetrics(MediaMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        endpoint.setMetrics(metrics);
+    }
+
+    MediaMetrics metrics() {
+        return metrics;
     }
 
     public RelayStats stats() {

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.opendialer.media.quality.LegQuality;
+import org.opendialer.media.quality.ReceiverReports;
+import org.opendialer.media.MediaMetrics;
 import org.opendialer.media.rtp.RtcpPacket;
 import org.opendialer.media.rtp.RtpPacket;
 import org.opendialer.media.webrtc.SdpAnswer;
@@ -96,6 +99,7 @@ public final class MediaSession implements AutoCloseable {
     private final Direction bToA = new Direction();
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder strangers = new java.util.concurrent.atomic.LongAdder();
+    private volatile LegQuality sipLegQuality;
     private volatile boolean held;
     private volatile boolean closed;
 
@@ -402,15 +406,23 @@ public final class MediaSession implements AutoCloseable {
         Direction d = from == Side.A ? aToB : bToA;
         source.lastReceivedNanos = now;
         int payload = RtpPacket.payloadLength(buf, off, len);
+        MediaMetrics metrics = relay.metrics();
+        MediaMetrics.Direction way = from == Side.A
+                ? MediaMetrics.Direction.BROWSER_TO_SIP
+                : MediaMetrics.Direction.SIP_TO_BROWSER;
         synchronized (d) {
             d.lastPacketNanos = now;
             d.received++;
             if (payload < 0) {
                 d.dropped++;
+                metrics.dropped(way);
                 return;
             }
-            d.reception.update(RtpPacket.ssrc(buf, off), RtpPacket.sequenceNumber(buf, off),
+            int gap = d.reception.update(RtpPacket.ssrc(buf, off), RtpPacket.sequenceNumber(buf, off),
                     RtpPacket.timestamp(buf, off), now / 125_000L);
+            if (gap > 0) {
+                metrics.lost(way, gap);
+            }
             if (held || closed) {
                 return; // not forwarded, and not a loss either
             }
@@ -419,6 +431,7 @@ public final class MediaSession implements AutoCloseable {
             int outPt = out == null || format == PayloadFormats.NONE ? -1 : out.formats().payloadType(format);
             if (outPt < 0) {
                 d.dropped++; // a format the receiver did not negotiate: never transcoded
+                metrics.dropped(way);
                 return;
             }
             buf[off + 1] = (byte) ((buf[off + 1] & 0x80) | outPt);
@@ -426,10 +439,12 @@ public final class MediaSession implements AutoCloseable {
             if (out.sendRtp(buf, off, len)) {
                 d.packets++;
                 d.bytes += payload;
+                metrics.relayed(way, payload);
                 d.lastSentTimestamp = RtpPacket.timestamp(buf, off);
                 d.lastSentNanos = now;
             } else {
                 d.dropped++;
+                metrics.dropped(way);
             }
         }
     }
@@ -451,6 +466,18 @@ public final class MediaSession implements AutoCloseable {
                 d.lastSrNanos = now;
             }
         }
+        if (from == Side.B) {
+            // The SIP far end's report on the stream we send it (RFC 3550 §6.4.2): the SIP leg's quality.
+            List<RtcpPacket.ReportBlock> blocks = ReceiverReports.blocks(buf, off, len);
+            if (!blocks.isEmpty()) {
+                sipLegQuality = ReceiverReports.quality(blocks.get(0), System.currentTimeMillis());
+            }
+        }
+    }
+
+    /** The SIP leg's figures from the far end's last RTCP report block, or null before the first. */
+    public LegQuality sipLegQuality() {
+        return sipLegQuality;
     }
 
     void droppedOnArrival() {

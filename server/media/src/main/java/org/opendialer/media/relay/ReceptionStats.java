@@ -19,8 +19,12 @@ final class ReceptionStats {
     private int transit;
     private long jitter16; // jitter × 16, as in A.8's integer form
 
-    /** @param arrival arrival time in RTP timestamp units (8 kHz) */
-    void update(int ssrc, int seq, long timestamp, long arrival) {
+    /**
+     * @param arrival arrival time in RTP timestamp units (8 kHz)
+     * @return packets skipped by this one's sequence number (0 in order, or for a new SSRC)
+     */
+    int update(int ssrc, int seq, long timestamp, long arrival) {
+        int gap = 0;
         if (!started || ssrc != this.ssrc) {
             started = true;
             this.ssrc = ssrc;
@@ -35,6 +39,7 @@ final class ReceptionStats {
         } else {
             int delta = (seq - maxSeq) & 0xFFFF;
             if (delta > 0 && delta < 0x8000) {
+                gap = delta - 1;
                 if (seq < maxSeq) {
                     cycles += 0x10000;
                 }
@@ -46,6 +51,7 @@ final class ReceptionStats {
             jitter16 += d - ((jitter16 + 8) >> 4);
         }
         received++;
+        return gap;
     }
 
     boolean started() {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import org.opendialer.media.MediaMetrics;
 import org.opendialer.media.dtls.DtlsCertificate;
 import org.opendialer.media.dtls.DtlsSrtpServer;
 import org.opendialer.media.rtp.PacketKind;
@@ -39,6 +40,7 @@ public final class WebRtcEndpoint implements AutoCloseable {
     private final Map<InetSocketAddress, WebRtcLeg> byAddress = new ConcurrentHashMap<>();
     private final Thread receiver;
     private final LongAdder dropped = new LongAdder();
+    private volatile MediaMetrics metrics = MediaMetrics.NONE;
     private volatile IceTcpListener tcp;
     private volatile boolean closed;
 
@@ -56,6 +58,15 @@ public final class WebRtcEndpoint implements AutoCloseable {
     }
 
     static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
+    /** Where handshake times and SRTP authentication failures are counted. */
+    public void setMetrics(MediaMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    MediaMetrics metrics() {
+        return metrics;
+    }
 
     public static WebRtcEndpoint open(InetSocketAddress bind, DtlsCertificate certificate) throws IOException {
         return open(bind, 0, certificate);

@@ -38,6 +38,8 @@ public final class WebRtcLeg {
     private volatile boolean connected;
     private volatile boolean closed;
     private volatile long lastMediaNanos = System.nanoTime();
+    private final long createdNanos = System.nanoTime();
+    private volatile long handshakeStartNanos;
     private SrtpContext receive; // guarded by this
     private SrtpContext send;    // guarded by sendLock
 
@@ -139,6 +141,9 @@ public final class WebRtcLeg {
         IceCheckResult result = responder.handle(buf, off, len, path.address());
         if (result.valid() && (result.nominated() || remotePath == null)) {
             PacketPath current = remotePath;
+            if (current == null) {
+                endpoint.metrics().iceConnected(System.nanoTime() - createdNanos);
+            }
             if (current == null || !current.equals(path)) {
                 remotePath = path;
             }
@@ -149,6 +154,7 @@ public final class WebRtcLeg {
     void handleDtls(byte[] buf, int off, int len) {
         dtlsTransport.offer(buf, off, len);
         if (handshakeStarted.compareAndSet(false, true)) { // UDP and TCP receive threads may both get here
+            handshakeStartNanos = System.nanoTime();
             endpoint.runHandshake(this);
         } else if (session != null) {
             endpoint.runDtlsPump(this);
@@ -176,6 +182,7 @@ public final class WebRtcLeg {
             packet = kind == PacketKind.RTCP ? receive.unprotectRtcp(buf, off, len) : receive.unprotectRtp(buf, off, len);
         } catch (SrtpException e) {
             endpoint.dropped(); // forged, replayed or corrupt
+            endpoint.metrics().srtpAuthenticationFailed();
             return;
         }
         lastMediaNanos = System.nanoTime();
@@ -211,6 +218,7 @@ public final class WebRtcLeg {
             }
         }
         connected = true;
+        endpoint.metrics().dtlsConnected(System.nanoTime() - handshakeStartNanos);
         this.session = session;
         listener.onConnected(this);
         pumpDtls(); // whatever arrived while the keys were being installed

@@ -466,6 +466,32 @@ class MediaRelayTest {
     }
 
     @Test
+    void aReceiverReportFromTheSipPeer_givesTheSipLegsQuality() throws Exception {
+        MediaRelay relay = track(MediaRelay.open(new RelaySettings(LOOPBACK, 0, "127.0.0.1", 35000, 35999,
+                Duration.ofSeconds(30)), Duration.ofMillis(200)));
+        MediaSession session = relay.newSession(listener);
+        SipPeer peer = sipPeer(session, Codec.PCMU, 0, 101);
+        TestBrowser browser = connectedBrowser(session, Side.A, null);
+        browser.sendRtp(0, 1, 160, 0xB1, true, Rtp.payload(1));
+        int towardSip = Rtp.ssrc(peer.receive(10_000));
+        assertThat(session.sipLegQuality()).isNull();
+        // The far end lost 26/256 of our packets and measured 240 timestamp units (30 ms) of jitter.
+        byte[] rr = org.opendialer.media.rtp.RtcpPacket.report(0x5151, false, 0, 0, 0, 0,
+                new org.opendialer.media.rtp.RtcpPacket.ReportBlock(towardSip, 26, 5, 100, 240, 0, 0), "p");
+        peer.rtcp.send(new java.net.DatagramPacket(rr, rr.length, new InetSocketAddress(LOOPBACK, session.rtpPort() + 1)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (session.sipLegQuality() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        org.opendialer.media.quality.LegQuality q = session.sipLegQuality();
+        assertThat(q).isNotNull();
+        assertThat(q.packetLossPct()).isEqualTo(10.2);
+        assertThat(q.jitterMs()).isEqualTo(30.0);
+        assertThat(q.rttMs()).isNaN(); // no LSR echoed
+        assertThat(q.mos()).isLessThan(3.5);
+    }
+
+    @Test
     void rtcpMuxSignalledByTheTrunk_sendsReportsToItsRtpPort() throws Exception {
         MediaRelay relay = track(MediaRelay.open(new RelaySettings(LOOPBACK, 0, "127.0.0.1", 35000, 35999,
                 Duration.ofSeconds(30)), Duration.ofMillis(100)));

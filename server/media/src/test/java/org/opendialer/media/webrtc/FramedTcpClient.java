@@ -13,15 +13,15 @@ import org.bouncycastle.tls.DatagramTransport;
 import org.opendialer.media.rtp.PacketKind;
 
 /** A browser stand-in's ICE-TCP connection: RFC 4571 frames both ways; DTLS frames go to BouncyCastle. */
-final class FramedTcpClient implements DatagramTransport, AutoCloseable {
-    final Socket socket;
-    final BlockingQueue<byte[]> stun = new LinkedBlockingQueue<>();
-    final BlockingQueue<byte[]> dtls = new LinkedBlockingQueue<>();
-    final BlockingQueue<byte[]> srtp = new LinkedBlockingQueue<>();
+public final class FramedTcpClient implements DatagramTransport, AutoCloseable {
+    public final Socket socket;
+    public final BlockingQueue<byte[]> stun = new LinkedBlockingQueue<>();
+    public final BlockingQueue<byte[]> dtls = new LinkedBlockingQueue<>();
+    public final BlockingQueue<byte[]> srtp = new LinkedBlockingQueue<>();
     volatile boolean eof;
     private final OutputStream out;
 
-    FramedTcpClient(InetSocketAddress to) throws IOException {
+    public FramedTcpClient(InetSocketAddress to) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(to, 5000);
@@ -59,7 +59,7 @@ final class FramedTcpClient implements DatagramTransport, AutoCloseable {
         out.flush();
     }
 
-    synchronized void sendFrame(byte[] buf, int off, int len) throws IOException {
+    public synchronized void sendFrame(byte[] buf, int off, int len) throws IOException {
         byte[] framed = new byte[len + 2];
         Rfc4571Decoder.header(framed, 0, len);
         System.arraycopy(buf, off, framed, 2, len);

@@ -123,4 +123,33 @@ class IceTcpTest {
         assertThat(leg.remoteAddress()).isNull();
         assertThat(base.received).isEmpty();
     }
+
+    @Test
+    void theLegFollowsTheNominatedPath_udpThenTcpThenUdpAgain() throws Exception {
+        openEndpoint();
+        WebRtcLeg leg = endpoint.createLeg("brow", "sha-256 " + BROWSER_CERT.fingerprint(), listener);
+        IceCredentials ice = leg.localCredentials();
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+            udp.connect(new InetSocketAddress(LOOPBACK, endpoint.localPort()));
+            udp.setSoTimeout(5000);
+            byte[] check = base.bindingRequest(ice.ufrag() + ":brow", ice.password(), true);
+            udp.send(new java.net.DatagramPacket(check, check.length));
+            udp.receive(new java.net.DatagramPacket(new byte[1500], 1500));
+            assertThat(leg.isTcp()).isFalse();
+            assertThat(leg.remoteAddress()).isEqualTo(udp.getLocalSocketAddress());
+
+            // UDP stops working; the browser nominates its TCP pair.
+            byte[] overTcp = base.bindingRequest(ice.ufrag() + ":brow", ice.password(), true);
+            tcp.sendFrame(overTcp, 0, overTcp.length);
+            assertThat(tcp.stun.poll(5, TimeUnit.SECONDS)).isNotNull();
+            assertThat(leg.isTcp()).isTrue();
+            assertThat(leg.remoteAddress()).isEqualTo(tcp.socket.getLocalSocketAddress());
+
+            // And back (an ICE restart after the network came back).
+            byte[] again = base.bindingRequest(ice.ufrag() + ":brow", ice.password(), true);
+            udp.send(new java.net.DatagramPacket(again, again.length));
+            udp.receive(new java.net.DatagramPacket(new byte[1500], 1500));
+            assertThat(leg.isTcp()).isFalse();
+        }
+    }
 }
