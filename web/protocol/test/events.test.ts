@@ -63,12 +63,12 @@ describe('end reasons', () => {
   it('isWireCall accepts a reason this version does not know, so the final event is not lost', () => {
     expect(isWireCall({ ...call, end_reason: 'transferred' })).toBe(true);
   });
-  it('isEndReason knows exactly the reasons of protocol.md parts 3 to 6', () => {
+  it('isEndReason knows exactly the reasons of protocol.md parts 3 to 7', () => {
     expect([...END_REASONS].sort()).toEqual(
-      ['answered_elsewhere', 'busy', 'canceled', 'connection_lost', 'declined', 'failed', 'gateway_restart', 'gateway_shutdown', 'local_hangup', 'media_failed', 'media_timeout', 'no_answer', 'remote_hangup', 'session_expired', 'unreachable'],
+      ['answered_elsewhere', 'busy', 'canceled', 'connection_lost', 'declined', 'failed', 'gateway_restart', 'gateway_shutdown', 'local_hangup', 'media_failed', 'media_timeout', 'no_answer', 'remote_hangup', 'session_expired', 'transferred', 'unreachable'],
     );
     expect(END_REASONS.every((r) => isEndReason(r))).toBe(true);
-    expect(isEndReason('transferred')).toBe(false);
+    expect(isEndReason('moved_away')).toBe(false);
     expect(isEndReason(null)).toBe(false);
     expect(isEndReason('toString')).toBe(false);
   });

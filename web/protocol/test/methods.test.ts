@@ -28,7 +28,7 @@ describe('isMethodParams', () => {
   });
   it('knows exactly the methods of parts 1, 3 and 4', () => {
     expect([...METHOD_NAMES].sort()).toEqual(
-      ['answer', 'getAudioDevices', 'getAuthState', 'hangUp', 'hold', 'mute', 'placeCall', 'reject', 'sendDtmf', 'setAudioDevices', 'setToken', 'signOut'],
+      ['answer', 'getAudioDevices', 'getAuthState', 'hangUp', 'hold', 'mute', 'placeCall', 'reject', 'sendDtmf', 'setAudioDevices', 'setToken', 'signOut', 'transfer'],
     );
     expect(isMethodName('signIn')).toBe(false);
     expect(isMethodName('toString')).toBe(false);

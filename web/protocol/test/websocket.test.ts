@@ -128,18 +128,20 @@ describe('error codes and names', () => {
       ['rate_limited', 'AuthenticationError'],
       ['destination_not_allowed', 'DestinationNotAllowedError'],
       ['call_rate_limited', 'CallRateLimitedError'],
+      ['transfer_failed', 'TransferFailedError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {
     expect(errorNameForWsErrorCode('over_quota')).toBe('Net2PhoneDialerError');
     expect(errorNameForWsErrorCode('toString')).toBe('Net2PhoneDialerError');
   });
-  it('knows the fourteen error names, CallNotFoundError, AudioOutputUnsupportedError and DestinationNotAllowedError included, and the methods', () => {
-    expect(ERROR_NAMES).toHaveLength(14);
+  it('knows the fifteen error names, CallNotFoundError, AudioOutputUnsupportedError, DestinationNotAllowedError and TransferFailedError included, and the methods', () => {
+    expect(ERROR_NAMES).toHaveLength(15);
+    expect(isErrorName('TransferFailedError')).toBe(true);
     expect(isErrorName('AudioOutputUnsupportedError')).toBe(true);
     expect(isErrorName('DestinationNotAllowedError')).toBe(true);
     expect(isErrorName('CallNotFoundError')).toBe(true);
-    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'checkNumber', 'hangUp', 'answer', 'updateMedia', 'hold', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls', 'mediaConfig']);
+    expect(WS_METHOD_NAMES).toEqual(['hello', 'placeCall', 'checkNumber', 'hangUp', 'answer', 'updateMedia', 'hold', 'transfer', 'reject', 'signIn', 'signInWithToken', 'resume', 'signOut', 'recentCalls', 'mediaConfig']);
     expect(isErrorName('ConnectionError')).toBe(true);
     expect(isErrorName('TypeError')).toBe(false);
     expect(isMethodName('placeCall')).toBe(true);
