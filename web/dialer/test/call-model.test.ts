@@ -72,7 +72,7 @@ describe('callPanelModel: state → text and buttons', () => {
     ['remote_hangup', 'Call ended — the other party hung up'],
     ['answered_elsewhere', 'Call ended — answered on another device'],
     ['media_timeout', 'Call ended — the audio connection was lost'],
-    ['transferred', 'Call ended'],
+    ['transferred', 'Call ended — transferred'],
     [null, 'Call ended'],
   ])('an ended call with end_reason %s reads "%s" and has no buttons', (reason, text) => {
     expect(model(ended(reason))).toMatchObject({ kind: 'ended', status: text, timer: null, actions: [] });
