@@ -17,13 +17,13 @@ import { writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
 
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
-const HTTP_PORT = BASE + 70;
-const WEBRTC_PORT = BASE + 370; // UDP, and the ICE-TCP port (same number, the default)
-const SIP_PORT = BASE + 371;
-const RTP_PORTS = `${BASE + 400}-${BASE + 439}`; // the sandbox takes the 200 above
-const TURN_PORT = BASE + 80; // UDP and TCP
-const TURN_TLS_PORT = BASE + 81;
-const RELAY_PORTS = `${BASE + 700}:${BASE + 799}`;
+const HTTP_PORT = BASE + 440;
+const WEBRTC_PORT = BASE + 740; // UDP, and the ICE-TCP port (same number, the default)
+const SIP_PORT = BASE + 741;
+const RTP_PORTS = `${BASE + 480}-${BASE + 519}`; // the sandbox takes the 200 above (680-719)
+const TURN_PORT = BASE + 442; // UDP and TCP
+const TURN_TLS_PORT = BASE + 443;
+const RELAY_PORTS = `${BASE + 902}:${BASE + 949}`;
 const GATEWAY_URL = `http://127.0.0.1:${HTTP_PORT}`;
 const ECHO = '+16505550100';
 const CONNECT_TIMEOUT_S = 10;
@@ -57,8 +57,8 @@ test.beforeAll(async () => {
   coturn = await startCoturn({
     port: TURN_PORT,
     tlsPort: TURN_TLS_PORT,
-    relayMin: BASE + 700,
-    relayMax: BASE + 799,
+    relayMin: BASE + 902,
+    relayMax: BASE + 949,
     secret: TURN_SECRET,
     workDir: WORK_DIR,
   });

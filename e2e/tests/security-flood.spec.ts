@@ -34,6 +34,7 @@ test.beforeAll(async () => {
       DIALER_SIGNIN_RATE_GLOBAL: '300',
       DIALER_ANONYMOUS_SOCKETS_PER_ADDRESS: String(ANONYMOUS_CAP),
       DIALER_SIGNIN_WINDOW_S: '4',
+      DIALER_SANDBOX: 'off', // no calls here: no second sandbox beside the shared gateway's
     },
   });
   await createUser(gateway, { username: 'victim', password: PASSWORD, extension: '4001' });

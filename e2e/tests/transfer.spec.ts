@@ -1,7 +1,7 @@
 // Transfer and call waiting end to end (protocol.md part 7): host page → SDK → dialer → gateway, with
 // SIPp as the caller on the trunk side echoing RTP (-rtp_echo), and a second Chromium whose fake
-// microphone plays another tone as the transfer target. Its own gateway and ports (E2E_PORT_BASE + 600
-// to + 649, WebRTC + 900), clear of the other specs' ranges in support/constants.mjs.
+// microphone plays another tone as the transfer target. Its own gateway and ports (E2E_PORT_BASE + 560
+// to + 599, WebRTC + 860), clear of the other specs' ranges in support/constants.mjs.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,11 +14,11 @@ import { writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
 
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
-const HTTP_PORT = BASE + 600;
-const SIP_PORT = BASE + 601;
-const CALLER_PORT = BASE + 602;
-const CALLER_MEDIA_PORT = BASE + 604; // SIPp binds +604 to +607
-const RTP_PORTS = `${BASE + 610}-${BASE + 649}`;
+const HTTP_PORT = BASE + 560;
+const SIP_PORT = BASE + 561;
+const CALLER_PORT = BASE + 562;
+const CALLER_MEDIA_PORT = BASE + 564; // SIPp binds +564 to +567
+const RTP_PORTS = `${BASE + 570}-${BASE + 599}`;
 const GATEWAY_URL = `http://127.0.0.1:${HTTP_PORT}`;
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/transfer');
@@ -57,7 +57,7 @@ test.beforeAll(async () => {
     workDir: WORK_DIR,
     name: 'transfer-gateway',
     env: {
-      DIALER_SIP_TRUNK: `sip:127.0.0.1:${BASE + 609}`, // no trunk calls here: callers come in from SIPp
+      DIALER_SIP_TRUNK: `sip:127.0.0.1:${BASE + 569}`, // no trunk calls here: callers come in from SIPp
       DIALER_SIP_PORT: String(SIP_PORT),
       DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
       DIALER_RTP_PORTS: RTP_PORTS,

@@ -73,6 +73,7 @@ describe('callPanelModel: state → text and buttons', () => {
     ['answered_elsewhere', 'Call ended — answered on another device'],
     ['media_timeout', 'Call ended — the audio connection was lost'],
     ['transferred', 'Call ended — transferred'],
+    ['parked_by_a_newer_gateway', 'Call ended'],
     [null, 'Call ended'],
   ])('an ended call with end_reason %s reads "%s" and has no buttons', (reason, text) => {
     expect(model(ended(reason))).toMatchObject({ kind: 'ended', status: text, timer: null, actions: [] });

@@ -33,7 +33,9 @@ import org.opendialer.testkit.HeapProbe;
 class WsProtocolFuzzTest {
     private static final Set<String> CODES = Set.of("bad_request", "unknown_method", "invalid_phone_number",
             "authentication_required", "invalid_credentials", "calls_unavailable", "call_not_found",
-            "outgoing_call_already_ringing", "call_in_progress");
+            "outgoing_call_already_ringing", "call_in_progress",
+            // sign-in limits (security.md) and the destination policy: refusals the fuzz can cross
+            "rate_limited", "destination_not_allowed", "call_rate_limited");
     private static final String SDP = String.join("\r\n", "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-",
             "t=0 0", "a=group:BUNDLE 0", "m=audio 9 UDP/TLS/RTP/SAVPF 0 8 101", "c=IN IP4 0.0.0.0",
             "a=ice-ufrag:fz01", "a=ice-pwd:fuzzfuzzfuzzfuzzfuzzfuzz",
