@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,8 @@ class WsProtocolFuzzTest {
     @TempDir
     Path dir;
     private FuzzGateway gateway;
+    /** Well inside the default DIALER_SIGNIN_WINDOW_S (10 s). */
+    private static final Duration ANONYMOUS_RENEWAL = Duration.ofSeconds(5);
     private final Map<String, Integer> tried = new TreeMap<>();
     private final Map<String, Integer> answers = new TreeMap<>();
     private int frames;
@@ -62,8 +65,10 @@ class WsProtocolFuzzTest {
 
     /** A connection under fuzz: each frame is answered by exactly one response; events are checked and skipped. */
     private final class Fuzzer implements AutoCloseable {
-        final WsTestClient ws;
+        WsTestClient ws;
         final String name;
+        /** When the connection was opened: an anonymous one is closed by the gateway after DIALER_SIGNIN_WINDOW_S. */
+        private long openedAt = System.nanoTime();
 
         Fuzzer(WsTestClient ws, String name) {
             this.ws = ws;
@@ -86,6 +91,13 @@ class WsProtocolFuzzTest {
         private void maybeResign() throws Exception {
             if (resignAs != null && ++sent % 50 == 0) {
                 resign();
+            }
+            if (resignAs == null && System.nanoTime() - openedAt > ANONYMOUS_RENEWAL.toNanos()) {
+                // The gateway closes a socket that stays anonymous past the sign-in window (security.md):
+                // a long run goes on with a fresh anonymous socket rather than meeting that close.
+                ws.close();
+                ws = gateway.connect();
+                openedAt = System.nanoTime();
             }
         }
 

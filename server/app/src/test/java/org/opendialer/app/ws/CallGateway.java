@@ -57,9 +57,15 @@ final class CallGateway extends EngineGateway {
             }
         }
 
-        /** The next callStateChanged's call, waiting up to 10 s. */
+        /**
+         * The next callStateChanged's call, waiting up to 10 s. {@code callProgress} (early media on or
+         * off, protocol.md) is the dialer's own hint and is skipped: these tests compare state sequences.
+         */
         JsonNode nextCall() throws Exception {
             JsonNode event = events.isEmpty() ? nextEventFrame() : events.poll();
+            while (event.path("type").asText().equals("callProgress")) {
+                event = events.isEmpty() ? nextEventFrame() : events.poll();
+            }
             assertThat(event.path("type").asText()).as(event.toString()).isEqualTo("callStateChanged");
             return event.path("call");
         }
