@@ -28,8 +28,8 @@ function runUmd(globals: Record<string, unknown>) {
 
 function expectTheClass(value: DialerClass) {
   expect(typeof value).toBe('function');
-  for (const method of ['placeCall', 'hangUp', 'answer', 'reject', 'mute', 'hold', 'sendDtmf']) expect(typeof value.prototype[method]).toBe('function');
-  expect(Object.keys(value.errors)).toHaveLength(14);
+  for (const method of ['placeCall', 'hangUp', 'answer', 'reject', 'mute', 'hold', 'sendDtmf', 'transfer', 'getAudioDevices', 'setAudioDevices']) expect(typeof value.prototype[method]).toBe('function');
+  expect(Object.keys(value.errors)).toHaveLength(15);
   expect(value.errors.CallNotFoundError).toBe(value.CallNotFoundError);
   expect(value.CallState.Disconnected).toBe('disconnected');
   expect(value.default).toBe(value);
