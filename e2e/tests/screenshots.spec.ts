@@ -147,7 +147,7 @@ test('microphone blocked: the call is not placed and the dialer says how to allo
     await expectSignedIn(frame, 'Test Screens');
     await frame.getByLabel('Phone number').fill(ECHO);
     await frame.getByRole('button', { name: 'Call', exact: true }).click();
-    const notice = frame.locator('.mic-notice');
+    const notice = frame.locator('.mic-notice:not(.network-notice)');
     await expect(notice.getByRole('heading', { name: 'Microphone needed' })).toBeVisible();
     await expect(notice).toContainText('set Microphone to Allow');
     await expect(frame.locator('.call-panel')).toBeHidden();
