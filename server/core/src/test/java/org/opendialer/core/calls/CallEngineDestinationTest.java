@@ -3,7 +3,6 @@ package org.opendialer.core.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,14 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.DestinationOverride;
-import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.numbers.DialTarget;
-import org.opendialer.media.relay.MediaRelay;
-import org.opendialer.media.relay.RelaySettings;
-import org.opendialer.sip.SipSettings;
 
 /** The destination policy inside the engine, against SIPp as the trunk: a refused call sends no INVITE. */
 class CallEngineDestinationTest {
@@ -35,41 +29,28 @@ class CallEngineDestinationTest {
 
     @TempDir
     Path dir;
+    private SipEngineFixture fx;
     private Database db;
     private AccountService accounts;
     private User alice;
     private CallEngine engine;
-    private MediaRelay relay;
 
     @BeforeEach
     void setUp() {
-        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
-        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
-                PasswordHasher.forTests());
-        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001",
-                "+12015550123"));
+        fx = new SipEngineFixture(dir);
+        db = fx.db;
+        accounts = fx.accounts;
+        alice = fx.alice;
     }
 
     @AfterEach
     void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        db.close();
+        fx.close();
     }
 
     private void startEngine(String trunk, DestinationSettings settings) throws Exception {
-        relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 21000, 21999,
-                Duration.ofSeconds(30)));
-        SipSettings sip = new SipSettings("127.0.0.1", SippPeer.freeUdpPort(), "127.0.0.1",
-                SipSettings.Trunk.parse(trunk), null, null, null, null);
-        engine = new CallEngine(accounts, new CallStore(db), sip, relay, Duration.ofSeconds(30), Clock.systemUTC());
-        engine.destinationPolicy(new DestinationPolicy(settings, accounts.destinationOverrides()::find,
-                Clock.systemUTC()));
-        engine.start();
+        engine = fx.start(trunk, 21000, 21999, e -> e.destinationPolicy(new DestinationPolicy(settings,
+                accounts.destinationOverrides()::find, Clock.systemUTC())));
     }
 
     private static long invites(SippPeer trunk) {

@@ -2,7 +2,6 @@ package org.opendialer.core.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Database;
-import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
-import org.opendialer.media.relay.MediaRelay;
-import org.opendialer.media.relay.RelaySettings;
-import org.opendialer.sip.SipSettings;
 import org.opendialer.testkit.SippProcess;
 
 /** Early media and provisional responses of outbound calls, against SIPp as a carrier. */
@@ -29,40 +23,27 @@ class CallEngineEarlyMediaTest {
 
     @TempDir
     Path dir;
+    private SipEngineFixture fx;
     private Database db;
     private AccountService accounts;
     private User alice;
     private CallEngine engine;
-    private MediaRelay relay;
 
     @BeforeEach
     void setUp() {
-        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
-        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
-                PasswordHasher.forTests());
-        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001",
-                "+12015550123"));
+        fx = new SipEngineFixture(dir);
+        db = fx.db;
+        accounts = fx.accounts;
+        alice = fx.alice;
     }
 
     @AfterEach
     void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        db.close();
+        fx.close();
     }
 
     private RecordingDialer start(String trunk) throws Exception {
-        relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 22000, 22999,
-                Duration.ofSeconds(30)));
-        SipSettings settings = new SipSettings("127.0.0.1", SippPeer.freeUdpPort(), "127.0.0.1",
-                SipSettings.Trunk.parse(trunk), null, null, null, null);
-        engine = new CallEngine(accounts, new CallStore(db), settings, relay, Duration.ofSeconds(30),
-                Clock.systemUTC());
-        engine.start();
+        engine = fx.start(trunk, 22000, 22999, e -> { });
         RecordingDialer d = new RecordingDialer(alice.id());
         engine.attach(d);
         return d;

@@ -2,7 +2,6 @@ package org.opendialer.core.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,13 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Database;
-import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.config.CarrierConfig;
-import org.opendialer.media.relay.MediaRelay;
-import org.opendialer.media.relay.RelaySettings;
-import org.opendialer.sip.SipSettings;
 
 /** Late offer (RFC 3264 5): INVITEs and re-INVITEs without SDP, answered in the ACK; SIPp as the PBX. */
 class CallEngineLateOfferTest {
@@ -31,43 +25,29 @@ class CallEngineLateOfferTest {
 
     @TempDir
     Path dir;
+    private SipEngineFixture fx;
     private Database db;
     private AccountService accounts;
     private User alice;
     private CallEngine engine;
-    private MediaRelay relay;
     private int sipPort;
 
     @BeforeEach
     void setUp() {
-        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
-        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
-                PasswordHasher.forTests());
-        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001",
-                "+12015550123"));
+        fx = new SipEngineFixture(dir);
+        db = fx.db;
+        accounts = fx.accounts;
+        alice = fx.alice;
     }
 
     @AfterEach
     void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        db.close();
+        fx.close();
     }
 
     private void start(String trunk, CarrierConfig carrier) throws Exception {
-        relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", 24000, 24999,
-                Duration.ofSeconds(30)));
-        sipPort = SippPeer.freeUdpPort();
-        SipSettings settings = new SipSettings("127.0.0.1", sipPort, "127.0.0.1", SipSettings.Trunk.parse(trunk),
-                null, null, null, null);
-        engine = new CallEngine(accounts, new CallStore(db), settings, relay, Duration.ofSeconds(30),
-                Clock.systemUTC());
-        engine.carrier(carrier);
-        engine.start();
+        engine = fx.start(trunk, 24000, 24999, e -> e.carrier(carrier));
+        sipPort = fx.sipPort;
     }
 
     @Test
