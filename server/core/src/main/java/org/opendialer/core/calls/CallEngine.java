@@ -271,6 +271,26 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * Attended transfer: joins the far end of the user's held call {@code callId} (null: their held call)
+     * with the far end of their answered consultation call {@code toCallId}; both calls end
+     * {@code transferred} and the two far ends talk to each other (protocol.md part 7).
+     *
+     * @throws CallException CALL_NOT_FOUND (no such call), TRANSFER_REFUSED (a call not answered, the same
+     *                       call twice, a transfer under way, far ends that cannot be joined)
+     */
+    public void transferToCall(Dialer dialer, String callId, String toCallId) {
+        thread.await(() -> {
+            Ongoing consultation = calls.find(dialer, toCallId, false);
+            Ongoing first = callId != null ? calls.find(dialer, callId, false) : calls.ofUser(dialer.userId(), consultation)
+                    .stream().filter(o -> o.visibleTo(dialer)).findFirst()
+                    .orElseThrow(() -> new CallException(CallException.Reason.TRANSFER_REFUSED,
+                            "There is no other call to join the consultation call with."));
+            attendedTransferNow(first, consultation);
+            return null;
+        });
+    }
+
     /** Declines a ringing inbound call. */
     public void reject(Dialer dialer, String callId) {
         thread.await(() -> {
@@ -499,6 +519,18 @@ public final class CallEngine implements AutoCloseable {
         t.far = new TransferTargetFarEnd(calls, o);
         o.transferTo = t;
         t.ringTimer = thread.schedule(() -> ringTimedOut(t), transferRingTimeout());
+    }
+
+    private void attendedTransferNow(Ongoing first, Ongoing consultation) {
+        if (first == consultation) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "A call cannot be transferred to itself.");
+        }
+        if (first.call.state() != CallState.ANSWERED || consultation.call.state() != CallState.ANSWERED) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "Both calls must be answered to join them.");
+        }
+        throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                "Attended transfer is not available on this gateway yet.");
     }
 
     /** The target of a transfer rings at most 20 s: the SDK's transfer() waits for the outcome (30 s limit). */
