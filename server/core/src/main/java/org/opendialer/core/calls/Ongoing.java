@@ -26,6 +26,8 @@ final class Ongoing {
     boolean progressSent;
     /** The target user's ringing call while this call is being transferred to them, else null. */
     Ongoing transferTo;
+    /** The new SIP leg ringing while this call is being transferred to a phone number (bridge mode), else null. */
+    NumberTransfer numberTransfer;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */
     boolean held;
     /**
