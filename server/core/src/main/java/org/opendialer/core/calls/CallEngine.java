@@ -93,7 +93,10 @@ public final class CallEngine implements AutoCloseable {
         }
     }
 
-    /** Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. */
+    /**
+     * Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. A user's own
+     * setting (admin API {@code call_waiting}) wins.
+     */
     public void setCallWaiting(boolean on) {
         this.callWaiting = on;
     }
@@ -609,8 +612,8 @@ public final class CallEngine implements AutoCloseable {
      */
     private boolean canRing(long userId, Ongoing except) {
         List<Ongoing> others = calls.ofUser(userId, except);
-        return others.isEmpty() || callWaiting && others.size() == 1
-                && others.get(0).call.state() == CallState.ANSWERED;
+        return others.isEmpty() || others.size() == 1 && others.get(0).call.state() == CallState.ANSWERED
+                && accounts.callWaiting().find(userId).orElse(callWaiting); // the admin API's per-user setting first
     }
 
     /** Puts the user's other answered calls on hold: {@code o} becomes the one they talk on. */
