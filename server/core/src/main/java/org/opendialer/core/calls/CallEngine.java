@@ -567,7 +567,8 @@ public final class CallEngine implements AutoCloseable {
                     "No SIP trunk is configured (DIALER_SIP_TRUNK): transfer to an extension.");
         }
         FarEndJoin.Party caller = FarEndJoin.Party.of(o);
-        if (!caller.isSip() && !(caller.far() instanceof ExtensionFarEnd) || o.media == null) {
+        if (!caller.isSip() && !(caller.far() instanceof ExtensionFarEnd) || o.media == null
+                || o.media.splicedWith() != null) { // a call a transfer already joined: hand it on to an extension
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "This call cannot be transferred.");
         }
         destinations.admit(user.id(), target); // toll fraud: a transfer dials out like placeCall
