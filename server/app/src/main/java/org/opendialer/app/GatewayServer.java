@@ -105,8 +105,8 @@ public final class GatewayServer implements AutoCloseable {
                 webhooksOrNull.registerAdminRoutes(app, adminGuard);
             }
             if (sandboxOrNull != null) {
-                SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
-                        .anyMatch(u -> to.equals(u.extension()) || to.equals(u.number())));
+                SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(),
+                        to -> accounts.findUserForDialed(to).isPresent());
             }
         });
         Javalin demo = config.demoEnabled() ? DemoSite.create(config) : null;

@@ -350,7 +350,7 @@ public final class CallEngine implements AutoCloseable {
         if (extension.equals(caller.extension())) {
             throw new CallException(CallException.Reason.INVALID_TARGET, "You cannot call your own extension.");
         }
-        User callee = accounts.listUsers().stream().filter(u -> extension.equals(u.extension())).findFirst()
+        User callee = accounts.findUserByExtension(extension)
                 .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
                         "No user has extension " + extension + "."));
         String from = caller.extension() != null ? caller.extension() : caller.number();
@@ -413,8 +413,7 @@ public final class CallEngine implements AutoCloseable {
         String to = identity.to();
         // PBX mode first: the Request-URI is the Contact a user's account registered.
         Optional<User> user = pbx.userForContact(invite.requestUser()).or(() -> to == null ? Optional.empty()
-                : accounts.listUsers().stream().filter(u -> to.equals(u.extension()) || sameNumber(to, u.number()))
-                        .findFirst());
+                : accounts.findUserForDialed(to)); // indexed: no scan of every user per call
         if (user.isEmpty()) {
             invite.reject(404);
             return;
@@ -480,7 +479,7 @@ public final class CallEngine implements AutoCloseable {
         if (ext.digits().equals(user.extension())) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
         }
-        User callee = accounts.listUsers().stream().filter(u -> ext.digits().equals(u.extension())).findFirst()
+        User callee = accounts.findUserByExtension(ext.digits())
                 .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
                         "No user has extension " + ext.digits() + "."));
         Ongoing peer = o.far.browserPeer();
