@@ -279,6 +279,31 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * Draining (SIGTERM): from now on a placeCall is refused (CALLS_UNAVAILABLE) and an INVITE gets 503, so
+     * the edge tries another node; the calls that are up go on. Returns once no new call can start.
+     */
+    public void drain() {
+        thread.await(() -> {
+            draining = true;
+            return null;
+        });
+    }
+
+    /** How many calls on this gateway have not ended (any thread, no wait: /healthz reads it). */
+    public int liveCallCount() {
+        return calls.count();
+    }
+
+    /** The users with a call on this gateway that has not ended. */
+    public java.util.Set<Long> usersWithLiveCalls() {
+        return thread.await(() -> {
+            java.util.Set<Long> users = new java.util.HashSet<>();
+            calls.all().forEach(o -> users.add(o.call.userId));
+            return users;
+        });
+    }
+
     /** Ends every call (BYE or CANCEL on the SIP side) as gateway_shutdown, then stops SIP and threads. */
     @Override
     public void close() {
@@ -304,7 +329,8 @@ public final class CallEngine implements AutoCloseable {
 
     private Placed placeNow(User caller, DialTarget target, Dialer dialer, String offerSdp) {
         if (draining) {
-            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
+            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
+                    "This gateway is shutting down and takes no new calls; try again in a moment.");
         }
         for (Ongoing o : calls.all()) {
             if (o.call.userId != caller.id() || o.call.state() == CallState.ANSWERED && o.held) {
