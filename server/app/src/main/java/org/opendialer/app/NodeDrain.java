@@ -33,6 +33,33 @@ final class NodeDrain {
         int releaseDialersBut(Set<Long> keep);
     }
 
+    /** The running gateway as draining sees it: /healthz, the WebSockets and the call engine. */
+    static Node node(org.opendialer.core.calls.CallEngine engine, GatewayServer web) {
+        return new Node() {
+            @Override
+            public void stopTakingCalls() {
+                web.health().draining();
+                web.webSockets().drain();
+                engine.drain();
+            }
+
+            @Override
+            public int liveCalls() {
+                return engine.liveCallCount();
+            }
+
+            @Override
+            public Set<Long> usersWithLiveCalls() {
+                return engine.usersWithLiveCalls();
+            }
+
+            @Override
+            public int releaseDialersBut(Set<Long> keep) {
+                return web.webSockets().closeAllBut(keep);
+            }
+        };
+    }
+
     private final Node node;
     private final Duration bound;
     private final Runnable exit;

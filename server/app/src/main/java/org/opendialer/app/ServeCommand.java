@@ -138,29 +138,7 @@ final class ServeCommand {
         MetricsServer scrape = metricsServer;
         DatabaseCheck dbCheck = databaseCheck;
         GatewayServer web = server;
-        new NodeDrain(new NodeDrain.Node() {
-            @Override
-            public void stopTakingCalls() {
-                web.health().draining();
-                web.webSockets().drain();
-                engine.drain();
-            }
-
-            @Override
-            public int liveCalls() {
-                return engine.liveCallCount();
-            }
-
-            @Override
-            public java.util.Set<Long> usersWithLiveCalls() {
-                return engine.usersWithLiveCalls();
-            }
-
-            @Override
-            public int releaseDialersBut(java.util.Set<Long> keep) {
-                return web.webSockets().closeAllBut(keep);
-            }
-        }, node.drainTimeout(), () -> System.exit(0)).installOnSigterm();
+        new NodeDrain(NodeDrain.node(engine, web), node.drainTimeout(), () -> System.exit(0)).installOnSigterm();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Calls first: what draining left (or all, on SIGINT) get BYE/CANCEL and are logged before the
             // database closes.
