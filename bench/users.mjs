@@ -131,7 +131,8 @@ function sippArgs(scenario, port, mediaPort, calls, log, extra = []) {
 
 /** Adds `n` users (seed1..seedN, 6-digit extensions, +1415 numbers) in one statement, with the bench user's hash. */
 function seed(dataDir, n) {
-  const sql = (n <= 0 ? '' : 'INSERT INTO users (username, display_name, extension, phone_number, password_hash, created_at, updated_at) '
+  // The first start created the demo user: the database holds the bench user and the seeded ones only.
+  const sql = "DELETE FROM users WHERE username = 'demo'; " + (n <= 0 ? '' : 'INSERT INTO users (username, display_name, extension, phone_number, password_hash, created_at, updated_at) '
     + `SELECT 'seed' || X, 'Seed User ' || X, CAST(200000 + X AS VARCHAR), '+1415' || CAST(2000000 + X AS VARCHAR), `
     + `(SELECT password_hash FROM users WHERE username = 'bench'), CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, ${n}); `)
     + 'SELECT COUNT(*) AS users FROM users;';
