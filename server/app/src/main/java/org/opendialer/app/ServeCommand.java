@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import org.opendialer.app.health.DatabaseCheck;
+import org.opendialer.app.health.TrunkRegistrationCheck;
 import org.opendialer.app.metrics.DialerMetrics;
 import org.opendialer.app.metrics.MetricsServer;
 import org.opendialer.app.metrics.WebhookMetrics;
@@ -102,6 +103,7 @@ final class ServeCommand {
                     metrics, webhooks, node.name());
             databaseCheck = DatabaseCheck.start(db.dataSource(), HEALTH_CHECK_PERIOD);
             server.health().add(databaseCheck);
+            server.health().add(new TrunkRegistrationCheck(calls::trunkRegistration));
             if (metrics != null) {
                 metricsServer = MetricsServer.start(metrics, config.bindAddress(), ops.metricsPort());
                 if (webhooks != null) {

@@ -295,6 +295,11 @@ public final class CallEngine implements AutoCloseable {
         return calls.count();
     }
 
+    /** The gateway's registration with its trunk (DIALER_SIP_REGISTER on), or null (/healthz checks it). */
+    public org.opendialer.sip.Registration trunkRegistration() {
+        return sip == null ? null : sip.trunkRegistration();
+    }
+
     /** The users with a call on this gateway that has not ended. */
     public java.util.Set<Long> usersWithLiveCalls() {
         return thread.await(() -> {
