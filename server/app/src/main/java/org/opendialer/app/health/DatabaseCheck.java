@@ -23,7 +23,7 @@ public final class DatabaseCheck implements NodeHealth.Check, AutoCloseable {
     private final LongSupplier nanoTime;
     private final ScheduledExecutorService timer;
     private volatile long lastSuccess;
-    private volatile String lastError = "no answer yet";
+    private volatile String lastError = "no answer";
     private boolean reportedDown; // timer thread only
 
     public static DatabaseCheck start(DataSource dataSource, Duration period) {
