@@ -1,3 +1,6 @@
+// Chromium media beyond the call itself (issue 14 items 3 and 4), on a gateway of its own with the sandbox.
+// Audio devices: Chromium's fake devices listed by getAudioDevices, and the microphone, output and ringer
+// switched during an echo call, which is still heard after it.
 // Call quality of the SIP leg (issue 14 item 4, issue 17's call.ended summary): the gateway measures the
 // SIP side of the call from its RTP and RTCP, sends the dialer `sipQuality`, which the SDK's callQuality
 // event carries as `legs.sip`, and keeps a summary per call in the call log. The far end is the sandbox's
@@ -13,7 +16,7 @@ import { CHROMIUM_ARGS, HOST_ORIGIN } from '../support/constants.mjs';
 import { admin, createUser, startGateway, stopPid } from '../support/gateway.mjs';
 import { loseUdpToPorts, udpBlockUnavailable } from '../support/netfault.mjs';
 import { writeToneWav } from '../support/tone.mjs';
-import { signIn } from './helpers';
+import { hear, signIn } from './helpers';
 
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
 const HTTP_PORT = BASE + 1300;
@@ -23,6 +26,7 @@ const RTP_MIN = BASE + 1310;
 const RTP_MAX = BASE + 1329;
 const GATEWAY_URL = `http://127.0.0.1:${HTTP_PORT}`;
 const TONE_NUMBER = '+16505550101';
+const ECHO_NUMBER = '+16505550100';
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/quality');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 const MIC = writeToneWav(path.join(WORK_DIR, 'tone-1000.wav'), 1000);
@@ -50,6 +54,7 @@ test.beforeAll(async () => {
     env: { DIALER_WEBRTC_PORT: String(WEBRTC_PORT), DIALER_SIP_PORT: String(SIP_PORT), DIALER_RTP_PORTS: `${RTP_MIN}-${RTP_MAX}` },
   });
   await createUser(gateway, { username: 'sipq', password: PASSWORD, display_name: 'Quality Agent', extension: '731' });
+  await createUser(gateway, { username: 'devq', password: PASSWORD, display_name: 'Devices Agent', extension: '732' });
 });
 
 test.afterAll(async () => {
@@ -64,7 +69,7 @@ interface Quality {
   legs: { browser: { packet_loss_pct: number | null }; sip: { mos: number | null; packet_loss_pct: number | null; jitter_ms: number | null } | null };
 }
 
-async function agent(browser: Browser): Promise<{ page: Page; frame: Frame }> {
+async function agent(browser: Browser, user = 'sipq', name = 'Quality Agent'): Promise<{ page: Page; frame: Frame }> {
   const context = await browser.newContext({ permissions: ['microphone'] });
   const page = await context.newPage();
   await page.goto(`${HOST_ORIGIN}/harness.html`);
@@ -75,9 +80,9 @@ async function agent(browser: Browser): Promise<{ page: Page; frame: Frame }> {
   }, GATEWAY_URL);
   let frame: Frame | undefined;
   await expect.poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${GATEWAY_URL}/dialer/`)))).toBeTruthy();
-  await signIn(frame!, 'sipq', PASSWORD);
+  await signIn(frame!, user, PASSWORD);
   // Argon2 on two loaded cores may take tens of seconds.
-  await expect(frame!.getByRole('heading', { name: 'Quality Agent' })).toBeVisible({ timeout: 60_000 });
+  await expect(frame!.getByRole('heading', { name })).toBeVisible({ timeout: 60_000 });
   await expect(frame!.getByRole('status')).toHaveText('Connected');
   return { page, frame: frame! };
 }
@@ -133,5 +138,49 @@ test('loss on the SIP side shows in callQuality legs.sip (high_packet_loss, 3-30
   expect(row.quality.legs.browser.samples).toBeGreaterThanOrEqual(1);
   expect(row.quality.mos_min).toBeLessThan(4);
   expect(row.quality.mos_avg).toBeGreaterThanOrEqual(row.quality.mos_min);
+  await page.context().close();
+});
+
+test('audio devices: Chromium’s fake devices are listed; microphone, output and ringer switched during a call, the echo is still heard', async ({ browser }) => {
+  const { page, frame } = await agent(browser, 'devq', 'Devices Agent');
+  // Which microphone the dialer opens: every getUserMedia call's deviceId, recorded in the dialer's frame.
+  await frame.evaluate(() => {
+    const md = navigator.mediaDevices;
+    const original = md.getUserMedia.bind(md);
+    (window as any).opened = [];
+    md.getUserMedia = (c?: MediaStreamConstraints) => {
+      const audio = c?.audio;
+      (window as any).opened.push(typeof audio === 'object' && audio ? (audio as any).deviceId ?? null : null);
+      return original(c);
+    };
+  });
+  const listed = (await hostCall(page, 'getAudioDevices')) as { ok: boolean; result: { inputs: { id: string; label: string }[]; outputs: { id: string; label: string }[] } };
+  expect(listed.ok, JSON.stringify(listed)).toBe(true);
+  const { inputs, outputs } = listed.result;
+  expect(inputs.length, `Chromium’s fake microphones: ${JSON.stringify(inputs)}`).toBeGreaterThanOrEqual(2);
+  expect(inputs.every((d) => d.label.length > 0), 'labels once the microphone was allowed').toBe(true);
+  expect(outputs.length, `Chromium’s fake outputs: ${JSON.stringify(outputs)}`).toBeGreaterThanOrEqual(1);
+
+  expect(await hostCall(page, 'placeCall', { to: ECHO_NUMBER })).toEqual({ ok: true, result: null });
+  await expect.poll(async () => (await lastCall(page))?.state).toBe('answered');
+  await expect.poll(async () => (await hear(frame, 1000, 1000)).ratio, { timeout: 20_000, message: 'the echo before switching' }).toBeGreaterThan(0.6);
+
+  const mic = inputs.at(-1)!;
+  const [ringer, output] = [outputs[0]!, outputs.at(-1)!];
+  expect(await hostCall(page, 'setAudioDevices', { input: mic.id, output: output.id, ringer: ringer.id })).toEqual({ ok: true, result: null });
+  const opened = await frame.evaluate(() => (window as any).opened as unknown[]);
+  expect(JSON.stringify(opened.at(-1)), 'the chosen microphone was opened').toContain(mic.id);
+  expect(await frame.evaluate(() => (document.querySelector('audio[data-role="remote-audio"]') as HTMLAudioElement).sinkId)).toBe(output.id);
+  expect(await frame.evaluate(() => (document.querySelector('audio[data-role="ringer-audio"]') as HTMLAudioElement).sinkId)).toBe(ringer.id);
+  // replaceTrack, no renegotiation: the same call goes on and the new microphone's tone comes back.
+  await expect
+    .poll(async () => (await hear(frame, 1000, 1000)).ratio, { timeout: 20_000, message: 'the echo after switching' })
+    .toBeGreaterThan(0.6);
+  expect((await lastCall(page)).state).toBe('answered');
+  const wrong = (await hostCall(page, 'setAudioDevices', { input: 'no-such-device' })) as { ok: boolean; error?: { name: string } };
+  expect(wrong.ok).toBe(false);
+  expect(JSON.stringify(wrong)).toContain('InvalidOptionsError');
+  expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(async () => (await lastCall(page))?.end_reason).toBe('local_hangup');
   await page.context().close();
 });
