@@ -101,8 +101,10 @@ public final class OutboundCall extends SipCall {
         var h = ctx.headers;
         SipURI requestUri = a.createSipURI(to, trunk.host());
         requestUri.setPort(trunk.port());
-        if (transport.equals("tcp")) {
-            requestUri.setTransportParam("tcp");
+        if (trunk.sips()) {
+            requestUri.setSecure(true); // RFC 3261 19.1: TLS on every hop to the carrier
+        } else if (transport.equals("tcp") || transport.equals("tls")) {
+            requestUri.setTransportParam(transport);
         }
         Address fromAddress;
         if (from == null) {
@@ -146,9 +148,10 @@ public final class OutboundCall extends SipCall {
             invite = request;
             inviteTx.sendRequest();
         } catch (SipException e) {
-            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + e.getMessage());
+            String why = TrunkTlsNetworkLayer.describe(e);
+            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + why + ": " + e.getMessage());
             if (moveTo(CallState.TERMINATED)) {
-                emitFailed(EndReason.UNREACHABLE, 0, "transport error");
+                emitFailed(EndReason.UNREACHABLE, 0, why);
             }
         }
     }

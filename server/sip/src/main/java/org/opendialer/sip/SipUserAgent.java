@@ -97,6 +97,19 @@ public final class SipUserAgent implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        boolean tls = settings.trunk() != null && settings.trunk().isTls();
+        if (tls) {
+            p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TrunkTlsNetworkLayer.class.getName());
+            p.setProperty(TrunkTlsNetworkLayer.TRUNK_HOST, settings.trunk().host());
+            if (settings.trunkOptions().tlsCaFile() != null) {
+                p.setProperty(TrunkTlsNetworkLayer.CA_FILE, settings.trunkOptions().tlsCaFile());
+            }
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+            // The trunk is not asked for a client certificate; its requests are trusted by source address.
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+            // A peer that accepts TCP but never completes the handshake is dropped instead of hanging a send.
+            p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+        }
         try {
             SipStackImpl s = new SipStackImpl(p);
             try {
@@ -104,6 +117,10 @@ public final class SipUserAgent implements AutoCloseable {
                 ListeningPoint tcp = s.createListeningPoint(settings.listenAddress(), settings.port(), "tcp");
                 SipProvider provider = s.createSipProvider(udp);
                 provider.addListeningPoint(tcp);
+                if (tls) {
+                    provider.addListeningPoint(s.createListeningPoint(settings.listenAddress(),
+                            settings.trunkOptions().tlsPort(), "tls"));
+                }
                 ctx = new SipContext(settings, provider, new AddressFactoryImpl(), new HeaderFactoryImpl(),
                         new MessageFactoryImpl());
                 provider.addSipListener(new StackListener());
@@ -126,9 +143,10 @@ public final class SipUserAgent implements AutoCloseable {
             trust(settings.trunk().host());
         }
         registerTrunk();
-        LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
+        LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp{3}), trunk {2}",
                 settings.listenAddress(), String.valueOf(settings.port()),
-                settings.trunk() == null ? "none" : settings.trunk());
+                settings.trunk() == null ? "none" : settings.trunk(),
+                tls ? "; tls " + settings.trunkOptions().tlsPort() : "");
     }
 
     /**
@@ -486,7 +504,7 @@ public final class SipUserAgent implements AutoCloseable {
             }
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
             InboundCall call = new InboundCall(ctx, tx, CallerIdentity.of(request), offer,
-                    transport.equals("tcp") ? "tcp" : "udp");
+                    transport.equals("tcp") || transport.equals("tls") ? transport : "udp");
             call.notePeer(request);
             if (ctx.calls.putIfAbsent(call.callId(), call) != null) {
                 respond(tx, Response.LOOP_DETECTED); // same Call-ID, new transaction: a merged request
