@@ -310,7 +310,8 @@ public final class SipUserAgent implements AutoCloseable {
 
     /** Our offer for RTP on {@code rtpPort}, at the advertised address (DIALER_PUBLIC_ADDRESS). */
     public AudioSdp localOffer(int rtpPort) {
-        return AudioSdp.offer(settings.publicAddress(), rtpPort);
+        AudioSdp offer = AudioSdp.offer(settings.publicAddress(), rtpPort);
+        return settings.trunkOptions().srtp().offersSrtp() ? offer.withSrtp(SdesCrypto.fresh(1)) : offer;
     }
 
     /**
@@ -319,7 +320,10 @@ public final class SipUserAgent implements AutoCloseable {
      * @throws SipAgentException NO_COMMON_CODEC when the offer has neither PCMU nor PCMA
      */
     public AudioSdp localAnswer(AudioSdp offer, int rtpPort) {
-        return offer.answer(settings.publicAddress(), rtpPort);
+        AudioSdp answer = offer.answer(settings.publicAddress(), rtpPort);
+        // RFC 4568 5.1.2: our own key, under the tag of the offer's attribute we accept.
+        return offer.secure() && offer.crypto() != null ? answer.withSrtp(SdesCrypto.fresh(offer.crypto().tag()))
+                : answer;
     }
 
     /** Calls not yet terminated. */
@@ -491,6 +495,15 @@ public final class SipUserAgent implements AutoCloseable {
             }
             if (offer != null && offer.firstCommonCodec().isEmpty()) {
                 respond(tx, Response.NOT_ACCEPTABLE_HERE);
+                return;
+            }
+            SrtpMode srtp = settings.trunkOptions().srtp();
+            if (offer != null && !srtp.acceptsOffer(offer)) {
+                LOG.log(System.Logger.Level.INFO, "INVITE refused with 488: " + srtp.refusal(offer));
+                Response r = ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request);
+                r.setReasonPhrase("Not Acceptable Here (" + srtp.refusal(offer) + ")");
+                ((ToHeader) r.getHeader(ToHeader.NAME)).setTag("od" + Integer.toHexString(r.hashCode()));
+                tx.sendResponse(r);
                 return;
             }
             int sessionExpires = SessionTimer.sessionExpires(request);

@@ -24,6 +24,22 @@ public enum SrtpMode {
         }
     }
 
+    /** Whether an offer from the trunk can be answered in this mode: its profile allowed, its SDES key usable. */
+    public boolean acceptsOffer(AudioSdp offer) {
+        if (offer.secure()) {
+            return this != OFF && offer.crypto() != null;
+        }
+        return this != REQUIRED;
+    }
+
+    /** Why {@link #acceptsOffer} said no, for the 488's reason phrase and the log. */
+    public String refusal(AudioSdp offer) {
+        if (!offer.secure()) {
+            return "SRTP required (DIALER_SIP_SRTP)";
+        }
+        return this == OFF ? "SRTP off (DIALER_SIP_SRTP)" : "no usable SDES key (AES_CM_128_HMAC_SHA1_80 expected)";
+    }
+
     /** Whether our offers use RTP/SAVP. */
     public boolean offersSrtp() {
         return this != OFF;
