@@ -721,7 +721,11 @@ public final class CallEngine implements AutoCloseable {
         self[0] = relay.newSession(new MediaSession.Listener() {
             @Override
             public void mediaTimedOut(MediaSession.Side side) {
-                thread.execute(() -> onSessionCall(self[0], o -> CallEngine.this.mediaTimedOut(o, side)));
+                thread.execute(() -> {
+                    if (!onSessionCall(self[0], o -> CallEngine.this.mediaTimedOut(o, side))) {
+                        endBridgeOf(self[0]); // a transfer's bridge: one side went silent
+                    }
+                });
             }
 
             @Override
@@ -747,12 +751,12 @@ public final class CallEngine implements AutoCloseable {
     }
 
     /** On our thread: the call a relay session belongs to (an extension pair shares one: the caller's side A ends both). */
-    private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
+    private boolean onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
         Ongoing spliced = null;
         for (Ongoing o : calls.snapshot()) {
             if (o.media == session && o.mediaSide == MediaSession.Side.A) {
                 action.accept(o);
-                return;
+                return true;
             }
             if (o.media != null && (o.media == session || o.media.splicedWith() == session)) {
                 spliced = o; // a transfer joined its far end (session) with another user's call
@@ -760,8 +764,12 @@ public final class CallEngine implements AutoCloseable {
         }
         if (spliced != null) {
             action.accept(spliced);
-            return;
+            return true;
         }
+        return false;
+    }
+
+    private void endBridgeOf(MediaSession session) {
         for (Bridge b : List.copyOf(bridges)) {
             if (b.uses(session)) {
                 b.end("no RTP from one side for the RTP timeout");
