@@ -74,9 +74,13 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     public JsonNode next() throws Exception {
-        String frame = frames.poll(10, TimeUnit.SECONDS);
+        return next(Duration.ofSeconds(10));
+    }
+
+    public JsonNode next(Duration wait) throws Exception {
+        String frame = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (frame == null) {
-            throw new AssertionError("no frame within 10 s (close code " + closeCode + ")");
+            throw new AssertionError("no frame within " + wait.toSeconds() + " s (close code " + closeCode + ")");
         }
         return JSON.readTree(frame);
     }

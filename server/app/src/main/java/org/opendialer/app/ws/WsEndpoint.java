@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,10 @@ public final class WsEndpoint implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
 
-    private record Entry(DialerConnection connection, WsContext ctx) {}
+    /** Continues the requests of a connection after a method that answered later (RequestQueue). */
+    private final ExecutorService later;
+
+    private record Entry(DialerConnection connection, WsContext ctx, RequestQueue requests) {}
 
     public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls,
                       Duration signInWindow, int anonymousPerAddress) {
@@ -47,6 +51,13 @@ public final class WsEndpoint implements AutoCloseable {
         this.anonymousPerAddress = anonymousPerAddress;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ws-sign-in-window");
+            t.setDaemon(true);
+            return t;
+        });
+        // Threads exist only while an answer that came later is sent and the frames behind it are handled:
+        // as many at once as password checks complete, which the bounded Argon2 pool limits.
+        this.later = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ws-answer-later");
             t.setDaemon(true);
             return t;
         });
@@ -68,16 +79,19 @@ public final class WsEndpoint implements AutoCloseable {
             }
             ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
             metrics.connectionOpened();
-            connections.put(ctx.sessionId(), new Entry(new DialerConnection(address, text -> {
+            DialerConnection connection = new DialerConnection(address, text -> {
                 metrics.frameSent();
                 ctx.send(text);
-            }, codec), ctx));
+            }, codec);
+            RequestQueue requests = new RequestQueue(connection, dispatcher, later, () -> ctx.closeSession(CLOSE_POLICY,
+                    "More than " + RequestQueue.MAX_WAITING + " requests waiting for an answer"));
+            connections.put(ctx.sessionId(), new Entry(connection, ctx, requests));
         });
         ws.onMessage(ctx -> {
             metrics.frameReceived();
             Entry entry = connections.get(ctx.sessionId());
             if (entry != null) {
-                entry.connection().sendText(dispatcher.handle(entry.connection(), ctx.message()));
+                entry.requests().accept(ctx.message());
             }
         });
         ws.onBinaryMessage(ctx -> {
@@ -88,6 +102,7 @@ public final class WsEndpoint implements AutoCloseable {
         ws.onClose(ctx -> {
             Entry entry = connections.remove(ctx.sessionId());
             if (entry != null) {
+                entry.connection().markClosed();
                 // The user's calls go on: a reload or another tab picks them up (docs/decisions/0003).
                 calls.signedOut(entry.connection());
             }
@@ -105,6 +120,7 @@ public final class WsEndpoint implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        later.shutdownNow();
     }
 
     private long anonymousFrom(String address) {
@@ -117,7 +133,9 @@ public final class WsEndpoint implements AutoCloseable {
         long window = signInWindow.toNanos();
         try {
             connections.forEach((id, entry) -> {
-                if (entry.connection().anonymousFor(window)) {
+                // Not while a request waits for its answer: a sign-in queued behind others' password
+                // checks on a loaded machine must be answered, not cut off (each address has at most one).
+                if (entry.connection().anonymousFor(window) && !entry.requests().busy()) {
                     // onClose removes it; until then each sweep repeats the (idempotent) close.
                     entry.ctx().closeSession(CLOSE_SIGN_IN_WINDOW,
                             "Not signed in within " + signInWindow.toSeconds() + " s");
