@@ -57,7 +57,7 @@ public final class InstrumentedMethods {
     private static MethodHandler withLogContext(MethodHandler handler) {
         return (connection, params) -> {
             connection.session().ifPresent(s -> MDC.put("user", s.user().username()));
-            JsonNode callId = params == null ? null : params.get("callId");
+            JsonNode callId = params == null ? null : params.get("call_id");
             if (callId != null && callId.isTextual() && callId.textValue().matches("[A-Za-z0-9_-]{1,64}")) {
                 MDC.put("call_id", callId.textValue());
             }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class RequestQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RequestQueue.class);
     /** Frames a connection may send while one of its requests is unanswered; one more closes it (1008). */
-    static final int MAX_WAITING = 32;
+    static final int MAX_WAITING = 64;
 
     private final DialerConnection connection;
     private final MethodDispatcher dispatcher;

@@ -607,7 +607,7 @@ public final class CallEngine implements AutoCloseable {
     private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
         for (Ongoing o : calls.snapshot()) {
             if (o.media == session && o.mediaSide == MediaSession.Side.A) {
-                action.accept(o);
+                org.opendialer.core.logging.CallLogContext.run(o.call.id, () -> action.accept(o));
                 return;
             }
         }
