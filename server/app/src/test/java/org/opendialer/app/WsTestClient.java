@@ -26,7 +26,8 @@ public final class WsTestClient implements AutoCloseable {
         StringBuilder partial = new StringBuilder();
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Origin", origin)
-                .connectTimeout(Duration.ofSeconds(5))
+                // Generous: the first upgrade of a cold in-process gateway on a loaded 2-core machine took over 30 s.
+                .connectTimeout(Duration.ofSeconds(60))
                 .buildAsync(URI.create(wsUrl), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {

@@ -72,20 +72,28 @@ public final class WsEndpoint implements AutoCloseable {
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             String address = remoteIp(ctx);
-            if (anonymousFrom(address) >= anonymousPerAddress) {
-                LOG.debug("websocket from {} refused: {} anonymous connections already", address, anonymousPerAddress);
-                ctx.closeSession(CLOSE_POLICY, "Too many connections without sign-in from this address");
-                return;
-            }
-            ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
-            metrics.connectionOpened();
             DialerConnection connection = new DialerConnection(address, text -> {
                 metrics.frameSent();
                 ctx.send(text);
             }, codec);
             RequestQueue requests = new RequestQueue(connection, dispatcher, later, () -> ctx.closeSession(CLOSE_POLICY,
                     "More than " + RequestQueue.MAX_WAITING + " requests waiting for an answer"));
-            connections.put(ctx.sessionId(), new Entry(connection, ctx, requests));
+            // Count and add in one step: connections of one address opened at once (on several threads)
+            // each saw the others not yet added, and all passed the cap.
+            boolean refused;
+            synchronized (connections) {
+                refused = anonymousFrom(address) >= anonymousPerAddress;
+                if (!refused) {
+                    connections.put(ctx.sessionId(), new Entry(connection, ctx, requests));
+                }
+            }
+            if (refused) {
+                LOG.debug("websocket from {} refused: {} anonymous connections already", address, anonymousPerAddress);
+                ctx.closeSession(CLOSE_POLICY, "Too many connections without sign-in from this address");
+                return;
+            }
+            ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
+            metrics.connectionOpened();
         });
         ws.onMessage(ctx -> {
             metrics.frameReceived();
