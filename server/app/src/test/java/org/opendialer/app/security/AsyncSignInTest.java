@@ -55,8 +55,8 @@ class AsyncSignInTest {
                 assertThat(answers).extracting(f -> f.path("id").asText()).containsExactly("s1", "h1", "r1");
                 assertThat(answers).allSatisfy(f -> assertThat(f.path("ok").asBoolean()).as(f.toString()).isTrue());
                 assertThat(answers.get(0).path("result").path("user").path("username").asText()).isEqualTo("alice");
-                // The check took longer than the 1 s sign-in window (about 0.7 s of Argon2 on an idle 2-core VM, far more under load): the
-                // connection was kept open for its answer, and is signed in now.
+                // Where the check outlasted the 1 s sign-in window (about 0.7 s of Argon2 on an idle 2-core VM,
+                // seconds under load), the connection was kept open for its answer; it is signed in now.
                 assertThat(ws.request("h2", "hello", "{\"protocol\":1}").path("ok").asBoolean()).isTrue();
             }
         }
