@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  * answered. So a request sent right after {@code signIn} sees its session, responses come in request
  * order, and no thread ever waits for a password check.
  */
-final class RequestQueue {
+public final class RequestQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RequestQueue.class);
     /** Frames a connection may send while one of its requests is unanswered; one more closes it (1008). */
-    static final int MAX_WAITING = 64;
+    public static final int MAX_WAITING = 64;
 
     private final DialerConnection connection;
     private final MethodDispatcher dispatcher;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.app.GatewayFixture;
 import org.opendialer.app.WsTestClient;
+import org.opendialer.app.ws.RequestQueue;
 import org.opendialer.core.accounts.PasswordHasher;
 
 /**
@@ -33,10 +34,9 @@ class AsyncSignInTest {
     @Test
     @Timeout(180)
     void passwordSignIn_holdsNoWebSocketThreadWhileArgon2Runs_andTheRequestsBehindItAreAnsweredInOrder() throws Exception {
-        String slowHash = SLOW.hash(GatewayFixture.PASSWORD);
         try (GatewayFixture gateway = GatewayFixture.start(dir,
                 Map.of("DIALER_PASSWORD_CHECK_THREADS", "1", "DIALER_SIGNIN_WINDOW_S", "1"))) {
-            setPasswordHash(gateway, slowHash);
+            setPasswordHash(gateway, slowHash());
             try (WsTestClient ws = WsTestClient.connect(gateway.baseUrl())) {
                 send(ws, "s1", "signIn", "{\"username\":\"alice\",\"password\":\"" + GatewayFixture.PASSWORD + "\"}");
                 send(ws, "h1", "hello", "{\"protocol\":1}");
@@ -60,6 +60,31 @@ class AsyncSignInTest {
                 assertThat(ws.request("h2", "hello", "{\"protocol\":1}").path("ok").asBoolean()).isTrue();
             }
         }
+    }
+
+    @Test
+    @Timeout(180)
+    void moreFramesThanMayWaitBehindAnUnansweredSignIn_closeTheConnectionWith1008() throws Exception {
+        try (GatewayFixture gateway = GatewayFixture.start(dir, Map.of("DIALER_PASSWORD_CHECK_THREADS", "1"))) {
+            setPasswordHash(gateway, slowHash());
+            try (WsTestClient ws = WsTestClient.connect(gateway.baseUrl())) {
+                send(ws, "s1", "signIn", "{\"username\":\"alice\",\"password\":\"" + GatewayFixture.PASSWORD + "\"}");
+                threadsInPasswordCheck(); // the sign-in is waiting for its hash: what follows queues behind it
+                for (int i = 0; i <= RequestQueue.MAX_WAITING; i++) {
+                    send(ws, "h" + i, "hello", "{\"protocol\":1}");
+                }
+                assertThat(ws.awaitCloseCode()).isEqualTo(1008);
+            }
+        }
+    }
+
+    private static String slowHashOnce;
+
+    private static synchronized String slowHash() {
+        if (slowHashOnce == null) {
+            slowHashOnce = SLOW.hash(GatewayFixture.PASSWORD);
+        }
+        return slowHashOnce;
     }
 
     private static void send(WsTestClient ws, String id, String method, String params) {
