@@ -160,7 +160,6 @@ request_route {
 onreply_route[MEDIA] {
     if (has_body("application/sdp")) {
         rtpengine_answer("replace-origin replace-session-connection");
-        if (search_body("RTP/SAVP") && search_body("a=crypto:")) { xlog("L_INFO", "SDES answer from rtpengine\\n"); }
     }
 }
 `);
