@@ -126,7 +126,11 @@ public enum ConfigKey {
     WEBHOOK_RETRY_HOURS("DIALER_WEBHOOK_RETRY_HOURS", "24",
             "Hours a webhook delivery is retried (exponential backoff with jitter) before it is marked failed."),
     LOG_FORMAT("DIALER_LOG_FORMAT", "text",
-            "Log format on standard output: text, or json (one JSON object per line, for log shippers).");
+            "Log format on standard output: text, or json (one JSON object per line, for log shippers)."),
+    NODE_NAME("DIALER_NODE_NAME", "(this host's name)",
+            "Name of this gateway node in GET /healthz and the logs (1-64 of A-Z a-z 0-9 . _ -); unique per node of a cluster."),
+    DRAIN_TIMEOUT_S("DIALER_DRAIN_TIMEOUT_S", "600",
+            "Seconds a SIGTERM waits for live calls to end (taking no new ones) before it ends them and exits; 0 = at once.");
 
     private final String envName;
     private final String defaultDescription;
