@@ -146,7 +146,8 @@ class TlsTrunkTest {
             assertThat(listener.next(WAIT)).isEqualTo("answered");
             call.hangUp();
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
-            assertThat(sipp.messages()).contains("SIP/2.0/TLS 127.0.0.1:");
+            assertThat(sipp.messages()).contains("SIP/2.0/TLS 127.0.0.1:", "INVITE sips:+14155550199@127.0.0.1:",
+                    "Contact: <sips:127.0.0.1:");
         }
     }
 
