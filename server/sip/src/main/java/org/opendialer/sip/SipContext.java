@@ -85,7 +85,9 @@ final class SipContext {
     ContactHeader contact(String transport, String user) throws ParseException {
         SipURI uri = addresses.createSipURI(user, settings.publicAddress());
         uri.setPort(port(transport));
-        if (transport.equals("tcp") || transport.equals("tls")) {
+        if (transport.equals("tls") && settings.trunk() != null && settings.trunk().sips()) {
+            uri.setSecure(true); // RFC 3261 8.1.1.8: a sips: Request-URI wants a sips: Contact
+        } else if (transport.equals("tcp") || transport.equals("tls")) {
             uri.setTransportParam(transport);
         }
         Address address = addresses.createAddress(uri);
