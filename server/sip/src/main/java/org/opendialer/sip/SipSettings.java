@@ -23,17 +23,40 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
                           String password, Duration ringTimeout, Duration t1, SourceAllowList allowedSources,
                           TrunkOptions trunkOptions) {
 
-    /** The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}. */
-    public record Trunk(String host, int port, String transport) {
+    /**
+     * The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}.
+     *
+     * @param lookup how the host is located (RFC 3263 4): an address literal is used as it is; a name with a port
+     *               is looked up for A/AAAA; a name with a transport but no port for SRV; a bare name for NAPTR,
+     *               then SRV, then A/AAAA ({@link TrunkLocator})
+     */
+    public record Trunk(String host, int port, String transport, Lookup lookup) {
         private static final Pattern URI = Pattern.compile(
                 "(?i)sips?:(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
         private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=([a-z]+)");
+        private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?");
+
+        /** RFC 3263 4.1/4.2: which DNS records name the trunk's servers. */
+        public enum Lookup { NONE, ADDRESS, SRV, NAPTR }
 
         public Trunk {
             transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
             if (!transport.equals("udp") && !transport.equals("tcp")) {
                 throw settings("unsupported trunk transport " + transport);
             }
+            if (lookup == null || ADDRESS_LITERAL.matcher(host).matches()) {
+                lookup = ADDRESS_LITERAL.matcher(host).matches() ? Lookup.NONE : Lookup.ADDRESS;
+            }
+        }
+
+        /** A trunk at a fixed host and port (an address literal, or a name looked up for A/AAAA). */
+        public Trunk(String host, int port, String transport) {
+            this(host, port, transport, null);
+        }
+
+        /** Whether the host is an address literal (no DNS). */
+        public boolean isAddressLiteral() {
+            return lookup == Lookup.NONE;
         }
 
         public static Trunk parse(String uri) {
@@ -47,7 +70,15 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
             }
             int port = m.group(2) == null ? 5060 : Integer.parseInt(m.group(2));
             Matcher t = TRANSPORT.matcher(m.group(3));
-            return new Trunk(m.group(1), port, t.find() ? t.group(1) : "udp");
+            boolean transportGiven = t.find();
+            Lookup lookup = m.group(2) != null ? Lookup.ADDRESS : transportGiven ? Lookup.SRV : Lookup.NAPTR;
+            return new Trunk(m.group(1), port, transportGiven ? t.group(1) : "udp", lookup);
+        }
+
+        @Override
+        public String toString() {
+            return "sip:" + host + (lookup == Lookup.SRV || lookup == Lookup.NAPTR ? "" : ":" + port)
+                    + (lookup == Lookup.NAPTR ? "" : ";transport=" + transport);
         }
     }
 

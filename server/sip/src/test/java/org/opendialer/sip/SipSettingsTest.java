@@ -21,7 +21,11 @@ class SipSettingsTest {
     @Test
     void trunk_parsesPortDefaultsAndIpv6() {
         assertThat(SipSettings.Trunk.parse("sip:127.0.0.1:5070")).isEqualTo(new SipSettings.Trunk("127.0.0.1", 5070, "udp"));
-        assertThat(SipSettings.Trunk.parse("sip:pbx.example")).isEqualTo(new SipSettings.Trunk("pbx.example", 5060, "udp"));
+        assertThat(SipSettings.Trunk.parse("sip:pbx.example")).isEqualTo(
+                new SipSettings.Trunk("pbx.example", 5060, "udp", SipSettings.Trunk.Lookup.NAPTR));
+        assertThat(SipSettings.Trunk.parse("sip:pbx.example;transport=tcp").lookup()).isEqualTo(SipSettings.Trunk.Lookup.SRV);
+        assertThat(SipSettings.Trunk.parse("sip:pbx.example:5070").lookup()).isEqualTo(SipSettings.Trunk.Lookup.ADDRESS);
+        assertThat(SipSettings.Trunk.parse("sip:127.0.0.1").lookup()).isEqualTo(SipSettings.Trunk.Lookup.NONE);
         assertThat(SipSettings.Trunk.parse("sip:[::1]:5070;transport=tcp"))
                 .isEqualTo(new SipSettings.Trunk("[::1]", 5070, "tcp"));
     }

@@ -88,6 +88,7 @@ public final class CallEngine implements AutoCloseable {
         carrier = java.util.Objects.requireNonNull(config, "config");
         if (sip != null) {
             sip.setMaxRedirects(config.maxRedirects());
+            sip.setTrunkDns(config.dns());
         }
     }
 
