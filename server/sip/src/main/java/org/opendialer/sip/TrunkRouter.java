@@ -46,8 +46,7 @@ public final class TrunkRouter extends DefaultRouter {
     public Hop getNextHop(Request request) throws SipException {
         TrunkLocator l = locator;
         if (l == null || request.getHeader(RouteHeader.NAME) != null
-                || !(request.getRequestURI() instanceof SipURI uri)
-                || !l.trunk().host().equalsIgnoreCase(uri.getHost())) {
+                || !(request.getRequestURI() instanceof SipURI uri) || !namesTheTrunk(l.trunk(), uri)) {
             return super.getNextHop(request);
         }
         TrunkLocator.Target target = pinned.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
@@ -55,6 +54,17 @@ public final class TrunkRouter extends DefaultRouter {
             target = firstTarget(l);
         }
         return new HopImpl(target.host(), target.port(), target.transport());
+    }
+
+    /**
+     * The URI we build for the trunk: its host name with no port when located by SRV, or with the trunk's port. An
+     * address literal is left to the RI, and so is every other URI, e.g. a far end's Contact on the same host.
+     */
+    private static boolean namesTheTrunk(SipSettings.Trunk trunk, SipURI uri) {
+        if (trunk.isAddressLiteral() || !trunk.host().equalsIgnoreCase(uri.getHost())) {
+            return false;
+        }
+        return trunk.lookup() == SipSettings.Trunk.Lookup.ADDRESS ? uri.getPort() == trunk.port() : uri.getPort() < 0;
     }
 
     /** For requests that are not a call's (REGISTER, OPTIONS): the first server, looked up now when needed. */
