@@ -270,7 +270,8 @@ test('a 180 without SDP plays the US local ringback (440+480 Hz, 2 s on, 4 s off
   cleanups.push(() => peer.close());
   const trunk = await startSipp({
     scenario: 'uas-ringing-then-early-media-until-cancel', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
-    logDir: WORK_DIR, extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT), '-d', '14000'],
+    // 15 s of ringing: the 9 s sample below fits in it wherever the first 6 s it starts; then the 183.
+    logDir: WORK_DIR, extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT), '-d', '15000', '-timeout', '60s'],
   });
   cleanups.push(() => trunk.stop());
   expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
@@ -298,7 +299,8 @@ test('a 180 without SDP plays the US local ringback (440+480 Hz, 2 s on, 4 s off
   await expect.poll(() => existsSync(messages) && /m=audio \d+ RTP\/AVP/.test(readFileSync(messages, 'utf8')), { timeout: 15_000 }).toBe(true);
   peer.sendTone('127.0.0.1', Number(/m=audio (\d+) RTP\/AVP/.exec(readFileSync(messages, 'utf8'))![1]), EARLY_TONE_HZ);
   await expect
-    .poll(async () => (await sampleWebAudio(frame, [], 6_500)).every((s) => s.rms < 0.005), { timeout: 20_000, message: 'the ringback stops at the 183' })
+    // Silent for longer than the cadence's 4 s pause: stopped, not between two rings.
+    .poll(async () => (await sampleWebAudio(frame, [], 5_000)).every((s) => s.rms < 0.005), { timeout: 25_000, message: 'the ringback stops at the 183' })
     .toBe(true);
   await expect
     .poll(async () => (await hear(frame, EARLY_TONE_HZ, 1000)).ratio, { timeout: 15_000, message: 'the early media tone in the page' })
