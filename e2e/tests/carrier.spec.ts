@@ -33,6 +33,7 @@ const USERS = {
   nomic: { extension: '702', number: '+12025550172' },
   late: { extension: '703', number: '+12025550173' },
   ringback: { extension: '704', number: '+12025550174' },
+  ringanswer: { extension: '705', number: '+12025550175' },
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Carrier ${u}`;
@@ -307,6 +308,24 @@ test('a 180 without SDP plays the US local ringback (440+480 Hz, 2 s on, 4 s off
     .toBeGreaterThan(0.6);
   expect(await lastState(page)).toBe('connecting');
 
+  expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(() => lastState(page)).toBe('disconnected');
+  expect(await trunk.finished(), trunk.log()).toBe(0);
+});
+
+test('the local ringback stops when the far end answers (200 OK after a 180 without SDP)', async ({ browser }) => {
+  const { page, frame } = await agent(browser, 'ringanswer', { tap: true });
+  const trunk = await startSipp({
+    scenario: 'uas-ringing-then-answer-wait-bye', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
+    logDir: WORK_DIR, extraArgs: ['-d', '6000', '-timeout', '60s'],
+  });
+  cleanups.push(() => trunk.stop());
+  expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
+  await expect
+    .poll(async () => (await sampleWebAudio(frame, [], 200)).some((s) => s.rms > 0.02), { timeout: 15_000, message: 'the local ringback' })
+    .toBe(true);
+  await expect.poll(() => lastState(page), { timeout: 20_000 }).toBe('answered');
+  expect((await sampleWebAudio(frame, [], 5_000)).every((s) => s.rms < 0.005), 'no ringback after the answer').toBe(true);
   expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
   await expect.poll(() => lastState(page)).toBe('disconnected');
   expect(await trunk.finished(), trunk.log()).toBe(0);
