@@ -34,6 +34,7 @@ public final class OutboundCall extends SipCall {
     private int redirectsLeft = 3;
     private int redirectsFollowed;
     private boolean retried422;
+    private boolean retriedPlain;
     private final ReliableProvisionals prack = new ReliableProvisionals();
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
@@ -116,6 +117,15 @@ public final class OutboundCall extends SipCall {
     private void tryTarget(Request request) {
         TrunkLocator.Target target = targets.get(targetIndex);
         ctx.trunkRouter.pin(callId, target);
+        if (!((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().equalsIgnoreCase(target.transport())) {
+            try { // a NAPTR record chose another transport for this server: Via and Contact say so
+                request.removeHeader(ViaHeader.NAME);
+                request.addHeader(ctx.via(target.transport()));
+                request.setHeader(ctx.contact(target.transport()));
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, callId + ": cannot switch to " + target.transport(), e);
+            }
+        }
         targetResponded = false;
         send(request);
         if (targetIndex + 1 < targets.size() && state() == CallState.INITIAL) {
@@ -165,8 +175,8 @@ public final class OutboundCall extends SipCall {
     synchronized boolean sendsTo(String host, int port, String transportName) {
         if (targets != null) {
             TrunkLocator.Target t = targets.get(targetIndex);
-            return t.port() == port && t.transport().equalsIgnoreCase(transportName)
-                    && (host == null || t.host().equals(host));
+            // The RI may name the host as it was given or as resolved: the port and transport decide, as before.
+            return t.port() == port && t.transport().equalsIgnoreCase(transportName);
         }
         SipSettings.Trunk hop = account != null ? account.registrar() : ctx.settings.trunk();
         return hop != null && hop.port() == port && hop.transport().equalsIgnoreCase(transportName);
@@ -200,8 +210,11 @@ public final class OutboundCall extends SipCall {
                 || trunk.lookup() == SipSettings.Trunk.Lookup.ADDRESS) {
             requestUri.setPort(trunk.port()); // a located trunk (SRV) keeps the bare domain, RFC 3263 4
         }
-        if (transport.equals("tcp")) {
-            requestUri.setTransportParam("tcp");
+        if (trunk.sips()) {
+            requestUri.setSecure(true); // RFC 3261 19.1: TLS on every hop to the carrier
+        } else if ((transport.equals("tcp") || transport.equals("tls"))
+                && (contactUser != null || trunk.lookup() != SipSettings.Trunk.Lookup.NAPTR)) {
+            requestUri.setTransportParam(transport);
         }
         Address fromAddress;
         if (from == null) {
@@ -245,9 +258,10 @@ public final class OutboundCall extends SipCall {
             invite = request;
             inviteTx.sendRequest();
         } catch (SipException e) {
-            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + e.getMessage());
+            String why = TrunkTlsNetworkLayer.describe(e);
+            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + why + ": " + e.getMessage());
             if (moveTo(CallState.TERMINATED)) {
-                emitFailed(EndReason.UNREACHABLE, 0, "transport error");
+                emitFailed(EndReason.UNREACHABLE, 0, why);
             }
         }
     }
@@ -377,11 +391,15 @@ public final class OutboundCall extends SipCall {
                 } catch (SipAgentException e) {
                     answer = null;
                 }
-                if (answer == null || answer.firstCommonCodec().isEmpty()) {
-                    LOG.log(System.Logger.Level.INFO, callId + ": 200 OK without a usable SDP answer: BYE");
+                if (answer == null || !answer.isUsableAnswerTo(localSdp)) {
+                    String why = answer != null && answer.firstCommonCodec().isPresent() && answer.port() != 0
+                            ? (localSdp.secure() ? "the trunk answered our SRTP offer without a usable SDES key"
+                                    : "the trunk answered our RTP offer with SRTP")
+                            : "no usable SDP answer";
+                    LOG.log(System.Logger.Level.INFO, callId + ": 200 OK: " + why + ": BYE");
                     sendBye();
                     moveTo(CallState.TERMINATED);
-                    emitFailed(EndReason.FAILED, Response.NOT_ACCEPTABLE_HERE, "no usable SDP answer");
+                    emitFailed(EndReason.FAILED, Response.NOT_ACCEPTABLE_HERE, why);
                     return;
                 }
                 remoteSdp = answer;
@@ -417,6 +435,11 @@ public final class OutboundCall extends SipCall {
             return;
         }
         if (status == Response.SERVICE_UNAVAILABLE && s != CallState.CANCELING && failOver("503")) {
+            return;
+        }
+        if ((status == Response.NOT_ACCEPTABLE_HERE || status == Response.UNSUPPORTED_MEDIA_TYPE)
+                && s != CallState.CANCELING && localSdp.secure() && !retriedPlain
+                && ctx.settings.trunkOptions().srtp() == SrtpMode.OPTIONAL && resendWithoutSrtp()) {
             return;
         }
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
@@ -457,6 +480,26 @@ public final class OutboundCall extends SipCall {
             return true;
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, callId + ": cannot follow the redirect", e);
+            return false;
+        }
+    }
+
+    /** DIALER_SIP_SRTP optional: a trunk that refused our RTP/SAVP offer gets the same INVITE with plain RTP/AVP. */
+    private boolean resendWithoutSrtp() {
+        retriedPlain = true;
+        try {
+            Request request = (Request) invite.clone();
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            localSdp = localSdp.withSrtp(null).nextVersion();
+            setSdp(request, localSdp);
+            LOG.log(System.Logger.Level.INFO, callId + ": the trunk refused SRTP; offering plain RTP (DIALER_SIP_SRTP optional)");
+            send(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot retry without SRTP", e);
             return false;
         }
     }

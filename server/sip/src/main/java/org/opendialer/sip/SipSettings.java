@@ -24,15 +24,16 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
                           TrunkOptions trunkOptions) {
 
     /**
-     * The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}.
+     * The trunk's address: {@code sip:host[:port][;transport=udp|tcp|tls]} or {@code sips:host[:port]} (TLS).
+     * Over TLS the port defaults to 5061 and {@code sips} says whether the Request-URI is a sips: URI.
      *
      * @param lookup how the host is located (RFC 3263 4): an address literal is used as it is; a name with a port
      *               is looked up for A/AAAA; a name with a transport but no port for SRV; a bare name for NAPTR,
      *               then SRV, then A/AAAA ({@link TrunkLocator})
      */
-    public record Trunk(String host, int port, String transport, Lookup lookup) {
+    public record Trunk(String host, int port, String transport, boolean sips, Lookup lookup) {
         private static final Pattern URI = Pattern.compile(
-                "(?i)sips?:(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
+                "(?i)(sips?):(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
         private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=([a-z]+)");
         private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?");
 
@@ -41,8 +42,12 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
 
         public Trunk {
             transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
-            if (!transport.equals("udp") && !transport.equals("tcp")) {
-                throw settings("unsupported trunk transport " + transport);
+            if (!transport.equals("udp") && !transport.equals("tcp") && !transport.equals("tls")) {
+                throw settings("unsupported trunk transport " + transport + " (udp, tcp or tls)");
+            }
+            if (sips && !transport.equals("tls")) {
+                // RFC 3261 26.2: a sips: URI is reached over TLS only, never silently downgraded.
+                throw settings("a sips: trunk is reached over TLS only, not " + transport);
             }
             if (lookup == null || ADDRESS_LITERAL.matcher(host).matches()) {
                 lookup = ADDRESS_LITERAL.matcher(host).matches() ? Lookup.NONE : Lookup.ADDRESS;
@@ -50,8 +55,8 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
         }
 
         /** A trunk at a fixed host and port (an address literal, or a name looked up for A/AAAA). */
-        public Trunk(String host, int port, String transport) {
-            this(host, port, transport, null);
+        public Trunk(String host, int port, String transport, boolean sips) {
+            this(host, port, transport, sips, null);
         }
 
         /** Whether the host is an address literal (no DNS). */
@@ -59,25 +64,32 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
             return lookup == Lookup.NONE;
         }
 
+        public Trunk(String host, int port, String transport) {
+            this(host, port, transport, false);
+        }
+
         public static Trunk parse(String uri) {
-            if (uri.strip().regionMatches(true, 0, "sips:", 0, 5)) {
-                // Not silently downgraded to plain SIP: TLS toward the trunk is not supported yet (sip-trunks.md).
-                throw settings("sips: trunks (TLS) are not supported yet; use sip: with transport udp or tcp");
-            }
             Matcher m = URI.matcher(uri.strip());
             if (!m.matches()) {
                 throw settings("not a SIP URI: " + uri);
             }
-            int port = m.group(2) == null ? 5060 : Integer.parseInt(m.group(2));
-            Matcher t = TRANSPORT.matcher(m.group(3));
+            boolean sips = m.group(1).equalsIgnoreCase("sips");
+            Matcher t = TRANSPORT.matcher(m.group(4));
             boolean transportGiven = t.find();
-            Lookup lookup = m.group(2) != null ? Lookup.ADDRESS : transportGiven ? Lookup.SRV : Lookup.NAPTR;
-            return new Trunk(m.group(1), port, transportGiven ? t.group(1) : "udp", lookup);
+            String transport = transportGiven ? t.group(1) : sips ? "tls" : "udp";
+            int port = m.group(3) != null ? Integer.parseInt(m.group(3))
+                    : transport.equalsIgnoreCase("tls") ? 5061 : 5060;
+            Lookup lookup = m.group(3) != null ? Lookup.ADDRESS : transportGiven ? Lookup.SRV : Lookup.NAPTR;
+            return new Trunk(m.group(2), port, transport, sips, lookup);
+        }
+
+        public boolean isTls() {
+            return transport.equals("tls");
         }
 
         @Override
         public String toString() {
-            return "sip:" + host + (lookup == Lookup.SRV || lookup == Lookup.NAPTR ? "" : ":" + port)
+            return (sips ? "sips:" : "sip:") + host + (lookup == Lookup.SRV || lookup == Lookup.NAPTR ? "" : ":" + port)
                     + (lookup == Lookup.NAPTR ? "" : ";transport=" + transport);
         }
     }

@@ -29,9 +29,9 @@ import org.xbill.DNS.lookup.NoSuchDomainException;
 import org.xbill.DNS.lookup.NoSuchRRSetException;
 
 /**
- * Finds the servers of the trunk as RFC 3263 4 says a SIP client does: NAPTR (services SIP+D2U, SIP+D2T), then
- * SRV ({@code _sip._udp}, {@code _sip._tcp}) ordered by priority and weight (RFC 2782), then A/AAAA of each
- * target. A name with a port is looked up for A/AAAA only, a name with a transport for SRV of that transport.
+ * Finds the servers of the trunk as RFC 3263 4 says a SIP client does: NAPTR (services SIP+D2U, SIP+D2T; a TLS
+ * trunk SIPS+D2T), then SRV ({@code _sip._udp}, {@code _sip._tcp}; {@code _sips._tcp}) ordered by priority and
+ * weight (RFC 2782), then A/AAAA of each target. A name with a port is looked up for A/AAAA only, a name with a transport for SRV of that transport.
  * The answer is kept for the smallest TTL among the records used and looked up again after that. Lookups are
  * asynchronous and bounded by {@link TrunkDns#lookupTimeout()}: a name that does not resolve fails the future
  * with a {@link SipAgentException} (reason UNRESOLVABLE) that says why.
@@ -175,7 +175,7 @@ public final class TrunkLocator {
             case ADDRESS, NONE -> addresses(name, trunk.port(), trunk.transport(), MAX_TTL_S)
                     .thenApply(a -> requireSome(a, "no A or AAAA record"));
             case SRV -> srv(name, trunk.transport(), MAX_TTL_S).thenCompose(a -> a.targets.isEmpty()
-                    ? addresses(name, 5060, trunk.transport(), a.ttl) : CompletableFuture.completedFuture(a))
+                    ? addresses(name, trunk.port(), trunk.transport(), a.ttl) : CompletableFuture.completedFuture(a))
                     .thenApply(a -> requireSome(a, "no SRV, A or AAAA record"));
             case NAPTR -> naptr(name).thenCompose(a -> a.targets.isEmpty() ? srvThenAddresses(name)
                     : CompletableFuture.completedFuture(a))
@@ -190,8 +190,15 @@ public final class TrunkLocator {
         return a;
     }
 
-    /** RFC 3263 4.1 without usable NAPTR: SRV for UDP, then TCP; without SRV, A/AAAA on 5060 over UDP. */
+    /**
+     * RFC 3263 4.1 without usable NAPTR: SRV for UDP, then TCP; without SRV, A/AAAA on 5060 over UDP. A TLS trunk:
+     * {@code _sips._tcp}, then A/AAAA on 5061.
+     */
     private java.util.concurrent.CompletionStage<Answer> srvThenAddresses(Name name) {
+        if (trunk.isTls()) {
+            return srv(name, "tls", MAX_TTL_S).thenCompose(a -> a.targets.isEmpty()
+                    ? addresses(name, trunk.port(), "tls", a.ttl) : CompletableFuture.completedFuture(a));
+        }
         return srv(name, "udp", MAX_TTL_S)
                 .thenCompose(udp -> srv(name, "tcp", udp.ttl).thenApply(udp::plus))
                 .thenCompose(a -> a.targets.isEmpty() ? addresses(name, 5060, "udp", a.ttl)
@@ -204,7 +211,8 @@ public final class TrunkLocator {
             List<NAPTRRecord> usable = new ArrayList<>();
             long ttl = MAX_TTL_S;
             for (Record r : records) {
-                if (r instanceof NAPTRRecord n && n.getFlags().equalsIgnoreCase("s") && transportOf(n) != null) {
+                if (r instanceof NAPTRRecord n && n.getFlags().equalsIgnoreCase("s") && transportOf(n) != null
+                        && transportOf(n).equals("tls") == trunk.isTls()) {
                     usable.add(n);
                     ttl = Math.min(ttl, n.getTTL());
                 }
@@ -219,18 +227,21 @@ public final class TrunkLocator {
         });
     }
 
+    /** A TLS trunk (sips:, transport=tls) uses SIPS+D2T only; any other uses SIP+D2U and SIP+D2T. */
     private static String transportOf(NAPTRRecord n) {
         return switch (n.getService().toUpperCase(Locale.ROOT)) {
             case "SIP+D2U" -> "udp";
             case "SIP+D2T" -> "tcp";
-            default -> null; // SIPS+D2T (TLS) and SCTP: transports we do not offer
+            case "SIPS+D2T" -> "tls";
+            default -> null; // SCTP: a transport we do not offer
         };
     }
 
     private java.util.concurrent.CompletionStage<Answer> srv(Name domain, String transport, long ttlSoFar) {
         Name srvName;
         try {
-            srvName = Name.concatenate(Name.fromConstantString("_sip._" + transport), domain);
+            srvName = Name.concatenate(Name.fromConstantString(transport.equals("tls") ? "_sips._tcp" : "_sip._" + transport),
+                    domain);
         } catch (org.xbill.DNS.NameTooLongException e) {
             return CompletableFuture.completedFuture(Answer.empty());
         }
