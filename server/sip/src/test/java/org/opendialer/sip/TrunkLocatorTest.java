@@ -55,6 +55,22 @@ class TrunkLocatorTest {
     }
 
     @Test
+    void aTlsTrunk_usesOnlySipsNaptrAndSrv_andPort5061WithoutThem() throws Exception {
+        try (DnsmasqProcess dns = dns("tls", FreePorts.next(), 60, List.of(
+                "host-record=a.carrier.test,127.0.0.2", "host-record=plain.test,127.0.0.4",
+                "srv-host=_sip._udp.carrier.test,a.carrier.test,5070,10,100",
+                "srv-host=_sips._tcp.carrier.test,a.carrier.test,5071,10,100",
+                "naptr-record=carrier.test,10,50,S,SIP+D2U,,_sip._udp.carrier.test",
+                "naptr-record=carrier.test,20,50,S,SIPS+D2T,,_sips._tcp.carrier.test"))) {
+            assertThat(located(locator("sips:carrier.test", dns))).containsExactly("127.0.0.2:5071/tls");
+            assertThat(located(locator("sip:carrier.test;transport=tls", dns))).containsExactly("127.0.0.2:5071/tls");
+            assertThat(located(locator("sips:plain.test", dns))).containsExactly("127.0.0.4:5061/tls");
+            // A plain trunk never gets a TLS server: the agent opens TLS only for a TLS trunk.
+            assertThat(located(locator("sip:carrier.test", dns))).containsExactly("127.0.0.2:5070/udp");
+        }
+    }
+
+    @Test
     void withoutNaptr_srvIsAsked_andWithoutSrv_theAddressOnPort5060() throws Exception {
         try (DnsmasqProcess dns = dns("srv", FreePorts.next(), 60, List.of(
                 "host-record=a.carrier.test,127.0.0.2", "host-record=plain.test,127.0.0.4",
