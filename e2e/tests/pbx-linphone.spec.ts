@@ -133,12 +133,20 @@ function hostCall(page: Page, method: string, arg?: unknown) {
 const states = (page: Page): Promise<string[]> =>
   page.evaluate(() => (window as any).calls.list.map((e: any) => e.call.state + (e.call.end_reason ? `/${e.call.end_reason}` : '')));
 
-/** The share of 1 kHz in what linphone recorded (the file is complete once its call has ended). */
+/**
+ * The share of 1 kHz in what linphone recorded (the file is complete once its call has ended): the median over the
+ * 100 ms windows that carry sound, so a gap or a concealed lost packet on a loaded machine does not decide it.
+ */
 function agentHeardByPhone(): number {
   const { samples, rate } = phone!.heard();
-  // Skip the first second (the call setting up) and judge the middle of the call.
-  const body = samples.subarray(rate, Math.max(rate, samples.length - rate));
-  return body.length < rate ? 0 : toneRatio(body, AGENT_TONE_HZ, rate).ratio;
+  const window = Math.round(rate / 10);
+  const ratios: number[] = [];
+  for (let i = rate; i + window <= samples.length - rate; i += window) { // the call's set-up and end left out
+    const r = toneRatio(samples.subarray(i, i + window), AGENT_TONE_HZ, rate);
+    if (r.rms > 0.01) ratios.push(r.ratio);
+  }
+  if (ratios.length < 10) return 0; // under a second of sound: not heard
+  return [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)];
 }
 
 test('the dialer calls linphone (2002) through Kamailio: answered, each side hears the other', async ({ browser }) => {
