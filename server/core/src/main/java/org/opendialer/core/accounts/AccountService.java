@@ -689,4 +689,9 @@ public final class AccountService {
     public DestinationOverrides destinationOverrides() {
         return new DestinationOverrides(dataSource);
     }
+
+    /** Users who withhold their caller ID on trunk calls (admin API {@code withhold_caller_id}). */
+    public CallerIdPrivacy callerIdPrivacy() {
+        return new CallerIdPrivacy(dataSource);
+    }
 }
