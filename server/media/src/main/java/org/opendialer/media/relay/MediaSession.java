@@ -185,6 +185,21 @@ public final class MediaSession implements AutoCloseable {
     }
 
     /**
+     * SRTP toward the SIP peer with SDES keys (RFC 4568): {@code sendKeySalt} is the master key and salt we
+     * offered or answered (16 + 14 bytes), {@code receiveKeySalt} the peer's. Nulls switch back to plain RTP.
+     * Call it with {@link #rtpRemote} whenever the SDP changes; the same keys again keep the SRTP state.
+     *
+     * @throws IllegalArgumentException for keys of the wrong length
+     */
+    public void rtpSrtp(byte[] sendKeySalt, byte[] receiveKeySalt) {
+        RtpLeg leg = b.rtp;
+        if (leg == null) {
+            throw new IllegalStateException("openRtp() first");
+        }
+        leg.srtp(sendKeySalt, receiveKeySalt);
+    }
+
+    /**
      * The host the call's SIP messages come from (the far end, or its NAT). Besides the SDP's host,
      * only packets from this host may latch the SIP side's RTP/RTCP (symmetric RTP behind a NAT).
      */
