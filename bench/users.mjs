@@ -122,7 +122,10 @@ function inviteTimes(file, direction) {
     const lines = block.split('\n').map((l) => l.trim());
     if (!(lines.find((l) => /^(SIP\/2\.0 \d{3}|[A-Z]+ sip:)/.test(l)) || '').startsWith('INVITE ')) continue;
     const callId = (lines.find((l) => /^(Call-ID|i):/i.test(l)) || '').replace(/^[^:]+:\s*/, '');
-    if (callId && !seen.has(callId)) seen.set(callId, Date.parse(`${m[1]}T${m[2]}Z`) + Number(m[3]) / 1000);
+    // A sent INVITE carries SIPp's clock from before the write (X-Bench-Written); the log's stamp may come later.
+    const stamp = (lines.find((l) => /^X-Bench-Written:/i.test(l)) || '').match(/(\d{9,})\.(\d{6})\s*$/);
+    const t = stamp ? Number(stamp[1]) * 1000 + Number(stamp[2]) / 1000 : Date.parse(`${m[1]}T${m[2]}Z`) + Number(m[3]) / 1000;
+    if (callId && !seen.has(callId)) seen.set(callId, t);
   }
   return [...seen.values()];
 }
@@ -210,7 +213,9 @@ async function runOnce(users, jar = JAR, label = 'this build') {
 
     const toInvite = invites.map((t, i) => t - placed[i]).slice(WARMUP);
     const toRinging = rang.map((t, i) => t - sent[i]).slice(WARMUP);
-    if ([...toInvite, ...toRinging].some((x) => x <= 0)) throw new Error('an interval ≤ 0: the calls were matched out of order');
+    if ([...toInvite, ...toRinging].some((x) => x <= 0)) {
+      throw new Error(`an interval ≤ 0 (calls matched out of order, or the clocks disagree): ${JSON.stringify({ toInvite, toRinging })}`);
+    }
     return { users, label, counted: (counted || '').match(/USERS\s*\n\s*(\d+)/i)?.[1], toInvite: summary(toInvite), toRinging: summary(toRinging) };
   } finally {
     dialer?.close();
