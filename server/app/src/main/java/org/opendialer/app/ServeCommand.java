@@ -79,6 +79,7 @@ final class ServeCommand {
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
+            calls.setTransferMode(config.calls().transfer());
             calls.carrier(config.carrier());
             if (ops.webhook().isPresent()) {
                 webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),

@@ -49,6 +49,9 @@ public final class CallEngine implements AutoCloseable {
     private volatile DestinationPolicy destinations;
     /** DIALER_CALL_WAITING: a call to a user on an answered call rings as a second call. */
     private volatile boolean callWaiting = true;
+    /** DIALER_TRANSFER: how a trunk call goes to a phone number (REFER here; bridge elsewhere). */
+    private volatile org.opendialer.core.config.TransferMode transferMode = org.opendialer.core.config.TransferMode.BRIDGE;
+    private final ReferFollower referFollower;
     /** DIALER_ABSENT_USER_GRACE_MS, DIALER_SIP_MAX_REDIRECTS, DIALER_SIP_CALLER_ID. */
     private volatile org.opendialer.core.config.CarrierConfig carrier = org.opendialer.core.config.CarrierConfig.DEFAULTS;
 
@@ -68,6 +71,8 @@ public final class CallEngine implements AutoCloseable {
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
         this.destinations = DestinationPolicy.defaults(clock);
+        this.referFollower = new ReferFollower(calls, sip, thread, accounts, pbx, () -> destinations, () -> carrier,
+                this::newMediaSession);
     }
 
     /** Metrics and webhooks: {@code calls} is told every saved call state, {@code sipMetrics} SIP traffic. */
@@ -94,6 +99,11 @@ public final class CallEngine implements AutoCloseable {
     /** Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. */
     public void setCallWaiting(boolean on) {
         this.callWaiting = on;
+    }
+
+    /** How a trunk call is transferred to a phone number (DIALER_TRANSFER); before start(). */
+    public void setTransferMode(org.opendialer.core.config.TransferMode mode) {
+        this.transferMode = java.util.Objects.requireNonNull(mode, "mode");
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -466,13 +476,18 @@ public final class CallEngine implements AutoCloseable {
         if (o.call.state() != CallState.ANSWERED) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "There is no answered call to transfer.");
         }
-        if (o.transferTo != null) {
+        if (o.transferTo != null || o.referring != null || o.following != null) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED,
                     "A transfer of this call is already under way.");
         }
         if (!(target instanceof DialTarget.Extension ext)) {
             if (sameNumber(target.dialString(), user.number())) {
                 throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
+            }
+            if (transferMode == org.opendialer.core.config.TransferMode.REFER && o.far.sipLeg() != null) {
+                destinations.admit(user.id(), target); // toll fraud: the trunk places this call for the user
+                ReferTransfer.start(calls, thread, o, target.dialString(), null);
+                return;
             }
             throw new CallException(CallException.Reason.TRANSFER_REFUSED,
                     "Transfers to phone numbers are not available on this gateway yet; transfer to an extension.");
@@ -577,6 +592,7 @@ public final class CallEngine implements AutoCloseable {
     private SipFarEnd newSipFarEnd(Ongoing o) {
         SipFarEnd far = new SipFarEnd(calls, sip, this::newMediaSession);
         far.owner = o;
+        far.follower = referFollower;
         o.far = far;
         return far;
     }

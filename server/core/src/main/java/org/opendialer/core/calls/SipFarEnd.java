@@ -28,6 +28,10 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     Ongoing owner;
     /** The leg; set once the INVITE is sent (outbound) or on arrival (inbound). */
     SipCall leg;
+    /** Follows a REFER from this leg's far end (null: REFERs are refused). */
+    ReferFollower follower;
+    /** While we follow this leg's REFER, the far end that replaces it; set on the engine thread. */
+    ReferFollowing replacedBy;
     /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
     private MediaSession.Codec codec;
 
@@ -109,6 +113,11 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         owner = to;
     }
 
+    @Override
+    public SipCall sipLeg() {
+        return leg;
+    }
+
     // ---- the leg's events, on the engine thread ----
 
     @Override
@@ -133,13 +142,21 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     @Override
     public void legReInvited(AudioSdp remote) {
-        if (!owner.call.state().isFinal()) {
+        if (!owner.call.state().isFinal() && (replacedBy == null || !replacedBy.swapped())) {
             mediaKnown(owner, remote);
         }
     }
 
     @Override
     public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
+        if (replacedBy != null) {
+            replacedBy.previousLegEnded(); // a leg that REFERred us: the call goes on with the new one
+            return;
+        }
+        if (owner.referring != null && owner.referring.isAccepted() && owner.call.state() == CallState.ANSWERED) {
+            owner.referring.legHungUp(); // it accepted our REFER and went on to the target
+            return;
+        }
         if (owner.call.state() == CallState.ANSWERED) {
             // After the answer a BYE is a hang-up, an expired session says so; anything else (our 2xx never
             // ACKed) is a failure.
@@ -150,8 +167,17 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         }
     }
 
+    @Override
+    public void legReferred(org.opendialer.sip.IncomingRefer refer) {
+        if (follower == null) {
+            refer.refuse(603, "Decline (transfers are not followed)");
+        } else {
+            follower.follow(owner, this, refer);
+        }
+    }
+
     /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
-    private void mediaKnown(Ongoing o, AudioSdp remote) {
+    void mediaKnown(Ongoing o, AudioSdp remote) {
         if (o.media == null || remote == null) {
             return;
         }

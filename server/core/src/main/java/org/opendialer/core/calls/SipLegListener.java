@@ -2,6 +2,7 @@ package org.opendialer.core.calls;
 
 import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.CallListener;
+import org.opendialer.sip.IncomingRefer;
 
 /** Turns the SIP agent's events for one leg (on its event thread) into engine tasks; never blocks. */
 final class SipLegListener implements CallListener {
@@ -18,6 +19,11 @@ final class SipLegListener implements CallListener {
         void legReInvited(AudioSdp remote);
 
         void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup);
+
+        /** The far end sent a REFER (RFC 3515): accept and follow it, or refuse it. */
+        default void legReferred(IncomingRefer refer) {
+            refer.refuse(603, "Decline (this call cannot be transferred)");
+        }
     }
 
     private final EngineThread thread;
@@ -84,6 +90,17 @@ final class SipLegListener implements CallListener {
         thread.execute(() -> {
             if (target != null) {
                 target.legEnded(EndReason.CANCELED, true);
+            }
+        });
+    }
+
+    @Override
+    public void referred(IncomingRefer refer) {
+        thread.execute(() -> {
+            if (target != null) {
+                target.legReferred(refer);
+            } else {
+                refer.refuse(603, "Decline (the call is not routed)");
             }
         });
     }

@@ -111,6 +111,8 @@ public enum ConfigKey {
             "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database."),
     CALL_WAITING("DIALER_CALL_WAITING", "on",
             "on: a call to a user on an answered call rings as a second call; off: the caller gets busy."),
+    TRANSFER("DIALER_TRANSFER", "bridge",
+            "bridge: a transfer of a trunk call to a number bridges the caller to a new leg in the gateway; refer: SIP REFER."),
     METRICS_PORT("DIALER_METRICS_PORT", "9464",
             "Port of the Prometheus GET /metrics endpoint, on DIALER_BIND_ADDRESS; 0 turns it off."),
     WEBHOOK_URL("DIALER_WEBHOOK_URL", "(unset: no webhooks)",
