@@ -42,6 +42,7 @@ import {
   isWsRecentCallsResult,
   isWsSdpResult,
   type CallIdParams,
+  type TransferParams,
   type ConnectionState,
   type DialerEvent,
   type WireCall,
@@ -245,7 +246,11 @@ export class DialerApp {
         return null;
       case 'transfer':
         if (!isMethodParams('transfer', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidTransfer);
-        await this.transfer(params.to, params.call_id);
+        {
+          const { to, call_id: callId, to_call_id: toCallId } = params as TransferParams;
+          if (toCallId !== undefined) await this.attendedTransfer(callId, toCallId);
+          else await this.transfer(to as string, callId);
+        }
         return null;
       case 'sendDtmf':
         if (!isMethodParams('sendDtmf', params)) throw new DialerError('InvalidOptionsError', strings.errors.invalidDigits);
@@ -308,6 +313,26 @@ export class DialerApp {
       await this.viaGateway(() => this.gateway.request('transfer', { call_id: id, to: target }));
     } catch (e) {
       this.transfers.ended(id, 'transferred'); // settles the waiter: the request's own error is the answer
+      void outcome.catch(() => undefined);
+      throw e;
+    }
+    await outcome;
+  }
+
+  /**
+   * Attended transfer (protocol.md part 7): joins the held call `callId` (without it, the held one)
+   * with the answered consultation call `toCallId`; both end `transferred`, which settles the promise.
+   */
+  private async attendedTransfer(callId: string | undefined, toCallId: string): Promise<void> {
+    const id = callId ?? this.calls.other(this.calls.get(toCallId))?.call.id;
+    if (id === undefined || this.calls.get(id)?.call.state !== 'answered' || this.calls.get(toCallId)?.call.state !== 'answered') {
+      throw new DialerError('TransferFailedError', strings.errors.noTransferableCall);
+    }
+    const outcome = this.transfers.wait(id);
+    try {
+      await this.viaGateway(() => this.gateway.request('transfer', { call_id: id, to_call_id: toCallId }));
+    } catch (e) {
+      this.transfers.ended(id, 'transferred');
       void outcome.catch(() => undefined);
       throw e;
     }

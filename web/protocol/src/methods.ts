@@ -14,10 +14,22 @@ export interface CallIdParams {
 
 /**
  * `transfer` (protocol.md part 7): blind transfer of the answered call `call_id` (without it, the
- * call the user talks on) to `to`, an extension or a phone number.
+ * call the user talks on) to `to`, an extension or a phone number; or, with `to_call_id` instead of
+ * `to`, attended transfer: joins the held call `call_id` with the user's consultation call `to_call_id`.
+ * Exactly one of `to` and `to_call_id`.
  */
 export interface TransferParams extends CallIdParams {
-  to: string;
+  to?: string;
+  to_call_id?: string;
+}
+
+/** Whether `params` names exactly one transfer target: `to` or `to_call_id`, a non-empty string. */
+export function hasOneTransferTarget(params: Record<string, unknown>): boolean {
+  const to = params.to;
+  const toCallId = params.to_call_id;
+  if (to !== undefined && toCallId !== undefined) return false;
+  if (toCallId !== undefined) return typeof toCallId === 'string' && toCallId.length > 0 && toCallId.length <= MAX_CALL_ID_LENGTH;
+  return typeof to === 'string';
 }
 
 /** `hold`: hold (`true`) or resume (`false`) the call `call_id`, without it the current one. */
@@ -127,7 +139,7 @@ export function isMethodParams<M extends MethodName>(method: M, params: unknown)
     case 'hold':
       return typeof params.held === 'boolean' && isCallIdParams(params);
     case 'transfer':
-      return typeof params.to === 'string' && isCallIdParams(params);
+      return hasOneTransferTarget(params) && isCallIdParams(params);
     case 'sendDtmf':
       return isDtmfDigits(params.digits);
     case 'setAudioDevices':

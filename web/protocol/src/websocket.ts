@@ -119,9 +119,13 @@ export interface WsMediaUpdateEvent {
   codec: MediaCodec;
 }
 
-/** `transfer` (part 7): blind transfer of the answered call to `to` (an extension or a number). */
+/**
+ * `transfer` (part 7): blind transfer of the answered call to `to` (an extension or a number), or
+ * attended transfer joining it with the user's answered consultation call `to_call_id`; exactly one of the two.
+ */
 export interface WsTransferParams extends CallIdParams {
-  to: string;
+  to?: string;
+  to_call_id?: string;
 }
 
 /**

@@ -26,6 +26,17 @@ describe('isMethodParams', () => {
     expect(isMethodParams(method, { call_id: null })).toBe(false);
     expect(isMethodParams(method, null)).toBe(false);
   });
+  it('transfer takes exactly one of to and to_call_id (attended transfer), with an optional call_id', () => {
+    expect(isMethodParams('transfer', { to: '1002' })).toBe(true);
+    expect(isMethodParams('transfer', { to: '1002', call_id: 'c-1' })).toBe(true);
+    expect(isMethodParams('transfer', { to_call_id: 'c-2', call_id: 'c-1' })).toBe(true);
+    expect(isMethodParams('transfer', { to_call_id: 'c-2' })).toBe(true);
+    expect(isMethodParams('transfer', { to: '1002', to_call_id: 'c-2' })).toBe(false);
+    expect(isMethodParams('transfer', { call_id: 'c-1' })).toBe(false);
+    expect(isMethodParams('transfer', { to_call_id: '' })).toBe(false);
+    expect(isMethodParams('transfer', { to_call_id: 7 })).toBe(false);
+    expect(isMethodParams('transfer', { to_call_id: 'x'.repeat(MAX_CALL_ID_LENGTH + 1) })).toBe(false);
+  });
   it('knows exactly the methods of parts 1, 3 and 4', () => {
     expect([...METHOD_NAMES].sort()).toEqual(
       ['answer', 'getAudioDevices', 'getAuthState', 'hangUp', 'hold', 'mute', 'placeCall', 'reject', 'sendDtmf', 'setAudioDevices', 'setToken', 'signOut', 'transfer'],

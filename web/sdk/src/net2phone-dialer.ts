@@ -66,13 +66,13 @@ export interface CallCommand {
 }
 
 /**
- * What `transfer` hands over and to whom: `to` is an extension or a phone number; `callId` the
- * answered call (without it, the one the user talks on).
+ * What `transfer` hands over and to whom: `callId` the answered call (without it, the one the user
+ * talks on), and either `to`, an extension or a phone number (blind transfer), or `toCallId`, the
+ * user's answered consultation call to join it with (attended transfer).
  */
-export interface TransferCommand {
-  callId?: string;
-  to: string;
-}
+export type TransferCommand =
+  | { callId?: string; to: string; toCallId?: undefined }
+  | { callId?: string; toCallId: string; to?: undefined };
 
 interface Subscriber {
   callback(event: DialerEvent): void;
@@ -212,15 +212,30 @@ export class Net2PhoneDialer {
    * reached (the call goes on as before), or when there is no answered call, the target is this user,
    * or a transfer is already under way; `InvalidPhoneNumberError` for a malformed target.
    *
+   * Attended transfer: `hold(true)` the first call, `placeCall` the consultation call, then
+   * `transfer({ callId: first, toCallId: consultation })` joins the caller and the consulted party;
+   * both of this user's calls end `transferred`.
+   *
    * ```js
    * await dialer.transfer({ to: '1002' });
+   * await dialer.transfer({ callId: first.id, toCallId: consultation.id });
    * ```
    */
   async transfer(command: TransferCommand): Promise<void> {
     this.assertNotDisposed();
-    const to = (command as { to?: unknown } | null | undefined)?.to;
-    if (typeof to !== 'string' || to.length === 0 || to.length > MAX_PHONE_NUMBER_LENGTH) {
-      throw new InvalidPhoneNumberError(`transfer expects { to: string } (1 to ${MAX_PHONE_NUMBER_LENGTH} characters), got ${describe(command)}.`);
+    const target = command as { to?: unknown; toCallId?: unknown } | null | undefined;
+    const toCallId = target?.toCallId;
+    if (toCallId !== undefined && target?.to === undefined) {
+      if (typeof toCallId !== 'string' || toCallId.length === 0 || toCallId.length > MAX_CALL_ID_LENGTH) {
+        throw new InvalidOptionsError(`transfer expects { toCallId: string } (a call id), got ${describe(command)}.`);
+      }
+      const callId = this.callIdOf('transfer', command);
+      await this.request('transfer', callId === undefined ? { to_call_id: toCallId } : { to_call_id: toCallId, call_id: callId });
+      return;
+    }
+    const to = target?.to;
+    if (typeof to !== 'string' || to.length === 0 || to.length > MAX_PHONE_NUMBER_LENGTH || toCallId !== undefined) {
+      throw new InvalidPhoneNumberError(`transfer expects { to: string } (1 to ${MAX_PHONE_NUMBER_LENGTH} characters) or { toCallId: string }, got ${describe(command)}.`);
     }
     const callId = this.callIdOf('transfer', command);
     await this.request('transfer', callId === undefined ? { to } : { to, call_id: callId });

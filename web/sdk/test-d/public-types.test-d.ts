@@ -239,8 +239,11 @@ const transferCommand: TransferCommand = { to: '1002' };
 const transferred: Promise<void> = dialer.transfer(transferCommand);
 assertType<Equal<typeof transferred, Promise<void>>>();
 dialer.transfer({ callId: 'c1', to: '+15551234567' });
-// @ts-expect-error `to` is required
+// @ts-expect-error `to` or `toCallId` is required
 dialer.transfer({ callId: 'c1' });
+dialer.transfer({ callId: 'c1', toCallId: 'c2' });
+// @ts-expect-error not both `to` and `toCallId`
+dialer.transfer({ to: '1002', toCallId: 'c2' });
 // @ts-expect-error the command is required
 dialer.transfer();
 dialer.hold(true);

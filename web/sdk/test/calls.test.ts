@@ -191,3 +191,37 @@ describe('end_reason', () => {
     expect(record([{ ...ended, end_reason: 'parked_by_a_newer_gateway' }])).toEqual([['call-1', 'disconnected', 'failed']]);
   });
 });
+
+describe('transfer', () => {
+  it('sends { to, call_id } for a blind transfer and { to_call_id, call_id } for an attended one', async () => {
+    const { dialer, posted, ready, respond } = createDialer();
+    ready();
+    const blind = dialer.transfer({ callId: 'call-1', to: '+15551234567' });
+    await settle();
+    expect(posted[0]!.data).toMatchObject({ kind: 'request', method: 'transfer', params: { call_id: 'call-1', to: '+15551234567' } });
+    respond(posted[0]!.data.id, null);
+    await expect(blind).resolves.toBeUndefined();
+    const attended = dialer.transfer({ callId: 'call-1', toCallId: 'call-2' });
+    await settle();
+    expect(posted[1]!.data.params).toEqual({ call_id: 'call-1', to_call_id: 'call-2' });
+    respond(posted[1]!.data.id, null);
+    await expect(attended).resolves.toBeUndefined();
+  });
+
+  it('rejects both to and toCallId, an empty toCallId, and neither, without asking the dialer', async () => {
+    const { dialer, posted, ready } = createDialer();
+    ready();
+    const bad = [
+      { to: '1002', toCallId: 'call-2' },
+      { toCallId: '' },
+      { toCallId: 7 },
+      { callId: 'call-1' },
+    ] as unknown as Parameters<typeof dialer.transfer>[0][];
+    for (const command of bad) {
+      await expect(dialer.transfer(command)).rejects.toBeInstanceOf(Net2PhoneDialerError);
+    }
+    await expect(dialer.transfer({ toCallId: '' } as never)).rejects.toBeInstanceOf(InvalidOptionsError);
+    await settle();
+    expect(posted).toHaveLength(0);
+  });
+});

@@ -43,6 +43,11 @@ public interface CallStarter {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 
+    /** Attended transfer: joins the held call {@code callId} (null: the held one) with the call {@code toCallId}. */
+    default void transferToCall(DialerConnection connection, User user, String callId, String toCallId) {
+        throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
+    }
+
     /** The connection signed in (or resumed) as {@code user}. */
     default void signedIn(DialerConnection connection, User user) {
     }

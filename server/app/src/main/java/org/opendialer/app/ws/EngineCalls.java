@@ -76,6 +76,15 @@ public final class EngineCalls implements CallStarter {
         }
     }
 
+    @Override
+    public void transferToCall(DialerConnection connection, User user, String callId, String toCallId) {
+        try {
+            engine.transferToCall(dialerOf(connection, user), callId, toCallId);
+        } catch (CallException e) {
+            throw map(e);
+        }
+    }
+
     private ConnectionDialer dialerOf(DialerConnection connection, User user) {
         ConnectionDialer dialer = dialers.get(connection);
         if (dialer == null || dialer.userId() != user.id()) {

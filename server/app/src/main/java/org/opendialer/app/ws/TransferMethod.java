@@ -11,7 +11,8 @@ import org.opendialer.core.numbers.NumberValidator;
 /**
  * {@code transfer {call_id?, to}}: blind transfer of the user's answered call (protocol.md part 7). Answers
  * once the target rings; the outcome follows as events (the call ends {@code transferred}, or
- * {@code transferFailed}).
+ * {@code transferFailed}). {@code transfer {call_id?, to_call_id}}: attended transfer, joining the held call
+ * with the user's consultation call; both end {@code transferred}.
  */
 public final class TransferMethod implements MethodHandler {
     private static final int MAX_CALL_ID = 64;
@@ -28,9 +29,16 @@ public final class TransferMethod implements MethodHandler {
 
     @Override
     public Object handle(DialerConnection connection, ObjectNode params) {
-        if (params.hasNonNull("to_call_id")) {
-            throw new MethodException(ErrorCode.TRANSFER_FAILED,
-                    "Attended transfer (to_call_id) is not available on this gateway yet; transfer with to.");
+        JsonNode toCall = params.get("to_call_id");
+        if (toCall != null && !toCall.isNull()) {
+            if (params.hasNonNull("to")) {
+                throw new MethodException(ErrorCode.BAD_REQUEST, "Give params.to or params.to_call_id, not both.");
+            }
+            String toCallId = Params.requiredString(params, "to_call_id", MAX_CALL_ID);
+            JsonNode id = params.get("call_id");
+            String callId = id == null || id.isNull() ? null : Params.requiredString(params, "call_id", MAX_CALL_ID);
+            calls.transferToCall(connection, auth.requireSignedIn(connection), callId, toCallId);
+            return JsonNodeFactory.instance.objectNode();
         }
         JsonNode to = params.get("to");
         if (to == null || !to.isTextual()) {

@@ -44,6 +44,8 @@ public final class CallEngine implements AutoCloseable {
     private final EngineThread thread = new EngineThread();
     private final CallEvents events;
     private final LiveCalls calls;
+    /** SIP legs joined by transfers, which no user's call owns any more. Engine thread only. */
+    private final java.util.Set<Bridge> bridges = new java.util.LinkedHashSet<>();
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private volatile DestinationPolicy destinations;
@@ -281,6 +283,26 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * Attended transfer: joins the far end of the user's held call {@code callId} (null: their held call)
+     * with the far end of their answered consultation call {@code toCallId}; both calls end
+     * {@code transferred} and the two far ends talk to each other (protocol.md part 7).
+     *
+     * @throws CallException CALL_NOT_FOUND (no such call), TRANSFER_REFUSED (a call not answered, the same
+     *                       call twice, a transfer under way, far ends that cannot be joined)
+     */
+    public void transferToCall(Dialer dialer, String callId, String toCallId) {
+        thread.await(() -> {
+            Ongoing consultation = calls.find(dialer, toCallId, false);
+            Ongoing first = callId != null ? calls.find(dialer, callId, false) : calls.ofUser(dialer.userId(), consultation)
+                    .stream().filter(o -> o.visibleTo(dialer)).findFirst()
+                    .orElseThrow(() -> new CallException(CallException.Reason.TRANSFER_REFUSED,
+                            "There is no other call to join the consultation call with."));
+            attendedTransferNow(first, consultation);
+            return null;
+        });
+    }
+
     /** Declines a ringing inbound call. */
     public void reject(Dialer dialer, String callId) {
         thread.await(() -> {
@@ -297,6 +319,9 @@ public final class CallEngine implements AutoCloseable {
                 draining = true; // every later placeCall and INVITE is refused (SIGTERM drains)
                 for (Ongoing o : calls.snapshot()) {
                     endBoth(o, EndReason.GATEWAY_SHUTDOWN, EndReason.GATEWAY_SHUTDOWN);
+                }
+                for (Bridge b : List.copyOf(bridges)) {
+                    b.end("gateway shutdown");
                 }
                 return null;
             });
@@ -395,6 +420,7 @@ public final class CallEngine implements AutoCloseable {
         o.media = media;
         SipFarEnd far = newSipFarEnd(o);
         SipLegListener listener = new SipLegListener(thread, far);
+        far.listener = listener;
         try {
             AudioSdp offer = sip.localOffer(rtpPort);
             far.leg = account == null ? sip.placeCall(from, caller.displayName(), e164, offer, listener)
@@ -438,6 +464,7 @@ public final class CallEngine implements AutoCloseable {
                 to != null ? to : user.get().extension(), identity.displayName(), calls.now()));
         SipFarEnd far = newSipFarEnd(o);
         far.leg = invite;
+        far.listener = listener;
         listener.target = far;
         startRingTimer(o);
         if (!calls.events().hasDialers(o.call.userId)) {
@@ -476,10 +503,7 @@ public final class CallEngine implements AutoCloseable {
         if (o.call.state() != CallState.ANSWERED) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "There is no answered call to transfer.");
         }
-        if (o.transferTo != null || o.referring != null || o.following != null) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                    "A transfer of this call is already under way.");
-        }
+        refuseIfTransferring(o);
         if (!(target instanceof DialTarget.Extension ext)) {
             if (sameNumber(target.dialString(), user.number())) {
                 throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
@@ -489,8 +513,8 @@ public final class CallEngine implements AutoCloseable {
                 ReferTransfer.start(calls, thread, o, target.dialString(), null);
                 return;
             }
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                    "Transfers to phone numbers are not available on this gateway yet; transfer to an extension.");
+            transferToNumber(o, user, target);
+            return;
         }
         if (ext.digits().equals(user.extension())) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
@@ -514,6 +538,90 @@ public final class CallEngine implements AutoCloseable {
         t.far = new TransferTargetFarEnd(calls, o);
         o.transferTo = t;
         t.ringTimer = thread.schedule(() -> ringTimedOut(t), transferRingTimeout());
+    }
+
+    private void attendedTransferNow(Ongoing first, Ongoing consultation) {
+        if (first == consultation) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "A call cannot be transferred to itself.");
+        }
+        if (first.call.state() != CallState.ANSWERED || consultation.call.state() != CallState.ANSWERED) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "Both calls must be answered to join them.");
+        }
+        refuseIfTransferring(first);
+        refuseIfTransferring(consultation);
+        if (transferMode == org.opendialer.core.config.TransferMode.REFER && first.far.sipLeg() != null
+                && consultation.far.sipLeg() != null) {
+            // REFER on the first call's leg to the consultation's party, with Replaces naming the consultation's leg.
+            String party = consultation.call.direction == CallDirection.OUTBOUND ? consultation.call.to
+                    : consultation.call.from;
+            if (party == null) {
+                throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                        "The consultation call's number is hidden: it cannot be named in a REFER.");
+            }
+            ReferTransfer.start(calls, thread, first, party, consultation);
+            return;
+        }
+        FarEndJoin.Party a = FarEndJoin.Party.of(first);
+        FarEndJoin.Party b = FarEndJoin.Party.of(consultation);
+        FarEndJoin.check(a, b);
+        FarEndJoin.join(a, b, bridges);
+        for (Ongoing o : List.of(first, consultation)) {
+            o.media = null; // the sessions go on with the joined far ends
+            calls.end(o, EndReason.TRANSFERRED);
+        }
+        LOG.info("calls {} and {} joined (attended transfer)", first.call.id, consultation.call.id);
+    }
+
+    private static void refuseIfTransferring(Ongoing o) {
+        if (o.transferTo != null || o.numberTransfer != null || o.referring != null || o.following != null) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "A transfer of this call is already under way.");
+        }
+    }
+
+    /**
+     * Bridge mode: a new leg to {@code target} through the trunk (or the user's PBX account) in a relay session of
+     * its own; when it answers, its RTP is spliced to the caller's and the user's call ends transferred.
+     */
+    private void transferToNumber(Ongoing o, User user, DialTarget target) {
+        org.opendialer.sip.PbxAccount account = pbx.accountFor(user, target);
+        if (account == null && (sip == null || sip.settings().trunk() == null)) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                    "No SIP trunk is configured (DIALER_SIP_TRUNK): transfer to an extension.");
+        }
+        FarEndJoin.Party caller = FarEndJoin.Party.of(o);
+        if (!caller.isSip() && !(caller.far() instanceof ExtensionFarEnd) || o.media == null) {
+            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "This call cannot be transferred.");
+        }
+        destinations.admit(user.id(), target); // toll fraud: a transfer dials out like placeCall
+        MediaSession media = newMediaSession();
+        SipFarEnd leg = new SipFarEnd(calls, sip, this::newMediaSession);
+        leg.media = media;
+        NumberTransfer transfer = new NumberTransfer(calls, o, leg, this::numberTransferAnswered);
+        leg.listener = new SipLegListener(thread, transfer);
+        try {
+            AudioSdp offer = sip.localOffer(MediaOffers.openRtp(media));
+            String from = account == null ? carrier.presentedNumber(user.number()) : user.number();
+            leg.leg = account == null ? sip.placeCall(from, user.displayName(), target.dialString(), offer, leg.listener)
+                    : sip.placeCallVia(account, user.displayName(), target.dialString(), offer, leg.listener);
+        } catch (SipAgentException | CallException e) {
+            media.close();
+            LOG.warn("transfer of call {} to {} not started: {}", o.call.id, target.dialString(), e.toString());
+            throw new CallException(CallException.Reason.TRANSFER_FAILED, "The transfer could not be started.");
+        }
+        o.numberTransfer = transfer;
+        transfer.ringTimer = thread.schedule(transfer::ringTimedOut, transferRingTimeout());
+    }
+
+    private void numberTransferAnswered(NumberTransfer transfer) {
+        Ongoing o = transfer.from();
+        FarEndJoin.Party caller = FarEndJoin.Party.of(o);
+        FarEndJoin.Party target = new FarEndJoin.Party(transfer.target, transfer.target.media, MediaSession.Side.A, false);
+        FarEndJoin.join(caller, target, bridges);
+        o.media = null; // the session goes on with the caller and the target
+        calls.end(o, EndReason.TRANSFERRED);
+        LOG.info("call {} transferred to {}", o.call.id, transfer.target.leg.callId());
     }
 
     /** The target of a transfer rings at most 20 s: the SDK's transfer() waits for the outcome (30 s limit). */
@@ -621,9 +729,23 @@ public final class CallEngine implements AutoCloseable {
 
     /** On our thread: the call a relay session belongs to (an extension pair shares one: the caller's side A ends both). */
     private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
+        Ongoing spliced = null;
         for (Ongoing o : calls.snapshot()) {
             if (o.media == session && o.mediaSide == MediaSession.Side.A) {
                 action.accept(o);
+                return;
+            }
+            if (o.media != null && (o.media == session || o.media.splicedWith() == session)) {
+                spliced = o; // a transfer joined its far end (session) with another user's call
+            }
+        }
+        if (spliced != null) {
+            action.accept(spliced);
+            return;
+        }
+        for (Bridge b : List.copyOf(bridges)) {
+            if (b.uses(session)) {
+                b.end("no RTP from one side for the RTP timeout");
                 return;
             }
         }

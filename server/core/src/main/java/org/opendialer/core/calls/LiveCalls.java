@@ -56,6 +56,9 @@ final class LiveCalls {
         }
         events.publish(o, o.call.moveTo(CallState.DISCONNECTED, reason, now()), now());
         events.ended(o, now());
+        if (o.numberTransfer != null) {
+            o.numberTransfer.cancel();
+        }
         Ongoing target = o.transferTo;
         if (target != null) {
             o.transferTo = null;

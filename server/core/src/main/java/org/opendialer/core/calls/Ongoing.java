@@ -30,6 +30,8 @@ final class Ongoing {
     ReferTransfer referring;
     /** The REFER this call's far end sent us, while we follow it (the new leg rings), else null. */
     ReferFollowing following;
+    /** The new SIP leg ringing while this call is being transferred to a phone number (bridge mode), else null. */
+    NumberTransfer numberTransfer;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */
     boolean held;
     /**

@@ -1,13 +1,10 @@
 package org.opendialer.core.calls;
 
-import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.opendialer.media.relay.MediaSession;
 import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.InboundCall;
 import org.opendialer.sip.MediaDirection;
-import org.opendialer.sip.RtpFormat;
 import org.opendialer.sip.SipAgentException;
 import org.opendialer.sip.SipCall;
 import org.opendialer.sip.SipUserAgent;
@@ -32,6 +29,13 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     ReferFollower follower;
     /** While we follow this leg's REFER, the far end that replaces it; set on the engine thread. */
     ReferFollowing replacedBy;
+    /** Its events' listener: a transfer that joins this leg with another SIP leg retargets it. */
+    SipLegListener listener;
+    /**
+     * The relay session whose RTP side is this leg, once a transfer moved the leg to another user's call (whose
+     * own session is spliced to this one); null while it is the owner's.
+     */
+    MediaSession media;
     /** The codec the SIP side chose, once its SDP is known; the browser must send the same one. */
     private MediaSession.Codec codec;
 
@@ -178,26 +182,29 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
     void mediaKnown(Ongoing o, AudioSdp remote) {
-        if (o.media == null || remote == null) {
+        MediaSession m = media != null ? media : o.media;
+        MediaSession.Codec law = SipMedia.point(m, leg, remote, "call " + o.call.id);
+        if (law == null) {
             return;
-        }
-        Optional<RtpFormat> common = remote.firstCommonCodec();
-        if (common.isEmpty() || remote.port() == 0) {
-            LOG.warn("call {}: the SIP side's SDP has no usable audio (port {}, formats {})",
-                    o.call.id, remote.port(), remote.formats());
-            return;
-        }
-        MediaSession.Codec law = common.get().sameCodec(RtpFormat.PCMA) ? MediaSession.Codec.PCMA
-                : MediaSession.Codec.PCMU;
-        o.media.rtpRemote(new InetSocketAddress(remote.address(), remote.port()), law, common.get().payloadType(),
-                remote.telephoneEvent().map(RtpFormat::payloadType).orElse(-1));
-        if (leg != null && leg.signallingSource() != null) {
-            o.media.rtpSignallingSource(leg.signallingSource()); // its RTP may come from there (NAT)
         }
         codec = law;
-        if (o.mediaOwner != null && o.media.browserCodec(o.mediaSide) != null
+        if (o.mediaOwner != null && o.media != null && o.media.browserCodec(o.mediaSide) != null
                 && o.media.browserCodec(o.mediaSide) != law) {
             o.mediaOwner.mediaUpdate(o.call.id, law.name()); // the browser re-offers: no transcoding
         }
+    }
+
+    /** For a leg no call owns yet (a transfer's target): points {@link #media} at {@code remote}; false if unusable. */
+    boolean pointed(AudioSdp remote) {
+        MediaSession.Codec law = SipMedia.point(media, leg, remote, "transfer leg " + (leg == null ? "" : leg.callId()));
+        if (law != null) {
+            codec = law;
+        }
+        return law != null;
+    }
+
+    /** The law this leg's relay side uses, or null before its SDP is known. */
+    MediaSession.Codec codec() {
+        return codec;
     }
 }

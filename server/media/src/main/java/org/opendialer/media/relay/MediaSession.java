@@ -63,6 +63,8 @@ public final class MediaSession implements AutoCloseable {
         volatile BrowserLeg browser;
         volatile BrowserLeg previousBrowser; // still relayed until the replacement connects
         volatile RtpLeg rtp;
+        /** Set by {@link #splice}: this side's media goes to the far side of another session instead. */
+        volatile Leg spliced;
         volatile long lastReceivedNanos;
         /** The timeout clock's origin while nothing newer arrived; 0 = nothing expected yet. */
         volatile long expectedFromNanos;
@@ -75,6 +77,10 @@ public final class MediaSession implements AutoCloseable {
         long nextReportNanos;
 
         Leg target() {
+            Leg joined = spliced;
+            if (joined != null) {
+                return joined;
+            }
             RtpLeg r = rtp;
             if (r != null) {
                 return r;
@@ -100,6 +106,8 @@ public final class MediaSession implements AutoCloseable {
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder strangers = new java.util.concurrent.atomic.LongAdder();
     private volatile LegQuality sipLegQuality;
+    /** The session {@link #splice} joined this one with: they are held and closed together. */
+    private volatile MediaSession partner;
     private volatile boolean held;
     private volatile boolean closed;
 
@@ -306,6 +314,91 @@ public final class MediaSession implements AutoCloseable {
         return state(side).everConnected;
     }
 
+    /**
+     * Joins two calls' far ends without decoding (a transfer): {@code side} of this session (the user's side,
+     * whose browser leaves) is spliced to the far side of {@code other}, whose {@code otherSide} leaves too.
+     * From then on what this session's far side sends goes out of {@code other}'s far-side leg and the
+     * reverse, with payload types mapped by format as usual (a format the receiver did not negotiate is
+     * dropped, never transcoded: the caller of the splice re-negotiates one side when the codecs differ).
+     * The two spliced-away sides expect nothing any more (no RTP timeout, no RTCP); the far sides keep
+     * theirs. The sessions are held, resumed and closed together from now on.
+     */
+    public void splice(Side side, MediaSession other, Side otherSide) {
+        if (other == this || partner != null || other.partner != null) {
+            throw new IllegalStateException("a session is spliced once, with another session");
+        }
+        Side far = opposite(side);
+        Side otherFar = opposite(otherSide);
+        state(side).spliced = new SplicedLeg(other.state(otherFar));
+        other.state(otherSide).spliced = new SplicedLeg(state(far));
+        partner = other;
+        other.partner = this;
+        leave(side);
+        other.leave(otherSide);
+    }
+
+    /** The session {@link #splice} joined this one with, or null. */
+    public MediaSession splicedWith() {
+        return partner;
+    }
+
+    private static Side opposite(Side side) {
+        return side == Side.A ? Side.B : Side.A;
+    }
+
+    /** The user's browser on {@code side} leaves a spliced session: its legs close and nothing is expected. */
+    private void leave(Side side) {
+        SideState s = state(side);
+        BrowserLeg browser;
+        BrowserLeg previous;
+        synchronized (this) {
+            browser = s.browser;
+            previous = s.previousBrowser;
+            s.browser = null;
+            s.previousBrowser = null;
+            s.expectedFromNanos = 0;
+            s.connectDeadlineNanos = 0;
+            s.connectArmed = true;
+        }
+        if (browser != null) {
+            browser.close();
+        }
+        if (previous != null) {
+            previous.close();
+        }
+        timedOut.set(false);
+    }
+
+    /** Toward the far side of a spliced session: whichever leg that side has now (RTCP stays per session). */
+    private static final class SplicedLeg implements Leg {
+        private final SideState far;
+
+        SplicedLeg(SideState far) {
+            this.far = far;
+        }
+
+        @Override
+        public PayloadFormats formats() {
+            Leg leg = far.target();
+            return leg == null ? PayloadFormats.EMPTY : leg.formats();
+        }
+
+        @Override
+        public boolean sendRtp(byte[] buf, int off, int len) {
+            Leg leg = far.target();
+            return leg != null && leg.sendRtp(buf, off, len);
+        }
+
+        @Override
+        public boolean sendRtcp(byte[] buf, int off, int len) {
+            return false; // each session reports to its own far side
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     /** While held nothing is forwarded either way and the RTP timeout does not run. */
     public void hold(boolean held) {
         if (this.held && !held) {
@@ -319,6 +412,10 @@ public final class MediaSession implements AutoCloseable {
             timedOut.set(false);
         }
         this.held = held;
+        MediaSession joined = partner;
+        if (joined != null && joined.held != held) {
+            joined.hold(held);
+        }
     }
 
     public boolean isHeld() {
@@ -386,6 +483,10 @@ public final class MediaSession implements AutoCloseable {
             }
         }
         relay.closed(this);
+        MediaSession joined = partner;
+        if (joined != null) {
+            joined.close();
+        }
     }
 
     public boolean isClosed() {

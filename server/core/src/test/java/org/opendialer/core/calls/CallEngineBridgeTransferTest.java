@@ -1,0 +1,232 @@
+package org.opendialer.core.calls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendialer.core.accounts.NewUser;
+import org.opendialer.core.accounts.User;
+import org.opendialer.core.numbers.DialTarget;
+
+/**
+ * Transfers that join SIP legs in the gateway (bridge mode): a SIPp caller transferred blind to a number on the
+ * SIPp trunk, and attended transfers of a trunk call to a number and to an extension. Each SIPp's SDP points at
+ * an RTP socket of the test, so audio is checked both ways between the two SIP legs.
+ */
+class CallEngineBridgeTransferTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
+    private static final Pattern M_AUDIO = Pattern.compile("m=audio (\\d+) ");
+
+    @TempDir
+    Path dir;
+    private SipEngineFixture fx;
+    private DatagramSocket callerRtp;
+    private DatagramSocket targetRtp;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new SipEngineFixture(dir);
+        callerRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        targetRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+        callerRtp.close();
+        targetRtp.close();
+    }
+
+    private CallEngine start(SippPeer trunk) throws Exception {
+        return fx.start(trunk.uri(), 19500, 19579, e -> {});
+    }
+
+    private SippPeer trunk(String codec, int pt) throws Exception {
+        return SippPeer.uas("uas_media_peer_wait_bye.xml", Map.of("rtp_port", String.valueOf(targetRtp.getLocalPort()),
+                "codec", codec, "pt", String.valueOf(pt)));
+    }
+
+    private SippPeer caller(String scenario) throws Exception {
+        return SippPeer.uac(scenario, fx.sipPort, "+12015550123",
+                Map.of("rtp_port", String.valueOf(callerRtp.getLocalPort()), "talk_ms", "4000"));
+    }
+
+    /** The caller is answered by alice; returns her call. */
+    private CallView answeredCall(RecordingDialer alice) throws Exception {
+        CallView ringing = alice.await(v -> v.state() == CallState.CONNECTING, WAIT);
+        fx.engine.answer(alice, ringing.id());
+        return ringing;
+    }
+
+    @Test
+    void blindTransferToANumber_bridgesTheCallersLegToANewTrunkLeg_audioBothWays() throws Exception {
+        try (SippPeer target = trunk("PCMU", 0)) {
+            CallEngine engine = start(target);
+            RecordingDialer alice = new RecordingDialer(fx.alice.id());
+            engine.attach(alice);
+            try (SippPeer caller = caller("uac_media_peer.xml")) {
+                CallView call = answeredCall(alice);
+                engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                CallView end = alice.awaitEnd(WAIT);
+                assertThat(end.endReason()).isEqualTo(EndReason.TRANSFERRED);
+                assertThat(end.result()).isEqualTo(CallResult.ANSWERED);
+                assertThat(target.messages()).contains("INVITE sip:+14155550199@");
+
+                int callerSide = gatewayPort(caller, callerRtp);
+                int targetSide = gatewayPort(target, targetRtp);
+                assertThat(relayed(callerRtp, callerSide, targetRtp, 0, 0x11)).as("caller → target").isTrue();
+                assertThat(relayed(targetRtp, targetSide, callerRtp, 0, 0x22)).as("target → caller").isTrue();
+
+                engine.close(); // no user owns the bridge: shutdown sends BYE to both legs
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void blindTransferToANumberThatChoosesAnotherCodec_reoffersTheCaller_andItsHangUpEndsTheTarget() throws Exception {
+        try (SippPeer target = trunk("PCMA", 8)) {
+            CallEngine engine = start(target);
+            RecordingDialer alice = new RecordingDialer(fx.alice.id());
+            engine.attach(alice);
+            try (SippPeer caller = caller("uac_media_peer_reinvite.xml")) {
+                CallView call = answeredCall(alice);
+                engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                assertThat(alice.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
+                // The caller's scenario checks the re-INVITE offers PCMA only, answers it, then hangs up:
+                // the bridge forwards that as a BYE to the target, whose scenario waits for it.
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void blindTransferToANumberThatIsBusy_keepsTheCallerWithTheUser_andSaysWhy() throws Exception {
+        try (SippPeer target = SippPeer.uas("uas_reject.xml", Map.of("status", "486", "reason", "Busy Here"))) {
+            CallEngine engine = start(target);
+            RecordingDialer alice = new RecordingDialer(fx.alice.id());
+            engine.attach(alice);
+            try (SippPeer caller = caller("uac_media_peer.xml")) {
+                CallView call = answeredCall(alice);
+                engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                assertThat(alice.awaitTransferFailures(WAIT)).containsExactly(call.id() + "/busy");
+                assertThat(alice.states()).containsExactly("connecting", "answered");
+                engine.hangUp(alice, call.id()); // still alice's call: her hang-up reaches the caller
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void attendedTransfer_ofATrunkCallerToANumber_joinsThem_andBothCallsEndTransferred() throws Exception {
+        try (SippPeer target = trunk("PCMU", 0)) {
+            CallEngine engine = start(target);
+            RecordingDialer alice = new RecordingDialer(fx.alice.id());
+            engine.attach(alice);
+            try (SippPeer caller = caller("uac_media_peer_held.xml")) {
+                CallView first = answeredCall(alice);
+                engine.hold(alice, first.id(), true);
+                String consultation = engine.place(fx.alice, NUMBER);
+                alice.await(v -> v.id().equals(consultation) && v.state() == CallState.ANSWERED, WAIT);
+                engine.transferToCall(alice, first.id(), consultation);
+                assertThat(alice.await(v -> v.id().equals(first.id()) && v.state() == CallState.DISCONNECTED, WAIT)
+                        .endReason()).isEqualTo(EndReason.TRANSFERRED);
+                assertThat(alice.await(v -> v.id().equals(consultation) && v.state() == CallState.DISCONNECTED, WAIT)
+                        .endReason()).isEqualTo(EndReason.TRANSFERRED);
+
+                int callerSide = gatewayPort(caller, callerRtp);
+                int targetSide = gatewayPort(target, targetRtp);
+                assertThat(relayed(callerRtp, callerSide, targetRtp, 0, 0x33)).as("caller → target (resumed)").isTrue();
+                assertThat(relayed(targetRtp, targetSide, callerRtp, 0, 0x44)).as("target → caller").isTrue();
+                engine.close();
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void attendedTransfer_ofATrunkCallerToAnExtension_makesTheCallerTheOtherUsersCall() throws Exception {
+        try (SippPeer unused = trunk("PCMU", 0)) {
+            CallEngine engine = start(unused);
+            User bob = fx.accounts.createUser(new NewUser("bob", "correct horse battery", "Bob", "1002", null));
+            RecordingDialer alice = new RecordingDialer(fx.alice.id());
+            RecordingDialer bobs = new RecordingDialer(bob.id());
+            engine.attach(alice);
+            engine.attach(bobs);
+            try (SippPeer caller = caller("uac_media_peer_held.xml")) {
+                CallView first = answeredCall(alice);
+                engine.hold(alice, first.id(), true);
+                String consultation = engine.place(fx.alice, new DialTarget.Extension("1002"));
+                CallView ringing = bobs.await(v -> v.state() == CallState.CONNECTING, WAIT);
+                engine.answer(bobs, ringing.id());
+                engine.transferToCall(alice, null, consultation); // null: the held call
+                assertThat(alice.states()).containsSubsequence("disconnected/transferred", "disconnected/transferred");
+                assertThat(bobs.states()).containsExactly("connecting", "answered"); // bob now talks to the caller
+                engine.hangUp(bobs, ringing.id()); // his hang-up is the BYE the caller waits for
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertThat(bobs.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            }
+        }
+    }
+
+    /** The gateway's RTP port of a SIPp's leg: the m=audio line of its SDP that is not the test's socket. */
+    private static int gatewayPort(SippPeer sipp, DatagramSocket own) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = M_AUDIO.matcher(sipp.messages());
+            while (m.find()) {
+                int port = Integer.parseInt(m.group(1));
+                if (port != own.getLocalPort()) {
+                    return port;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no gateway m=audio in " + sipp.messages());
+    }
+
+    /** Sends RTP from {@code from} to the gateway until {@code to} receives a packet whose payload is {@code mark}. */
+    private static boolean relayed(DatagramSocket from, int gatewayPort, DatagramSocket to, int pt, int mark)
+            throws Exception {
+        byte[] packet = new byte[12 + 160];
+        packet[0] = (byte) 0x80;
+        packet[1] = (byte) pt;
+        java.util.Arrays.fill(packet, 12, packet.length, (byte) mark);
+        packet[11] = (byte) mark; // SSRC
+        to.setSoTimeout(100);
+        byte[] buf = new byte[2048];
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int seq = 1; System.nanoTime() < deadline; seq++) {
+            packet[2] = (byte) (seq >> 8);
+            packet[3] = (byte) seq;
+            packet[7] = (byte) (seq * 160);
+            from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), gatewayPort));
+            DatagramPacket got = new DatagramPacket(buf, buf.length);
+            try {
+                to.receive(got);
+                if (got.getLength() == packet.length && buf[12] == (byte) mark && buf[170] == (byte) mark) {
+                    return true;
+                }
+            } catch (SocketTimeoutException e) {
+                // keep sending: the far side may not be spliced yet
+            }
+        }
+        return false;
+    }
+}
