@@ -126,6 +126,30 @@ class CallEngineReferTest {
     }
 
     @Test
+    void attendedTransferInReferMode_sendsReferWithReplaces_andBothCallsEndTransferredOn200() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
+            start(trunk.uri());
+            try (SippPeer caller = SippPeer.uac("uac_held_refer_accept.xml", fx.sipPort, ALICE_NUMBER,
+                    keys("TARGET", "+14155550177", "FINAL", "200 OK"))) {
+                String first = answered();
+                engine.hold(agent, first, true);
+                String consultation = engine.place(fx.alice, TARGET);
+                agent.await(v -> v.id().equals(consultation) && v.state() == CallState.ANSWERED, WAIT);
+                engine.transferToCall(agent, first, consultation);
+                assertThat(agent.await(v -> v.id().equals(first) && v.state() == CallState.DISCONNECTED, WAIT)
+                        .endReason()).isEqualTo(EndReason.TRANSFERRED);
+                assertThat(agent.await(v -> v.id().equals(consultation) && v.state() == CallState.DISCONNECTED, WAIT)
+                        .endReason()).isEqualTo(EndReason.TRANSFERRED);
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero(); // REFER with Replaces checked, BYE got
+                assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero(); // the consultation leg got our BYE
+                String callId = java.util.regex.Pattern.compile("(?m)^Call-ID: (\\S+)").matcher(trunk.messages())
+                        .results().findFirst().orElseThrow().group(1);
+                assertThat(caller.messages()).contains("?Replaces=" + callId.replace("@", "%40"));
+            }
+        }
+    }
+
+    @Test
     void referFromTheCaller_isFollowed_theTargetAnswers_andTheUsersCallGoesOnWithIt() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             start(trunk.uri());
