@@ -154,8 +154,10 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             SipSettings.Trunk host = referHost();
             uri = ctx.addresses.createSipURI(targetUser, host.host());
             uri.setPort(host.port());
-            if (host.transport().equals("tcp")) {
-                uri.setTransportParam("tcp");
+            if (host.sips()) {
+                uri.setSecure(true); // as our INVITEs to it (RFC 3261 19.1)
+            } else if (host.transport().equals("tcp") || host.transport().equals("tls")) {
+                uri.setTransportParam(host.transport());
             }
             if (replaces != null) {
                 uri.setHeader("Replaces", replaces.replacesValue());
@@ -317,7 +319,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             } catch (SipAgentException e) {
                 answer = null;
             }
-            if (answer == null || answer.port() == 0 || answer.firstCommonCodec().isEmpty()) {
+            if (answer == null || !answer.isUsableAnswerTo(localSdp)) {
                 LOG.log(System.Logger.Level.INFO, callId + ": the ACK has no usable SDP answer to our offer: BYE");
                 sendBye();
                 if (moveTo(CallState.TERMINATED)) {
@@ -349,6 +351,11 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                 try {
                     offer = AudioSdp.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
                 } catch (SipAgentException e) {
+                    tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                    return;
+                }
+                if (offer.secure() != localSdp.secure() || offer.secure() && offer.crypto() == null) {
+                    // The session keeps its profile: no switch between RTP and SRTP inside a call.
                     tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
                     return;
                 }
@@ -435,7 +442,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                     tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
                     return;
                 }
-                if (offer.firstCommonCodec().isEmpty()) {
+                if (offer.firstCommonCodec().isEmpty() || offer.secure() != localSdp.secure()) {
                     tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
                     return;
                 }

@@ -26,6 +26,8 @@ public final class WsEndpoint implements AutoCloseable {
     public static final int CLOSE_SIGN_IN_WINDOW = 4001;
     /** RFC 6455 7.4.1 policy violation: too many anonymous connections from the address. */
     public static final int CLOSE_POLICY = 1008;
+    /** Service Restart (IANA WebSocket close code registry): the node is draining; reconnect elsewhere. */
+    public static final int CLOSE_SERVICE_RESTART = 1012;
 
     private final ProtocolCodec codec;
     private final MethodDispatcher dispatcher;
@@ -35,6 +37,7 @@ public final class WsEndpoint implements AutoCloseable {
     private final Map<String, Entry> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
+    private volatile boolean draining;
 
     private record Entry(DialerConnection connection, WsContext ctx) {}
 
@@ -100,6 +103,37 @@ public final class WsEndpoint implements AutoCloseable {
 
     public int openConnections() {
         return connections.size();
+    }
+
+    /** Connections signed in as a user: the dialers this node serves (/healthz). */
+    public int signedInConnections() {
+        return (int) connections.values().stream().filter(e -> !e.connection().anonymous()).count();
+    }
+
+    /** Draining: new WebSockets are refused (503) so that dialers reconnect to another node. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Draining: closes every connection that is not signed in as one of {@code keep} (the users with a call
+     * on this node) with 1012 Service Restart (RFC 6455 7.4.1, IANA registry); the dialer reconnects, through
+     * the edge, to a node that takes calls. Returns how many it closed.
+     */
+    public int closeAllBut(java.util.Set<Long> keep) {
+        int closed = 0;
+        for (Entry entry : connections.values()) {
+            Long user = entry.connection().session().map(s -> s.user().id()).orElse(null);
+            if (user == null || !keep.contains(user)) {
+                entry.ctx().closeSession(CLOSE_SERVICE_RESTART, "This gateway is restarting: reconnect");
+                closed++;
+            }
+        }
+        return closed;
     }
 
     @Override

@@ -58,7 +58,7 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
             // RFC 3264 5: an INVITE without SDP gets our offer in the 200; its answer comes in the ACK
             // (legReInvited), and the browser is answered with both laws until then.
             sipAnswer = invite.offer() == null ? sip.localOffer(rtpPort) : sip.localAnswer(invite.offer(), rtpPort);
-            mediaKnown(o, invite.offer());
+            mediaKnown(o, invite.offer(), sipAnswer);
             browserAnswer = offerSdp == null ? null : o.acceptOffer(offerSdp, codec);
         } catch (SipAgentException | CallException e) {
             LOG.warn("call {} not answered: {}", o.call.id, e.toString());
@@ -182,8 +182,13 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
     void mediaKnown(Ongoing o, AudioSdp remote) {
+        mediaKnown(o, remote, leg == null ? null : leg.localSdp());
+    }
+
+    /** As above, with {@code local} our SDP that {@code remote} answers or is answered by (its SDES key). */
+    private void mediaKnown(Ongoing o, AudioSdp remote, AudioSdp local) {
         MediaSession m = media != null ? media : o.media;
-        MediaSession.Codec law = SipMedia.point(m, leg, remote, "call " + o.call.id);
+        MediaSession.Codec law = SipMedia.point(m, leg, remote, local, "call " + o.call.id);
         if (law == null) {
             return;
         }
@@ -196,7 +201,8 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     /** For a leg no call owns yet (a transfer's target): points {@link #media} at {@code remote}; false if unusable. */
     boolean pointed(AudioSdp remote) {
-        MediaSession.Codec law = SipMedia.point(media, leg, remote, "transfer leg " + (leg == null ? "" : leg.callId()));
+        MediaSession.Codec law = SipMedia.point(media, leg, remote, leg == null ? null : leg.localSdp(),
+                "transfer leg " + (leg == null ? "" : leg.callId()));
         if (law != null) {
             codec = law;
         }

@@ -17,13 +17,23 @@ final class SipMedia {
     private SipMedia() {}
 
     /**
-     * The SIP side's SDP is known (answer, offer or re-INVITE): points {@code media}'s RTP side at it and returns
+     * The SIP side's SDP is known (answer, offer or re-INVITE): points {@code media}'s RTP side at it (SRTP keys
+     * from {@code local}, our SDP it answers or is answered by, when both carry SDES) and returns
      * the law it chose, or null when the SDP has no usable audio (then nothing changes).
      */
-    static MediaSession.Codec point(MediaSession media, SipCall leg, AudioSdp remote, String what) {
+    static MediaSession.Codec point(MediaSession media, SipCall leg, AudioSdp remote, AudioSdp local, String what) {
         if (media == null || remote == null) {
             return null;
         }
+        if (local != null && local.secure() != remote.secure()) {
+            LOG.warn("{}: the SIP side's SDP is {} where ours is {}: not relayed", what,
+                    remote.secure() ? "RTP/SAVP" : "RTP/AVP", local.secure() ? "RTP/SAVP" : "RTP/AVP");
+            return null;
+        }
+        // SRTP-SDES (RFC 4568): we send under our key, the far end under its own. Before the address, so the
+        // first packet from the new address is already decrypted.
+        boolean srtp = local != null && local.crypto() != null && remote.crypto() != null;
+        media.rtpSrtp(srtp ? local.crypto().keySalt() : null, srtp ? remote.crypto().keySalt() : null);
         Optional<RtpFormat> common = remote.firstCommonCodec();
         if (common.isEmpty() || remote.port() == 0) {
             LOG.warn("{}: the SIP side's SDP has no usable audio (port {}, formats {})", what, remote.port(),

@@ -55,6 +55,12 @@ public enum ConfigKey {
             "Smallest session interval accepted (Min-SE, at least 90); a request below it gets 422."),
     SIP_REGISTER("DIALER_SIP_REGISTER", "off",
             "on: register with the trunk using DIALER_SIP_USERNAME/PASSWORD (trunks that authenticate by REGISTER)."),
+    SIP_TLS_PORT("DIALER_SIP_TLS_PORT", "5061",
+            "SIP-over-TLS port of the gateway, opened when DIALER_SIP_TRUNK is sips: or ;transport=tls."),
+    SIP_TLS_CA_FILE("DIALER_SIP_TLS_CA_FILE", "(unset: the JVM's trust store)",
+            "PEM file of the CA certificates a TLS trunk's certificate must chain to (its host name is always checked)."),
+    SIP_SRTP("DIALER_SIP_SRTP", "off",
+            "SRTP with SDES keys (RFC 4568) toward the trunk: off, optional (SRTP when the trunk takes it) or required."),
     PUBLIC_ADDRESS("DIALER_PUBLIC_ADDRESS", "(the SIP listen address, or this host's address)",
             "Address advertised to the trunk in Via, Contact and SDP."),
     RING_TIMEOUT_S("DIALER_RING_TIMEOUT_S", "60",
@@ -122,7 +128,11 @@ public enum ConfigKey {
     WEBHOOK_RETRY_HOURS("DIALER_WEBHOOK_RETRY_HOURS", "24",
             "Hours a webhook delivery is retried (exponential backoff with jitter) before it is marked failed."),
     LOG_FORMAT("DIALER_LOG_FORMAT", "text",
-            "Log format on standard output: text, or json (one JSON object per line, for log shippers).");
+            "Log format on standard output: text, or json (one JSON object per line, for log shippers)."),
+    NODE_NAME("DIALER_NODE_NAME", "(this host's name)",
+            "Name of this gateway node in GET /healthz and the logs (1-64 of A-Z a-z 0-9 . _ -); unique per node of a cluster."),
+    DRAIN_TIMEOUT_S("DIALER_DRAIN_TIMEOUT_S", "600",
+            "Seconds a SIGTERM waits for live calls to end (taking no new ones) before it ends them and exits; 0 = at once.");
 
     private final String envName;
     private final String defaultDescription;
