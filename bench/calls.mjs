@@ -23,7 +23,8 @@ const SIP_PORT = BASE + 1;
 const TRUNK_PORT = BASE + 2;
 const TRUNK_MEDIA_PORT = BASE + 4;
 const HOST_PORT = BASE + 10;
-const RTP_PORTS = `${BASE + 100}-${BASE + 199}`;
+// BENCH_RTP_PORTS, BENCH_WEBRTC_PORT: when the ~200 ports from BENCH_PORT_BASE do not fit in your range.
+const RTP_PORTS = process.env.BENCH_RTP_PORTS ?? `${BASE + 100}-${BASE + 199}`;
 const HOST_ORIGIN = `http://localhost:${HOST_PORT}`;
 const WORK_DIR = path.join(REPO_ROOT, 'bench/.tmp/calls');
 const SCENARIO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sipp/uas-answer-after-pause.xml');
@@ -170,6 +171,7 @@ export async function runCallsBench(browser, { calls = 100 } = {}) {
       DIALER_SIP_PORT: String(SIP_PORT),
       DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
       DIALER_RTP_PORTS: RTP_PORTS,
+      ...(process.env.BENCH_WEBRTC_PORT ? { DIALER_WEBRTC_PORT: process.env.BENCH_WEBRTC_PORT } : {}),
       // The benchmark places calls back to back: no per-user call limits (docs/security.md).
       DIALER_CALLS_PER_MINUTE: '0',
       DIALER_CALLS_PER_DAY: '0',

@@ -156,7 +156,13 @@ export class DialerApp {
       takeOver: () => this.takeOverAudio(this.calls.current()?.call.id),
     });
     this.callUi = callPanel((action, callId) => this.callAction(action, callId), opts.now, controls);
-    this.switcher = callSwitcher((callId) => this.swapTo(callId));
+    this.switcher = callSwitcher(
+      (callId) => this.swapTo(callId),
+      (heldId) => {
+        const current = this.calls.current();
+        return current ? this.attendedTransfer(heldId, current.call.id) : Promise.resolve();
+      },
+    );
     this.micNotice = micNotice();
     // One AudioContext for both tones: browsers limit how many a page may create.
     const createContext = opts.createAudioContext ?? browserRingtoneContext;

@@ -145,6 +145,7 @@ export const strings = {
     prompt: 'Transfer to (extension or number)',
     waiting: 'Call waiting',
     swap: 'Swap',
+    join: 'Join (transfer)',
     onHold: 'On hold',
   },
   errors: {

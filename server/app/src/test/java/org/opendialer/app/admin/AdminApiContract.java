@@ -346,6 +346,30 @@ abstract class AdminApiContract {
         assertThat(user.get("sip_account").isNull()).isTrue();
     }
 
+    // ---- call_waiting (issue 15: per user over DIALER_CALL_WAITING)
+
+    @Test
+    void callWaiting_isNullByDefault_setOnCreate_changedAndClearedByPatch_andBadValuesAre400() throws Exception {
+        assertThat(JSON.readTree(send("POST", "/users", ALICE).body()).get("call_waiting").isNull()).isTrue();
+        HttpResponse<String> off = send("PATCH", "/users/alice", "{\"call_waiting\":false}");
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        assertThat(JSON.readTree(off.body()).get("call_waiting").asBoolean(true)).isFalse();
+        long id = accounts.findUser("alice").orElseThrow().id();
+        assertThat(accounts.callWaiting().find(id)).contains(false);
+        assertThat(send("PATCH", "/users/alice", "{\"display_name\":\"Alice\"}").body())
+                .contains("\"call_waiting\":false"); // absent: unchanged
+        assertBadRequest("PATCH", "/users/alice", "{\"call_waiting\":\"no\"}", "call_waiting");
+        assertThat(accounts.callWaiting().find(id)).contains(false);
+        HttpResponse<String> cleared = send("PATCH", "/users/alice", "{\"call_waiting\":null}");
+        assertThat(JSON.readTree(cleared.body()).get("call_waiting").isNull()).isTrue();
+        assertThat(accounts.callWaiting().find(id)).isEmpty();
+        HttpResponse<String> created = send("POST", "/users", """
+                {"username":"bob","password":"bob-password-1","extension":"102","call_waiting":true}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("call_waiting").asBoolean(false)).isTrue();
+        assertThat(send("DELETE", "/users/bob", null).statusCode()).isEqualTo(204);
+    }
+
     // ---- destination_policy (toll fraud, docs/security.md)
 
     @Test

@@ -81,6 +81,31 @@ class CallWebSocketTest {
     }
 
     @Test
+    void transfer_badInput_overTheWire_getsATypedErrorCode_andTheCallGoesOn() throws Exception {
+        gateway = new CallGateway(dir, Map.of());
+        try (var alice = gateway.signIn("alice"); var bob = gateway.signIn("bob")) {
+            assertThat(code(alice.call("transfer", "{\"to\":\"1002\"}"))).isEqualTo("call_not_found"); // no call
+            alice.call("placeCall", "{\"to\":\"1002\"}");
+            String bobsCall = bob.nextCall().path("id").asText();
+            assertThat(code(bob.call("transfer", "{\"to\":\"1001\",\"call_id\":\"" + bobsCall + "\"}")))
+                    .isEqualTo("transfer_failed"); // not answered yet
+            assertThat(bob.call("answer", "{}").path("ok").asBoolean()).isTrue();
+            assertThat(code(bob.call("transfer", "{\"to\":\"not a number\"}"))).isEqualTo("invalid_phone_number");
+            assertThat(code(bob.call("transfer", "{\"to\":\"1002\"}"))).isEqualTo("transfer_failed"); // oneself
+            assertThat(code(bob.call("transfer", "{\"to\":\"1001\",\"to_call_id\":\"x\"}"))).isEqualTo("bad_request");
+            assertThat(code(bob.call("transfer", "{\"to_call_id\":5}"))).isEqualTo("bad_request");
+            assertThat(code(bob.call("transfer", "{\"to_call_id\":\"no-such-call\"}"))).isEqualTo("call_not_found");
+            assertThat(code(bob.call("transfer", "{\"to_call_id\":\"" + bobsCall + "\"}")))
+                    .isEqualTo("transfer_failed"); // no other call to join it with
+            assertThat(bob.call("hangUp", "{}").path("ok").asBoolean()).isTrue(); // still there, still answered
+        }
+    }
+
+    private static String code(JsonNode response) {
+        return response.path("error").path("code").asText();
+    }
+
+    @Test
     void extensionCall_rejectedByTheCallee_endsDeclinedForBoth() throws Exception {
         gateway = new CallGateway(dir, Map.of());
         try (var alice = gateway.signIn("alice"); var bob = gateway.signIn("bob")) {

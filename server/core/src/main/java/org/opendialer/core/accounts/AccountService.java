@@ -648,6 +648,11 @@ public final class AccountService {
         return new IllegalStateException("database error (SQLState " + e.getSQLState() + ")", e);
     }
 
+    /** Users' own call waiting setting (admin API {@code call_waiting}). */
+    public CallWaitingSettings callWaiting() {
+        return new CallWaitingSettings(dataSource);
+    }
+
     /** Users' exceptions to the destination policy (admin API {@code destination_policy}). */
     public DestinationOverrides destinationOverrides() {
         return new DestinationOverrides(dataSource);

@@ -98,7 +98,10 @@ public final class CallEngine implements AutoCloseable {
         }
     }
 
-    /** Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. */
+    /**
+     * Turns call waiting on or off (DIALER_CALL_WAITING); off, a second inbound call is refused busy. A user's own
+     * setting (admin API {@code call_waiting}) wins.
+     */
     public void setCallWaiting(boolean on) {
         this.callWaiting = on;
     }
@@ -621,7 +624,8 @@ public final class CallEngine implements AutoCloseable {
                     "No SIP trunk is configured (DIALER_SIP_TRUNK): transfer to an extension.");
         }
         FarEndJoin.Party caller = FarEndJoin.Party.of(o);
-        if (!caller.isSip() && !(caller.far() instanceof ExtensionFarEnd) || o.media == null) {
+        if (!caller.isSip() && !(caller.far() instanceof ExtensionFarEnd) || o.media == null
+                || o.media.splicedWith() != null) { // a call a transfer already joined: hand it on to an extension
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "This call cannot be transferred.");
         }
         destinations.admit(user.id(), target); // toll fraud: a transfer dials out like placeCall
@@ -666,8 +670,8 @@ public final class CallEngine implements AutoCloseable {
      */
     private boolean canRing(long userId, Ongoing except) {
         List<Ongoing> others = calls.ofUser(userId, except);
-        return others.isEmpty() || callWaiting && others.size() == 1
-                && others.get(0).call.state() == CallState.ANSWERED;
+        return others.isEmpty() || others.size() == 1 && others.get(0).call.state() == CallState.ANSWERED
+                && accounts.callWaiting().find(userId).orElse(callWaiting); // the admin API's per-user setting first
     }
 
     /** Puts the user's other answered calls on hold: {@code o} becomes the one they talk on. */

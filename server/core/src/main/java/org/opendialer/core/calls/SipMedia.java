@@ -21,6 +21,11 @@ final class SipMedia {
      * from {@code local}, our SDP it answers or is answered by, when both carry SDES) and returns
      * the law it chose, or null when the SDP has no usable audio (then nothing changes).
      */
+    static MediaSession.Codec point(MediaSession media, SipCall leg, AudioSdp remote, String what) {
+        return point(media, leg, remote, leg == null ? null : leg.localSdp(), what);
+    }
+
+    /** As above, with {@code local} our SDP that {@code remote} answers or is answered by (its SDES key). */
     static MediaSession.Codec point(MediaSession media, SipCall leg, AudioSdp remote, AudioSdp local, String what) {
         if (media == null || remote == null) {
             return null;
@@ -73,6 +78,7 @@ final class SipMedia {
         formats.add(wanted);
         local.telephoneEvent().ifPresent(formats::add);
         return new AudioSdp(local.address(), local.port(), lawChanges ? formats : local.formats(),
-                MediaDirection.SENDRECV, local.ptime(), local.sessionId(), local.sessionVersion() + 1);
+                MediaDirection.SENDRECV, local.ptime(), local.sessionId(), local.sessionVersion() + 1, local.secure(),
+                local.crypto());
     }
 }

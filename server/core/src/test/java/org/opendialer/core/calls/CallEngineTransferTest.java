@@ -188,4 +188,51 @@ class CallEngineTransferTest {
         assertThat(c.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.BUSY);
         assertThat(a.received()).extracting(CallView::id).containsOnly(first.id());
     }
+
+    @Test
+    void callWaitingOffForOneUser_inTheAdminApi_refusesTheirSecondCallerBusy_whileTheGatewaysIsOn() throws Exception {
+        accounts.callWaiting().set(alice.id(), false);
+        RecordingDialer a = attach(alice);
+        RecordingDialer c = attach(carol);
+        engine.place(bob, new DialTarget.Extension("1001"));
+        CallView first = a.await(v -> v.state() == CallState.CONNECTING, WAIT);
+        engine.answer(a, first.id());
+        engine.place(carol, new DialTarget.Extension("1001"));
+        assertThat(c.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.BUSY);
+        accounts.callWaiting().set(alice.id(), null); // back to the gateway's (on): the next caller waits
+        String again = engine.place(carol, new DialTarget.Extension("1001"));
+        assertThat(a.await(v -> v.state() == CallState.CONNECTING && !v.id().equals(first.id()), WAIT)).isNotNull();
+        assertThat(c.received()).extracting(CallView::id).contains(again);
+    }
+
+    @Test
+    void attendedTransfer_badInput_isRefusedWithATypedError_andLeavesBothCallsUntouched() throws Exception {
+        RecordingDialer a = attach(alice);
+        RecordingDialer b = attach(bob);
+        RecordingDialer c = attach(carol);
+        String fromBob = engine.place(bob, new DialTarget.Extension("1001"));
+        CallView first = a.await(v -> v.state() == CallState.CONNECTING, WAIT);
+        engine.answer(a, first.id());
+        engine.hold(a, first.id(), true);
+        String consultation = engine.place(alice, new DialTarget.Extension("1003"));
+        assertThat(refusal(() -> engine.transferToCall(a, first.id(), consultation)))
+                .isEqualTo(CallException.Reason.TRANSFER_REFUSED); // carol has not answered yet
+        CallView ringing = c.await(v -> v.state() == CallState.CONNECTING, WAIT);
+        engine.answer(c, ringing.id());
+        a.await(v -> v.id().equals(consultation) && v.state() == CallState.ANSWERED, WAIT);
+        assertThat(refusal(() -> engine.transferToCall(a, first.id(), first.id())))
+                .isEqualTo(CallException.Reason.TRANSFER_REFUSED); // a call with itself
+        assertThat(refusal(() -> engine.transferToCall(a, first.id(), "no-such-call")))
+                .isEqualTo(CallException.Reason.CALL_NOT_FOUND);
+        assertThat(refusal(() -> engine.transferToCall(a, first.id(), consultation)))
+                .isEqualTo(CallException.Reason.TRANSFER_REFUSED); // two browsers: transfer to the extension instead
+        assertThat(refusal(() -> engine.transferToCall(b, fromBob, consultation)))
+                .isEqualTo(CallException.Reason.CALL_NOT_FOUND); // not bob's call
+        assertThat(a.states()).doesNotContain("disconnected/transferred");
+        assertThat(b.states()).containsExactly("connecting", "answered");
+        assertThat(c.states()).containsExactly("connecting", "answered");
+        engine.hangUp(a, consultation);
+        engine.hangUp(a, first.id());
+        assertThat(b.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.REMOTE_HANGUP);
+    }
 }

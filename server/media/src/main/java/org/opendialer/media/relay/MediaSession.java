@@ -359,8 +359,8 @@ public final class MediaSession implements AutoCloseable {
         }
         Side far = opposite(side);
         Side otherFar = opposite(otherSide);
-        state(side).spliced = new SplicedLeg(other.state(otherFar));
-        other.state(otherSide).spliced = new SplicedLeg(state(far));
+        state(side).spliced = new SplicedLeg(other, otherSide, other.state(otherFar));
+        other.state(otherSide).spliced = new SplicedLeg(this, side, state(far));
         partner = other;
         other.partner = this;
         leave(side);
@@ -401,9 +401,14 @@ public final class MediaSession implements AutoCloseable {
 
     /** Toward the far side of a spliced session: whichever leg that side has now (RTCP stays per session). */
     private static final class SplicedLeg implements Leg {
+        /** The other session, and its side the user left: packets continue there as if sent from that side. */
+        final MediaSession other;
+        final Side otherUserSide;
         private final SideState far;
 
-        SplicedLeg(SideState far) {
+        SplicedLeg(MediaSession other, Side otherUserSide, SideState far) {
+            this.other = other;
+            this.otherUserSide = otherUserSide;
             this.far = far;
         }
 
@@ -536,6 +541,12 @@ public final class MediaSession implements AutoCloseable {
         SideState target = from == Side.A ? b : a;
         Direction d = from == Side.A ? aToB : bToA;
         source.lastReceivedNanos = now;
+        if (target.spliced instanceof SplicedLeg joined) {
+            // Spliced: the other session sends it on as the stream its far side already knows (same SSRC,
+            // continuous sequence and timestamps: a browser drops an SSRC its SDP did not announce).
+            joined.other.receivedRtp(joined.otherUserSide, sourceFormats, buf, off, len);
+            return;
+        }
         int payload = RtpPacket.payloadLength(buf, off, len);
         MediaMetrics metrics = relay.metrics();
         MediaMetrics.Direction way = from == Side.A

@@ -34,6 +34,10 @@ class MediaSpliceTest {
         MediaSession targetSession = relay.newSession(listener);
         SipPeer target = sipPeer(targetSession, Codec.PCMU, 0, 101);
 
+        agent.sendRtp(0, 500, 8000, 0xA6, true, Rtp.payload(0x01));
+        byte[] fromAgent = caller.receive(10_000);
+        assertThat(fromAgent).as("agent → caller before the splice").isNotNull();
+
         callerSession.splice(Side.A, targetSession, Side.A);
 
         caller.send(0, 10, 1600, 0xCA, true, Rtp.payload(0x11));
@@ -45,6 +49,9 @@ class MediaSpliceTest {
         byte[] atCaller = caller.receive(10_000);
         assertThat(atCaller).as("target → caller").isNotNull();
         assertThat(atCaller[12]).isEqualTo((byte) 0x22);
+        // The caller goes on receiving the stream it knew: same SSRC, the next sequence number.
+        assertThat(Rtp.ssrc(atCaller)).isEqualTo(Rtp.ssrc(fromAgent));
+        assertThat(Rtp.seq(atCaller)).isEqualTo((Rtp.seq(fromAgent) + 1) & 0xFFFF);
         agent.rtp.clear();
         caller.send(0, 12, 1920, 0xCA, false, Rtp.payload(0x12));
         assertThat(target.receive(10_000)).isNotNull();
