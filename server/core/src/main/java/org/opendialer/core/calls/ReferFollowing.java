@@ -131,15 +131,14 @@ final class ReferFollowing implements FarEnd, SipLegListener.Handler {
         }
         done = true;
         o.following = null;
-        int status = switch (reasonIfUnanswered) {
-            case BUSY -> 486;
-            case DECLINED -> 603;
-            case NO_ANSWER -> 480;
-            case CANCELED -> 487;
-            case UNREACHABLE -> 503;
-            default -> 500;
-        };
-        refer.finish(status, reasonIfUnanswered.wire());
+        switch (reasonIfUnanswered) {
+            case BUSY -> refer.finish(486, "Busy Here");
+            case DECLINED -> refer.finish(603, "Decline");
+            case NO_ANSWER -> refer.finish(480, "Temporarily Unavailable");
+            case CANCELED -> refer.finish(487, "Request Terminated");
+            case UNREACHABLE -> refer.finish(503, "Service Unavailable");
+            default -> refer.finish(500, "Server Internal Error");
+        }
         LOG.info("call {}: the Refer-To target did not answer ({}){}", o.call.id, reasonIfUnanswered.wire(),
                 previousGone ? "; the referrer hung up already: the call ends" : "; the call goes on");
         o.far = previous;

@@ -176,7 +176,12 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         if (follower == null) {
             refer.refuse(603, "Decline (transfers are not followed)");
         } else {
-            follower.follow(owner, this, refer);
+            try {
+                follower.follow(owner, this, refer);
+            } catch (RuntimeException e) {
+                LOG.warn("call {}: REFER not followed: {}", owner.call.id, e.toString());
+                refer.refuse(500, "Server Internal Error"); // answered, so the next REFER is not blocked
+            }
         }
     }
 
