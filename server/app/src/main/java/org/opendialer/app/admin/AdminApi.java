@@ -98,6 +98,7 @@ public final class AdminApi {
         SipAccount sip = sipField == null || sipField.remove() ? null : sipField.toAccount(null);
         DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
         CallWaitingJson.Field waiting = CallWaitingJson.read(json);
+        Boolean withhold = WithholdCallerIdJson.read(json);
         User user = accounts.createUser(newUser);
         try {
             if (sip != null) {
@@ -108,6 +109,9 @@ public final class AdminApi {
             }
             if (waiting != null && waiting.value() != null) {
                 accounts.callWaiting().set(user.id(), waiting.value());
+            }
+            if (Boolean.TRUE.equals(withhold)) {
+                accounts.callerIdPrivacy().setWithheld(user.id(), true);
             }
         } catch (RuntimeException e) {
             accounts.deleteUser(user.username());
@@ -137,6 +141,7 @@ public final class AdminApi {
         AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
         DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
         CallWaitingJson.Field waiting = CallWaitingJson.read(json);
+        Boolean withhold = WithholdCallerIdJson.read(json);
         SipAccount sip = null;
         if (sipField != null && !sipField.remove()) {
             User existing = accounts.findUser(username).orElseThrow(() -> notFound(username));
@@ -153,6 +158,9 @@ public final class AdminApi {
         if (waiting != null) {
             accounts.callWaiting().set(user.id(), waiting.value());
         }
+        if (withhold != null) {
+            accounts.callerIdPrivacy().setWithheld(user.id(), withhold);
+        }
         AdminJson.send(ctx, 200, userJson(user));
     }
 
@@ -164,6 +172,7 @@ public final class AdminApi {
     private ObjectNode withPolicy(ObjectNode json, User user) {
         DestinationPolicyJson.write(json, accounts.destinationOverrides().find(user.id()).orElse(null));
         CallWaitingJson.write(json, accounts.callWaiting().find(user.id()).orElse(null));
+        json.put(WithholdCallerIdJson.FIELD, accounts.callerIdPrivacy().isWithheld(user.id()));
         return json;
     }
 
