@@ -31,10 +31,12 @@ public final class Main {
         GatewayConfig config;
         DestinationSettings destinations;
         OpsConfig ops;
+        org.opendialer.core.config.ClusterConfig cluster;
         try {
             config = GatewayConfig.from(env);
             destinations = DestinationSettings.from(env);
             ops = OpsConfig.from(env);
+            cluster = org.opendialer.core.config.ClusterConfig.from(env);
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
@@ -43,7 +45,7 @@ public final class Main {
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, destinations, ops, out, err);
+                return ServeCommand.run(config, destinations, ops, cluster, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

@@ -19,6 +19,8 @@ import org.opendialer.core.accounts.SecretBox;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.CallStore;
 import org.opendialer.core.calls.DestinationPolicy;
+import org.opendialer.core.calls.ClusterNodes;
+import org.opendialer.core.config.ClusterConfig;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.OpsConfig;
@@ -41,6 +43,11 @@ final class ServeCommand {
 
     static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, PrintStream out,
                    PrintStream err) {
+        return run(config, destinations, ops, ClusterConfig.OFF, out, err);
+    }
+
+    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, ClusterConfig cluster,
+                   PrintStream out, PrintStream err) {
         Database db;
         SecretBox secrets;
         try {
@@ -62,6 +69,7 @@ final class ServeCommand {
         DialerMetrics metrics = ops.metricsPort() == 0 ? null : new DialerMetrics();
         Webhooks webhooks = null;
         MetricsServer metricsServer = null;
+        ClusterNodes nodes = null;
         try {
             accounts.sealClearSipPasswords();
             if (!accounts.hasUsers()) {
@@ -75,7 +83,10 @@ final class ServeCommand {
                 sip = withTrunk(sip, sandbox.trunkUri());
             }
             relay = CallEngines.openRelay(sip, config.network());
-            calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
+            calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC(), cluster.node().orElse(null));
+            if (cluster.enabled()) {
+                calls.cluster(cluster.node().get(), cluster.secret().get());
+            }
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
@@ -86,11 +97,19 @@ final class ServeCommand {
             }
             Instrumentation.wire(calls, relay, metrics, webhooks);
             calls.start();
+            if (cluster.enabled()) {
+                nodes = new ClusterNodes(db, calls, new CallStore(db, cluster.node().get()), cluster.node().get(),
+                        Clock.systemUTC());
+                nodes.start();
+            }
             if (webhooks != null) {
                 webhooks.start(new CallStore(db)); // after start(): the call log repair ended the killed run's calls
             }
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox,
                     metrics, webhooks);
+            if (nodes != null) {
+                server.redirectDialers(nodes::nodeOfLiveCall);
+            }
             if (metrics != null) {
                 metricsServer = MetricsServer.start(metrics, config.bindAddress(), ops.metricsPort());
                 if (webhooks != null) {
@@ -98,6 +117,9 @@ final class ServeCommand {
                 }
             }
         } catch (Exception e) {
+            if (nodes != null) {
+                nodes.close();
+            }
             if (metricsServer != null) {
                 metricsServer.close();
             }
@@ -122,9 +144,13 @@ final class ServeCommand {
         Sandbox carrier = sandbox;
         Webhooks hooks = webhooks;
         MetricsServer scrape = metricsServer;
+        ClusterNodes members = nodes;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // Calls first: SIGTERM sends BYE/CANCEL for every call and logs it before the database closes.
             engine.close();
+            if (members != null) {
+                members.close(); // after the calls ended: the survivors have nothing of ours to end
+            }
             if (hooks != null) {
                 hooks.close(); // what it has not delivered stays in the outbox for the next start
             }

@@ -26,6 +26,8 @@ public final class WsEndpoint implements AutoCloseable {
     public static final int CLOSE_SIGN_IN_WINDOW = 4001;
     /** RFC 6455 7.4.1 policy violation: too many anonymous connections from the address. */
     public static final int CLOSE_POLICY = 1008;
+    /** Cluster: the user's live call is on another node, named in the close reason (NodeRedirect). */
+    public static final int CLOSE_MOVED = 4009;
 
     private final ProtocolCodec codec;
     private final MethodDispatcher dispatcher;
@@ -35,8 +37,10 @@ public final class WsEndpoint implements AutoCloseable {
     private final Map<String, Entry> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
+    private volatile NodeRedirect redirect;
 
-    private record Entry(DialerConnection connection, WsContext ctx) {}
+    /** @param node the cluster node the dialer asked for ({@code ?node=}, set after a redirect), or null */
+    private record Entry(DialerConnection connection, WsContext ctx, String node) {}
 
     public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls,
                       Duration signInWindow, int anonymousPerAddress) {
@@ -58,6 +62,11 @@ public final class WsEndpoint implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** Cluster mode: dialers whose user has a live call on another node are sent there after sign-in. */
+    public void setRedirect(NodeRedirect redirect) {
+        this.redirect = redirect;
+    }
+
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             String address = remoteIp(ctx);
@@ -71,13 +80,17 @@ public final class WsEndpoint implements AutoCloseable {
             connections.put(ctx.sessionId(), new Entry(new DialerConnection(address, text -> {
                 metrics.frameSent();
                 ctx.send(text);
-            }, codec), ctx));
+            }, codec), ctx, ctx.queryParam("node")));
         });
         ws.onMessage(ctx -> {
             metrics.frameReceived();
             Entry entry = connections.get(ctx.sessionId());
             if (entry != null) {
+                boolean wasAnonymous = entry.connection().anonymous();
                 entry.connection().sendText(dispatcher.handle(entry.connection(), ctx.message()));
+                if (wasAnonymous && !entry.connection().anonymous()) {
+                    redirectIfElsewhere(entry);
+                }
             }
         });
         ws.onBinaryMessage(ctx -> {
@@ -96,6 +109,26 @@ public final class WsEndpoint implements AutoCloseable {
             metrics.error();
             LOG.debug("websocket error: {}", String.valueOf(ctx.error()));
         });
+    }
+
+    /** After a sign-in: closes with CLOSE_MOVED when another live node holds the user's live call. */
+    private void redirectIfElsewhere(Entry entry) {
+        NodeRedirect r = redirect;
+        if (r == null) {
+            return;
+        }
+        try {
+            entry.connection().session().flatMap(s -> r.nodeFor(s.user().id()))
+                    // Asked for that node and still landed here: HAProxy found it down; stay.
+                    .filter(owner -> !owner.equals(entry.node()))
+                    .ifPresent(owner -> {
+                        LOG.info("dialer of user {} sent to node {}, which holds the user's live call",
+                                entry.connection().session().map(s -> s.user().username()).orElse("?"), owner);
+                        entry.ctx().closeSession(CLOSE_MOVED, owner);
+                    });
+        } catch (RuntimeException e) {
+            LOG.warn("cluster: the owner of a live call was not looked up: {}", e.toString());
+        }
     }
 
     public int openConnections() {

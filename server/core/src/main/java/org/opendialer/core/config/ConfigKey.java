@@ -120,7 +120,11 @@ public enum ConfigKey {
     WEBHOOK_RETRY_HOURS("DIALER_WEBHOOK_RETRY_HOURS", "24",
             "Hours a webhook delivery is retried (exponential backoff with jitter) before it is marked failed."),
     LOG_FORMAT("DIALER_LOG_FORMAT", "text",
-            "Log format on standard output: text, or json (one JSON object per line, for log shippers).");
+            "Log format on standard output: text, or json (one JSON object per line, for log shippers)."),
+    CLUSTER_NODE("DIALER_CLUSTER_NODE", "(unset: a single gateway)",
+            "This node's name in a cluster behind a SIP edge (DIALER_SIP_TRUNK) and HAProxy; needs PostgreSQL."),
+    CLUSTER_SECRET("DIALER_CLUSTER_SECRET", "(unset; required with DIALER_CLUSTER_NODE)",
+            "Digest password the node REGISTERs its users' contacts at the SIP edge with (username: the node name).");
 
     private final String envName;
     private final String defaultDescription;
