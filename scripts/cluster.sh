@@ -144,7 +144,7 @@ cmd_up() {
   start_node() {
     local i="$1" name="node$1"
     mkdir -p "$STATE/$name"
-    DIALER_CLUSTER_NODE="$name" DIALER_CLUSTER_SECRET="$cluster_secret" \
+    DIALER_NODE_NAME="$name" DIALER_CLUSTER_SECRET="$cluster_secret" \
     DIALER_HTTP_PORT=$((base + 10 * i)) DIALER_SIP_PORT=$((base + 10 * i + 1)) \
     DIALER_WEBRTC_PORT=$((base + 10 * i + 2)) DIALER_WEBRTC_TCP_PORT=$((base + 10 * i + 2)) \
     DIALER_RTP_PORTS="$((base + 100 + 20 * (i - 1)))-$((base + 119 + 20 * (i - 1)))" \

@@ -119,6 +119,9 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
       DIALER_SIGNIN_RATE_PER_ADDRESS: '100000',
       DIALER_SIGNIN_RATE_GLOBAL: '100000',
       DIALER_ADMIN_FAILURES_PER_ADDRESS: '100000',
+      // SIGTERM ends calls at once (as before draining existed): the fault and webhook tests stop gateways
+      // with calls up and expect gateway_shutdown; tests of draining set their own bound.
+      DIALER_DRAIN_TIMEOUT_S: '0',
       ...env,
     },
     stdio: ['ignore', log, log],

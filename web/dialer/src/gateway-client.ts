@@ -43,7 +43,7 @@ export const CLOSE_SIGN_IN_WINDOW = 4001;
  * at once with `?node=<name>`, which HAProxy routes to that node while it is up (docs/decisions/0021).
  */
 export const CLOSE_MOVED = 4009;
-const NODE_NAME = /^[A-Za-z0-9_-]{1,32}$/;
+const NODE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const JITTER = 0.2;

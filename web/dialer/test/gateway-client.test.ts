@@ -234,7 +234,7 @@ describe('GatewayClient in a cluster (docs/decisions/0021)', () => {
     c.start();
     FakeSocket.all[0].open();
     await vi.advanceTimersByTimeAsync(0);
-    FakeSocket.all[0].onclose?.({ code: 4009, reason: 'x/../y?z' });
+    FakeSocket.all[0].onclose?.({ code: 4009, reason: 'x/y?z' });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(urls).toEqual(['ws://gw/ws', 'ws://gw/ws']);
     c.stop();

@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.opendialer.app.admin.AdminApi;
+import org.opendialer.app.health.NodeHealth;
 import org.opendialer.app.http.DemoSite;
 import org.opendialer.app.http.DialerRoutes;
 import org.opendialer.app.http.SandboxRoutes;
@@ -30,6 +31,7 @@ import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.calls.PbxStatus;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.NodeConfig;
 import org.opendialer.core.numbers.NumberValidator;
 
 /** The running web layer: the gateway's HTTP(S) server and, when enabled, the demo site. */
@@ -37,11 +39,13 @@ public final class GatewayServer implements AutoCloseable {
     private final Javalin gateway;
     private final Javalin demo;
     private final WsEndpoint ws;
+    private final NodeHealth health;
 
-    private GatewayServer(Javalin gateway, Javalin demo, WsEndpoint ws) {
+    private GatewayServer(Javalin gateway, Javalin demo, WsEndpoint ws, NodeHealth health) {
         this.gateway = gateway;
         this.demo = demo;
         this.ws = ws;
+        this.health = health;
     }
 
     public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
@@ -65,6 +69,15 @@ public final class GatewayServer implements AutoCloseable {
             CallStarter calls, PbxStatus pbx, org.opendialer.sandbox.Sandbox sandboxOrNull,
             DialerMetrics metricsOrNull, Webhooks webhooksOrNull)
             throws Exception {
+        return start(config, accounts, callLog, calls, pbx, sandboxOrNull, metricsOrNull, webhooksOrNull,
+                NodeConfig.hostName());
+    }
+
+    /** As above; /healthz names the node {@code nodeName}. */
+    public static GatewayServer start(GatewayConfig config, AccountService accounts, CallLog callLog,
+            CallStarter calls, PbxStatus pbx, org.opendialer.sandbox.Sandbox sandboxOrNull,
+            DialerMetrics metricsOrNull, Webhooks webhooksOrNull, String nodeName)
+            throws Exception {
         String version = AppVersion.get();
         ProtocolCodec codec = new ProtocolCodec();
         WsMetrics wsMetrics = metricsOrNull == null ? WsMetrics.NONE : metricsOrNull.webSockets();
@@ -76,6 +89,7 @@ public final class GatewayServer implements AutoCloseable {
         if (metricsOrNull != null) {
             metricsOrNull.connectedDialers(ws::openConnections);
         }
+        NodeHealth health = new NodeHealth(nodeName, ws::signedInConnections, calls::liveCalls);
         KeyStore keyStore = null;
         char[] keyStorePassword = null;
         if (config.tlsEnabled()) {
@@ -98,6 +112,7 @@ public final class GatewayServer implements AutoCloseable {
             if (tlsStore != null) {
                 addTlsConnector(app, config, tlsStore, tlsPassword);
             }
+            app.routes.get("/healthz", health::handle);
             new DialerRoutes(config, version).register(app, ws);
             var adminGuard = AdminApi.register(app, accounts, callLog, config.adminKey().orElse(null), pbx,
                     config.security().adminFailuresPerAddress());
@@ -105,8 +120,8 @@ public final class GatewayServer implements AutoCloseable {
                 webhooksOrNull.registerAdminRoutes(app, adminGuard);
             }
             if (sandboxOrNull != null) {
-                SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(), to -> accounts.listUsers().stream()
-                        .anyMatch(u -> to.equals(u.extension()) || to.equals(u.number())));
+                SandboxRoutes.register(app, sandboxOrNull, config.allowedOrigins(),
+                        to -> accounts.findUserForDialed(to).isPresent());
             }
         });
         Javalin demo = config.demoEnabled() ? DemoSite.create(config) : null;
@@ -119,7 +134,17 @@ public final class GatewayServer implements AutoCloseable {
             gateway.stop();
             throw e;
         }
-        return new GatewayServer(gateway, demo, ws);
+        return new GatewayServer(gateway, demo, ws, health);
+    }
+
+    /** /healthz: ServeCommand adds the database check; draining sets its status. */
+    public NodeHealth health() {
+        return health;
+    }
+
+    /** The dialers' WebSockets (draining refuses new ones and closes idle ones). */
+    public WsEndpoint webSockets() {
+        return ws;
     }
 
     public int httpPort() {

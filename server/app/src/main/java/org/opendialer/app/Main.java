@@ -10,6 +10,7 @@ import java.util.Map;
 import org.opendialer.core.config.ConfigException;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.NodeConfig;
 import org.opendialer.core.config.OpsConfig;
 
 /** Command line: {@code serve} (default) or {@code user add NAME --extension N ...}. */
@@ -32,11 +33,13 @@ public final class Main {
         DestinationSettings destinations;
         OpsConfig ops;
         org.opendialer.core.config.ClusterConfig cluster;
+        NodeConfig node;
         try {
             config = GatewayConfig.from(env);
             destinations = DestinationSettings.from(env);
             ops = OpsConfig.from(env);
-            cluster = org.opendialer.core.config.ClusterConfig.from(env);
+                        node = NodeConfig.from(env);
+            cluster = org.opendialer.core.config.ClusterConfig.from(env, node.name());
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
@@ -45,7 +48,7 @@ public final class Main {
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, destinations, ops, cluster, out, err);
+                return ServeCommand.run(config, destinations, ops, node, cluster, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.opendialer.app.health.DatabaseCheck;
+import org.opendialer.app.health.TrunkRegistrationCheck;
 import org.opendialer.app.metrics.DialerMetrics;
 import org.opendialer.app.metrics.MetricsServer;
 import org.opendialer.app.metrics.WebhookMetrics;
@@ -23,6 +25,7 @@ import org.opendialer.core.calls.ClusterNodes;
 import org.opendialer.core.config.ClusterConfig;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
+import org.opendialer.core.config.NodeConfig;
 import org.opendialer.core.config.OpsConfig;
 import org.opendialer.core.config.SipConfig;
 import org.opendialer.media.relay.MediaRelay;
@@ -34,6 +37,7 @@ final class ServeCommand {
     private static final String PASSWORD_ALPHABET =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final int PASSWORD_LENGTH = 20;
+    private static final java.time.Duration HEALTH_CHECK_PERIOD = java.time.Duration.ofSeconds(2);
 
     private ServeCommand() {}
 
@@ -43,11 +47,16 @@ final class ServeCommand {
 
     static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, PrintStream out,
                    PrintStream err) {
-        return run(config, destinations, ops, ClusterConfig.OFF, out, err);
+        return run(config, destinations, ops, NodeConfig.from(java.util.Map.of()), out, err);
     }
 
-    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, ClusterConfig cluster,
+    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, NodeConfig node,
                    PrintStream out, PrintStream err) {
+        return run(config, destinations, ops, node, ClusterConfig.OFF, out, err);
+    }
+
+    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, NodeConfig node,
+                   ClusterConfig cluster, PrintStream out, PrintStream err) {
         Database db;
         SecretBox secrets;
         try {
@@ -70,6 +79,7 @@ final class ServeCommand {
         Webhooks webhooks = null;
         MetricsServer metricsServer = null;
         ClusterNodes nodes = null;
+        DatabaseCheck databaseCheck = null;
         try {
             accounts.sealClearSipPasswords();
             if (!accounts.hasUsers()) {
@@ -106,10 +116,13 @@ final class ServeCommand {
                 webhooks.start(new CallStore(db)); // after start(): the call log repair ended the killed run's calls
             }
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox,
-                    metrics, webhooks);
+                    metrics, webhooks, node.name());
             if (nodes != null) {
                 server.redirectDialers(nodes::nodeOfLiveCall);
             }
+            databaseCheck = DatabaseCheck.start(db.dataSource(), HEALTH_CHECK_PERIOD);
+            server.health().add(databaseCheck);
+            server.health().add(new TrunkRegistrationCheck(calls::trunkRegistration));
             if (metrics != null) {
                 metricsServer = MetricsServer.start(metrics, config.bindAddress(), ops.metricsPort());
                 if (webhooks != null) {
@@ -119,6 +132,9 @@ final class ServeCommand {
         } catch (Exception e) {
             if (nodes != null) {
                 nodes.close();
+            }
+            if (databaseCheck != null) {
+                databaseCheck.close();
             }
             if (metricsServer != null) {
                 metricsServer.close();
@@ -145,12 +161,17 @@ final class ServeCommand {
         Webhooks hooks = webhooks;
         MetricsServer scrape = metricsServer;
         ClusterNodes members = nodes;
+        DatabaseCheck dbCheck = databaseCheck;
+        GatewayServer web = server;
+        new NodeDrain(NodeDrain.node(engine, web), node.drainTimeout(), () -> System.exit(0)).installOnSigterm();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // Calls first: SIGTERM sends BYE/CANCEL for every call and logs it before the database closes.
+            // Calls first: what draining left (or all, on SIGINT) get BYE/CANCEL and are logged before the
+            // database closes.
             engine.close();
             if (members != null) {
                 members.close(); // after the calls ended: the survivors have nothing of ours to end
             }
+            dbCheck.close();
             if (hooks != null) {
                 hooks.close(); // what it has not delivered stays in the outbox for the next start
             }

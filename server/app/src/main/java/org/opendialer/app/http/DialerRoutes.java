@@ -60,7 +60,6 @@ public final class DialerRoutes {
                 ctx.header("Referrer-Policy", "no-referrer");
             }
         });
-        app.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
         app.routes.get("/sdk/{file}", ctx -> {
             ctx.header("Access-Control-Allow-Origin", "*");
             sdkFiles.serve(ctx, ctx.pathParam("file"), SDK_CACHE, UnaryOperator.identity());
@@ -75,6 +74,10 @@ public final class DialerRoutes {
         app.routes.wsBeforeUpgrade("/ws", ctx -> {
             if (!origins.mayOpenWebSocket(ctx.header("Origin"), ctx.scheme(), ctx.header("Host"))) {
                 throw new ForbiddenResponse("WebSocket origin not allowed");
+            }
+            if (ws.draining()) {
+                // The edge (HAProxy) retries another node; a dialer's own reconnect backs off and tries again.
+                throw new io.javalin.http.ServiceUnavailableResponse("This gateway is draining: connect to another node");
             }
         });
         app.routes.ws("/ws", ws::configure);

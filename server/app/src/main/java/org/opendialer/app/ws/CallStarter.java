@@ -59,6 +59,11 @@ public interface CallStarter {
     default void signedOut(DialerConnection connection) {
     }
 
+    /** How many calls on this gateway have not ended (/healthz); without an engine, none. */
+    default int liveCalls() {
+        return 0;
+    }
+
     /** The gateway has no call engine: every call is refused with {@code calls_unavailable}. */
     CallStarter UNAVAILABLE = (connection, caller, target, offerSdp) -> {
         throw new MethodException(ErrorCode.CALLS_UNAVAILABLE, "This gateway cannot place calls yet.");

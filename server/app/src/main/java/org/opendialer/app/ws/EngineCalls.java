@@ -19,6 +19,11 @@ public final class EngineCalls implements CallStarter {
     }
 
     @Override
+    public int liveCalls() {
+        return engine.liveCallCount();
+    }
+
+    @Override
     public Placed start(DialerConnection connection, User caller, DialTarget target, String offerSdp) {
         try {
             CallEngine.Placed placed = engine.place(caller, target, dialers.get(connection), offerSdp);

@@ -28,6 +28,8 @@ public final class WsEndpoint implements AutoCloseable {
     public static final int CLOSE_POLICY = 1008;
     /** Cluster: the user's live call is on another node, named in the close reason (NodeRedirect). */
     public static final int CLOSE_MOVED = 4009;
+    /** Service Restart (IANA WebSocket close code registry): the node is draining; reconnect elsewhere. */
+    public static final int CLOSE_SERVICE_RESTART = 1012;
 
     private final ProtocolCodec codec;
     private final MethodDispatcher dispatcher;
@@ -38,6 +40,7 @@ public final class WsEndpoint implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
     private volatile NodeRedirect redirect;
+    private volatile boolean draining;
 
     /** @param node the cluster node the dialer asked for ({@code ?node=}, set after a redirect), or null */
     private record Entry(DialerConnection connection, WsContext ctx, String node) {}
@@ -133,6 +136,37 @@ public final class WsEndpoint implements AutoCloseable {
 
     public int openConnections() {
         return connections.size();
+    }
+
+    /** Connections signed in as a user: the dialers this node serves (/healthz). */
+    public int signedInConnections() {
+        return (int) connections.values().stream().filter(e -> !e.connection().anonymous()).count();
+    }
+
+    /** Draining: new WebSockets are refused (503) so that dialers reconnect to another node. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Draining: closes every connection that is not signed in as one of {@code keep} (the users with a call
+     * on this node) with 1012 Service Restart (RFC 6455 7.4.1, IANA registry); the dialer reconnects, through
+     * the edge, to a node that takes calls. Returns how many it closed.
+     */
+    public int closeAllBut(java.util.Set<Long> keep) {
+        int closed = 0;
+        for (Entry entry : connections.values()) {
+            Long user = entry.connection().session().map(s -> s.user().id()).orElse(null);
+            if (user == null || !keep.contains(user)) {
+                entry.ctx().closeSession(CLOSE_SERVICE_RESTART, "This gateway is restarting: reconnect");
+                closed++;
+            }
+        }
+        return closed;
     }
 
     @Override

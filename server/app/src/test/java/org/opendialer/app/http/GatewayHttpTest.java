@@ -151,10 +151,11 @@ class GatewayHttpTest {
     }
 
     @Test
-    void healthz_saysOk() throws Exception {
+    void healthz_saysOk_withTheNodeAndItsCounts() throws Exception {
         HttpResponse<String> response = get(gateway.baseUrl() + "/healthz");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}");
+        assertThat(response.body()).isEqualTo("{\"status\":\"ok\",\"node\":\""
+                + org.opendialer.core.config.NodeConfig.hostName() + "\",\"dialers\":0,\"calls\":0}");
     }
 
     @Test

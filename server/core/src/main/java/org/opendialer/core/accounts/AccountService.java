@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class AccountService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
-    private static final String USER_COLUMNS = "u.id, u.username, u.display_name, u.extension, u.phone_number, u.created_at";
+    static final String USER_COLUMNS = "u.id, u.username, u.display_name, u.extension, u.phone_number, u.created_at";
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_TRACKED_ADDRESSES = 100_000;
 
@@ -45,6 +45,7 @@ public final class AccountService {
     private final SecretBox secrets;
     /** Verified against when the username is unknown, so unknown and known users cost the same time. */
     private final String decoyHash;
+    private final UserLookup lookup;
 
     public AccountService(Database db, Clock clock, Duration sessionIdleTtl, Duration signInTokenTtl) {
         this(db, clock, sessionIdleTtl, signInTokenTtl, PasswordHasher.DEFAULT);
@@ -76,6 +77,7 @@ public final class AccountService {
         this.checks = new PasswordChecks(hasher, limits.passwordCheckThreads());
         this.secrets = secrets;
         this.decoyHash = hasher.hash(SecretTokens.generate());
+        this.lookup = new UserLookup(dataSource);
     }
 
     public User createUser(NewUser u) {
@@ -117,6 +119,26 @@ public final class AccountService {
         } catch (SQLException e) {
             throw translate(e);
         }
+    }
+
+    /** The user with this id (one indexed query; calls and PBX contacts carry user ids). */
+    public Optional<User> findUserById(long id) {
+        return lookup.byId(id);
+    }
+
+    /** The user with this extension, if any (one indexed query). */
+    public Optional<User> findUserByExtension(String extension) {
+        return lookup.byExtension(extension);
+    }
+
+    /** The user whose number this is, compared by digits ("+" or not), if any (one indexed query). */
+    public Optional<User> findUserByNumber(String dialed) {
+        return lookup.byNumber(dialed);
+    }
+
+    /** The user a call to {@code dialed} is for: by extension, else by number (at most two indexed queries). */
+    public Optional<User> findUserForDialed(String dialed) {
+        return lookup.forDialed(dialed);
     }
 
     public Optional<User> findUser(String username) {
@@ -583,7 +605,7 @@ public final class AccountService {
         }
     }
 
-    private static User readUser(ResultSet rs) throws SQLException {
+    static User readUser(ResultSet rs) throws SQLException {
         return new User(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), fromDb(rs, 6));
     }
 

@@ -307,6 +307,36 @@ public final class CallEngine implements AutoCloseable {
         });
     }
 
+    /**
+     * Draining (SIGTERM): from now on a placeCall is refused (CALLS_UNAVAILABLE) and an INVITE gets 503, so
+     * the edge tries another node; the calls that are up go on. Returns once no new call can start.
+     */
+    public void drain() {
+        thread.await(() -> {
+            draining = true;
+            return null;
+        });
+    }
+
+    /** How many calls on this gateway have not ended (any thread, no wait: /healthz reads it). */
+    public int liveCallCount() {
+        return calls.count();
+    }
+
+    /** The gateway's registration with its trunk (DIALER_SIP_REGISTER on), or null (/healthz checks it). */
+    public org.opendialer.sip.Registration trunkRegistration() {
+        return sip == null ? null : sip.trunkRegistration();
+    }
+
+    /** The users with a call on this gateway that has not ended. */
+    public java.util.Set<Long> usersWithLiveCalls() {
+        return thread.await(() -> {
+            java.util.Set<Long> users = new java.util.HashSet<>();
+            calls.all().forEach(o -> users.add(o.call.userId));
+            return users;
+        });
+    }
+
     /** Ends every call (BYE or CANCEL on the SIP side) as gateway_shutdown, then stops SIP and threads. */
     @Override
     public void close() {
@@ -332,7 +362,8 @@ public final class CallEngine implements AutoCloseable {
 
     private Placed placeNow(User caller, DialTarget target, Dialer dialer, String offerSdp) {
         if (draining) {
-            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE, "The gateway is shutting down.");
+            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
+                    "This gateway is shutting down and takes no new calls; try again in a moment.");
         }
         for (Ongoing o : calls.all()) {
             if (o.call.userId != caller.id() || o.call.state() == CallState.ANSWERED && o.held) {
@@ -378,7 +409,7 @@ public final class CallEngine implements AutoCloseable {
         if (extension.equals(caller.extension())) {
             throw new CallException(CallException.Reason.INVALID_TARGET, "You cannot call your own extension.");
         }
-        User callee = accounts.listUsers().stream().filter(u -> extension.equals(u.extension())).findFirst()
+        User callee = accounts.findUserByExtension(extension)
                 .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
                         "No user has extension " + extension + "."));
         String from = caller.extension() != null ? caller.extension() : caller.number();
@@ -452,8 +483,7 @@ public final class CallEngine implements AutoCloseable {
         String to = identity.to();
         // PBX mode first: the Request-URI is the Contact a user's account registered.
         Optional<User> user = pbx.userForContact(invite.requestUser()).or(() -> to == null ? Optional.empty()
-                : accounts.listUsers().stream().filter(u -> to.equals(u.extension()) || sameNumber(to, u.number()))
-                        .findFirst());
+                : accounts.findUserForDialed(to)); // indexed: no scan of every user per call
         if (user.isEmpty()) {
             invite.reject(404);
             return;
@@ -519,7 +549,7 @@ public final class CallEngine implements AutoCloseable {
         if (ext.digits().equals(user.extension())) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
         }
-        User callee = accounts.listUsers().stream().filter(u -> ext.digits().equals(u.extension())).findFirst()
+        User callee = accounts.findUserByExtension(ext.digits())
                 .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
                         "No user has extension " + ext.digits() + "."));
         Ongoing peer = o.far.browserPeer();

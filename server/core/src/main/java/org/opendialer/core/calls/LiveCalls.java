@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class LiveCalls {
     private final Map<String, Ongoing> calls = new LinkedHashMap<>();
+    /** How many calls have not ended, readable from any thread (/healthz, draining). */
+    private volatile int count;
     private final CallEvents events;
     private final Clock clock;
 
@@ -31,6 +33,7 @@ final class LiveCalls {
     Ongoing register(Call call) {
         Ongoing o = new Ongoing(call);
         calls.put(call.id, o);
+        count = calls.size();
         events.publish(o, call.view(), now());
         return o;
     }
@@ -48,6 +51,7 @@ final class LiveCalls {
             return;
         }
         calls.remove(o.call.id);
+        count = calls.size();
         if (o.ringTimer != null) {
             o.ringTimer.cancel(false);
         }
@@ -61,6 +65,11 @@ final class LiveCalls {
             o.transferTo = null;
             end(target, EndReason.CANCELED); // the call being transferred is gone: the target stops ringing
         }
+    }
+
+    /** The number of calls that have not ended; any thread. */
+    int count() {
+        return count;
     }
 
     /** The live call {@code callId}, or null. */

@@ -98,7 +98,7 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
      */
     PbxAccount accountFor(User caller, DialTarget target) {
         if (target instanceof DialTarget.Extension ext && (ext.digits().equals(caller.extension())
-                || accounts.listUsers().stream().anyMatch(u -> ext.digits().equals(u.extension())))) {
+                || accounts.findUserByExtension(ext.digits()).isPresent())) {
             return null;
         }
         return account(caller.id());
@@ -119,8 +119,7 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
 
     /** The gateway user whose registered Contact has this user part. */
     Optional<User> userForContact(String contactUser) {
-        return accounts.sipAccountByContact(contactUser).flatMap(a ->
-                accounts.listUsers().stream().filter(u -> u.id() == a.userId()).findFirst());
+        return accounts.sipAccountByContact(contactUser).flatMap(a -> accounts.findUserById(a.userId()));
     }
 
     @Override

@@ -1,0 +1,103 @@
+package org.opendialer.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class NodeDrainTest {
+
+    /** A node with {@code calls} live calls, all of user 7, recording what draining asked of it. */
+    static final class FakeNode implements NodeDrain.Node {
+        final AtomicInteger calls;
+        final List<String> log = new ArrayList<>();
+        volatile Set<Long> lastKeep;
+
+        FakeNode(int calls) {
+            this.calls = new AtomicInteger(calls);
+        }
+
+        @Override
+        public synchronized void stopTakingCalls() {
+            log.add("stop");
+        }
+
+        @Override
+        public int liveCalls() {
+            return calls.get();
+        }
+
+        @Override
+        public Set<Long> usersWithLiveCalls() {
+            return calls.get() > 0 ? Set.of(7L) : Set.of();
+        }
+
+        @Override
+        public int releaseDialersBut(Set<Long> keep) {
+            lastKeep = keep;
+            return 0;
+        }
+    }
+
+    @Test
+    void withoutCalls_stopsTakingCallsAndExitsAtOnce() {
+        FakeNode node = new FakeNode(0);
+        AtomicInteger exits = new AtomicInteger();
+
+        new NodeDrain(node, Duration.ofMinutes(10), exits::incrementAndGet).run();
+
+        assertThat(node.log).containsExactly("stop");
+        assertThat(exits).hasValue(1);
+    }
+
+    @Test
+    void withALiveCall_waitsForItToEnd_releasingOtherDialers_thenExits() throws Exception {
+        FakeNode node = new FakeNode(1);
+        CountDownLatch exited = new CountDownLatch(1);
+        NodeDrain drain = new NodeDrain(node, Duration.ofMinutes(10), exited::countDown);
+
+        drain.signal();
+        assertThat(exited.await(1, TimeUnit.SECONDS)).as("exited while a call was up").isFalse();
+        assertThat(node.log).containsExactly("stop");
+        assertThat(node.lastKeep).containsExactly(7L);
+
+        node.calls.set(0);
+        assertThat(exited.await(10, TimeUnit.SECONDS)).as("exits once the call ended").isTrue();
+    }
+
+    @Test
+    void atTheBound_exitsWithTheCallsStillUp() {
+        FakeNode node = new FakeNode(2);
+        AtomicLong now = new AtomicLong(0);
+        AtomicInteger exits = new AtomicInteger();
+        NodeDrain drain = new NodeDrain(node, Duration.ofSeconds(30), exits::incrementAndGet,
+                () -> now.addAndGet(Duration.ofSeconds(10).toNanos())); // each look at the clock: 10 s later
+
+        drain.run();
+
+        assertThat(exits).hasValue(1);
+        assertThat(node.calls).hasValue(2);
+    }
+
+    @Test
+    void aSecondSignal_exitsAtOnceWhileCallsAreUp() throws Exception {
+        FakeNode node = new FakeNode(1);
+        CountDownLatch exited = new CountDownLatch(1);
+        NodeDrain drain = new NodeDrain(node, Duration.ofMinutes(10), exited::countDown);
+
+        drain.signal();
+        assertThat(exited.await(500, TimeUnit.MILLISECONDS)).isFalse();
+        drain.signal();
+
+        assertThat(exited.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.calls).hasValue(1);
+        node.calls.set(0); // lets the drain thread finish
+    }
+}
