@@ -95,6 +95,7 @@ cmd_up() {
   local cluster_secret db_password kam_password
   cluster_secret="$(random_hex 20)"; db_password="$(random_hex 16)"; kam_password="$(random_hex 16)"
   STARTED=0
+  trap 'exit 143' TERM INT
   trap 'if [ "$STARTED" != 1 ]; then log "start failed: stopping what started"; cmd_down >/dev/null 2>&1 || true; fi' EXIT
 
   # PostgreSQL: one server, database opendialer (the nodes) and kamailio (the location table).
