@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] | status | down
+# ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] | status | restart nodeN | down
 # A whole cluster on this machine (docs/deployment.md): PostgreSQL, Kamailio (the SIP edge), HAProxy (the
 # HTTP/WebSocket edge) and N gateway nodes, each with its own ports and data directory. Every process is
 # started with a known PID, recorded in <state dir>/pids and stopped by that PID.
@@ -142,20 +142,29 @@ cmd_up() {
     || die "Kamailio did not start: $STATE/kamailio.log"
 
   # The gateway nodes: every DIALER_* of this environment, then their own ports, data and cluster settings.
+  # Each node's launcher ($STATE/nodeI.sh, 0700: it holds the secrets) execs the JVM, so its PID is the node's;
+  # `restart NAME` runs it again.
   start_node() {
     local i="$1" name="node$1"
     mkdir -p "$STATE/$name"
-    DIALER_NODE_NAME="$name" DIALER_CLUSTER_SECRET="$cluster_secret" \
-    DIALER_HTTP_PORT=$((base + 10 * i)) DIALER_SIP_PORT=$((base + 10 * i + 1)) \
-    DIALER_WEBRTC_PORT=$((base + 10 * i + 2)) DIALER_WEBRTC_TCP_PORT=$((base + 10 * i + 2)) \
-    DIALER_RTP_PORTS="$((base + 100 + 20 * (i - 1)))-$((base + 119 + 20 * (i - 1)))" \
-    DIALER_DEMO_PORT=0 DIALER_METRICS_PORT="${DIALER_METRICS_PORT:-0}" \
-    DIALER_DATA_DIR="$STATE/$name" DIALER_BIND_ADDRESS=127.0.0.1 DIALER_SIP_LISTEN_ADDRESS=127.0.0.1 \
-    DIALER_PUBLIC_URL="$url" DIALER_SIP_TRUNK="sip:127.0.0.1:$edge_port" \
-    DIALER_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/opendialer" DIALER_DB_USER=opendialer \
-    DIALER_DB_PASSWORD="$db_password" DIALER_ADMIN_KEY="$admin_key" DIALER_SECRET_KEY="$secret_key" \
-    DIALER_WEB_DIR="${DIALER_WEB_DIR:-$ROOT/web}" \
-      nohup java ${DIALER_JAVA_OPTS:-} -jar "$JAR" serve > "$STATE/$name.log" 2>&1 &
+    {
+      echo '#!/usr/bin/env bash'
+      printf 'exec env'
+      env | grep '^DIALER_' | grep -v '^DIALER_CLUSTER_DIR=' | while IFS= read -r kv; do printf ' %q' "$kv"; done
+      printf ' %q' DIALER_NODE_NAME="$name" DIALER_CLUSTER_SECRET="$cluster_secret" \
+      DIALER_HTTP_PORT=$((base + 10 * i)) DIALER_SIP_PORT=$((base + 10 * i + 1)) \
+      DIALER_WEBRTC_PORT=$((base + 10 * i + 2)) DIALER_WEBRTC_TCP_PORT=$((base + 10 * i + 2)) \
+      DIALER_RTP_PORTS="$((base + 100 + 20 * (i - 1)))-$((base + 119 + 20 * (i - 1)))" \
+      DIALER_DEMO_PORT=0 DIALER_METRICS_PORT="${DIALER_METRICS_PORT:-0}" \
+      DIALER_DATA_DIR="$STATE/$name" DIALER_BIND_ADDRESS=127.0.0.1 DIALER_SIP_LISTEN_ADDRESS=127.0.0.1 \
+      DIALER_PUBLIC_URL="$url" DIALER_SIP_TRUNK="sip:127.0.0.1:$edge_port" \
+      DIALER_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/opendialer" DIALER_DB_USER=opendialer \
+      DIALER_DB_PASSWORD="$db_password" DIALER_ADMIN_KEY="$admin_key" DIALER_SECRET_KEY="$secret_key" \
+    DIALER_WEB_DIR="${DIALER_WEB_DIR:-$ROOT/web}" java ${DIALER_JAVA_OPTS:-} -jar "$JAR" serve
+      echo
+    } > "$STATE/$name.sh"
+    chmod 700 "$STATE/$name.sh"
+    nohup "$STATE/$name.sh" >> "$STATE/$name.log" 2>&1 &
     record "$name" $!
   }
   node_up() { http_ok "http://127.0.0.1:$((base + 10 * $1))/healthz"; }
@@ -202,6 +211,23 @@ cmd_up() {
   if [ -n "$out" ]; then cp "$STATE/cluster.json" "$out"; chmod 600 "$out"; fi
   log "cluster up: $url (SIP edge 127.0.0.1:$edge_port), $nodes node(s); ${out:-$STATE/cluster.json}"
   cat "$STATE/cluster.json"
+}
+
+# restart NAME: SIGTERM the node (it drains: no new calls, it exits when its calls end or after
+# DIALER_DRAIN_TIMEOUT_S), start it again with the same settings, wait for its /healthz.
+cmd_restart() {
+  local name="${1:-}"
+  [[ "$name" =~ ^node[1-9]$ ]] && [ -x "$STATE/$name.sh" ] || die "usage: ./dialer cluster restart nodeN (a node of $STATE/cluster.json)"
+  local old url
+  old="$(awk -v n="$name" '$1==n{print $2}' "$PIDS")"
+  url="$(json_node_url "$name")"
+  stop_pid "$old" TERM "$(( ${DIALER_DRAIN_TIMEOUT_S:-600} + 30 ))"
+  nohup "$STATE/$name.sh" >> "$STATE/$name.log" 2>&1 &
+  local new=$!
+  awk -v n="$name" -v p="$new" '$1==n{$2=p} {print}' "$PIDS" > "$PIDS.new" && mv "$PIDS.new" "$PIDS"
+  sed -i "s/\"name\": \"$name\", \"pid\": $old,/\"name\": \"$name\", \"pid\": $new,/" "$STATE/cluster.json"
+  wait_until 120 "$name again on $url" http_ok "$url/healthz" || die "$name did not start again: $STATE/$name.log"
+  echo "$new"
 }
 
 # Each part's health: process alive, and its own check (pg_isready, kamcmd, /healthz).
@@ -274,5 +300,6 @@ case "${1:-}" in
   up) shift; cmd_up "$@" ;;
   status) shift; cmd_status "$@" ;;
   down) shift; cmd_down "$@" ;;
-  *) die "usage: ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] | status | down" ;;
+  restart) shift; cmd_restart "$@" ;;
+  *) die "usage: ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] | status | restart nodeN | down" ;;
 esac

@@ -222,6 +222,29 @@ test('SIGKILL of a node during a call: its dialer reconnects to the live node wi
   await closeAll();
 });
 
+test('a rolling restart (each node SIGTERMed, drained and started again in turn) fails no new call', async ({ browser }) => {
+  const a = await openDialer(browser, ALICE);
+  let placed = 0;
+  for (const node of cluster!.nodes) {
+    let done = false;
+    const restart = clusterCommand(['restart', node.name], 240_000).then((r) => ((done = true), r));
+    do {
+      await expect(a.frame.getByRole('status')).toHaveText('Connected', { timeout: 20_000 });
+      const before = (await calls(a.page)).length;
+      const r = await hostCall(a.page, 'placeCall', { to: `+1202555${String(1000 + placed).slice(-4)}` });
+      expect(r).toMatchObject({ ok: true });
+      await expect.poll(async () => (await calls(a.page))[before], { timeout: 20_000 }).toEqual(['connecting', 'answered']);
+      expect(await hostCall(a.page, 'hangUp')).toEqual({ ok: true, result: null });
+      await expect.poll(async () => (await calls(a.page))[before], { timeout: 20_000 }).toEqual(['connecting', 'answered', 'disconnected/local_hangup']);
+      placed++;
+    } while (!done);
+    const r = await restart;
+    expect(r.status, r.out).toBe(0);
+  }
+  expect(placed).toBeGreaterThanOrEqual(2);
+  await closeAll();
+});
+
 test('cluster up: a second up says one runs; status shows every part healthy', async () => {
   const again = await clusterCommand(['up', '--port-base', String(BASE)], 30_000);
   expect(again.status).not.toBe(0);
