@@ -3,8 +3,11 @@
 // microphone heard at the far end), an inbound call answered, hang-up, a reload during a call
 // (audio re-attached without a click), two tabs, choosing audio devices during a call, and the
 // callQuality event under 10 % packet loss. The same real peers as the Chromium suite:
-// the gateway jar, SIPp as the trunk or caller, Node RTP tone peers. Run: node --test firefox/
+// the gateway jar, SIPp as the trunk or caller, Node RTP tone peers. The gateway offers its ICE-TCP
+// candidate (the default): with UDP blocked the call connects over TCP, and otherwise stays on UDP.
+// Run: node --test firefox/
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { checkBuildOutputs, createUser, startFixtureServer, startGateway, stopPid } from '../support/gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
 import { webRtcPortOf } from '../support/constants.mjs';
-import { loseUdpFromPort, udpBlockUnavailable } from '../support/netfault.mjs';
+import { blockUdpPort, loseUdpFromPort, udpBlockUnavailable } from '../support/netfault.mjs';
 import { spawnTonePeer } from '../support/tone-peer.mjs';
 import { startRtpPeer, toneRatio } from '../support/tone.mjs';
 import { FAKE_MIC_HZ, clickButton, dialerFrame, hear, launchFirefox, poll, textOf } from './browser.mjs';
@@ -31,6 +34,7 @@ const USERS = {
   fftabs: { extension: '605', number: '+12025550165' },
   ffdevices: { extension: '606', number: '+12025550166' },
   ffquality: { extension: '607', number: '+12025550167' },
+  fftcp: { extension: '608', number: '+12025550168' },
 };
 const displayName = (u) => `Firefox ${u.slice(2)}`;
 
@@ -54,9 +58,9 @@ before(async () => {
       DIALER_SIP_PORT: String(P.FF_SIP_PORT),
       DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
       DIALER_RTP_PORTS: P.FF_RTP_PORTS,
-      // UDP only: with the ICE-TCP candidate offered, Firefox ESR 153 nominated the TCP pair although
-      // UDP works (seen with ss), and the loss test needs the audio on the UDP port.
-      DIALER_WEBRTC_TCP_PORT: '0',
+      // ICE-TCP on (the default): Firefox nominates aggressively (USE-CANDIDATE on every check), yet its audio
+      // must stay on UDP while UDP works (the loss test drops UDP from the WebRTC port only). With
+      // DIALER_LOG_LEVEL=debug the gateway logs each leg's media path ("media path UDP ...").
     },
   });
   fixtures = await startFixtureServer({ ports: [P.FF_HOST_PORT], gatewayUrl: gateway.url, adminKey: gateway.adminKey, workDir: WORK_DIR });
@@ -312,4 +316,29 @@ test('call quality: 10 % loss on the gateway’s WebRTC port raises high_packet_
   assert.deepEqual(await hostCall(page, 'hangUp'), { ok: true, result: null });
   await expectState(page, 'disconnected:local_hangup');
   assert.equal(await sipp.finished(), 0, sipp.log());
+});
+
+/** Established TCP connections to the gateway's WebRTC port (ICE-TCP, RFC 6544), counted with ss. */
+function iceTcpConnections() {
+  const r = spawnSync('ss', ['-Htn', 'state', 'established', `( dport = :${webRtcPortOf(P.FF_HTTP_PORT)} )`], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter((l) => l.trim()).length;
+}
+
+test('UDP to the gateway blocked: the call connects over ICE-TCP and both tones are heard', { skip: udpBlockUnavailable() ?? false }, async () => {
+  const before = iceTcpConnections();
+  const unblock = blockUdpPort(webRtcPortOf(P.FF_HTTP_PORT));
+  try {
+    const { page, frame, sipp, peer } = await answeredCall('fftcp', 'ff-tcp');
+    await expectTone(frame, PEER_TONE_HZ, 'the far end’s tone over ICE-TCP');
+    const since = Date.now();
+    await poll(() => toneRatio(peer.audio(Math.max(since, Date.now() - 1000)), FAKE_MIC_HZ).ratio, (r) => r > 0.6, {
+      message: 'Firefox’s microphone at the far end over ICE-TCP',
+    });
+    assert.ok(iceTcpConnections() > before, 'Firefox holds a TCP connection to the WebRTC port');
+    assert.deepEqual(await hostCall(page, 'hangUp'), { ok: true, result: null });
+    await expectState(page, 'disconnected:local_hangup');
+    assert.equal(await sipp.finished(), 0, sipp.log());
+  } finally {
+    unblock();
+  }
 });

@@ -33,6 +33,14 @@ export function loseUdpFromPort(port, probability) {
   return addRules([['INPUT', '-p', 'udp', '--sport', String(port), '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']]);
 }
 
+/**
+ * Drops a random share (`probability`) of the UDP packets sent to ports `first`…`last` (e.g. the gateway's
+ * SIP-side RTP range: a lossy path from the far end); returns the function that removes the rule.
+ */
+export function loseUdpToPorts(first, last, probability) {
+  return addRules([['INPUT', '-p', 'udp', '--dport', `${first}:${last}`, '-m', 'statistic', '--mode', 'random', '--probability', String(probability), '-j', 'DROP']]);
+}
+
 function addRules(list) {
   const added = [];
   const unblock = () => {

@@ -35,6 +35,7 @@ import {
   isMethodParams,
   isWsAuthStateChangedEvent,
   isWsCallProgressEvent,
+  isWsSipQualityEvent,
   isWsMediaMovedEvent,
   isWsTransferFailedEvent,
   isWsMediaUpdateEvent,
@@ -597,6 +598,8 @@ export class DialerApp {
       this.opts.emit({ type: 'callStateChanged', call: event.call });
     } else if (isWsTransferFailedEvent(event)) {
       this.transfers.failed(event.call_id, event.reason);
+    } else if (isWsSipQualityEvent(event)) {
+      this.quality.setSipLeg(event.call_id, event);
     } else if (isWsCallProgressEvent(event)) {
       this.onCallProgress(event.call_id, event.early_media);
     } else if (isWsMediaMovedEvent(event)) {

@@ -50,6 +50,31 @@ const report = (lost: number, received: number, extra: Array<Record<string, unkn
   ) as unknown as RTCStatsReport;
 
 describe('CallQualityMonitor', () => {
+  it('puts the gateway’s SIP leg figures in legs.sip while fresh, and forgets them after 15 s without news', async () => {
+    let clock = 1_000_000;
+    let received = 0;
+    const events: CallQualityEvent[] = [];
+    const monitor = new CallQualityMonitor({
+      source: { activeStats: async () => ({ callId: 'c1', report: report(0, (received += 250)) }) },
+      emit: (e) => events.push(e),
+      show: () => undefined,
+      now: () => clock,
+    });
+    monitor.setSipLeg('c2', leg(2.0, 40)); // another call's figures never show here
+    await monitor.sample();
+    expect(events[0]!.legs.sip).toBeNull();
+    // The WebSocket event itself is passed in: only the four figures are kept.
+    monitor.setSipLeg('c1', { type: 'sipQuality', call_id: 'c1', ...leg(3.4, 10.2, 8, null) } as never);
+    clock += 5000;
+    await monitor.sample();
+    expect(events[1]!.legs.sip).toEqual(leg(3.4, 10.2, 8, null));
+    expect(events[1]).toMatchObject({ packet_loss_pct: 10.2, mos: 3.4, warnings: ['high_packet_loss', 'low_mos'] });
+    clock += 15_001;
+    await monitor.sample();
+    expect(events[2]!.legs.sip).toBeNull();
+    expect(events[2]!.packet_loss_pct).toBe(0);
+  });
+
   it('reports the browser leg’s loss over each interval, the round trip, and the worse of both legs', async () => {
     let r = report(0, 250, [{ id: 'p', type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.012 }]);
     const events: CallQualityEvent[] = [];

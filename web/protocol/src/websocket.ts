@@ -1,7 +1,7 @@
 import { isOneOf, isPlainObject, isStringOrNull, isTimestamp, type PlainObject } from './checks';
 import { isMessageId } from './envelope';
 import type { ErrorName } from './errors';
-import { AUTH_STATE_REASONS, isWireCall, isWireUser, type AuthStateReason, type WireCall, type WireUser } from './events';
+import { AUTH_STATE_REASONS, isLegQuality, isWireCall, isWireUser, type AuthStateReason, type LegQuality, type WireCall, type WireUser } from './events';
 import type { CallIdParams } from './methods';
 
 /** WebSocket frames between the dialer and the gateway (protocol.md, part 2). */
@@ -143,6 +143,16 @@ export interface WsCallProgressEvent {
   type: 'callProgress';
   call_id: string;
   early_media: boolean;
+}
+
+/**
+ * `{ type: "sipQuality", call_id, mos, jitter_ms, packet_loss_pct, rtt_ms }`: the SIP leg's figures from the
+ * gateway's RTCP, about every 5 s while the call is answered and not held, to the dialer carrying its audio
+ * (docs/call-quality.md). The dialer puts them in `callQuality`'s `legs.sip`.
+ */
+export interface WsSipQualityEvent extends LegQuality {
+  type: 'sipQuality';
+  call_id: string;
 }
 
 /** The gateway's methods: params and result of each. */
@@ -349,6 +359,10 @@ export function isWsMediaUpdateEvent(value: unknown): value is WsMediaUpdateEven
     value.call_id.length > 0 &&
     isMediaCodec(value.codec)
   );
+}
+
+export function isWsSipQualityEvent(value: unknown): value is WsSipQualityEvent {
+  return isPlainObject(value) && value.type === 'sipQuality' && typeof value.call_id === 'string' && value.call_id.length > 0 && isLegQuality(value);
 }
 
 export function isWsCallProgressEvent(value: unknown): value is WsCallProgressEvent {

@@ -13,10 +13,15 @@ export interface QualityMonitorOptions {
   /** The signal indicator: the latest figures of the call, or null when there is none. */
   show(quality: CallQualityEvent | null): void;
   intervalMs?: number;
+  /** The clock (tests); Date.now by default. */
+  now?: () => number;
 }
 
 /** How often a `callQuality` event is sent while a call is answered (docs/call-quality.md). */
 export const QUALITY_INTERVAL_MS = 5000;
+
+/** A SIP leg figure older than this is not used: the gateway stopped sending (hold, an older gateway). */
+export const SIP_LEG_FRESH_MS = 15_000;
 
 interface Counters {
   lost: number;
@@ -35,7 +40,7 @@ export class CallQualityMonitor {
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly previous = new Map<string, Counters>();
   private readonly warnings = new Map<string, QualityWarnings>();
-  private readonly sip = new Map<string, LegQuality>();
+  private readonly sip = new Map<string, { leg: LegQuality; at: number }>();
   private current: string | null = null;
 
   constructor(private readonly opts: QualityMonitorOptions) {}
@@ -49,9 +54,19 @@ export class CallQualityMonitor {
     this.timer = undefined;
   }
 
-  /** The gateway's figures for the SIP leg of `callId` (from its RTCP receiver reports). */
+  /** The gateway's figures for the SIP leg of `callId` (its `sipQuality` event, from its RTCP). */
   setSipLeg(callId: string, leg: LegQuality): void {
-    this.sip.set(callId, leg);
+    const { mos, jitter_ms, packet_loss_pct, rtt_ms } = leg;
+    this.sip.set(callId, { leg: { mos, jitter_ms, packet_loss_pct, rtt_ms }, at: this.now() });
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  private sipLeg(callId: string): LegQuality | null {
+    const entry = this.sip.get(callId);
+    return entry && this.now() - entry.at <= SIP_LEG_FRESH_MS ? entry.leg : null;
   }
 
   /** Takes one sample now; returns the event sent, if any. */
@@ -64,7 +79,7 @@ export class CallQualityMonitor {
     if (this.current !== null && this.current !== active.callId) this.forget(this.current);
     this.current = active.callId;
     const browser = this.browserLeg(active.callId, active.report);
-    const sip = this.sip.get(active.callId) ?? null;
+    const sip = this.sipLeg(active.callId);
     const worst = worse(browser, sip);
     let warnings = this.warnings.get(active.callId);
     if (!warnings) this.warnings.set(active.callId, (warnings = new QualityWarnings()));

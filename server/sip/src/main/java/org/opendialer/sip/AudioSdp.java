@@ -7,13 +7,14 @@ import java.util.Map;
 
 /**
  * The audio part of an SDP session description, as this gateway offers and answers it: one
- * {@code m=audio} stream over RTP/AVP with G.711 and RFC 4733 telephone events.
+ * {@code m=audio} stream over RTP/AVP with G.711 and RFC 4733 telephone events, or over RTP/SAVP with an
+ * SDES key ({@code secure}, {@code crypto}; RFC 4568).
  *
  * <p>Hand-written rather than javax.sdp: the gateway needs one media line, and a plain record is easier to
  * build, compare and test than the JSR 141 object model.
  */
 public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaDirection direction, int ptime,
-                       long sessionId, long sessionVersion) {
+                       long sessionId, long sessionVersion, boolean secure, SdesCrypto crypto) {
     /** The codecs this gateway can relay, in order of preference. */
     public static final List<RtpFormat> SUPPORTED = List.of(RtpFormat.PCMU, RtpFormat.PCMA);
 
@@ -28,6 +29,26 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
         if (direction == null) {
             direction = MediaDirection.SENDRECV;
         }
+    }
+
+    /** A plain RTP/AVP description. */
+    public AudioSdp(String address, int port, List<RtpFormat> formats, MediaDirection direction, int ptime,
+                    long sessionId, long sessionVersion) {
+        this(address, port, formats, direction, ptime, sessionId, sessionVersion, false, null);
+    }
+
+    /** A copy over RTP/SAVP with {@code key} (RFC 4568), or over plain RTP/AVP when {@code key} is null. */
+    public AudioSdp withSrtp(SdesCrypto key) {
+        return new AudioSdp(address, port, formats, direction, ptime, sessionId, sessionVersion, key != null, key);
+    }
+
+    /**
+     * Whether this description, our offer's answer, is one we can use: a port, a common codec, and the offer's
+     * profile (RFC 3264 6: an answer keeps the transport), with a usable SDES key when that is RTP/SAVP.
+     */
+    public boolean isUsableAnswerTo(AudioSdp offer) {
+        return port != 0 && firstCommonCodec().isPresent() && secure == offer.secure()
+                && (!secure || crypto != null);
     }
 
     /** Our standard offer: PCMU, PCMA, telephone-event 0-16, ptime 20, sendrecv. */
@@ -66,7 +87,7 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
 
     /** A copy with another direction and the next session version, as a re-offer must carry (RFC 3264 8). */
     public AudioSdp withDirection(MediaDirection newDirection) {
-        return new AudioSdp(address, port, formats, newDirection, ptime, sessionId, sessionVersion + 1);
+        return new AudioSdp(address, port, formats, newDirection, ptime, sessionId, sessionVersion + 1, secure, crypto);
     }
 
     /** A copy with the next session version and nothing else changed. */
@@ -83,7 +104,7 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
         line(b, "s=opendialer");
         line(b, "c=IN " + addrType + " " + address);
         line(b, "t=0 0");
-        StringBuilder m = new StringBuilder("m=audio ").append(port).append(" RTP/AVP");
+        StringBuilder m = new StringBuilder("m=audio ").append(port).append(secure ? " RTP/SAVP" : " RTP/AVP");
         formats.forEach(f -> m.append(' ').append(f.payloadType()));
         line(b, m.toString());
         for (RtpFormat f : formats) {
@@ -96,6 +117,9 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
             line(b, "a=ptime:" + ptime);
         }
         line(b, "a=" + direction.attribute());
+        if (crypto != null) {
+            line(b, "a=crypto:" + crypto.attribute());
+        }
         return b.toString();
     }
 
@@ -136,6 +160,8 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
         boolean inAudio = false;
         boolean audioDone = false;
         boolean seenMedia = false;
+        boolean secure = false;
+        SdesCrypto crypto = null;
         for (String raw : sdp.split("\r?\n")) {
             String line = raw.strip();
             if (line.length() < 2 || line.charAt(1) != '=') {
@@ -157,6 +183,7 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
                     }
                     port = p;
                     inAudio = true;
+                    secure = parts[2].equals("RTP/SAVP"); // SDES; DTLS-SRTP profiles are not ours to answer
                     payloadTypes = new ArrayList<>();
                     for (int i = 3; i < parts.length; i++) {
                         int pt = parseInt(parts[i], "payload type");
@@ -209,6 +236,8 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
                         if (sp > 0) {
                             fmtps.put(parseInt(arg.substring(0, sp), "fmtp payload type"), arg.substring(sp + 1).strip());
                         }
+                    } else if (inAudio && name.equals("crypto") && crypto == null) {
+                        crypto = SdesCrypto.parse(arg).orElse(null); // the first usable one, in offer order
                     } else if (name.equals("ptime")) {
                         ptime = parseInt(arg, "ptime");
                     }
@@ -234,7 +263,7 @@ public record AudioSdp(String address, int port, List<RtpFormat> formats, MediaD
         }
         MediaDirection direction = mediaDirection != null ? mediaDirection
                 : sessionDirection != null ? sessionDirection : MediaDirection.SENDRECV;
-        return new AudioSdp(address, port, formats, direction, ptime, sessionId, sessionVersion);
+        return new AudioSdp(address, port, formats, direction, ptime, sessionId, sessionVersion, secure, crypto);
     }
 
     private static void parseRtpmap(String arg, Map<Integer, RtpFormat> rtpmaps) {

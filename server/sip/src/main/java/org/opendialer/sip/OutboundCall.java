@@ -34,6 +34,7 @@ public final class OutboundCall extends SipCall {
     private int redirectsLeft = 3;
     private int redirectsFollowed;
     private boolean retried422;
+    private boolean retriedPlain;
     private final ReliableProvisionals prack = new ReliableProvisionals();
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
@@ -101,8 +102,10 @@ public final class OutboundCall extends SipCall {
         var h = ctx.headers;
         SipURI requestUri = a.createSipURI(to, trunk.host());
         requestUri.setPort(trunk.port());
-        if (transport.equals("tcp")) {
-            requestUri.setTransportParam("tcp");
+        if (trunk.sips()) {
+            requestUri.setSecure(true); // RFC 3261 19.1: TLS on every hop to the carrier
+        } else if (transport.equals("tcp") || transport.equals("tls")) {
+            requestUri.setTransportParam(transport);
         }
         Address fromAddress;
         if (from == null) {
@@ -146,9 +149,10 @@ public final class OutboundCall extends SipCall {
             invite = request;
             inviteTx.sendRequest();
         } catch (SipException e) {
-            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + e.getMessage());
+            String why = TrunkTlsNetworkLayer.describe(e);
+            LOG.log(System.Logger.Level.INFO, callId + ": INVITE not sent: " + why + ": " + e.getMessage());
             if (moveTo(CallState.TERMINATED)) {
-                emitFailed(EndReason.UNREACHABLE, 0, "transport error");
+                emitFailed(EndReason.UNREACHABLE, 0, why);
             }
         }
     }
@@ -275,11 +279,15 @@ public final class OutboundCall extends SipCall {
                 } catch (SipAgentException e) {
                     answer = null;
                 }
-                if (answer == null || answer.firstCommonCodec().isEmpty()) {
-                    LOG.log(System.Logger.Level.INFO, callId + ": 200 OK without a usable SDP answer: BYE");
+                if (answer == null || !answer.isUsableAnswerTo(localSdp)) {
+                    String why = answer != null && answer.firstCommonCodec().isPresent() && answer.port() != 0
+                            ? (localSdp.secure() ? "the trunk answered our SRTP offer without a usable SDES key"
+                                    : "the trunk answered our RTP offer with SRTP")
+                            : "no usable SDP answer";
+                    LOG.log(System.Logger.Level.INFO, callId + ": 200 OK: " + why + ": BYE");
                     sendBye();
                     moveTo(CallState.TERMINATED);
-                    emitFailed(EndReason.FAILED, Response.NOT_ACCEPTABLE_HERE, "no usable SDP answer");
+                    emitFailed(EndReason.FAILED, Response.NOT_ACCEPTABLE_HERE, why);
                     return;
                 }
                 remoteSdp = answer;
@@ -312,6 +320,11 @@ public final class OutboundCall extends SipCall {
             return;
         }
         if (status == 422 && s != CallState.CANCELING && !retried422 && resendWithLargerInterval(response)) {
+            return;
+        }
+        if ((status == Response.NOT_ACCEPTABLE_HERE || status == Response.UNSUPPORTED_MEDIA_TYPE)
+                && s != CallState.CANCELING && localSdp.secure() && !retriedPlain
+                && ctx.settings.trunkOptions().srtp() == SrtpMode.OPTIONAL && resendWithoutSrtp()) {
             return;
         }
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
@@ -352,6 +365,26 @@ public final class OutboundCall extends SipCall {
             return true;
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, callId + ": cannot follow the redirect", e);
+            return false;
+        }
+    }
+
+    /** DIALER_SIP_SRTP optional: a trunk that refused our RTP/SAVP offer gets the same INVITE with plain RTP/AVP. */
+    private boolean resendWithoutSrtp() {
+        retriedPlain = true;
+        try {
+            Request request = (Request) invite.clone();
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            localSdp = localSdp.withSrtp(null).nextVersion();
+            setSdp(request, localSdp);
+            LOG.log(System.Logger.Level.INFO, callId + ": the trunk refused SRTP; offering plain RTP (DIALER_SIP_SRTP optional)");
+            send(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot retry without SRTP", e);
             return false;
         }
     }

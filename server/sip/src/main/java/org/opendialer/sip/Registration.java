@@ -134,8 +134,8 @@ public final class Registration {
             SipSettings.Trunk r = account.registrar();
             SipURI requestUri = a.createSipURI(null, r.host());
             requestUri.setPort(r.port());
-            if (r.transport().equals("tcp")) {
-                requestUri.setTransportParam("tcp");
+            if (r.transport().equals("tcp") || r.transport().equals("tls")) {
+                requestUri.setTransportParam(r.transport());
             }
             var aor = a.createAddress(a.createSipURI(account.username(), r.host()));
             Request request = ctx.messages.createRequest(requestUri, Request.REGISTER, h.createCallIdHeader(callId),

@@ -249,7 +249,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             } catch (SipAgentException e) {
                 answer = null;
             }
-            if (answer == null || answer.port() == 0 || answer.firstCommonCodec().isEmpty()) {
+            if (answer == null || !answer.isUsableAnswerTo(localSdp)) {
                 LOG.log(System.Logger.Level.INFO, callId + ": the ACK has no usable SDP answer to our offer: BYE");
                 sendBye();
                 if (moveTo(CallState.TERMINATED)) {
@@ -281,6 +281,11 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                 try {
                     offer = AudioSdp.parse(new String(request.getRawContent(), StandardCharsets.UTF_8));
                 } catch (SipAgentException e) {
+                    tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
+                    return;
+                }
+                if (offer.secure() != localSdp.secure() || offer.secure() && offer.crypto() == null) {
+                    // The session keeps its profile: no switch between RTP and SRTP inside a call.
                     tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
                     return;
                 }
@@ -367,7 +372,7 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
                     tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
                     return;
                 }
-                if (offer.firstCommonCodec().isEmpty()) {
+                if (offer.firstCommonCodec().isEmpty() || offer.secure() != localSdp.secure()) {
                     tx.sendResponse(ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request));
                     return;
                 }

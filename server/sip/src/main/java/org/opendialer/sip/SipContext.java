@@ -72,7 +72,7 @@ final class SipContext {
     }
 
     ViaHeader via(String transport) throws ParseException, InvalidArgumentException {
-        ViaHeader via = headers.createViaHeader(settings.publicAddress(), settings.port(), transport, null);
+        ViaHeader via = headers.createViaHeader(settings.publicAddress(), port(transport), transport, null);
         via.setRPort(); // RFC 3581: answer to where the request came from, NAT or not
         return via;
     }
@@ -84,12 +84,17 @@ final class SipContext {
     /** Our Contact; {@code user} (a PBX account's contact user) makes INVITEs to it routable to that account. */
     ContactHeader contact(String transport, String user) throws ParseException {
         SipURI uri = addresses.createSipURI(user, settings.publicAddress());
-        uri.setPort(settings.port());
-        if (transport.equals("tcp")) {
-            uri.setTransportParam("tcp");
+        uri.setPort(port(transport));
+        if (transport.equals("tcp") || transport.equals("tls")) {
+            uri.setTransportParam(transport);
         }
         Address address = addresses.createAddress(uri);
         return headers.createContactHeader(address);
+    }
+
+    /** Our port for {@code transport}: DIALER_SIP_TLS_PORT for TLS, DIALER_SIP_PORT for UDP and TCP. */
+    int port(String transport) {
+        return transport.equals("tls") ? settings.trunkOptions().tlsPort() : settings.port();
     }
 
     void addAllow(javax.sip.message.Message message) throws ParseException {

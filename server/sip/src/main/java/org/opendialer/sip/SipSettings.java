@@ -23,31 +23,45 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
                           String password, Duration ringTimeout, Duration t1, SourceAllowList allowedSources,
                           TrunkOptions trunkOptions) {
 
-    /** The trunk's address: {@code sip:host[:port][;transport=udp|tcp]}. */
-    public record Trunk(String host, int port, String transport) {
+    /**
+     * The trunk's address: {@code sip:host[:port][;transport=udp|tcp|tls]} or {@code sips:host[:port]} (TLS).
+     * Over TLS the port defaults to 5061 and {@code sips} says whether the Request-URI is a sips: URI.
+     */
+    public record Trunk(String host, int port, String transport, boolean sips) {
         private static final Pattern URI = Pattern.compile(
-                "(?i)sips?:(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
+                "(?i)(sips?):(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
         private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=([a-z]+)");
 
         public Trunk {
             transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
-            if (!transport.equals("udp") && !transport.equals("tcp")) {
-                throw settings("unsupported trunk transport " + transport);
+            if (!transport.equals("udp") && !transport.equals("tcp") && !transport.equals("tls")) {
+                throw settings("unsupported trunk transport " + transport + " (udp, tcp or tls)");
+            }
+            if (sips && !transport.equals("tls")) {
+                // RFC 3261 26.2: a sips: URI is reached over TLS only, never silently downgraded.
+                throw settings("a sips: trunk is reached over TLS only, not " + transport);
             }
         }
 
+        public Trunk(String host, int port, String transport) {
+            this(host, port, transport, false);
+        }
+
         public static Trunk parse(String uri) {
-            if (uri.strip().regionMatches(true, 0, "sips:", 0, 5)) {
-                // Not silently downgraded to plain SIP: TLS toward the trunk is not supported yet (sip-trunks.md).
-                throw settings("sips: trunks (TLS) are not supported yet; use sip: with transport udp or tcp");
-            }
             Matcher m = URI.matcher(uri.strip());
             if (!m.matches()) {
                 throw settings("not a SIP URI: " + uri);
             }
-            int port = m.group(2) == null ? 5060 : Integer.parseInt(m.group(2));
-            Matcher t = TRANSPORT.matcher(m.group(3));
-            return new Trunk(m.group(1), port, t.find() ? t.group(1) : "udp");
+            boolean sips = m.group(1).equalsIgnoreCase("sips");
+            Matcher t = TRANSPORT.matcher(m.group(4));
+            String transport = t.find() ? t.group(1) : sips ? "tls" : "udp";
+            int port = m.group(3) != null ? Integer.parseInt(m.group(3))
+                    : transport.equalsIgnoreCase("tls") ? 5061 : 5060;
+            return new Trunk(m.group(2), port, transport, sips);
+        }
+
+        public boolean isTls() {
+            return transport.equals("tls");
         }
     }
 

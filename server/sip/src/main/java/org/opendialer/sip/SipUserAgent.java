@@ -97,6 +97,19 @@ public final class SipUserAgent implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        boolean tls = settings.trunk() != null && settings.trunk().isTls();
+        if (tls) {
+            p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TrunkTlsNetworkLayer.class.getName());
+            p.setProperty(TrunkTlsNetworkLayer.TRUNK_HOST, settings.trunk().host());
+            if (settings.trunkOptions().tlsCaFile() != null) {
+                p.setProperty(TrunkTlsNetworkLayer.CA_FILE, settings.trunkOptions().tlsCaFile());
+            }
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
+            // The trunk is not asked for a client certificate; its requests are trusted by source address.
+            p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
+            // A peer that accepts TCP but never completes the handshake is dropped instead of hanging a send.
+            p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+        }
         try {
             SipStackImpl s = new SipStackImpl(p);
             try {
@@ -104,6 +117,10 @@ public final class SipUserAgent implements AutoCloseable {
                 ListeningPoint tcp = s.createListeningPoint(settings.listenAddress(), settings.port(), "tcp");
                 SipProvider provider = s.createSipProvider(udp);
                 provider.addListeningPoint(tcp);
+                if (tls) {
+                    provider.addListeningPoint(s.createListeningPoint(settings.listenAddress(),
+                            settings.trunkOptions().tlsPort(), "tls"));
+                }
                 ctx = new SipContext(settings, provider, new AddressFactoryImpl(), new HeaderFactoryImpl(),
                         new MessageFactoryImpl());
                 provider.addSipListener(new StackListener());
@@ -126,9 +143,10 @@ public final class SipUserAgent implements AutoCloseable {
             trust(settings.trunk().host());
         }
         registerTrunk();
-        LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp), trunk {2}",
+        LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp{3}), trunk {2}",
                 settings.listenAddress(), String.valueOf(settings.port()),
-                settings.trunk() == null ? "none" : settings.trunk());
+                settings.trunk() == null ? "none" : settings.trunk(),
+                tls ? "; tls " + settings.trunkOptions().tlsPort() : "");
     }
 
     /**
@@ -292,7 +310,8 @@ public final class SipUserAgent implements AutoCloseable {
 
     /** Our offer for RTP on {@code rtpPort}, at the advertised address (DIALER_PUBLIC_ADDRESS). */
     public AudioSdp localOffer(int rtpPort) {
-        return AudioSdp.offer(settings.publicAddress(), rtpPort);
+        AudioSdp offer = AudioSdp.offer(settings.publicAddress(), rtpPort);
+        return settings.trunkOptions().srtp().offersSrtp() ? offer.withSrtp(SdesCrypto.fresh(1)) : offer;
     }
 
     /**
@@ -301,7 +320,10 @@ public final class SipUserAgent implements AutoCloseable {
      * @throws SipAgentException NO_COMMON_CODEC when the offer has neither PCMU nor PCMA
      */
     public AudioSdp localAnswer(AudioSdp offer, int rtpPort) {
-        return offer.answer(settings.publicAddress(), rtpPort);
+        AudioSdp answer = offer.answer(settings.publicAddress(), rtpPort);
+        // RFC 4568 5.1.2: our own key, under the tag of the offer's attribute we accept.
+        return offer.secure() && offer.crypto() != null ? answer.withSrtp(SdesCrypto.fresh(offer.crypto().tag()))
+                : answer;
     }
 
     /** Calls not yet terminated. */
@@ -475,6 +497,15 @@ public final class SipUserAgent implements AutoCloseable {
                 respond(tx, Response.NOT_ACCEPTABLE_HERE);
                 return;
             }
+            SrtpMode srtp = settings.trunkOptions().srtp();
+            if (offer != null && !srtp.acceptsOffer(offer)) {
+                LOG.log(System.Logger.Level.INFO, "INVITE refused with 488: " + srtp.refusal(offer));
+                Response r = ctx.messages.createResponse(Response.NOT_ACCEPTABLE_HERE, request);
+                r.setReasonPhrase("Not Acceptable Here (" + srtp.refusal(offer) + ")");
+                ((ToHeader) r.getHeader(ToHeader.NAME)).setTag("od" + Integer.toHexString(r.hashCode()));
+                tx.sendResponse(r);
+                return;
+            }
             int sessionExpires = SessionTimer.sessionExpires(request);
             if (sessionExpires >= 0 && sessionExpires < settings.trunkOptions().minSeS()) {
                 Response tooSmall = ctx.messages.createResponse(422, request);
@@ -486,7 +517,7 @@ public final class SipUserAgent implements AutoCloseable {
             }
             String transport = ((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().toLowerCase();
             InboundCall call = new InboundCall(ctx, tx, CallerIdentity.of(request), offer,
-                    transport.equals("tcp") ? "tcp" : "udp");
+                    transport.equals("tcp") || transport.equals("tls") ? transport : "udp");
             call.notePeer(request);
             if (ctx.calls.putIfAbsent(call.callId(), call) != null) {
                 respond(tx, Response.LOOP_DETECTED); // same Call-ID, new transaction: a merged request

@@ -12,13 +12,28 @@ import java.time.Duration;
  *                          says at least 90 s on the wire; tests use less
  * @param registerTrunk  register with the trunk using DIALER_SIP_USERNAME/PASSWORD (trunks that authenticate by
  *                       REGISTER instead of by source address)
+ * @param tlsPort        our SIP-over-TLS port (DIALER_SIP_TLS_PORT), opened when the trunk is a TLS one
+ * @param tlsCaFile      PEM file of the CA certificates a TLS trunk's certificate must chain to
+ *                       (DIALER_SIP_TLS_CA_FILE); null means the JVM's trust store
+ * @param srtp           SRTP-SDES toward the trunk (DIALER_SIP_SRTP)
  */
-public record TrunkOptions(Duration sessionExpires, Duration minSessionExpires, boolean registerTrunk) {
+public record TrunkOptions(Duration sessionExpires, Duration minSessionExpires, boolean registerTrunk, int tlsPort,
+                           String tlsCaFile, SrtpMode srtp) {
     private static final Duration DEFAULT_SE = Duration.ofSeconds(1800);
     private static final Duration DEFAULT_MIN_SE = Duration.ofSeconds(90);
+    public static final int DEFAULT_TLS_PORT = 5061;
     public static final TrunkOptions DEFAULT = new TrunkOptions(DEFAULT_SE, DEFAULT_MIN_SE, false);
 
+    /** Options without TLS or SRTP settings: port 5061, the JVM's trust store, SRTP off. */
+    public TrunkOptions(Duration sessionExpires, Duration minSessionExpires, boolean registerTrunk) {
+        this(sessionExpires, minSessionExpires, registerTrunk, DEFAULT_TLS_PORT, null, SrtpMode.OFF);
+    }
+
     public TrunkOptions {
+        srtp = srtp == null ? SrtpMode.OFF : srtp;
+        if (tlsPort < 1 || tlsPort > 65535) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, "SIP TLS port out of range: " + tlsPort);
+        }
         sessionExpires = sessionExpires == null ? DEFAULT_SE : sessionExpires;
         minSessionExpires = minSessionExpires == null ? DEFAULT_MIN_SE : minSessionExpires;
         if (minSessionExpires.toSeconds() < 1) {
@@ -32,11 +47,20 @@ public record TrunkOptions(Duration sessionExpires, Duration minSessionExpires, 
     }
 
     public TrunkOptions withSessionTimer(Duration expires, Duration minimum) {
-        return new TrunkOptions(expires, minimum, registerTrunk);
+        return new TrunkOptions(expires, minimum, registerTrunk, tlsPort, tlsCaFile, srtp);
     }
 
     public TrunkOptions withRegisterTrunk(boolean register) {
-        return new TrunkOptions(sessionExpires, minSessionExpires, register);
+        return new TrunkOptions(sessionExpires, minSessionExpires, register, tlsPort, tlsCaFile, srtp);
+    }
+
+    /** Our TLS port and the CA file (null: the JVM's trust store) a TLS trunk is verified against. */
+    public TrunkOptions withTls(int port, String caFile) {
+        return new TrunkOptions(sessionExpires, minSessionExpires, registerTrunk, port, caFile, srtp);
+    }
+
+    public TrunkOptions withSrtp(SrtpMode mode) {
+        return new TrunkOptions(sessionExpires, minSessionExpires, registerTrunk, tlsPort, tlsCaFile, mode);
     }
 
     int sessionExpiresS() {

@@ -10,6 +10,7 @@ final class RecordingListener implements CallListener {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     volatile AudioSdp answeredSdp;
     volatile AudioSdp reInviteSdp;
+    volatile String failurePhrase;
 
     @Override
     public void provisional(int status, AudioSdp earlyMedia) {
@@ -24,6 +25,7 @@ final class RecordingListener implements CallListener {
 
     @Override
     public void failed(EndReason reason, int status, String reasonPhrase) {
+        failurePhrase = reasonPhrase;
         events.add("failed " + reason + " " + status);
     }
 

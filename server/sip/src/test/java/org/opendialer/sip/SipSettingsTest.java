@@ -27,14 +27,23 @@ class SipSettingsTest {
     }
 
     @Test
+    void trunk_overTls_defaultsToPort5061_andSipsMeansTls() {
+        assertThat(SipSettings.Trunk.parse("sip:carrier.example.com;transport=tls"))
+                .isEqualTo(new SipSettings.Trunk("carrier.example.com", 5061, "tls", false));
+        assertThat(SipSettings.Trunk.parse("sips:carrier.example.com"))
+                .isEqualTo(new SipSettings.Trunk("carrier.example.com", 5061, "tls", true));
+        assertThat(SipSettings.Trunk.parse("sips:127.0.0.1:5071").isTls()).isTrue();
+        assertThat(SipSettings.Trunk.parse("sip:127.0.0.1:5070;transport=TLS").port()).isEqualTo(5070);
+    }
+
+    @Test
     void invalidValues_throwInvalidSettings() {
         java.util.List<Runnable> bad = java.util.List.of(
                 () -> new SipSettings("127.0.0.1", 0, null, null, null, null, null, null),
                 () -> new SipSettings("127.0.0.1", 65536, null, null, null, null, null, null),
                 () -> SipSettings.Trunk.parse("http://x"),
                 () -> SipSettings.Trunk.parse("sip:x;transport=sctp"),
-                () -> SipSettings.Trunk.parse("sip:x;transport=tls"),
-                () -> SipSettings.Trunk.parse("sips:carrier.example.com"),
+                () -> SipSettings.Trunk.parse("sips:carrier.example.com;transport=udp"),
                 () -> new SipSettings("127.0.0.1", 5060, null, null, "only-user", null, null, null));
         for (Runnable r : bad) {
             assertThatThrownBy(r::run).isInstanceOfSatisfying(SipAgentException.class,

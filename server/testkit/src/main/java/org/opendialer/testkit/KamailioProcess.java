@@ -42,7 +42,6 @@ public final class KamailioProcess implements AutoCloseable {
             throw new IllegalStateException("Kamailio is not installed: apt-get install -y kamailio");
         }
         Files.createDirectories(dir);
-        Path ctl = dir.resolve("kamailio_ctl");
         StringBuilder passwords = new StringBuilder();
         users.forEach((user, password) -> {
             if (!user.matches("[A-Za-z0-9._-]+") || !password.matches("[A-Za-z0-9._-]+")) {
@@ -55,8 +54,24 @@ public final class KamailioProcess implements AutoCloseable {
         try (InputStream in = KamailioProcess.class.getResourceAsStream("kamailio.cfg")) {
             cfg = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        cfg = cfg.replace("@PORT@", String.valueOf(port)).replace("@CTL@", ctl.toString())
+        cfg = cfg.replace("@PORT@", String.valueOf(port))
                 .replace("@MAX_EXPIRES@", String.valueOf(maxExpires)).replace("@PASSWORDS@", passwords);
+        return startWith(dir, cfg, port);
+    }
+
+    /**
+     * Starts Kamailio with the configuration {@code cfg}, whose {@code @CTL@} is replaced by the control socket
+     * (load ctl.so with {@code modparam("ctl", "binrpc", "unix:@CTL@")}); returns once it answers there.
+     * {@code port} is what {@link #port()} reports.
+     */
+    public static KamailioProcess startWith(Path dir, String cfg, int port) throws IOException, InterruptedException {
+        if (!SippProcess.onPath("kamailio") || !SippProcess.onPath("kamcmd")) {
+            throw new IllegalStateException("Kamailio is not installed: apt-get install -y kamailio");
+        }
+        Files.createDirectories(dir);
+        Path ctl = dir.resolve("kamailio_ctl");
+        Files.deleteIfExists(ctl);
+        cfg = cfg.replace("@CTL@", ctl.toString());
         Path file = dir.resolve("kamailio.cfg");
         Files.writeString(file, cfg);
         Process p = new ProcessBuilder("kamailio", "-f", file.toString(), "-DD", "-E", "-m", "32", "-M", "8",

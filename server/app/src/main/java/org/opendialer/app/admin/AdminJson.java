@@ -133,6 +133,7 @@ final class AdminJson {
             call.put("end_time", iso(c.endTime()));
             call.put("end_reason", c.endReason());
             call.put("updated_at", iso(c.updatedAt()));
+            call.set("quality", c.quality() == null ? null : org.opendialer.app.ws.QualityWire.summary(c.quality()));
         }
         return json;
     }

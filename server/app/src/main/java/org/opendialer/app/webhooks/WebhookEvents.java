@@ -6,11 +6,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
+import org.opendialer.app.ws.QualityWire;
 import org.opendialer.app.ws.Wire;
 import org.opendialer.core.calls.CallObserver;
 import org.opendialer.core.calls.CallState;
 import org.opendialer.core.calls.CallStore;
 import org.opendialer.core.calls.CallView;
+import org.opendialer.media.quality.QualitySummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,12 +31,19 @@ public final class WebhookEvents implements CallObserver {
     private final WebhookOutbox outbox;
     private final Clock clock;
     private final Runnable wake;
+    private final Function<String, QualitySummary> qualityOf;
 
     /** @param wake tells the dispatcher a row is waiting (never blocks) */
     public WebhookEvents(WebhookOutbox outbox, Clock clock, Runnable wake) {
+        this(outbox, clock, wake, callId -> null);
+    }
+
+    /** @param qualityOf a call's stored quality summary (CallLog#quality), for call.ended; null when none */
+    public WebhookEvents(WebhookOutbox outbox, Clock clock, Runnable wake, Function<String, QualitySummary> qualityOf) {
         this.outbox = outbox;
         this.clock = clock;
         this.wake = wake;
+        this.qualityOf = qualityOf;
     }
 
     @Override
@@ -73,8 +83,9 @@ public final class WebhookEvents implements CallObserver {
     private boolean queue(long userId, CallView view, String type) {
         Instant now = clock.instant();
         try {
+            QualitySummary quality = type.equals(ENDED) ? qualityOf.apply(view.id()) : null;
             outbox.add("msg_" + UUID.randomUUID().toString().replace("-", ""), view.id(), type,
-                    payload(type, now, view, outbox.user(userId)), now);
+                    payload(type, now, view, outbox.user(userId), quality), now);
             return true;
         } catch (RuntimeException e) {
             LOG.error("call {}: webhook {} not queued", view.id(), type, e);
@@ -82,8 +93,16 @@ public final class WebhookEvents implements CallObserver {
         }
     }
 
-    /** {@code {type, timestamp, data: {call: {...the SDK's Call, end_reason, seq, user, duration}}}}. */
     static String payload(String type, Instant now, CallView view, WebhookOutbox.UserFields user) {
+        return payload(type, now, view, user, null);
+    }
+
+    /**
+     * {@code {type, timestamp, data: {call: {...the SDK's Call, end_reason, seq, user, duration, quality}}}};
+     * {@code quality} only in call.ended, null when the call has no summary (docs/call-quality.md).
+     */
+    static String payload(String type, Instant now, CallView view, WebhookOutbox.UserFields user,
+                          QualitySummary quality) {
         ObjectNode call = Wire.call(view);
         ObjectNode u = call.putObject("user");
         u.put("username", user == null ? null : user.username());
@@ -92,6 +111,7 @@ public final class WebhookEvents implements CallObserver {
         if (view.state() == CallState.DISCONNECTED) {
             call.put("duration", view.answerTime() == null || view.endTime() == null ? 0
                     : Duration.between(view.answerTime(), view.endTime()).toMillis() / 1000.0);
+            call.set("quality", quality == null ? null : QualityWire.summary(quality));
         } else {
             call.putNull("duration");
         }

@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import java.time.Clock;
 import java.util.function.UnaryOperator;
 import org.opendialer.app.metrics.WebhookMetrics;
+import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.accounts.Database;
 import org.opendialer.core.calls.CallObserver;
 import org.opendialer.core.calls.CallStore;
@@ -21,18 +22,18 @@ public final class Webhooks implements AutoCloseable {
     private final WebhookEvents events;
     private final Clock clock;
 
-    private Webhooks(WebhookOutbox outbox, WebhookDispatcher dispatcher, Clock clock) {
+    private Webhooks(WebhookOutbox outbox, WebhookDispatcher dispatcher, Clock clock, CallLog log) {
         this.outbox = outbox;
         this.dispatcher = dispatcher;
         this.clock = clock;
-        this.events = new WebhookEvents(outbox, clock, dispatcher::wake);
+        this.events = new WebhookEvents(outbox, clock, dispatcher::wake, log::quality);
     }
 
     /** Not yet delivering: call {@link #start(CallStore)} after the call engine has repaired the call log. */
     public static Webhooks create(Database db, OpsConfig.Webhook config, Clock clock, WebhookMetrics metrics) {
         WebhookOutbox outbox = new WebhookOutbox(db);
         return new Webhooks(outbox, new WebhookDispatcher(outbox, config.url(), config.secret(), config.retryFor(),
-                clock, metrics), clock);
+                clock, metrics), clock, new CallLog(db));
     }
 
     /** Queues the ends a killed previous run missed, then starts delivering (waiting rows first). */

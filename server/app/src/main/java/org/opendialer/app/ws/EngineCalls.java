@@ -156,6 +156,11 @@ public final class EngineCalls implements CallStarter {
         }
 
         @Override
+        public void sipQuality(String callId, org.opendialer.media.quality.LegQuality quality) {
+            connection.sendEvent(QualityWire.sipQuality(callId, quality));
+        }
+
+        @Override
         public boolean equals(Object o) {
             return this == o; // identity: two sign-ins of one socket are two dialers
         }

@@ -278,6 +278,29 @@ abstract class AdminApiContract {
         }
     }
 
+    @Test
+    void listCalls_showsEachCallsQualitySummary_nullWithoutOne() throws Exception {
+        send("POST", "/users", ALICE);
+        long aliceId = accounts.findUser("alice").orElseThrow().id();
+        insertCall("call-q", aliceId, Instant.parse("2026-01-15T09:00:00Z"));
+        insertCall("call-none", aliceId, Instant.parse("2026-01-15T08:00:00Z"));
+        new org.opendialer.core.calls.CallStore(database).saveQuality("call-q",
+                new org.opendialer.media.quality.QualitySummary(6, 3.42, 4.01,
+                        new org.opendialer.media.quality.LegSummary(6, 4.3, 4.35, 0.2, 1.0, 2.5, 4.0, 3.1),
+                        new org.opendialer.media.quality.LegSummary(6, 3.42, 4.05, 3.1, 10.2, 5.0, 12.5, Double.NaN)));
+
+        JsonNode calls = JSON.readTree(send("GET", "/calls", null).body()).get("calls");
+        JsonNode q = calls.get(0).get("quality");
+        assertThat(q.get("samples").asInt()).isEqualTo(6);
+        assertThat(q.get("mos_min").asDouble()).isEqualTo(3.42);
+        assertThat(q.get("mos_avg").asDouble()).isEqualTo(4.01);
+        assertThat(q.at("/legs/browser/packet_loss_pct_max").asDouble()).isEqualTo(1.0);
+        assertThat(q.at("/legs/sip/packet_loss_pct_max").asDouble()).isEqualTo(10.2);
+        assertThat(q.at("/legs/sip/jitter_ms_avg").asDouble()).isEqualTo(5.0);
+        assertThat(q.at("/legs/sip/rtt_ms_avg").isNull()).isTrue();
+        assertThat(calls.get(1).get("quality").isNull()).isTrue();
+    }
+
     // ---- helpers
 
     Database database;

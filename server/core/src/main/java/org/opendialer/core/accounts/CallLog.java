@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.opendialer.media.quality.QualitySummary;
 
 /**
  * Read side of the {@code calls} table (the admin API's call log). Writing rows belongs to the
@@ -32,13 +33,29 @@ public final class CallLog {
         return query(" WHERE c.user_id = ?", userId, limit);
     }
 
+    /** The quality summary of call {@code callId}, or null when it has none (never answered, or unknown). */
+    public QualitySummary quality(String callId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT " + CallQualityRows.COLUMNS
+                     + " FROM call_quality q WHERE q.call_id = ?")) {
+            st.setString(1, callId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? CallQualityRows.read(rs, 1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database error (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
     private List<CallRecord> query(String where, Long userId, int limit) {
         int rows = Math.max(1, Math.min(limit, MAX_LIMIT));
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement(
                      "SELECT c.id, u.username, c.direction, c.state, c.result, c.from_number, c.to_number,"
-                             + " c.caller_display_name, c.start_time, c.answer_time, c.end_time, c.end_reason, c.updated_at"
-                             + " FROM calls c LEFT JOIN users u ON u.id = c.user_id" + where
+                             + " c.caller_display_name, c.start_time, c.answer_time, c.end_time, c.end_reason, c.updated_at, "
+                             + CallQualityRows.COLUMNS
+                             + " FROM calls c LEFT JOIN users u ON u.id = c.user_id"
+                             + " LEFT JOIN call_quality q ON q.call_id = c.id" + where
                              + " ORDER BY c.start_time DESC, c.id DESC FETCH FIRST " + rows + " ROWS ONLY")) {
             if (userId != null) {
                 st.setLong(1, userId);
@@ -56,7 +73,7 @@ public final class CallLog {
                 calls.add(new CallRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
                         AccountService.fromDb(rs, 9), AccountService.fromDb(rs, 10), AccountService.fromDb(rs, 11),
-                        rs.getString(12), AccountService.fromDb(rs, 13)));
+                        rs.getString(12), AccountService.fromDb(rs, 13), CallQualityRows.read(rs, 14)));
             }
             return calls;
         }

@@ -668,6 +668,19 @@ public final class CallEngine implements AutoCloseable {
                 thread.execute(() -> onSessionCall(self[0], o -> MediaFailure.ifOwnerConnected(o, side,
                         events::isAttached, reason -> endBoth(o, reason, reason))));
             }
+
+            @Override
+            public void sipLegQuality(org.opendialer.media.quality.LegQuality quality) {
+                thread.execute(() -> onSessionCall(self[0], o -> {
+                    if (o.call.state() == CallState.ANSWERED && !o.held && o.mediaOwner != null) {
+                        try {
+                            o.mediaOwner.sipQuality(o.call.id, quality);
+                        } catch (RuntimeException e) {
+                            LOG.debug("call {}: SIP leg quality not delivered: {}", o.call.id, e.toString());
+                        }
+                    }
+                }));
+            }
         });
         return self[0];
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.opendialer.media.quality.QualitySummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,9 @@ final class CallEvents {
         } catch (RuntimeException e) {
             LOG.error("call {} state {} not saved to the call log", view.id(), view.state().wire(), e);
         }
+        if (view.state() == CallState.DISCONNECTED) {
+            saveQuality(o, view);
+        }
         o.history.add(view);
         for (Dialer d : List.copyOf(dialers.getOrDefault(o.call.userId, Set.of()))) {
             CallView seen = viewFor(d, view, o.answeredBy);
@@ -75,6 +79,19 @@ final class CallEvents {
                     ? System.nanoTime() - o.sipAnsweredAtNanos : -1);
         } catch (RuntimeException e) {
             LOG.error("call {} state {}: observer failed", view.id(), view.state().wire(), e);
+        }
+    }
+
+    /** The call's quality summary, before the observers (the call.ended webhook reads it). */
+    private void saveQuality(Ongoing o, CallView view) {
+        QualitySummary quality = o.media == null ? null : o.media.qualitySummary(o.mediaSide);
+        if (quality == null) {
+            return;
+        }
+        try {
+            store.saveQuality(view.id(), quality);
+        } catch (RuntimeException e) {
+            LOG.error("call {}: quality summary not saved to the call log", view.id(), e);
         }
     }
 

@@ -9,7 +9,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.opendialer.media.quality.QualitySummary;
 import org.opendialer.core.accounts.AccountService;
+import org.opendialer.core.accounts.CallQualityRows;
 import org.opendialer.core.accounts.Database;
 
 /**
@@ -76,6 +78,15 @@ public final class CallStore {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("call log write failed (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** Stores {@code callId}'s quality summary at its end (docs/call-quality.md); once per call. */
+    public void saveQuality(String callId, QualitySummary quality) {
+        try (Connection c = dataSource.getConnection()) {
+            CallQualityRows.insert(c, callId, quality);
+        } catch (SQLException e) {
+            throw new IllegalStateException("call quality write failed (SQLState " + e.getSQLState() + ")", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.opendialer.core.calls;
 
+import org.opendialer.media.quality.LegQuality;
+
 /**
  * One signed-in dialer (a WebSocket connection) of a user. The engine calls {@link #deliver} on its
  * own thread, in order; implementations must not block (queue the frame and return).
@@ -33,6 +35,13 @@ public interface Dialer {
      * no_answer, unreachable, failed, canceled). The call goes on as before.
      */
     default void transferFailed(String callId, EndReason reason) {
+    }
+
+    /**
+     * About every 5 s while {@code callId} is answered and not held: the SIP leg's figures from the gateway's
+     * RTCP (protocol.md part 4, {@code sipQuality}). Only the dialer carrying the call's audio is told.
+     */
+    default void sipQuality(String callId, LegQuality quality) {
     }
 
     /** Another dialer took over the audio of {@code callId}: this one must stop using its leg. */

@@ -50,7 +50,7 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
             // RFC 3264 5: an INVITE without SDP gets our offer in the 200; its answer comes in the ACK
             // (legReInvited), and the browser is answered with both laws until then.
             sipAnswer = invite.offer() == null ? sip.localOffer(rtpPort) : sip.localAnswer(invite.offer(), rtpPort);
-            mediaKnown(o, invite.offer());
+            mediaKnown(o, invite.offer(), sipAnswer);
             browserAnswer = offerSdp == null ? null : o.acceptOffer(offerSdp, codec);
         } catch (SipAgentException | CallException e) {
             LOG.warn("call {} not answered: {}", o.call.id, e.toString());
@@ -152,9 +152,23 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
     private void mediaKnown(Ongoing o, AudioSdp remote) {
+        mediaKnown(o, remote, leg == null ? null : leg.localSdp());
+    }
+
+    /** As above, with {@code local} our SDP that {@code remote} answers or is answered by (its SDES key). */
+    private void mediaKnown(Ongoing o, AudioSdp remote, AudioSdp local) {
         if (o.media == null || remote == null) {
             return;
         }
+        if (local != null && local.secure() != remote.secure()) {
+            LOG.warn("call {}: the SIP side's SDP is {} where ours is {}: not relayed", o.call.id,
+                    remote.secure() ? "RTP/SAVP" : "RTP/AVP", local.secure() ? "RTP/SAVP" : "RTP/AVP");
+            return;
+        }
+        // SRTP-SDES (RFC 4568): we send under our key, the far end under its own. Before the address, so the
+        // first packet from the new address is already decrypted.
+        boolean srtp = local != null && local.crypto() != null && remote.crypto() != null;
+        o.media.rtpSrtp(srtp ? local.crypto().keySalt() : null, srtp ? remote.crypto().keySalt() : null);
         Optional<RtpFormat> common = remote.firstCommonCodec();
         if (common.isEmpty() || remote.port() == 0) {
             LOG.warn("call {}: the SIP side's SDP has no usable audio (port {}, formats {})",

@@ -144,7 +144,8 @@ public record GatewayConfig(
                 org.opendialer.sip.SipSettings.Trunk.parse(trunk.get());
             } catch (RuntimeException e) {
                 throw new ConfigException(ConfigKey.SIP_TRUNK, "'" + trunk.get()
-                        + "' is not a SIP URI like sip:host[:port][;transport=udp|tcp] (" + e.getMessage() + ")");
+                        + "' is not a SIP URI like sip:host[:port][;transport=udp|tcp|tls] or sips:host[:port] ("
+                        + e.getMessage() + ")");
             }
         }
         Optional<String> user = r.string(ConfigKey.SIP_USERNAME);

@@ -3,6 +3,7 @@ package org.opendialer.core.config;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.opendialer.sip.SrtpMode;
 import org.opendialer.sip.TrunkOptions;
 
 /** Reads what a production trunk needs beyond the basics (docs/sip-trunks.md) into the SIP agent's {@link TrunkOptions}. */
@@ -25,7 +26,52 @@ public final class TrunkSettings {
             throw new ConfigException(ConfigKey.SIP_REGISTER,
                     "on needs DIALER_SIP_TRUNK, DIALER_SIP_USERNAME and DIALER_SIP_PASSWORD");
         }
-        return new TrunkOptions(Duration.ofSeconds(expires), Duration.ofSeconds(minSe), register.equals("on"));
+        return new TrunkOptions(Duration.ofSeconds(expires), Duration.ofSeconds(minSe), register.equals("on"),
+                tlsPort(env), caFile(env), srtp(env));
+    }
+
+    private static int tlsPort(Map<String, String> env) {
+        java.util.Optional<String> v = value(env, ConfigKey.SIP_TLS_PORT);
+        if (v.isEmpty()) {
+            return TrunkOptions.DEFAULT_TLS_PORT;
+        }
+        try {
+            int port = Integer.parseInt(v.get());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(ConfigKey.SIP_TLS_PORT, "'" + v.get() + "' is not a port (1-65535)");
+    }
+
+    /** A readable PEM file with at least one certificate, checked now rather than at the first call. */
+    private static String caFile(Map<String, String> env) {
+        java.util.Optional<String> v = value(env, ConfigKey.SIP_TLS_CA_FILE);
+        if (v.isEmpty()) {
+            return null;
+        }
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(v.get()))) {
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw new ConfigException(ConfigKey.SIP_TLS_CA_FILE, "'" + v.get() + "' holds no PEM certificate");
+            }
+        } catch (java.io.IOException | java.security.cert.CertificateException | RuntimeException e) {
+            if (e instanceof ConfigException c) {
+                throw c;
+            }
+            throw new ConfigException(ConfigKey.SIP_TLS_CA_FILE, "cannot read certificates from '" + v.get() + "': " + e);
+        }
+        return v.get();
+    }
+
+    private static SrtpMode srtp(Map<String, String> env) {
+        String v = value(env, ConfigKey.SIP_SRTP).orElse("off");
+        try {
+            return SrtpMode.parse(v);
+        } catch (RuntimeException e) {
+            throw new ConfigException(ConfigKey.SIP_SRTP, "'" + v + "' is not off, optional or required");
+        }
     }
 
     private static java.util.Optional<String> value(Map<String, String> env, ConfigKey key) {

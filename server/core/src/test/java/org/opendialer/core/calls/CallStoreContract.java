@@ -12,6 +12,8 @@ import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.PasswordHasher;
 import org.opendialer.core.accounts.User;
+import org.opendialer.media.quality.LegSummary;
+import org.opendialer.media.quality.QualitySummary;
 
 /** The calls table as the engine writes it and the admin API reads it; run on H2 and PostgreSQL. */
 abstract class CallStoreContract {
@@ -41,6 +43,37 @@ abstract class CallStoreContract {
         CallRecord r = log.get(0);
         assertThat(r).isEqualTo(new CallRecord("c-1", "alice", "inbound", "disconnected", "answered", null, "1001",
                 "Ada", T0, T0.plusSeconds(2), T0.plusSeconds(9), "remote_hangup", T0.plusSeconds(9)));
+    }
+
+    @Test
+    void saveQuality_isReadBackWithTheCall_unknownFiguresAsNaN_andNoSipLegAsNull() throws Exception {
+        Database db = emptyDatabase();
+        User alice = user(db);
+        CallStore store = new CallStore(db);
+        Call sip = new Call("c-sip", alice.id(), CallDirection.OUTBOUND, "+12015550123", "+14155550199", "Alice", T0);
+        store.save(alice.id(), sip.moveTo(CallState.ANSWERED, null, T0.plusSeconds(1)), T0.plusSeconds(1));
+        Call ext = new Call("c-ext", alice.id(), CallDirection.INBOUND, "1002", "1001", "Bob", T0.plusSeconds(2));
+        store.save(alice.id(), ext.view(), T0.plusSeconds(2));
+        Call never = new Call("c-never", alice.id(), CallDirection.INBOUND, "1002", "1001", "Bob", T0.plusSeconds(3));
+        store.save(alice.id(), never.view(), T0.plusSeconds(3));
+        QualitySummary withSip = new QualitySummary(12, 3.41, 4.12,
+                new LegSummary(12, 4.3, 4.38, 0.1, 0.8, 1.5, 3.2, 2.1),
+                new LegSummary(11, 3.41, 4.15, 2.4, 10.2, 6.0, 30.5, Double.NaN));
+        QualitySummary browserOnly = new QualitySummary(0, Double.NaN, Double.NaN,
+                new LegSummary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN),
+                null);
+        store.saveQuality("c-sip", withSip);
+        store.saveQuality("c-ext", browserOnly);
+
+        CallLog log = new CallLog(db);
+        assertThat(log.quality("c-sip")).isEqualTo(withSip);
+        assertThat(log.quality("c-ext")).isEqualTo(browserOnly);
+        assertThat(log.quality("c-never")).isNull();
+        var byId = new java.util.HashMap<String, CallRecord>();
+        log.recent(10).forEach(r -> byId.put(r.id(), r));
+        assertThat(byId.get("c-sip").quality()).isEqualTo(withSip);
+        assertThat(byId.get("c-ext").quality().sip()).isNull();
+        assertThat(byId.get("c-never").quality()).isNull();
     }
 
     @Test

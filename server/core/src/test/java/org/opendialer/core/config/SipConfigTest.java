@@ -64,7 +64,7 @@ class SipConfigTest {
                     .as(entry.toString()).isInstanceOf(ConfigException.class)
                     .hasMessageStartingWith(expectedKey + ":");
         }
-        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SIP_TRUNK", "sip:pbx;transport=tls")))
+        assertThatThrownBy(() -> GatewayConfig.from(Map.of("DIALER_SIP_TRUNK", "sip:pbx;transport=sctp")))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("DIALER_SIP_TRUNK:");
     }
 

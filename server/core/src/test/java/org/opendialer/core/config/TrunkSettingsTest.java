@@ -54,4 +54,26 @@ class TrunkSettingsTest {
         assertThatThrownBy(() -> TrunkSettings.from(with(TRUNK, "DIALER_SIP_REGISTER", "yes")))
                 .hasMessageContaining("neither on nor off");
     }
+
+    @Test
+    void tlsAndSrtpKeys_areRead_andBadValuesRefusedWithTheKeyNamed() throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
+        try {
+            java.nio.file.Files.writeString(ca, "not a certificate");
+            assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_TLS_CA_FILE", ca.toString())))
+                    .hasMessageStartingWith("DIALER_SIP_TLS_CA_FILE:");
+        } finally {
+            java.nio.file.Files.delete(ca);
+        }
+        assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_TLS_CA_FILE", "/nonexistent/ca.pem")))
+                .hasMessageStartingWith("DIALER_SIP_TLS_CA_FILE:");
+        assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_TLS_PORT", "70000")))
+                .hasMessageStartingWith("DIALER_SIP_TLS_PORT:");
+        assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_SRTP", "sometimes")))
+                .hasMessageStartingWith("DIALER_SIP_SRTP:");
+        TrunkOptions o = TrunkSettings.from(Map.of("DIALER_SIP_TLS_PORT", "5071", "DIALER_SIP_SRTP", "Required"));
+        assertThat(o.tlsPort()).isEqualTo(5071);
+        assertThat(o.srtp()).isEqualTo(org.opendialer.sip.SrtpMode.REQUIRED);
+        assertThat(TrunkSettings.from(Map.of()).srtp()).isEqualTo(org.opendialer.sip.SrtpMode.OFF);
+    }
 }

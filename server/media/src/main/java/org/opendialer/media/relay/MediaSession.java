@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.opendialer.media.quality.LegQuality;
+import org.opendialer.media.quality.PathQuality;
+import org.opendialer.media.quality.QualitySummary;
 import org.opendialer.media.quality.ReceiverReports;
 import org.opendialer.media.MediaMetrics;
 import org.opendialer.media.rtp.RtcpPacket;
@@ -52,6 +54,13 @@ public final class MediaSession implements AutoCloseable {
          */
         default void browserNeverConnected(Side side) {
         }
+
+        /**
+         * About every 5 s while the call is answered and not held, when side B is a SIP leg: its figures
+         * for this interval (docs/call-quality.md). On the relay's timer thread; must not block.
+         */
+        default void sipLegQuality(LegQuality quality) {
+        }
     }
 
     /** RFC 3550 §6.2's minimum interval; the relay spreads its reports over it. */
@@ -73,6 +82,8 @@ public final class MediaSession implements AutoCloseable {
         /** answered() armed the deadline once; it is never re-armed. */
         volatile boolean connectArmed;
         long nextReportNanos;
+        /** Both directions of this side's path: the peer's RTCP reports and the relay's own. */
+        final PathQuality path = new PathQuality();
 
         Leg target() {
             RtpLeg r = rtp;
@@ -100,6 +111,9 @@ public final class MediaSession implements AutoCloseable {
     private final AtomicBoolean timedOut = new AtomicBoolean();
     private final java.util.concurrent.atomic.LongAdder strangers = new java.util.concurrent.atomic.LongAdder();
     private volatile LegQuality sipLegQuality;
+    /** Samples since answered(), leaving out time on hold; timer thread, read at the end (docs/call-quality.md). */
+    private final CallQualityLog qualityLog = new CallQualityLog();
+    private volatile boolean answered;
     private volatile boolean held;
     private volatile boolean closed;
 
@@ -168,6 +182,21 @@ public final class MediaSession implements AutoCloseable {
                 : new PayloadFormats(-1, payloadType, telephoneEventPt));
         b.expectedFromNanos = System.nanoTime();
         timedOut.set(false);
+    }
+
+    /**
+     * SRTP toward the SIP peer with SDES keys (RFC 4568): {@code sendKeySalt} is the master key and salt we
+     * offered or answered (16 + 14 bytes), {@code receiveKeySalt} the peer's. Nulls switch back to plain RTP.
+     * Call it with {@link #rtpRemote} whenever the SDP changes; the same keys again keep the SRTP state.
+     *
+     * @throws IllegalArgumentException for keys of the wrong length
+     */
+    public void rtpSrtp(byte[] sendKeySalt, byte[] receiveKeySalt) {
+        RtpLeg leg = b.rtp;
+        if (leg == null) {
+            throw new IllegalStateException("openRtp() first");
+        }
+        leg.srtp(sendKeySalt, receiveKeySalt);
     }
 
     /**
@@ -292,6 +321,7 @@ public final class MediaSession implements AutoCloseable {
      * timeout to complete ICE and DTLS, else {@link Listener#browserNeverConnected} is called. Idempotent.
      */
     public void answered() {
+        answered = true;
         long deadline = System.nanoTime() + connectTimeoutNanos;
         for (SideState s : new SideState[] {a, b}) {
             if (s.browser != null && !s.everConnected && !s.connectArmed) {
@@ -466,18 +496,38 @@ public final class MediaSession implements AutoCloseable {
                 d.lastSrNanos = now;
             }
         }
-        if (from == Side.B) {
-            // The SIP far end's report on the stream we send it (RFC 3550 §6.4.2): the SIP leg's quality.
-            List<RtcpPacket.ReportBlock> blocks = ReceiverReports.blocks(buf, off, len);
-            if (!blocks.isEmpty()) {
-                sipLegQuality = ReceiverReports.quality(blocks.get(0), System.currentTimeMillis());
+        // The peer's report on the stream we send it (RFC 3550 §6.4.2): half of its leg's quality.
+        List<RtcpPacket.ReportBlock> blocks = ReceiverReports.blocks(buf, off, len);
+        if (!blocks.isEmpty()) {
+            int ours;
+            Direction toward = from == Side.A ? bToA : aToB;
+            synchronized (toward) {
+                ours = toward.rewriter.outputSsrc();
             }
+            RtcpPacket.ReportBlock block = blocks.get(0);
+            for (RtcpPacket.ReportBlock b : blocks) {
+                if (b.ssrc() == ours) {
+                    block = b;
+                }
+            }
+            state(from).path.peerReported(block, System.currentTimeMillis());
         }
     }
 
-    /** The SIP leg's figures from the far end's last RTCP report block, or null before the first. */
+    /** The SIP leg's figures of the last report interval (both directions), or null before the first. */
     public LegQuality sipLegQuality() {
         return sipLegQuality;
+    }
+
+    /**
+     * The call's quality from {@link #answered()} to now, for the user whose browser is {@code browserSide}
+     * (docs/call-quality.md, "The call log"); readable after {@link #close()}. Null when never answered.
+     */
+    public QualitySummary qualitySummary(Side browserSide) {
+        if (!answered) {
+            return null;
+        }
+        return qualityLog.summary(browserSide, b.rtp != null);
     }
 
     void droppedOnArrival() {
@@ -547,11 +597,36 @@ public final class MediaSession implements AutoCloseable {
                 }
             }
         }
+        LegQuality[] sampled = new LegQuality[2];
+        boolean due = false;
+        long wall = System.currentTimeMillis();
         for (Side side : Side.values()) {
             SideState s = state(side);
             if (now - s.nextReportNanos >= 0) {
                 s.nextReportNanos = now + reportIntervalNanos;
-                sendReport(side, s, now);
+                due = true;
+                sampled[side.ordinal()] = s.path.sample(sendReport(side, s, now), wall);
+            }
+        }
+        if (due) {
+            sampled(sampled[0], sampled[1]);
+        }
+    }
+
+    /** One report interval's figures per side (null: none): kept for the call log and told to the engine. */
+    private void sampled(LegQuality sideA, LegQuality sideB) {
+        if (b.rtp != null && sideB != null) {
+            sipLegQuality = sideB;
+        }
+        if (!answered || held || closed) {
+            return;
+        }
+        qualityLog.add(sideA, sideB);
+        if (b.rtp != null && sideB != null) {
+            try {
+                listener.sipLegQuality(sideB);
+            } catch (RuntimeException e) {
+                Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), e);
             }
         }
     }
@@ -559,12 +634,12 @@ public final class MediaSession implements AutoCloseable {
     /**
      * Our report toward {@code side}: an SR when we sent it media (RFC 3550 §6.4.1; timestamp
      * extrapolated from the last packet at 8 kHz), else an RR, with one block about the stream
-     * it sends us, and an SDES CNAME.
+     * it sends us, and an SDES CNAME. Returns that block (null when nothing was received from the side).
      */
-    private void sendReport(Side side, SideState s, long now) {
+    private RtcpPacket.ReportBlock sendReport(Side side, SideState s, long now) {
         Leg leg = s.target();
         if (leg == null) {
-            return;
+            return null;
         }
         Direction toward = side == Side.A ? bToA : aToB;
         Direction from = side == Side.A ? aToB : bToA;
@@ -591,5 +666,6 @@ public final class MediaSession implements AutoCloseable {
         byte[] report = RtcpPacket.report(ssrc, sender, System.currentTimeMillis(), rtpTimestamp, packets, bytes,
                 block, CNAME);
         leg.sendRtcp(report, 0, report.length);
+        return block;
     }
 }

@@ -9,9 +9,11 @@ import java.nio.channels.SelectionKey;
 import org.opendialer.media.rtp.PacketKind;
 import org.opendialer.media.rtp.RtcpPacket;
 import org.opendialer.media.rtp.RtpPacket;
+import org.opendialer.media.srtp.SrtpContext;
+import org.opendialer.media.srtp.SrtpException;
 
 /**
- * Side B toward a SIP peer: plain RTP on an even port, RTCP on the port above (or muxed on the
+ * Side B toward a SIP peer: RTP (or SRTP with SDES keys, {@link #srtp}) on an even port, RTCP on the port above (or muxed on the
  * RTP port when the peer does so). Symmetric RTP (RFC 4961): media goes back to the address
  * packets come from, which behind a NAT is not the one in the peer's SDP. Only the peer may
  * latch: the first packet after {@link #remote} from the SDP's host or the host the call's SIP
@@ -34,6 +36,28 @@ final class RtpLeg implements Leg {
     private volatile InetSocketAddress rtcpLatched;
     private volatile boolean rtcpMuxed;
     private volatile boolean closed;
+    /** SRTP toward the peer (SDES keys, RFC 4568), or null for plain RTP. */
+    private volatile SdesContexts srtp;
+
+    /** One context per direction; the send side is shared by the sending threads, so used under its lock. */
+    private record SdesContexts(byte[] sendKeySalt, byte[] receiveKeySalt, SrtpContext send, SrtpContext receive) {
+        static SdesContexts of(byte[] sendKeySalt, byte[] receiveKeySalt) {
+            return new SdesContexts(sendKeySalt.clone(), receiveKeySalt.clone(), context(sendKeySalt),
+                    context(receiveKeySalt));
+        }
+
+        private static SrtpContext context(byte[] keySalt) {
+            if (keySalt.length != SrtpContext.MASTER_KEY_LENGTH + SrtpContext.MASTER_SALT_LENGTH) {
+                throw new IllegalArgumentException("an SDES key is 16 bytes of key and 14 of salt");
+            }
+            return new SrtpContext(java.util.Arrays.copyOf(keySalt, SrtpContext.MASTER_KEY_LENGTH),
+                    java.util.Arrays.copyOfRange(keySalt, SrtpContext.MASTER_KEY_LENGTH, keySalt.length));
+        }
+
+        boolean sameKeys(byte[] send, byte[] receive) {
+            return java.util.Arrays.equals(sendKeySalt, send) && java.util.Arrays.equals(receiveKeySalt, receive);
+        }
+    }
 
     RtpLeg(MediaSession session, RtpIoLoop io, RtpPortAllocator allocator) throws IOException {
         this.session = session;
@@ -69,6 +93,22 @@ final class RtpLeg implements Leg {
         this.signalled = address;
     }
 
+    /**
+     * SRTP with these master keys and salts (16 + 14 bytes each, from SDES): ours protects what we send, the
+     * peer's unprotects what we receive. Nulls mean plain RTP. The same keys again (a re-INVITE) keep the
+     * contexts, and with them the rollover counters and replay windows.
+     */
+    void srtp(byte[] sendKeySalt, byte[] receiveKeySalt) {
+        if (sendKeySalt == null || receiveKeySalt == null) {
+            srtp = null;
+            return;
+        }
+        SdesContexts current = srtp;
+        if (current == null || !current.sameKeys(sendKeySalt, receiveKeySalt)) {
+            srtp = SdesContexts.of(sendKeySalt, receiveKeySalt);
+        }
+    }
+
     /** The host the call's SIP messages come from: its packets may latch too (the peer behind a NAT). */
     void signallingSource(InetAddress host) {
         this.signallingSource = host;
@@ -89,10 +129,15 @@ final class RtpLeg implements Leg {
         if (kind == PacketKind.RTCP) {
             if (!acceptsRtcpFrom(from)) {
                 session.fromStranger();
-            } else if (RtcpPacket.isValidCompound(buf, 0, len)) {
+                return;
+            }
+            byte[] plain = unprotect(buf, len, true);
+            if (plain == null) {
+                session.droppedOnArrival();
+            } else if (RtcpPacket.isValidCompound(plain, 0, plain.length)) {
                 rtcpMuxed = true;
                 rtcpLatched = from;
-                session.receivedRtcp(MediaSession.Side.B, buf, 0, len);
+                session.receivedRtcp(MediaSession.Side.B, plain, 0, plain.length);
             } else {
                 session.droppedOnArrival();
             }
@@ -106,7 +151,32 @@ final class RtpLeg implements Leg {
             session.fromStranger();
             return;
         }
-        session.receivedRtp(MediaSession.Side.B, formats, buf, 0, len);
+        if (srtp == null) {
+            session.receivedRtp(MediaSession.Side.B, formats, buf, 0, len); // plain RTP: no copy on the hot path
+            return;
+        }
+        byte[] plain = unprotect(buf, len, false);
+        if (plain == null || RtpPacket.payloadLength(plain, 0, plain.length) < 0) {
+            session.droppedOnArrival();
+            return;
+        }
+        session.receivedRtp(MediaSession.Side.B, formats, plain, 0, plain.length);
+    }
+
+    /**
+     * The packet itself with plain RTP; with SRTP its authenticated, decrypted copy, or null when it fails
+     * authentication or replay checks (a forged, damaged or replayed packet is dropped, never relayed).
+     */
+    private byte[] unprotect(byte[] buf, int len, boolean rtcp) {
+        SdesContexts keys = srtp;
+        if (keys == null) {
+            return len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+        }
+        try {
+            return rtcp ? keys.receive().unprotectRtcp(buf, 0, len) : keys.receive().unprotectRtp(buf, 0, len);
+        } catch (SrtpException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** On the I/O thread. */
@@ -115,12 +185,13 @@ final class RtpLeg implements Leg {
             session.fromStranger();
             return;
         }
-        if (!RtcpPacket.isValidCompound(buf, 0, len)) {
+        byte[] plain = unprotect(buf, len, true);
+        if (plain == null || !RtcpPacket.isValidCompound(plain, 0, plain.length)) {
             session.droppedOnArrival();
             return;
         }
         rtcpLatched = from;
-        session.receivedRtcp(MediaSession.Side.B, buf, 0, len);
+        session.receivedRtcp(MediaSession.Side.B, plain, 0, plain.length);
     }
 
     private boolean acceptsRtpFrom(InetSocketAddress from) {
@@ -159,7 +230,37 @@ final class RtpLeg implements Leg {
         if (to == null) {
             to = signalled;
         }
-        return to != null && !closed && send(ports.rtp(), buf, off, len, to);
+        if (to == null || closed) {
+            return false;
+        }
+        SdesContexts keys = srtp;
+        if (keys == null) {
+            return send(ports.rtp(), buf, off, len, to);
+        }
+        byte[] out;
+        try {
+            synchronized (keys.send()) {
+                out = keys.send().protectRtp(buf, off, len);
+            }
+        } catch (SrtpException | RuntimeException e) {
+            return false;
+        }
+        return send(ports.rtp(), out, 0, out.length, to);
+    }
+
+    /** {@code buf} as it goes on the wire: SRTCP-protected with SRTP, else itself (null on failure). */
+    private byte[] protectRtcp(byte[] buf, int off, int len) {
+        SdesContexts keys = srtp;
+        if (keys == null) {
+            return off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
+        }
+        try {
+            synchronized (keys.send()) {
+                return keys.send().protectRtcp(buf, off, len);
+            }
+        } catch (SrtpException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
@@ -168,12 +269,16 @@ final class RtpLeg implements Leg {
         if (rtp == null || closed) {
             return false;
         }
+        byte[] wire = protectRtcp(buf, off, len);
+        if (wire == null) {
+            return false;
+        }
         if (rtcpMuxed) {
-            return send(ports.rtp(), buf, off, len, rtcpLatched != null ? rtcpLatched : rtp);
+            return send(ports.rtp(), wire, 0, wire.length, rtcpLatched != null ? rtcpLatched : rtp);
         }
         InetSocketAddress to = rtcpLatched != null ? rtcpLatched
                 : rtcpSignalled != null ? rtcpSignalled : new InetSocketAddress(rtp.getAddress(), rtp.getPort() + 1);
-        return send(ports.rtcp(), buf, off, len, to);
+        return send(ports.rtcp(), wire, 0, wire.length, to);
     }
 
     /**

@@ -88,7 +88,13 @@ public final class IceLiteResponder {
                 .messageIntegrity(localKey)
                 .fingerprint()
                 .build();
-        return new IceCheckResult(response, true, nominated);
+        long priority;
+        try {
+            priority = request.priority();
+        } catch (StunException e) {
+            priority = -1;
+        }
+        return new IceCheckResult(response, true, nominated, priority);
     }
 
     /** RFC 8445 §7.3: USERNAME is "local-ufrag:remote-ufrag" from the receiver's point of view. */

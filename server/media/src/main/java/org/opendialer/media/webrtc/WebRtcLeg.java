@@ -17,6 +17,7 @@ import org.opendialer.media.stun.IceLiteResponder;
  * and its two SRTP contexts. Created by {@link WebRtcEndpoint#createLeg}.
  */
 public final class WebRtcLeg {
+    private static final System.Logger LOG = System.getLogger(WebRtcLeg.class.getName());
     /** Chromium sends SRTP right after our Finished, before accept() returns: keep those packets. */
     private static final int EARLY_PACKETS = 64;
 
@@ -33,6 +34,7 @@ public final class WebRtcLeg {
     private final byte[] dtlsReadBuffer = new byte[QueuedDatagramTransport.SEND_LIMIT + 100]; // guarded by dtlsReadLock
     private volatile DtlsSrtpSession session;
     private volatile PacketPath remotePath;
+    private final PathSelection paths = new PathSelection();
     private final java.util.concurrent.atomic.AtomicBoolean handshakeStarted =
             new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean connected;
@@ -79,6 +81,7 @@ public final class WebRtcLeg {
      */
     void restartIce(IceCredentials credentials, String newRemoteUfrag) {
         this.responder = new IceLiteResponder(credentials.ufrag(), credentials.password(), newRemoteUfrag);
+        paths.restarted();
         this.local = credentials;
         this.remoteUfrag = newRemoteUfrag;
     }
@@ -139,13 +142,18 @@ public final class WebRtcLeg {
     /** A check that arrived on {@code path} (the UDP port or an ICE-TCP connection). */
     IceCheckResult handleStun(byte[] buf, int off, int len, PacketPath path) {
         IceCheckResult result = responder.handle(buf, off, len, path.address());
-        if (result.valid() && (result.nominated() || remotePath == null)) {
+        if (result.valid()) {
             PacketPath current = remotePath;
+            PacketPath chosen = paths.offer(path, path instanceof IceTcpConnection, result.nominated(),
+                    result.priority(), System.nanoTime());
             if (current == null) {
                 endpoint.metrics().iceConnected(System.nanoTime() - createdNanos);
             }
-            if (current == null || !current.equals(path)) {
-                remotePath = path;
+            if (current == null || !current.equals(chosen)) {
+                remotePath = chosen;
+                LOG.log(System.Logger.Level.DEBUG, "media path {0} {1} (nominated {2}, check priority {3})",
+                        chosen instanceof IceTcpConnection ? "TCP" : "UDP", chosen.address(), result.nominated(),
+                        Long.toString(result.priority()));
             }
         }
         return result;

@@ -138,15 +138,25 @@ class IceTcpTest {
             assertThat(leg.isTcp()).isFalse();
             assertThat(leg.remoteAddress()).isEqualTo(udp.getLocalSocketAddress());
 
-            // UDP stops working; the browser nominates its TCP pair.
-            byte[] overTcp = base.bindingRequest(ice.ufrag() + ":brow", ice.password(), true);
+            // A nominated TCP check while UDP works (Firefox nominates aggressively): the media stays on UDP.
+            byte[] early = base.bindingRequest(ice.ufrag() + ":brow", ice.password(), true);
+            tcp.sendFrame(early, 0, early.length);
+            assertThat(tcp.stun.poll(5, TimeUnit.SECONDS)).isNotNull();
+            assertThat(leg.isTcp()).isFalse();
+
+            // UDP stops working: the dialer restarts ICE and the browser nominates its TCP pair.
+            endpoint.restartIce(leg, "brow2");
+            ice = leg.localCredentials();
+            byte[] overTcp = base.bindingRequest(ice.ufrag() + ":brow2", ice.password(), true);
             tcp.sendFrame(overTcp, 0, overTcp.length);
             assertThat(tcp.stun.poll(5, TimeUnit.SECONDS)).isNotNull();
             assertThat(leg.isTcp()).isTrue();
             assertThat(leg.remoteAddress()).isEqualTo(tcp.socket.getLocalSocketAddress());
 
             // And back (an ICE restart after the network came back).
-            byte[] again = base.bindingRequest(ice.ufrag() + ":brow", ice.password(), true);
+            endpoint.restartIce(leg, "brow3");
+            ice = leg.localCredentials();
+            byte[] again = base.bindingRequest(ice.ufrag() + ":brow3", ice.password(), true);
             udp.send(new java.net.DatagramPacket(again, again.length));
             udp.receive(new java.net.DatagramPacket(new byte[1500], 1500));
             assertThat(leg.isTcp()).isFalse();
