@@ -21,8 +21,15 @@ const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const STATE_DIR = path.join(WORK_DIR, 'state');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/cluster.sh');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
-const ALICE = { username: 'clalice', display_name: 'Alice Cluster', extension: '1701', number: '+12025551701' };
-const BOB = { username: 'clbob', display_name: 'Bob Cluster', extension: '1702', number: '+12025551702' };
+// One user per test: a closed dialer's contact stays at the edge for the 10 s grace, and each test finds
+// the node of a new dialer by the contact it adds.
+const user = (name: string, extension: string) =>
+  ({ username: `cl${name.toLowerCase()}`, display_name: `${name} Cluster`, extension, number: `+1202555${extension}` });
+const ALICE = user('Alice', '1701');
+const BOB = user('Bob', '1702');
+const CAROL = user('Carol', '1703');
+const DAVE = user('Dave', '1704');
+const ERIN = user('Erin', '1705');
 
 interface ClusterInfo {
   url: string;
@@ -152,7 +159,7 @@ test.beforeAll(async () => {
   const up = await clusterCommand(['up', '--nodes', '2', '--port-base', String(BASE), '--out', path.join(WORK_DIR, 'cluster.json')], 400_000);
   if (up.status !== 0) throw new Error(`cluster up failed (${up.status}):\n${up.out}`);
   cluster = JSON.parse(readFileSync(path.join(WORK_DIR, 'cluster.json'), 'utf8'));
-  for (const u of [ALICE, BOB]) await createUser(api(), { ...u, password: PASSWORD });
+  for (const u of [ALICE, BOB, CAROL, DAVE, ERIN]) await createUser(api(), { ...u, password: PASSWORD });
 });
 
 test.afterAll(async () => {
@@ -181,9 +188,9 @@ test('inbound forking: a trunk call to Alice rings her dialers on both nodes; on
   await closeAll();
 });
 
-test('an extension call across nodes goes through the edge: Bob rings on his node, answers, Alice hangs up', async ({ browser }) => {
-  const a1 = await openDialer(browser, ALICE);
-  const a2 = await openDialer(browser, ALICE);
+test('an extension call across nodes goes through the edge: Bob rings on his node, answers, Carol hangs up', async ({ browser }) => {
+  const a1 = await openDialer(browser, CAROL);
+  const a2 = await openDialer(browser, CAROL);
   const bob = await openDialer(browser, BOB);
   const alice = [a1, a2].find((a) => a.node !== bob.node)!;
   expect(alice).toBeTruthy();
@@ -198,7 +205,7 @@ test('an extension call across nodes goes through the edge: Bob rings on his nod
 });
 
 test('SIGKILL of a node during a call: its dialer reconnects to the live node within 10 s, the call ends gateway_restart, a new call works', async ({ browser }) => {
-  const a = await openDialer(browser, ALICE);
+  const a = await openDialer(browser, DAVE);
   const placed = await hostCall(a.page, 'placeCall', { to: '+12025550199' });
   expect(placed.ok).toBe(true);
   await expect.poll(() => calls(a.page), { timeout: 20_000 }).toEqual([['connecting', 'answered']]);
@@ -224,7 +231,7 @@ test('SIGKILL of a node during a call: its dialer reconnects to the live node wi
 });
 
 test('a rolling restart (each node SIGTERMed, drained and started again in turn) fails no new call', async ({ browser }) => {
-  const a = await openDialer(browser, ALICE);
+  const a = await openDialer(browser, ERIN);
   let placed = 0;
   for (const node of cluster!.nodes) {
     let done = false;
