@@ -1,7 +1,7 @@
 // A cluster end to end (docs/deployment.md, docs/decisions/0021): `scripts/cluster.sh up` (what
 // `./dialer cluster up` runs) with 2 gateway nodes, real PostgreSQL, Kamailio (the SIP edge) and HAProxy;
 // SIPp as the trunk (built-in UAS, answers and echoes) and as a caller; Chromium dialers spread over both
-// nodes by HAProxy (leastconn). Every port lies in E2E_PORT_BASE+1700 .. +1799.
+// nodes by HAProxy (leastconn). Every port lies in E2E_PORT_BASE+1700 .. +1839.
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
