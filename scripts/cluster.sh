@@ -238,7 +238,9 @@ cmd_status() {
     local h="down"
     if alive "$pid"; then
       case "$name" in
-        postgres) "$(pg_bin)/pg_isready" -q -t 15 -h 127.0.0.1 -p "$(json_get postgres.port)" && h=up || h="not ready" ;;
+        postgres) local port; port="$(json_get postgres.port)"
+                  { "$(pg_bin)/pg_isready" -q -t 15 -h 127.0.0.1 -p "$port" </dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$port"); } 2>/dev/null \
+                    && h=up || h="not ready" ;;
         kamailio) kamcmd -s "unix:$STATE/kamailio/ctl" core.version >/dev/null 2>&1 && h=up || h="not answering" ;;
         haproxy) http_ok "$(json_get url)/healthz" && h=up || h="no live node" ;;
         node*) local body; body="$(curl -sS --max-time 2 "$(json_node_url "$name")/healthz" 2>/dev/null || true)"

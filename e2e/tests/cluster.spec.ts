@@ -204,6 +204,17 @@ test('an extension call across nodes goes through the edge: Bob rings on his nod
   await closeAll();
 });
 
+test('cluster up: a second up says one runs; status shows every part healthy', async () => {
+  const again = await clusterCommand(['up', '--port-base', String(BASE)], 30_000);
+  expect(again.status).not.toBe(0);
+  expect(again.out).toContain('a cluster is already running');
+  const status = await clusterCommand(['status'], 30_000);
+  expect(status.status).toBe(0);
+  const s = JSON.parse(status.out.slice(status.out.indexOf('{')));
+  expect(s.nodes.map((n: any) => n.health.status)).toEqual(['ok', 'ok']);
+  expect([s.postgres.health, s.kamailio.health, s.haproxy.health]).toEqual(['up', 'up', 'up']);
+});
+
 test('SIGKILL of a node during a call: its dialer reconnects to the live node within 10 s, the call ends gateway_restart, a new call works', async ({ browser }) => {
   const a = await openDialer(browser, DAVE);
   const placed = await hostCall(a.page, 'placeCall', { to: '+12025550199' });
@@ -255,15 +266,4 @@ test('a rolling restart (each node SIGTERMed, drained and started again in turn)
   }
   expect(placed).toBeGreaterThanOrEqual(2);
   await closeAll();
-});
-
-test('cluster up: a second up says one runs; status shows every part healthy', async () => {
-  const again = await clusterCommand(['up', '--port-base', String(BASE)], 30_000);
-  expect(again.status).not.toBe(0);
-  expect(again.out).toContain('a cluster is already running');
-  const status = await clusterCommand(['status'], 30_000);
-  expect(status.status).toBe(0);
-  const s = JSON.parse(status.out.slice(status.out.indexOf('{')));
-  expect(s.nodes.map((n: any) => n.health.status)).toEqual(['ok', 'ok']);
-  expect([s.postgres.health, s.kamailio.health, s.haproxy.health]).toEqual(['up', 'up', 'up']);
 });
