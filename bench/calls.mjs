@@ -152,9 +152,10 @@ async function signedIn(page) {
 
 /**
  * Starts a gateway whose trunk is SIPp, signs a user in through getToken (the fixture server mints
- * the token with the admin API), places WARMUP + `calls` calls and measures them.
+ * the token with the admin API), places WARMUP + `calls` calls and measures them. `env` adds gateway
+ * settings; `during()`, if given, is called once the calls are done and its result returned as `during`.
  */
-export async function runCallsBench(browser, { calls = 100 } = {}) {
+export async function runCallsBench(browser, { calls = 100, env = {}, name = 'calls-gateway', during } = {}) {
   checkSipp();
   mkdirSync(WORK_DIR, { recursive: true });
   const loadStart = loadAverage();
@@ -164,7 +165,7 @@ export async function runCallsBench(browser, { calls = 100 } = {}) {
     demoPort: 0,
     allowedOrigins: [HOST_ORIGIN],
     workDir: WORK_DIR,
-    name: 'calls-gateway',
+    name,
     env: {
       DIALER_SIP_TRUNK: `sip:127.0.0.1:${TRUNK_PORT}`,
       DIALER_SIP_PORT: String(SIP_PORT),
@@ -173,6 +174,7 @@ export async function runCallsBench(browser, { calls = 100 } = {}) {
       // The benchmark places calls back to back: no per-user call limits (docs/security.md).
       DIALER_CALLS_PER_MINUTE: '0',
       DIALER_CALLS_PER_DAY: '0',
+      ...env, // a variant's settings (bench/webhooks.mjs: a webhook receiver), its own ports
     },
   });
   let fixtures;
@@ -228,6 +230,7 @@ export async function runCallsBench(browser, { calls = 100 } = {}) {
       negative,
       clockOffsets,
       endReasons: [...new Set(measured.map((r) => r.endReason))],
+      during: during ? await during() : undefined,
     };
   } finally {
     await context?.close();

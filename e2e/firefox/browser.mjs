@@ -3,6 +3,7 @@
 // a fake microphone that plays a 1 kHz tone, no permission prompt, ICE on loopback, and a mock audio
 // backend (no sound device here: without it the content process crashes at AudioContext.resume()).
 import puppeteer from 'puppeteer-core';
+import { listenForTone } from '../support/hear.mjs';
 
 export const FIREFOX = process.env.FIREFOX_BIN || '/usr/bin/firefox-esr';
 /** The tone Firefox's fake microphone plays. */
@@ -94,44 +95,9 @@ export async function clickButton(frame, label, scope = 'body') {
 
 /**
  * The share of energy at `freq` (Goertzel; ≈1 for a pure tone) and the RMS level of the dialer's
- * remote <audio> element, per 100 ms window over `ms`, as medians (the recipe of e2e/tests/helpers.ts).
+ * remote <audio> element, per 100 ms window over `ms`, as medians (e2e/support/hear.mjs, shared with
+ * the Chromium suite).
  */
 export function hear(frame, freq, ms = 1000) {
-  return frame.evaluate(
-    async (f, duration) => {
-      const el = document.querySelector('audio[data-role="remote-audio"]');
-      if (!el || !(el.srcObject instanceof MediaStream) || el.srcObject.getAudioTracks().length === 0) return { ratio: 0, rms: 0 };
-      const ctx = new AudioContext();
-      await ctx.resume();
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 4096;
-      ctx.createMediaStreamSource(el.srcObject).connect(analyser);
-      const buf = new Float32Array(analyser.fftSize);
-      const ratios = [];
-      const levels = [];
-      const end = performance.now() + duration;
-      while (performance.now() < end) {
-        await new Promise((r) => setTimeout(r, 100));
-        analyser.getFloatTimeDomainData(buf);
-        const k = 2 * Math.cos((2 * Math.PI * f) / ctx.sampleRate);
-        let s1 = 0;
-        let s2 = 0;
-        let total = 0;
-        for (const x of buf) {
-          const s0 = x + k * s1 - s2;
-          s2 = s1;
-          s1 = s0;
-          total += x * x;
-        }
-        const power = s1 * s1 + s2 * s2 - k * s1 * s2;
-        ratios.push(total > 1e-9 ? (2 * power) / buf.length / total : 0);
-        levels.push(Math.sqrt(total / buf.length));
-      }
-      await ctx.close();
-      const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
-      return { ratio: median(ratios), rms: median(levels) };
-    },
-    freq,
-    ms,
-  );
+  return frame.evaluate(listenForTone, [freq, ms]);
 }

@@ -128,3 +128,13 @@ export const OPS_WEBHOOK_PORT = BASE + 88;
 export const OPS_METRICS_PORT = BASE + 89;
 export const OPS_NPM_HOST_PORT = BASE + 90;
 export const OPS_RTP_PORTS = `${BASE + 420}-${BASE + 439}`;
+// PBX mode with linphone-cli as the other phone (tests/pbx-linphone.spec.ts): its own gateway, Kamailio and
+// linphonec, all in the block base+1200..1299 (WebRTC port set explicitly, not webRtcPortOf).
+export const LINPHONE_GW_HTTP_PORT = BASE + 1200;
+export const LINPHONE_GW_SIP_PORT = BASE + 1201;
+export const LINPHONE_KAMAILIO_PORT = BASE + 1202;
+export const LINPHONE_SIP_PORT = BASE + 1204;
+export const LINPHONE_GW_WEBRTC_PORT = BASE + 1205;
+export const LINPHONE_RTP_PORT = BASE + 1206; // RTP and RTCP: +1206, +1207
+export const LINPHONE_GW_RTP_PORTS = `${BASE + 1220}-${BASE + 1239}`;
+export const LINPHONE_GATEWAY_URL = `http://127.0.0.1:${LINPHONE_GW_HTTP_PORT}`;

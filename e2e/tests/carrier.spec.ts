@@ -32,6 +32,8 @@ const USERS = {
   early: { extension: '701', number: '+12025550171' },
   nomic: { extension: '702', number: '+12025550172' },
   late: { extension: '703', number: '+12025550173' },
+  ringback: { extension: '704', number: '+12025550174' },
+  ringanswer: { extension: '705', number: '+12025550175' },
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Carrier ${u}`;
@@ -79,10 +81,11 @@ test.afterAll(async () => {
   if (gateway) await stopPid(gateway.pid);
 });
 
-async function agent(browser: Browser, user: UserName, { microphone = true } = {}) {
+async function agent(browser: Browser, user: UserName, { microphone = true, tap = false } = {}) {
   const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [] });
   cleanups.push(() => context.close());
   const page = await context.newPage();
+  if (tap) await tapWebAudio(page);
   await page.goto(`${HOST_ORIGIN}/harness.html`);
   await page.evaluate((serverUrl) => {
     window.harness.create({ serverUrl });
@@ -179,4 +182,151 @@ test('a late-offer call (INVITE without SDP, answer in the ACK) is heard both wa
   expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
   await expect.poll(() => lastState(page)).toBe('disconnected');
   expect(await pbx.finished(), pbx.log()).toBe(0);
+});
+
+/**
+ * Taps every sound a frame's WebAudio plays (the local ringback is generated there, the call's own audio is an
+ * <audio> element and is not included): each AudioContext gets an AnalyserNode fed from whatever connects to its
+ * destination.
+ */
+async function tapWebAudio(page: Page) {
+  await page.context().addInitScript(() => {
+    const connect = AudioNode.prototype.connect as (this: AudioNode, ...a: unknown[]) => unknown;
+    (AudioNode.prototype as any).connect = function (this: AudioNode, destination: unknown, ...rest: unknown[]) {
+      const result = connect.call(this, destination, ...rest);
+      if (destination instanceof AudioDestinationNode) {
+        const ctx = this.context as any;
+        if (!ctx.__tap) {
+          ctx.__tap = ctx.createAnalyser();
+          ctx.__tap.fftSize = 8192;
+          ((window as any).__taps ??= []).push(ctx.__tap);
+        }
+        connect.call(this, ctx.__tap);
+      }
+      return result;
+    };
+  });
+}
+
+/**
+ * Samples the frame's WebAudio output every 50 ms for `ms`: whether a tone sounds (RMS of the last 20 ms) and, over
+ * the last 170 ms, the Goertzel share of the energy at each of `freqs` (the helpers' measure, on the tap).
+ */
+function sampleWebAudio(frame: Frame, freqs: number[], ms: number) {
+  return frame.evaluate(
+    async ([fs, duration]) => {
+      const taps: AnalyserNode[] = (window as any).__taps ?? [];
+      const out: Array<{ t: number; rms: number; ratios: number[] }> = [];
+      const start = performance.now();
+      while (performance.now() - start < duration) {
+        await new Promise((r) => setTimeout(r, 50));
+        let best = { rms: 0, ratios: fs.map(() => 0) };
+        for (const tap of taps) {
+          const buf = new Float32Array(tap.fftSize);
+          tap.getFloatTimeDomainData(buf);
+          const recent = buf.subarray(buf.length - Math.round(tap.context.sampleRate * 0.02));
+          const rms = Math.sqrt(recent.reduce((a, x) => a + x * x, 0) / recent.length);
+          let total = 0;
+          for (const x of buf) total += x * x;
+          const ratios = fs.map((f) => {
+            const k = 2 * Math.cos((2 * Math.PI * f) / tap.context.sampleRate);
+            let s1 = 0;
+            let s2 = 0;
+            for (const x of buf) {
+              const s0 = x + k * s1 - s2;
+              s2 = s1;
+              s1 = s0;
+            }
+            return total > 1e-9 ? (2 * (s1 * s1 + s2 * s2 - k * s1 * s2)) / buf.length / total : 0;
+          });
+          if (rms > best.rms) best = { rms, ratios };
+        }
+        out.push({ t: performance.now() - start, ...best });
+      }
+      return out;
+    },
+    [freqs, ms] as const,
+  );
+}
+
+/** The lengths (s) of the complete on and off runs in a sampled timeline (the first and last runs are cut). */
+function runs(samples: Array<{ t: number; rms: number }>, threshold: number) {
+  const on: number[] = [];
+  const off: number[] = [];
+  let since = -1;
+  for (let i = 1; i < samples.length; i++) {
+    const was = samples[i - 1].rms > threshold;
+    const is = samples[i].rms > threshold;
+    if (was === is) continue;
+    if (since >= 0) (was ? on : off).push((samples[i].t - since) / 1000);
+    since = samples[i].t;
+  }
+  return { on, off };
+}
+
+test('a 180 without SDP plays the US local ringback (440+480 Hz, 2 s on, 4 s off) until the 183 brings early media', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { page, frame } = await agent(browser, 'ringback', { tap: true });
+  const peer = await startRtpPeer(CARRIER_PEER_PORT);
+  cleanups.push(() => peer.close());
+  const trunk = await startSipp({
+    scenario: 'uas-ringing-then-early-media-until-cancel', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
+    // 15 s of ringing: the 9 s sample below fits in it wherever the first 6 s it starts; then the 183.
+    logDir: WORK_DIR, extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT), '-d', '15000', '-timeout', '60s'],
+  });
+  cleanups.push(() => trunk.stop());
+  expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
+
+  // The ringback starts with its 'on' part: wait for it, then 9 s hold a complete off and a complete on run.
+  await expect
+    .poll(async () => (await sampleWebAudio(frame, [], 200)).some((s) => s.rms > 0.02), { timeout: 15_000, message: 'the local ringback' })
+    .toBe(true);
+  const samples = await sampleWebAudio(frame, [440, 480, 1000], 9_000);
+  expect(await lastState(page)).toBe('connecting');
+  const { on, off } = runs(samples, 0.02);
+  const timeline = JSON.stringify({ on, off });
+  expect(on.length, timeline).toBeGreaterThanOrEqual(1);
+  expect(off.length, timeline).toBeGreaterThanOrEqual(1);
+  for (const d of on) expect(Math.abs(d - 2), `on ${d} s: ${timeline}`).toBeLessThan(0.4);
+  for (const d of off) expect(Math.abs(d - 4), `off ${d} s: ${timeline}`).toBeLessThan(0.4);
+  const loud = samples.filter((s) => s.rms > 0.02 && s.ratios.length === 3);
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
+  expect(median(loud.map((s) => s.ratios[0])), 'share at 440 Hz').toBeGreaterThan(0.25);
+  expect(median(loud.map((s) => s.ratios[1])), 'share at 480 Hz').toBeGreaterThan(0.25);
+  expect(median(loud.map((s) => s.ratios[2])), 'share at 1 kHz').toBeLessThan(0.05);
+
+  // The 183 with SDP: the carrier's own audio replaces the ringback, still before any answer.
+  const messages = path.join(WORK_DIR, 'uas-ringing-then-early-media-until-cancel_messages.log');
+  await expect.poll(() => existsSync(messages) && /m=audio \d+ RTP\/AVP/.test(readFileSync(messages, 'utf8')), { timeout: 15_000 }).toBe(true);
+  peer.sendTone('127.0.0.1', Number(/m=audio (\d+) RTP\/AVP/.exec(readFileSync(messages, 'utf8'))![1]), EARLY_TONE_HZ);
+  await expect
+    // Silent for longer than the cadence's 4 s pause: stopped, not between two rings.
+    .poll(async () => (await sampleWebAudio(frame, [], 5_000)).every((s) => s.rms < 0.005), { timeout: 25_000, message: 'the ringback stops at the 183' })
+    .toBe(true);
+  await expect
+    .poll(async () => (await hear(frame, EARLY_TONE_HZ, 1000)).ratio, { timeout: 15_000, message: 'the early media tone in the page' })
+    .toBeGreaterThan(0.6);
+  expect(await lastState(page)).toBe('connecting');
+
+  expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(() => lastState(page)).toBe('disconnected');
+  expect(await trunk.finished(), trunk.log()).toBe(0);
+});
+
+test('the local ringback stops when the far end answers (200 OK after a 180 without SDP)', async ({ browser }) => {
+  const { page, frame } = await agent(browser, 'ringanswer', { tap: true });
+  const trunk = await startSipp({
+    scenario: 'uas-ringing-then-answer-wait-bye', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
+    logDir: WORK_DIR, extraArgs: ['-d', '6000', '-timeout', '60s'],
+  });
+  cleanups.push(() => trunk.stop());
+  expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
+  await expect
+    .poll(async () => (await sampleWebAudio(frame, [], 200)).some((s) => s.rms > 0.02), { timeout: 15_000, message: 'the local ringback' })
+    .toBe(true);
+  await expect.poll(() => lastState(page), { timeout: 20_000 }).toBe('answered');
+  expect((await sampleWebAudio(frame, [], 5_000)).every((s) => s.rms < 0.005), 'no ringback after the answer').toBe(true);
+  expect(await hostCall(page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(() => lastState(page)).toBe('disconnected');
+  expect(await trunk.finished(), trunk.log()).toBe(0);
 });

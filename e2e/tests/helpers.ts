@@ -1,5 +1,6 @@
 import { expect, type Frame, type Page } from '@playwright/test';
 import { GATEWAY_URL, HOST_ORIGIN } from '../support/constants.mjs';
+import { listenForTone } from '../support/hear.mjs';
 
 export interface Outcome {
   ok: boolean;
@@ -78,45 +79,10 @@ export async function expectSignInForm(frame: Frame) {
 /**
  * Listens to the dialer's remote <audio> element for `ms` and returns, per 100 ms window, the share
  * of energy at `freq` (Goertzel; ≈1 for a pure tone) and the RMS level; reports the median of each.
+ * The detector is e2e/support/hear.mjs, shared with the Firefox suite.
  */
 export async function hear(frame: Frame, freq: number, ms = 1500): Promise<{ ratio: number; rms: number }> {
-  return frame.evaluate(
-    async ([f, duration]) => {
-      const el = document.querySelector('audio[data-role="remote-audio"]') as HTMLAudioElement | null;
-      // Not playing yet (the answer is still being applied): nothing heard, so a poll tries again.
-      if (!el || !(el.srcObject instanceof MediaStream)) return { ratio: 0, rms: 0 };
-      const ctx = new AudioContext();
-      await ctx.resume();
-      const analyser = ctx.createAnalyser();
-      analyser.fftSize = 4096;
-      ctx.createMediaStreamSource(el.srcObject).connect(analyser);
-      const buf = new Float32Array(analyser.fftSize);
-      const ratios: number[] = [];
-      const levels: number[] = [];
-      const end = performance.now() + duration;
-      while (performance.now() < end) {
-        await new Promise((r) => setTimeout(r, 100));
-        analyser.getFloatTimeDomainData(buf);
-        const k = 2 * Math.cos((2 * Math.PI * f) / ctx.sampleRate);
-        let s1 = 0;
-        let s2 = 0;
-        let total = 0;
-        for (const x of buf) {
-          const s0 = x + k * s1 - s2;
-          s2 = s1;
-          s1 = s0;
-          total += x * x;
-        }
-        const power = s1 * s1 + s2 * s2 - k * s1 * s2;
-        ratios.push(total > 1e-9 ? (2 * power) / buf.length / total : 0);
-        levels.push(Math.sqrt(total / buf.length));
-      }
-      await ctx.close();
-      const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? 0;
-      return { ratio: median(ratios), rms: median(levels) };
-    },
-    [freq, ms] as const,
-  );
+  return frame.evaluate(listenForTone, [freq, ms] as [number, number]);
 }
 
 /** One callStateChanged as the host's subscriber saw it (window.calls in the harness page). */

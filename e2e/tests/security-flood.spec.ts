@@ -1,5 +1,5 @@
 // A sign-in flood against a real gateway (the jar, real Argon2id): 100 anonymous WebSockets from five
-// other loopback addresses (127.0.0.2-6) send password sign-ins (400/s together) for 8 s, reconnecting
+// other loopback addresses (127.0.0.2-6) send password sign-ins (400/s together) for 8 s or more, reconnecting
 // whenever the gateway closes them. Meanwhile /healthz and honest sign-ins from 127.0.0.1 (password
 // and token) must succeed, and the attackers must get rate_limited, not hashes. docs/security.md.
 import { readFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const ADDRESSES = Array.from({ length: 5 }, (_, i) => `127.0.0.${i + 2}`);
 const SOCKETS_PER_ADDRESS = 20;
 const FLOOD_MS = 8_000;
+const MAX_FLOOD_MS = 40_000;
 const PER_ADDRESS_PER_MINUTE = 3;
 const ANONYMOUS_CAP = 16;
 const PASSWORD = 'the-victims-own-password-42';
@@ -53,19 +54,28 @@ function open(localAddress: string): Promise<WebSocket | null> {
   });
 }
 
-/** Sends one request and waits (at most `ms`) for its response. */
+/** Sends one request and waits (at most `ms`) for its response; fails at once, with the code, if the socket closes first. */
 function request(ws: WebSocket, id: string, method: string, params: object, ms = 30_000): Promise<any> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${method} not answered within ${ms} ms`)), ms);
+    const onClose = (code: number) => {
+      clearTimeout(timer);
+      reject(new Error(`${method}: the gateway closed the socket (${code}) before answering`));
+    };
+    const timer = setTimeout(() => {
+      ws.off('close', onClose);
+      reject(new Error(`${method} not answered within ${ms} ms`));
+    }, ms);
     const onMessage = (data: WebSocket.RawData) => {
       const frame = JSON.parse(String(data));
       if (frame.type === 'response' && frame.id === id) {
         clearTimeout(timer);
         ws.off('message', onMessage);
+        ws.off('close', onClose);
         resolve(frame);
       }
     };
     ws.on('message', onMessage);
+    ws.once('close', onClose);
     ws.send(JSON.stringify({ v: 1, type: 'request', id, method, params }));
   });
 }
@@ -75,25 +85,27 @@ function rssKiB(pid: number): number {
   return Number(line?.replace(/\D+/g, '') ?? 0);
 }
 
-// Known failure, kept visible as skipped until it is fixed (issue 12 stays open for it): passed in two
-// fresh-clone runs, then failed in a third: the honest password sign-in from 127.0.0.1 was not answered
-// within 60 s. A password signIn is checked synchronously on the WebSocket's handler thread, so 100
-// attacking sockets waiting on the Argon2 pool can hold every handler thread. Run it with
-// E2E_FLOOD=1; it becomes an ordinary test once signIn no longer blocks a handler thread.
+// The honest password sign-in once went unanswered for 60 s here: its socket stayed anonymous past the
+// 4 s sign-in window while its check waited behind the attackers' on a loaded machine, and was closed.
+// The gateway now answers signIn from the Argon2 pool (no WebSocket thread waits) and keeps a socket
+// whose request awaits its answer; `request` fails at once if the gateway closes the socket anyway.
 test('a flood of password sign-ins from five addresses: attackers get rate_limited, /healthz and honest sign-ins from 127.0.0.1 succeed, memory stays bounded', async () => {
-  test.fixme(process.env.E2E_FLOOD !== '1', 'known failure: a password signIn blocks a WebSocket handler thread (issue 12)');
   test.setTimeout(120_000);
   const gw = gateway!;
   const rssBefore = rssKiB(gw.pid);
   const counts: Record<string, number> = {};
   const closes: Record<string, number> = {};
   const count = (map: Record<string, number>, key: string) => (map[key] = (map[key] ?? 0) + 1);
-  const end = Date.now() + FLOOD_MS;
+  const start = Date.now();
+  // At least FLOOD_MS, and on until both closes the test checks were seen (on a loaded machine sockets
+  // open slowly: the cap or the window may not be crossed in FLOOD_MS), at most MAX_FLOOD_MS.
+  const flooding = () =>
+    Date.now() < start + FLOOD_MS || (!(closes['1008'] && closes['4001']) && Date.now() < start + MAX_FLOOD_MS);
   let seq = 0;
 
   /** One attacker: connects, sends sign-ins every 250 ms with a wrong password, reconnects when closed. */
   const attacker = async (address: string) => {
-    while (Date.now() < end) {
+    while (flooding()) {
       const ws = await open(address);
       if (!ws) {
         count(closes, 'refused');
@@ -106,7 +118,7 @@ test('a flood of password sign-ins from five addresses: attackers get rate_limit
           if (frame.type === 'response') count(counts, frame.ok ? 'ok' : frame.error.code);
         });
         const timer = setInterval(() => {
-          if (Date.now() >= end) ws.close();
+          if (!flooding()) ws.close();
           else if (ws.readyState === WebSocket.OPEN) {
             ws.send(JSON.stringify({ v: 1, type: 'request', id: `f${++seq}`, method: 'signIn', params: { username: 'victim', password: `guess-${seq}` } }));
           }
@@ -119,7 +131,8 @@ test('a flood of password sign-ins from five addresses: attackers get rate_limit
       });
     }
   };
-  const flood = Promise.all(ADDRESSES.flatMap((a) => Array.from({ length: SOCKETS_PER_ADDRESS }, () => attacker(a))));
+  const flood = Promise.all(ADDRESSES.flatMap((a) => Array.from({ length: SOCKETS_PER_ADDRESS }, () => attacker(a))))
+    .then(() => Date.now() - start);
 
   // Honest traffic from 127.0.0.1 while the flood runs.
   await new Promise((r) => setTimeout(r, 2_000));
@@ -139,7 +152,7 @@ test('a flood of password sign-ins from five addresses: attackers get rate_limit
   const byToken = await request(second!, 't1', 'signInWithToken', { token });
   honest!.close();
   second!.close();
-  await flood;
+  const floodMs = await flood;
   const rssAfter = rssKiB(gw.pid);
 
   expect(health).toEqual([200, 200, 200, 200, 200]);
@@ -147,7 +160,7 @@ test('a flood of password sign-ins from five addresses: attackers get rate_limit
   expect(byPassword).toMatchObject({ ok: true, result: { user: { username: 'victim' } } });
   expect(byToken).toMatchObject({ ok: true, result: { user: { username: 'victim' } } });
   // Hashes: at most the per-address budget (plus what refills during the flood) per attacking address.
-  const hashedBound = ADDRESSES.length * (PER_ADDRESS_PER_MINUTE + Math.ceil((PER_ADDRESS_PER_MINUTE * FLOOD_MS) / 60_000) + 1);
+  const hashedBound = ADDRESSES.length * (PER_ADDRESS_PER_MINUTE + Math.ceil((PER_ADDRESS_PER_MINUTE * floodMs) / 60_000) + 1);
   expect(counts.invalid_credentials ?? 0, JSON.stringify(counts)).toBeLessThanOrEqual(hashedBound);
   expect(counts.rate_limited ?? 0, JSON.stringify(counts)).toBeGreaterThan(5 * hashedBound);
   expect(counts.ok ?? 0).toBe(0);

@@ -88,7 +88,7 @@ export type CallQualityWarning = 'high_packet_loss' | 'high_jitter' | 'high_rtt'
 /**
  * About every 5 s while a call is answered with its audio in this dialer (opt-in). The figures are
  * the worse of the browser leg (WebRTC getStats) and the SIP leg (the gateway's RTCP); `legs` has
- * both (`sip: null` until the gateway reported).
+ * both (`sip: null` for an extension call, until the gateway's first report, or 15 s after its last).
  *
  * ```js
  * dialer.subscribe((q) => q.warnings.includes('high_packet_loss') && showNetworkHint(), { events: ['callQuality'] });

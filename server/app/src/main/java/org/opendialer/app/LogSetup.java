@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
  * object per line from logstash-logback-encoder ({@code @timestamp}, {@code level}, {@code logger_name},
  * {@code message}, and the MDC keys {@code call_id} and {@code user} where set) for log shippers.
  */
-final class LogSetup {
+public final class LogSetup {
     /** Jetty, Javalin, Hikari and Flyway narrate every start and stop at info; keep them for debugging. */
     private static final String[] CHATTY = {"org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.flywaydb"};
 
     private LogSetup() {}
 
-    static void apply(String level, boolean json) {
+    public static void apply(String level, boolean json) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return; // another SLF4J binding (an embedding application's): leave its configuration alone
         }
@@ -34,7 +34,8 @@ final class LogSetup {
             encoder = logstash;
         } else {
             PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-            pattern.setPattern("%relative [%thread] %level %logger - %msg%n");
+            // " call=<id>" only on lines with a call id in the log context.
+            pattern.setPattern("%relative [%thread] %level %logger%replace( call=%X{call_id}){' call=$', ''} - %msg%n");
             encoder = pattern;
         }
         encoder.setContext(context);

@@ -69,4 +69,20 @@ class LogSetupTest {
         assertThat(out).doesNotContain("hidden").contains(" WARN org.opendialer.test - shown");
         assertThat(out.strip()).doesNotStartWith("{");
     }
+
+    @Test
+    void text_namesTheCallOnLinesThatHaveOne_andOnlyThere() {
+        LogSetup.apply("info", false);
+        String out = capture(() -> {
+            MDC.put("call_id", "c-42");
+            try {
+                LoggerFactory.getLogger("org.opendialer.test").info("about a call");
+            } finally {
+                MDC.clear();
+            }
+            LoggerFactory.getLogger("org.opendialer.test").info("about nothing");
+        });
+        assertThat(out).contains(" INFO org.opendialer.test call=c-42 - about a call")
+                .contains(" INFO org.opendialer.test - about nothing");
+    }
 }

@@ -26,7 +26,8 @@ public final class WsTestClient implements AutoCloseable {
         StringBuilder partial = new StringBuilder();
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Origin", origin)
-                .connectTimeout(Duration.ofSeconds(5))
+                // Generous: the first upgrade of a cold in-process gateway on a loaded 2-core machine took over 30 s.
+                .connectTimeout(Duration.ofSeconds(60))
                 .buildAsync(URI.create(wsUrl), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -74,9 +75,13 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     public JsonNode next() throws Exception {
-        String frame = frames.poll(10, TimeUnit.SECONDS);
+        return next(Duration.ofSeconds(10));
+    }
+
+    public JsonNode next(Duration wait) throws Exception {
+        String frame = frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (frame == null) {
-            throw new AssertionError("no frame within 10 s (close code " + closeCode + ")");
+            throw new AssertionError("no frame within " + wait.toSeconds() + " s (close code " + closeCode + ")");
         }
         return JSON.readTree(frame);
     }

@@ -38,6 +38,11 @@ public final class OutboundCall extends SipCall {
     private final ReliableProvisionals prack = new ReliableProvisionals();
     /** The PBX account this call goes through, or null for the trunk. */
     private PbxAccount account;
+    /** The trunk's servers in the order to try them (RFC 3263), once located; null through a PBX account. */
+    private List<TrunkLocator.Target> targets;
+    private int targetIndex;
+    /** Whether the server now tried has sent any response (then it is not failed over on silence). */
+    private boolean targetResponded;
 
     private OutboundCall(SipContext ctx, String callId, String transport, CallListener listener) {
         super(ctx, callId, transport, listener);
@@ -78,7 +83,103 @@ public final class OutboundCall extends SipCall {
         } catch (Exception e) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "cannot build INVITE", e);
         }
-        return call.start(offer);
+        TrunkLocator locator = ctx.trunkLocator;
+        if (locator == null) {
+            return call.start(offer);
+        }
+        call.register(offer);
+        // Sent once the trunk's servers are known: at once from the last answer while its TTL lasts.
+        locator.locate().whenComplete(call::onLocated);
+        return call;
+    }
+
+    private synchronized void onLocated(List<TrunkLocator.Target> located, Throwable error) {
+        if (state() != CallState.INITIAL) {
+            moveTo(CallState.TERMINATED); // hung up while the trunk was being located: nothing was sent
+            return;
+        }
+        if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            String why = cause instanceof SipAgentException e && e.reason() == SipAgentException.Reason.UNRESOLVABLE
+                    ? e.getMessage().substring(e.reason().name().length() + 2) : "trunk not located: " + cause;
+            LOG.log(System.Logger.Level.WARNING, callId + ": " + why);
+            if (moveTo(CallState.TERMINATED)) {
+                emitFailed(EndReason.UNREACHABLE, 0, why);
+            }
+            return;
+        }
+        targets = located;
+        targetIndex = 0;
+        tryTarget(invite);
+    }
+
+    /** Sends {@code request} to the current target, watched for silence when another one is left. */
+    private void tryTarget(Request request) {
+        TrunkLocator.Target target = targets.get(targetIndex);
+        ctx.trunkRouter.pin(callId, target);
+        if (!((ViaHeader) request.getHeader(ViaHeader.NAME)).getTransport().equalsIgnoreCase(target.transport())) {
+            try { // a NAPTR record chose another transport for this server: Via and Contact say so
+                request.removeHeader(ViaHeader.NAME);
+                request.addHeader(ctx.via(target.transport()));
+                request.setHeader(ctx.contact(target.transport()));
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, callId + ": cannot switch to " + target.transport(), e);
+            }
+        }
+        targetResponded = false;
+        send(request);
+        if (targetIndex + 1 < targets.size() && state() == CallState.INITIAL) {
+            ClientTransaction tx = inviteTx;
+            ctx.schedule(() -> failOverIfSilent(tx), ctx.failoverTimeout.toMillis());
+        }
+    }
+
+    private synchronized void failOverIfSilent(ClientTransaction tx) {
+        if (tx == inviteTx && !targetResponded && state() == CallState.INITIAL) {
+            failOver("no response within " + ctx.failoverTimeout.toMillis() + " ms");
+        }
+    }
+
+    /**
+     * RFC 3263 4.3: the same INVITE (new branch, next CSeq) to the next server of the trunk; false when none is
+     * left. The abandoned transaction is ended so it stops retransmitting.
+     */
+    private boolean failOver(String why) {
+        if (targets == null || targetIndex + 1 >= targets.size()) {
+            return false;
+        }
+        TrunkLocator.Target from = targets.get(targetIndex);
+        targetIndex++;
+        LOG.log(System.Logger.Level.WARNING, callId + ": trunk server " + from + " failed (" + why + "): trying "
+                + targets.get(targetIndex));
+        try {
+            inviteTx.terminate();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, callId + ": old INVITE transaction not ended: " + e);
+        }
+        try {
+            Request request = (Request) invite.clone();
+            request.removeHeader(ViaHeader.NAME);
+            request.addHeader(ctx.via(transport));
+            CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
+            cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+            tryTarget(request);
+            return true;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, callId + ": cannot fail over", e);
+            return false;
+        }
+    }
+
+    /** Whether this call's INVITE goes to {@code host}:{@code port} over {@code transport} (a transport error there ends it). */
+    synchronized boolean sendsTo(String host, int port, String transportName) {
+        if (targets != null) {
+            TrunkLocator.Target t = targets.get(targetIndex);
+            // The RI may name the host as it was given or as resolved: the port and transport decide, as before.
+            return t.port() == port && t.transport().equalsIgnoreCase(transportName);
+        }
+        SipSettings.Trunk hop = account != null ? account.registrar() : ctx.settings.trunk();
+        return hop != null && hop.port() == port && hop.transport().equalsIgnoreCase(transportName);
     }
 
     synchronized OutboundCall redirects(int max) {
@@ -87,13 +188,17 @@ public final class OutboundCall extends SipCall {
     }
 
     private OutboundCall start(AudioSdp offer) {
-        localSdp = offer;
-        ctx.calls.put(callId, this);
-        startRingTimer(() -> giveUp(EndReason.NO_ANSWER, "ring timeout"));
+        register(offer);
         synchronized (this) {
             send(invite);
         }
         return this;
+    }
+
+    private void register(AudioSdp offer) {
+        localSdp = offer;
+        ctx.calls.put(callId, this);
+        startRingTimer(() -> giveUp(EndReason.NO_ANSWER, "ring timeout"));
     }
 
     private Request buildInvite(SipSettings.Trunk trunk, String from, String displayName, String to, AudioSdp offer,
@@ -101,10 +206,14 @@ public final class OutboundCall extends SipCall {
         var a = ctx.addresses;
         var h = ctx.headers;
         SipURI requestUri = a.createSipURI(to, trunk.host());
-        requestUri.setPort(trunk.port());
+        if (contactUser != null || trunk.lookup() == SipSettings.Trunk.Lookup.NONE
+                || trunk.lookup() == SipSettings.Trunk.Lookup.ADDRESS) {
+            requestUri.setPort(trunk.port()); // a located trunk (SRV) keeps the bare domain, RFC 3263 4
+        }
         if (trunk.sips()) {
             requestUri.setSecure(true); // RFC 3261 19.1: TLS on every hop to the carrier
-        } else if (transport.equals("tcp") || transport.equals("tls")) {
+        } else if ((transport.equals("tcp") || transport.equals("tls"))
+                && (contactUser != null || trunk.lookup() != SipSettings.Trunk.Lookup.NAPTR)) {
             requestUri.setTransportParam(transport);
         }
         Address fromAddress;
@@ -213,6 +322,9 @@ public final class OutboundCall extends SipCall {
             return; // responses to CANCEL and BYE change nothing
         }
         synchronized (this) {
+            if (event.getClientTransaction() != null && event.getClientTransaction() == inviteTx) {
+                targetResponded = true;
+            }
             long inviteSeq = ((CSeqHeader) invite.getHeader(CSeqHeader.NAME)).getSeqNumber();
             if (cseq.getSeqNumber() > inviteSeq) {
                 onReInviteResponse(event);
@@ -320,6 +432,9 @@ public final class OutboundCall extends SipCall {
             return;
         }
         if (status == 422 && s != CallState.CANCELING && !retried422 && resendWithLargerInterval(response)) {
+            return;
+        }
+        if (status == Response.SERVICE_UNAVAILABLE && s != CallState.CANCELING && failOver("503")) {
             return;
         }
         if ((status == Response.NOT_ACCEPTABLE_HERE || status == Response.UNSUPPORTED_MEDIA_TYPE)
@@ -462,6 +577,9 @@ public final class OutboundCall extends SipCall {
             return;
         }
         CallState s = state();
+        if (s == CallState.INITIAL && failOver("transaction timeout")) {
+            return;
+        }
         if (moveTo(CallState.TERMINATED) && s != CallState.CANCELING) {
             emitFailed(EndReason.UNREACHABLE, 0, "no response (transaction timeout)");
         }
@@ -474,6 +592,9 @@ public final class OutboundCall extends SipCall {
 
     /** The trunk's transport failed (TCP refused or reset) before any response. */
     synchronized void onTransportError() {
+        if (state() == CallState.INITIAL && !provisionalSeen && failOver("transport error")) {
+            return;
+        }
         if (state() == CallState.INITIAL && !provisionalSeen && moveTo(CallState.TERMINATED)) {
             emitFailed(EndReason.UNREACHABLE, 0, "transport error");
         }

@@ -14,7 +14,9 @@ public final class SipAgentException extends RuntimeException {
         /** A number to call that is not digits with an optional leading "+". */
         INVALID_NUMBER,
         /** The call is not in a state that allows the operation. */
-        INVALID_STATE
+        INVALID_STATE,
+        /** The trunk's host name has no usable NAPTR, SRV or A/AAAA records, or DNS did not answer in time. */
+        UNRESOLVABLE
     }
 
     private final Reason reason;

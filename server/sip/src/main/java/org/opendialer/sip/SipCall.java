@@ -145,6 +145,10 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             cancelRingTimer();
             sessionTimer.stop();
             ctx.calls.remove(callId, this);
+            TrunkRouter router = ctx.trunkRouter;
+            if (router != null) {
+                router.unpin(callId);
+            }
         }
         return true;
     }

@@ -32,6 +32,11 @@ final class SipContext {
     final Map<String, SipCall> calls = new ConcurrentHashMap<>();
     /** Registrations by their Call-ID (one per registration, RFC 3261 10.2). */
     final Map<String, Registration> registrations = new ConcurrentHashMap<>();
+    /** Where calls to the trunk go (RFC 3263); null without a trunk. Set once at start. */
+    volatile TrunkLocator trunkLocator;
+    volatile TrunkRouter trunkRouter;
+    /** How long an INVITE may go unanswered by one of the trunk's servers before the next is tried. */
+    volatile java.time.Duration failoverTimeout = TrunkDns.SYSTEM.failoverTimeout();
     private final ScheduledExecutorService timers;
     private final ExecutorService events;
 
@@ -85,7 +90,9 @@ final class SipContext {
     ContactHeader contact(String transport, String user) throws ParseException {
         SipURI uri = addresses.createSipURI(user, settings.publicAddress());
         uri.setPort(port(transport));
-        if (transport.equals("tcp") || transport.equals("tls")) {
+        if (transport.equals("tls") && settings.trunk() != null && settings.trunk().sips()) {
+            uri.setSecure(true); // RFC 3261 8.1.1.8: a sips: Request-URI wants a sips: Contact
+        } else if (transport.equals("tcp") || transport.equals("tls")) {
             uri.setTransportParam(transport);
         }
         Address address = addresses.createAddress(uri);

@@ -26,11 +26,19 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
     /**
      * The trunk's address: {@code sip:host[:port][;transport=udp|tcp|tls]} or {@code sips:host[:port]} (TLS).
      * Over TLS the port defaults to 5061 and {@code sips} says whether the Request-URI is a sips: URI.
+     *
+     * @param lookup how the host is located (RFC 3263 4): an address literal is used as it is; a name with a port
+     *               is looked up for A/AAAA; a name with a transport but no port for SRV; a bare name for NAPTR,
+     *               then SRV, then A/AAAA ({@link TrunkLocator})
      */
-    public record Trunk(String host, int port, String transport, boolean sips) {
+    public record Trunk(String host, int port, String transport, boolean sips, Lookup lookup) {
         private static final Pattern URI = Pattern.compile(
                 "(?i)(sips?):(?:[^@;]*@)?(\\[[0-9a-f:.]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(.*)");
         private static final Pattern TRANSPORT = Pattern.compile("(?i);transport=([a-z]+)");
+        private static final Pattern ADDRESS_LITERAL = Pattern.compile("[0-9.]+|\\[?[0-9a-fA-F:.]*:[0-9a-fA-F:.]*]?");
+
+        /** RFC 3263 4.1/4.2: which DNS records name the trunk's servers. */
+        public enum Lookup { NONE, ADDRESS, SRV, NAPTR }
 
         public Trunk {
             transport = transport == null ? "udp" : transport.toLowerCase(Locale.ROOT);
@@ -41,6 +49,19 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
                 // RFC 3261 26.2: a sips: URI is reached over TLS only, never silently downgraded.
                 throw settings("a sips: trunk is reached over TLS only, not " + transport);
             }
+            if (lookup == null || ADDRESS_LITERAL.matcher(host).matches()) {
+                lookup = ADDRESS_LITERAL.matcher(host).matches() ? Lookup.NONE : Lookup.ADDRESS;
+            }
+        }
+
+        /** A trunk at a fixed host and port (an address literal, or a name looked up for A/AAAA). */
+        public Trunk(String host, int port, String transport, boolean sips) {
+            this(host, port, transport, sips, null);
+        }
+
+        /** Whether the host is an address literal (no DNS). */
+        public boolean isAddressLiteral() {
+            return lookup == Lookup.NONE;
         }
 
         public Trunk(String host, int port, String transport) {
@@ -54,14 +75,22 @@ public record SipSettings(String listenAddress, int port, String publicAddress, 
             }
             boolean sips = m.group(1).equalsIgnoreCase("sips");
             Matcher t = TRANSPORT.matcher(m.group(4));
-            String transport = t.find() ? t.group(1) : sips ? "tls" : "udp";
+            boolean transportGiven = t.find();
+            String transport = transportGiven ? t.group(1) : sips ? "tls" : "udp";
             int port = m.group(3) != null ? Integer.parseInt(m.group(3))
                     : transport.equalsIgnoreCase("tls") ? 5061 : 5060;
-            return new Trunk(m.group(2), port, transport, sips);
+            Lookup lookup = m.group(3) != null ? Lookup.ADDRESS : transportGiven ? Lookup.SRV : Lookup.NAPTR;
+            return new Trunk(m.group(2), port, transport, sips, lookup);
         }
 
         public boolean isTls() {
             return transport.equals("tls");
+        }
+
+        @Override
+        public String toString() {
+            return (sips ? "sips:" : "sip:") + host + (lookup == Lookup.SRV || lookup == Lookup.NAPTR ? "" : ":" + port)
+                    + (lookup == Lookup.NAPTR ? "" : ";transport=" + transport);
         }
     }
 

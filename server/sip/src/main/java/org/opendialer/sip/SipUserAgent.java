@@ -97,6 +97,7 @@ public final class SipUserAgent implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        p.setProperty("javax.sip.ROUTER_PATH", TrunkRouter.class.getName());
         boolean tls = settings.trunk() != null && settings.trunk().isTls();
         if (tls) {
             p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TrunkTlsNetworkLayer.class.getName());
@@ -123,6 +124,7 @@ public final class SipUserAgent implements AutoCloseable {
                 }
                 ctx = new SipContext(settings, provider, new AddressFactoryImpl(), new HeaderFactoryImpl(),
                         new MessageFactoryImpl());
+                locateTrunk((TrunkRouter) s.getRouter());
                 provider.addSipListener(new StackListener());
                 s.start();
                 stack = s;
@@ -139,8 +141,13 @@ public final class SipUserAgent implements AutoCloseable {
                     "cannot listen on " + settings.listenAddress() + ":" + settings.port(), e);
         }
         awaitStackAnswers();
-        if (settings.trunk() != null) {
-            trust(settings.trunk().host());
+        if (ctx.trunkLocator != null) {
+            // Trusted as they are found: now, and after each TTL (a failure is logged where a call meets it).
+            ctx.trunkLocator.locate().exceptionally(e -> {
+                LOG.log(System.Logger.Level.WARNING, (e.getCause() != null ? e.getCause() : e).getMessage()
+                        + ": calls to the trunk fail and INVITEs from it get 403 until it does");
+                return null;
+            });
         }
         registerTrunk();
         LOG.log(System.Logger.Level.INFO, "SIP listening on {0}:{1} (udp, tcp{3}), trunk {2}",
@@ -180,6 +187,32 @@ public final class SipUserAgent implements AutoCloseable {
         } catch (java.io.IOException e) {
             LOG.log(System.Logger.Level.WARNING, "SIP readiness probe failed: " + e);
         }
+    }
+
+    /**
+     * How the trunk's host name is located and when one of its servers is given up (DIALER_SIP_DNS_SERVER,
+     * DIALER_SIP_FAILOVER_MS); before {@link #start()}.
+     */
+    public void setTrunkDns(TrunkDns dns) {
+        trunkDns = java.util.Objects.requireNonNull(dns, "dns");
+    }
+
+    private volatile TrunkDns trunkDns = TrunkDns.SYSTEM;
+
+    private void locateTrunk(TrunkRouter router) {
+        if (settings.trunk() == null) {
+            return;
+        }
+        TrunkLocator locator = new TrunkLocator(settings.trunk(), trunkDns);
+        locator.onAnswer(targets -> targets.forEach(t -> trustedPeers.add(t.address())));
+        java.util.List<TrunkLocator.Target> literal = locator.cachedTargets();
+        if (literal != null) {
+            literal.forEach(t -> trustedPeers.add(t.address()));
+        }
+        router.use(locator);
+        ctx.trunkRouter = router;
+        ctx.failoverTimeout = trunkDns.failoverTimeout();
+        ctx.trunkLocator = locator;
     }
 
     /** Adds the addresses {@code host} resolves to (now) to the sources INVITEs are accepted from. */
@@ -624,14 +657,10 @@ public final class SipUserAgent implements AutoCloseable {
                     r.onTransportError();
                 }
             }
-            SipSettings.Trunk trunk = settings.trunk();
             ctx.calls.values().forEach(c -> {
-                if (c instanceof OutboundCall outbound) {
-                    SipSettings.Trunk hop = outbound.account() != null ? outbound.account().registrar() : trunk;
-                    if (hop != null && event.getPort() == hop.port()
-                            && hop.transport().equalsIgnoreCase(event.getTransport())) {
-                        outbound.onTransportError();
-                    }
+                if (c instanceof OutboundCall outbound && outbound.sendsTo(event.getHost(), event.getPort(),
+                        event.getTransport())) {
+                    outbound.onTransportError();
                 }
             });
         }

@@ -21,17 +21,21 @@ class SipSettingsTest {
     @Test
     void trunk_parsesPortDefaultsAndIpv6() {
         assertThat(SipSettings.Trunk.parse("sip:127.0.0.1:5070")).isEqualTo(new SipSettings.Trunk("127.0.0.1", 5070, "udp"));
-        assertThat(SipSettings.Trunk.parse("sip:pbx.example")).isEqualTo(new SipSettings.Trunk("pbx.example", 5060, "udp"));
+        assertThat(SipSettings.Trunk.parse("sip:pbx.example")).isEqualTo(
+                new SipSettings.Trunk("pbx.example", 5060, "udp", false, SipSettings.Trunk.Lookup.NAPTR));
+        assertThat(SipSettings.Trunk.parse("sip:pbx.example;transport=tcp").lookup()).isEqualTo(SipSettings.Trunk.Lookup.SRV);
+        assertThat(SipSettings.Trunk.parse("sip:pbx.example:5070").lookup()).isEqualTo(SipSettings.Trunk.Lookup.ADDRESS);
+        assertThat(SipSettings.Trunk.parse("sip:127.0.0.1").lookup()).isEqualTo(SipSettings.Trunk.Lookup.NONE);
         assertThat(SipSettings.Trunk.parse("sip:[::1]:5070;transport=tcp"))
                 .isEqualTo(new SipSettings.Trunk("[::1]", 5070, "tcp"));
     }
 
     @Test
     void trunk_overTls_defaultsToPort5061_andSipsMeansTls() {
-        assertThat(SipSettings.Trunk.parse("sip:carrier.example.com;transport=tls"))
-                .isEqualTo(new SipSettings.Trunk("carrier.example.com", 5061, "tls", false));
-        assertThat(SipSettings.Trunk.parse("sips:carrier.example.com"))
-                .isEqualTo(new SipSettings.Trunk("carrier.example.com", 5061, "tls", true));
+        assertThat(SipSettings.Trunk.parse("sip:carrier.example.com;transport=tls")).isEqualTo(new SipSettings.Trunk(
+                "carrier.example.com", 5061, "tls", false, SipSettings.Trunk.Lookup.SRV));
+        assertThat(SipSettings.Trunk.parse("sips:carrier.example.com")).isEqualTo(new SipSettings.Trunk(
+                "carrier.example.com", 5061, "tls", true, SipSettings.Trunk.Lookup.NAPTR));
         assertThat(SipSettings.Trunk.parse("sips:127.0.0.1:5071").isTls()).isTrue();
         assertThat(SipSettings.Trunk.parse("sip:127.0.0.1:5070;transport=TLS").port()).isEqualTo(5070);
     }

@@ -30,6 +30,11 @@ final class Sipp implements AutoCloseable {
         return start(scenario, port, null, null, keys, false);
     }
 
+    /** A SIPp server on another loopback host ({@code ip}, e.g. 127.0.0.2: a second site of the trunk). */
+    static Sipp uasOn(String scenario, String ip, int port, Map<String, String> keys) throws IOException {
+        return start(scenario, ip, port, null, null, keys, false, List.of());
+    }
+
     /** As {@link #uas}, listening on TCP instead of UDP, and only once SIPp listens. */
     static Sipp uasOverTcp(String scenario, int port) throws IOException, InterruptedException {
         Sipp sipp = start(scenario, port, null, null, Map.of(), true);
@@ -59,8 +64,13 @@ final class Sipp implements AutoCloseable {
 
     private static Sipp start(String scenario, int port, String target, String service, Map<String, String> keys,
                               boolean tcp, List<String> extra) throws IOException {
+        return start(scenario, "127.0.0.1", port, target, service, keys, tcp, extra);
+    }
+
+    private static Sipp start(String scenario, String ip, int port, String target, String service,
+                              Map<String, String> keys, boolean tcp, List<String> extra) throws IOException {
         String name = scenario.replace(".xml", "");
-        Path dir = Paths.get("target", "sipp", name + "-" + port).toAbsolutePath();
+        Path dir = Paths.get("target", "sipp", name + "-" + ip + "-" + port).toAbsolutePath();
         Files.createDirectories(dir);
         String text = Files.readString(scenarioPath(scenario));
         for (Map.Entry<String, String> k : keys.entrySet()) {
@@ -72,8 +82,8 @@ final class Sipp implements AutoCloseable {
         if (target != null) {
             args.add(target);
         }
-        args.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port),
-                "-mi", "127.0.0.1", "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", System.getProperty("sipp.timeout", "20s"),
+        args.addAll(List.of("-sf", file.toString(), "-i", ip, "-p", String.valueOf(port),
+                "-mi", ip, "-mp", String.valueOf(port + 2), "-m", "1", "-nostdin", "-timeout", System.getProperty("sipp.timeout", "20s"),
                 "-timeout_error", "-trace_err", "-trace_msg", "-trace_logs"));
         if (tcp) {
             args.addAll(List.of("-t", "t1"));
@@ -96,6 +106,10 @@ final class Sipp implements AutoCloseable {
     /** Waits for SIPp to finish its one call; 0 means every step of the scenario happened as written. */
     int awaitExit(Duration timeout) throws InterruptedException {
         return process.awaitExit(timeout);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Every SIP message SIPp sent or received, in full. */

@@ -146,7 +146,8 @@ class TlsTrunkTest {
             assertThat(listener.next(WAIT)).isEqualTo("answered");
             call.hangUp();
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
-            assertThat(sipp.messages()).contains("SIP/2.0/TLS 127.0.0.1:");
+            assertThat(sipp.messages()).contains("SIP/2.0/TLS 127.0.0.1:", "INVITE sips:+14155550199@127.0.0.1:",
+                    "Contact: <sips:127.0.0.1:");
         }
     }
 
@@ -168,6 +169,26 @@ class TlsTrunkTest {
     @Test
     void withoutACaFile_theJvmTrustStoreIsUsed_andATestCaIsNotInIt() throws Exception {
         assertRefused(goodPort, null, "not issued by a trusted CA");
+    }
+
+    @Test
+    void aTrunkThatAcceptsTcpButNeverCompletesTheHandshake_failsTheCall_insteadOfHanging() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (java.net.Socket s = silent.accept()) {
+                    s.getInputStream().readAllBytes(); // reads the ClientHello, never answers
+                } catch (java.io.IOException e) {
+                    // closed at the end
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            startAgent("sip:127.0.0.1:" + silent.getLocalPort() + ";transport=tls", caFile.toString());
+            RecordingListener listener = new RecordingListener();
+            agent.placeCall("+14155550100", null, "+14155550199", agent.localOffer(40000), listener);
+            // SSL_HANDSHAKE_TIMEOUT is 10 s; Timer B (32 s) would end it otherwise.
+            assertThat(listener.next(Duration.ofSeconds(40))).startsWith("failed UNREACHABLE");
+        }
     }
 
     private void assertRefused(int port, String ca, String reason) throws InterruptedException {

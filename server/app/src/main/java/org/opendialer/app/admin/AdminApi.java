@@ -97,6 +97,7 @@ public final class AdminApi {
         // Validated before the user exists, so a bad sip_account creates nothing.
         SipAccount sip = sipField == null || sipField.remove() ? null : sipField.toAccount(null);
         DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
+        Boolean withhold = WithholdCallerIdJson.read(json);
         User user = accounts.createUser(newUser);
         try {
             if (sip != null) {
@@ -104,6 +105,9 @@ public final class AdminApi {
             }
             if (policy != null && policy.value() != null) {
                 accounts.destinationOverrides().set(user.id(), policy.value());
+            }
+            if (Boolean.TRUE.equals(withhold)) {
+                accounts.callerIdPrivacy().setWithheld(user.id(), true);
             }
         } catch (RuntimeException e) {
             accounts.deleteUser(user.username());
@@ -132,6 +136,7 @@ public final class AdminApi {
         var update = AdminJson.readUpdate(json);
         AdminJson.SipAccountField sipField = AdminJson.readSipAccount(json);
         DestinationPolicyJson.Field policy = DestinationPolicyJson.read(json);
+        Boolean withhold = WithholdCallerIdJson.read(json);
         SipAccount sip = null;
         if (sipField != null && !sipField.remove()) {
             User existing = accounts.findUser(username).orElseThrow(() -> notFound(username));
@@ -145,6 +150,9 @@ public final class AdminApi {
         if (policy != null) {
             accounts.destinationOverrides().set(user.id(), policy.value());
         }
+        if (withhold != null) {
+            accounts.callerIdPrivacy().setWithheld(user.id(), withhold);
+        }
         AdminJson.send(ctx, 200, userJson(user));
     }
 
@@ -155,6 +163,7 @@ public final class AdminApi {
 
     private ObjectNode withPolicy(ObjectNode json, User user) {
         DestinationPolicyJson.write(json, accounts.destinationOverrides().find(user.id()).orElse(null));
+        json.put(WithholdCallerIdJson.FIELD, accounts.callerIdPrivacy().isWithheld(user.id()));
         return json;
     }
 

@@ -23,9 +23,9 @@ final class AdminJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final Set<String> CREATE_FIELDS = Set.of("username", "password", "display_name", "extension", "number",
-            "sip_account", DestinationPolicyJson.FIELD);
+            "sip_account", DestinationPolicyJson.FIELD, WithholdCallerIdJson.FIELD);
     static final Set<String> UPDATE_FIELDS = Set.of("password", "display_name", "extension", "number",
-            "sip_account", DestinationPolicyJson.FIELD);
+            "sip_account", DestinationPolicyJson.FIELD, WithholdCallerIdJson.FIELD);
     private static final Set<String> SIP_ACCOUNT_FIELDS = Set.of("registrar", "username", "auth_username", "password");
 
     private AdminJson() {}

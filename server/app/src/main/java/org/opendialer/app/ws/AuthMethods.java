@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.opendialer.core.accounts.AccountException;
 import org.opendialer.core.accounts.AccountService;
 import org.opendialer.core.accounts.Session;
@@ -32,23 +34,46 @@ public final class AuthMethods {
         this.calls = calls;
     }
 
-    public Object signIn(DialerConnection connection, ObjectNode params) {
+    /**
+     * Answers later: the password is checked on the account service's bounded pool, and the result
+     * (or the typed error) completes the returned future there, so no WebSocket thread waits on Argon2.
+     * The rate limits are still checked at once, before any hashing.
+     */
+    public CompletableFuture<Object> signIn(DialerConnection connection, ObjectNode params) {
         String username = Params.requiredString(params, "username", MAX_FIELD);
         String password = Params.requiredString(params, "password", MAX_FIELD);
-        Optional<Session> session;
+        CompletableFuture<Optional<Session>> session;
         try {
-            session = accounts.signIn(username, password, connection.remoteAddress());
+            session = accounts.signInAsync(username, password, connection.remoteAddress());
         } catch (AccountException e) {
-            if (e.reason() == AccountException.Reason.RATE_LIMITED) {
-                throw new MethodException(ErrorCode.RATE_LIMITED, e.getMessage());
+            throw typed(e);
+        }
+        return session.handle((found, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof AccountException e) {
+                    throw typed(e);
+                }
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
             }
-            throw e;
+            if (found.isEmpty()) {
+                LOG.info("sign-in refused for username {} from {}", LogText.printable(username), connection.remoteAddress());
+                throw new MethodException(ErrorCode.INVALID_CREDENTIALS, WRONG_CREDENTIALS);
+            }
+            if (connection.closed()) {
+                accounts.signOut(found.get().token()); // nobody can use a session whose socket is gone
+                throw new MethodException(ErrorCode.AUTHENTICATION_REQUIRED, "The connection closed during sign-in.");
+            }
+            return accepted(connection, found.get(), "sign-in");
+        });
+    }
+
+    private static RuntimeException typed(AccountException e) {
+        if (e.reason() == AccountException.Reason.RATE_LIMITED) {
+            return new MethodException(ErrorCode.RATE_LIMITED, e.getMessage());
         }
-        if (session.isEmpty()) {
-            LOG.info("sign-in refused for username {} from {}", LogText.printable(username), connection.remoteAddress());
-            throw new MethodException(ErrorCode.INVALID_CREDENTIALS, WRONG_CREDENTIALS);
-        }
-        return accepted(connection, session.get(), "sign-in");
+        return e;
     }
 
     public Object signInWithToken(DialerConnection connection, ObjectNode params) {
@@ -134,6 +159,9 @@ public final class AuthMethods {
     private ObjectNode accepted(DialerConnection connection, Session session, String how, Map<String, Long> known) {
         connection.signedIn(session);
         calls.signedIn(connection, session.user(), known);
+        if (connection.closed()) {
+            calls.signedOut(connection); // closed while signing in (an answer from the pool): the close may have run first
+        }
         LOG.info("{} of {} from {}", how, session.user().username(), connection.remoteAddress());
         return Wire.signInResult(session);
     }

@@ -6,7 +6,8 @@ import org.opendialer.core.accounts.Session;
 
 /**
  * The gateway's side of one dialer WebSocket: who is signed in on it and how to send to it.
- * Requests arrive one at a time, but events (from a call engine) may be sent from other threads.
+ * Requests are handled one at a time ({@link RequestQueue}), but events (from a call engine) and the
+ * answers of requests that complete later (a password sign-in) may be sent from other threads.
  */
 public final class DialerConnection {
     private final String remoteAddress;
@@ -16,6 +17,7 @@ public final class DialerConnection {
     private String device;
     /** System.nanoTime() since when no session is signed in on this connection; null while one is. */
     private Long anonymousSince = System.nanoTime();
+    private volatile boolean closed;
 
     public DialerConnection(String remoteAddress, Consumer<String> textSender, ProtocolCodec codec) {
         this.remoteAddress = remoteAddress;
@@ -62,6 +64,15 @@ public final class DialerConnection {
             anonymousSince = System.nanoTime();
         }
         return Optional.ofNullable(previous);
+    }
+
+    /** The WebSocket closed; a sign-in answered after this does not register the connection. */
+    public void markClosed() {
+        closed = true;
+    }
+
+    public boolean closed() {
+        return closed;
     }
 
     public void sendEvent(Object event) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.MDC;
 
 /** Wraps the dialer methods whose outcome or time is a metric: the sign-in methods and placeCall. */
@@ -18,17 +20,18 @@ public final class InstrumentedMethods {
             MethodHandler inner = methods.get(name);
             if (inner != null) {
                 wrapped.put(name, (connection, params) -> {
-                    String outcome = ErrorCode.INTERNAL_ERROR.wire();
+                    Object result;
                     try {
-                        Object result = inner.handle(connection, params);
-                        outcome = "ok";
-                        return result;
-                    } catch (MethodException e) {
-                        outcome = e.code().wire();
+                        result = inner.handle(connection, params);
+                    } catch (RuntimeException e) {
+                        metrics.signIn(name, outcome(e));
                         throw e;
-                    } finally {
-                        metrics.signIn(name, outcome);
                     }
+                    if (result instanceof CompletionStage<?> later) { // a password sign-in answers later
+                        return later.whenComplete((value, e) -> metrics.signIn(name, e == null ? "ok" : outcome(e)));
+                    }
+                    metrics.signIn(name, "ok");
+                    return result;
                 });
             }
         }
@@ -45,11 +48,16 @@ public final class InstrumentedMethods {
         return Map.copyOf(wrapped);
     }
 
+    private static String outcome(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof MethodException m ? m.code().wire() : ErrorCode.INTERNAL_ERROR.wire();
+    }
+
     /** The signed-in user and the request's call id in the log context (MDC) while the method runs. */
     private static MethodHandler withLogContext(MethodHandler handler) {
         return (connection, params) -> {
             connection.session().ifPresent(s -> MDC.put("user", s.user().username()));
-            JsonNode callId = params == null ? null : params.get("callId");
+            JsonNode callId = params == null ? null : params.get("call_id");
             if (callId != null && callId.isTextual() && callId.textValue().matches("[A-Za-z0-9_-]{1,64}")) {
                 MDC.put("call_id", callId.textValue());
             }

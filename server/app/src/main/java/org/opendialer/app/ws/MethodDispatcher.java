@@ -1,10 +1,17 @@
 package org.opendialer.app.ws;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns one text frame into one response frame: parse, find the method, run it, map failures. */
+/**
+ * Turns one text frame into one response frame: parse, find the method, run it, map failures. A method
+ * may answer later by returning a {@link CompletionStage} (a password sign-in); its frame is then ready
+ * when that stage completes.
+ */
 public final class MethodDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(MethodDispatcher.class);
 
@@ -16,26 +23,39 @@ public final class MethodDispatcher {
         this.handlers = Map.copyOf(handlers);
     }
 
-    public String handle(DialerConnection connection, String frame) {
+    /** The response frame; completed already unless the method answers later. Never completes exceptionally. */
+    public CompletableFuture<String> handle(DialerConnection connection, String frame) {
         WsRequest request;
         try {
             request = codec.parse(frame);
         } catch (BadFrameException e) {
-            return codec.error(e.id(), ErrorCode.BAD_REQUEST, e.getMessage());
+            return CompletableFuture.completedFuture(codec.error(e.id(), ErrorCode.BAD_REQUEST, e.getMessage()));
         }
         MethodHandler handler = handlers.get(request.method());
         if (handler == null) {
-            return codec.error(request.id(), ErrorCode.UNKNOWN_METHOD,
-                    "Unknown method \"" + request.method() + "\".");
+            return CompletableFuture.completedFuture(codec.error(request.id(), ErrorCode.UNKNOWN_METHOD,
+                    "Unknown method \"" + request.method() + "\"."));
         }
+        Object result;
         try {
-            return codec.success(request.id(), handler.handle(connection, request.params()));
-        } catch (MethodException e) {
-            return codec.error(request.id(), e.code(), e.getMessage());
+            result = handler.handle(connection, request.params());
         } catch (RuntimeException e) {
-            LOG.error("method {} failed", request.method(), e);
-            return codec.error(request.id(), ErrorCode.INTERNAL_ERROR, "The gateway failed to handle the request.");
+            return CompletableFuture.completedFuture(failure(request, e));
         }
+        if (result instanceof CompletionStage<?> later) {
+            return later.toCompletableFuture().handle((value, e) -> e == null
+                    ? codec.success(request.id(), value)
+                    : failure(request, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+        }
+        return CompletableFuture.completedFuture(codec.success(request.id(), result));
+    }
+
+    private String failure(WsRequest request, Throwable e) {
+        if (e instanceof MethodException m) {
+            return codec.error(request.id(), m.code(), m.getMessage());
+        }
+        LOG.error("method {} failed", request.method(), e);
+        return codec.error(request.id(), ErrorCode.INTERNAL_ERROR, "The gateway failed to handle the request.");
     }
 
     /** The answer to a frame that is not text at all. */

@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +43,15 @@ public final class WsEndpoint implements AutoCloseable {
     private volatile NodeRedirect redirect;
     private volatile boolean draining;
 
-    /** @param node the cluster node the dialer asked for ({@code ?node=}, set after a redirect), or null */
-    private record Entry(DialerConnection connection, WsContext ctx, String node) {}
+    /** Continues the requests of a connection after a method that answered later (RequestQueue). */
+    private final ExecutorService later;
+
+    /**
+     * @param node            the cluster node the dialer asked for ({@code ?node=}, set after a redirect), or null
+     * @param redirectChecked whether the first response after sign-in went out (NodeRedirect is asked then)
+     */
+    private record Entry(DialerConnection connection, WsContext ctx, RequestQueue requests, String node,
+                         java.util.concurrent.atomic.AtomicBoolean redirectChecked) {}
 
     public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls,
                       Duration signInWindow, int anonymousPerAddress) {
@@ -54,6 +62,13 @@ public final class WsEndpoint implements AutoCloseable {
         this.anonymousPerAddress = anonymousPerAddress;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ws-sign-in-window");
+            t.setDaemon(true);
+            return t;
+        });
+        // Threads exist only while an answer that came later is sent and the frames behind it are handled:
+        // as many at once as password checks complete, which the bounded Argon2 pool limits.
+        this.later = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ws-answer-later");
             t.setDaemon(true);
             return t;
         });
@@ -73,27 +88,44 @@ public final class WsEndpoint implements AutoCloseable {
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             String address = remoteIp(ctx);
-            if (anonymousFrom(address) >= anonymousPerAddress) {
+            Entry[] self = new Entry[1];
+            DialerConnection connection = new DialerConnection(address, text -> {
+                metrics.frameSent();
+                ctx.send(text);
+                // Cluster: once the sign-in's response is out, a dialer whose user's live call is on another
+                // node is sent there (NodeRedirect).
+                Entry e = self[0];
+                if (e != null && redirect != null && !e.redirectChecked().get() && text.contains("\"type\":\"response\"")
+                        && !e.connection().anonymous() && e.redirectChecked().compareAndSet(false, true)) {
+                    redirectIfElsewhere(e);
+                }
+            }, codec);
+            RequestQueue requests = new RequestQueue(connection, dispatcher, later, () -> ctx.closeSession(CLOSE_POLICY,
+                    "More than " + RequestQueue.MAX_WAITING + " requests waiting for an answer"));
+            // Count and add in one step: connections of one address opened at once (on several threads)
+            // each saw the others not yet added, and all passed the cap.
+            boolean refused;
+            synchronized (connections) {
+                refused = anonymousFrom(address) >= anonymousPerAddress;
+                if (!refused) {
+                    self[0] = new Entry(connection, ctx, requests, ctx.queryParam("node"),
+                            new java.util.concurrent.atomic.AtomicBoolean());
+                    connections.put(ctx.sessionId(), self[0]);
+                }
+            }
+            if (refused) {
                 LOG.debug("websocket from {} refused: {} anonymous connections already", address, anonymousPerAddress);
                 ctx.closeSession(CLOSE_POLICY, "Too many connections without sign-in from this address");
                 return;
             }
             ctx.enableAutomaticPings(30, TimeUnit.SECONDS);
             metrics.connectionOpened();
-            connections.put(ctx.sessionId(), new Entry(new DialerConnection(address, text -> {
-                metrics.frameSent();
-                ctx.send(text);
-            }, codec), ctx, ctx.queryParam("node")));
         });
         ws.onMessage(ctx -> {
             metrics.frameReceived();
             Entry entry = connections.get(ctx.sessionId());
             if (entry != null) {
-                boolean wasAnonymous = entry.connection().anonymous();
-                entry.connection().sendText(dispatcher.handle(entry.connection(), ctx.message()));
-                if (wasAnonymous && !entry.connection().anonymous()) {
-                    redirectIfElsewhere(entry);
-                }
+                entry.requests().accept(ctx.message());
             }
         });
         ws.onBinaryMessage(ctx -> {
@@ -104,6 +136,7 @@ public final class WsEndpoint implements AutoCloseable {
         ws.onClose(ctx -> {
             Entry entry = connections.remove(ctx.sessionId());
             if (entry != null) {
+                entry.connection().markClosed();
                 // The user's calls go on: a reload or another tab picks them up (docs/decisions/0003).
                 calls.signedOut(entry.connection());
             }
@@ -172,6 +205,7 @@ public final class WsEndpoint implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        later.shutdownNow();
     }
 
     private long anonymousFrom(String address) {
@@ -184,7 +218,9 @@ public final class WsEndpoint implements AutoCloseable {
         long window = signInWindow.toNanos();
         try {
             connections.forEach((id, entry) -> {
-                if (entry.connection().anonymousFor(window)) {
+                // Not while a request waits for its answer: a sign-in queued behind others' password
+                // checks on a loaded machine must be answered, not cut off (each address has at most one).
+                if (entry.connection().anonymousFor(window) && !entry.requests().busy()) {
                     // onClose removes it; until then each sweep repeats the (idempotent) close.
                     entry.ctx().closeSession(CLOSE_SIGN_IN_WINDOW,
                             "Not signed in within " + signInWindow.toSeconds() + " s");

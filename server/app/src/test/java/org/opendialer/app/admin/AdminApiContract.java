@@ -346,6 +346,44 @@ abstract class AdminApiContract {
         assertThat(user.get("sip_account").isNull()).isTrue();
     }
 
+    // ---- withhold_caller_id
+
+    @Test
+    void withholdCallerId_isFalseByDefault_setOnCreate_andChangedByPatch() throws Exception {
+        assertThat(JSON.readTree(send("POST", "/users", ALICE).body()).get("withhold_caller_id").asBoolean()).isFalse();
+        long id = accounts.findUser("alice").orElseThrow().id();
+        HttpResponse<String> set = send("PATCH", "/users/alice", "{\"withhold_caller_id\":true}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(JSON.readTree(set.body()).get("withhold_caller_id").asBoolean()).isTrue();
+        assertThat(accounts.callerIdPrivacy().isWithheld(id)).isTrue();
+        assertThat(send("PATCH", "/users/alice", "{\"display_name\":\"Alice\"}").body())
+                .contains("\"withhold_caller_id\":true"); // absent: unchanged
+        assertThat(send("GET", "/users", null).body()).contains("\"withhold_caller_id\":true");
+        assertThat(JSON.readTree(send("PATCH", "/users/alice", "{\"withhold_caller_id\":false}").body())
+                .get("withhold_caller_id").asBoolean()).isFalse();
+        assertThat(accounts.callerIdPrivacy().isWithheld(id)).isFalse();
+
+        HttpResponse<String> created = send("POST", "/users", """
+                {"username":"bob","password":"bob-password-1","extension":"102","withhold_caller_id":true}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).get("withhold_caller_id").asBoolean()).isTrue();
+        assertThat(send("DELETE", "/users/bob", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void withholdCallerId_notABoolean_is400_andChangesNothing() throws Exception {
+        assertBadRequest("POST", "/users", """
+                {"username":"alice","password":"alice-password","extension":"101","withhold_caller_id":"yes"}""",
+                "withhold_caller_id must be true or false");
+        assertThat(send("GET", "/users/alice", null).statusCode()).isEqualTo(404);
+        send("POST", "/users", ALICE);
+        assertBadRequest("PATCH", "/users/alice", "{\"withhold_caller_id\":1,\"display_name\":\"X\"}",
+                "withhold_caller_id must be true or false");
+        JsonNode alice = JSON.readTree(send("GET", "/users/alice", null).body());
+        assertThat(alice.get("withhold_caller_id").asBoolean()).isFalse();
+        assertThat(alice.get("display_name").asText()).isEqualTo("Alice Liddell");
+    }
+
     // ---- destination_policy (toll fraud, docs/security.md)
 
     @Test

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.opendialer.core.accounts.AccountException.Reason;
 import org.opendialer.core.limits.RateLimiter;
@@ -370,17 +372,36 @@ public final class AccountService {
      * timing does not tell them apart). Before any hashing, the attempt must pass the per-address and
      * global rate limits and its (username, address) pair must not be locked, and the bounded pool of
      * password checks must have room; otherwise it fails at once with {@link Reason#RATE_LIMITED}.
+     * Waits for the check: callers that must not wait (a WebSocket's reader) use {@link #signInAsync}.
      */
     public Optional<Session> signIn(String username, String password, String clientAddress) {
+        try {
+            return signInAsync(username, password, clientAddress).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #signIn} without waiting: the limits are checked on the caller's thread (a refusal throws
+     * {@link AccountException} at once, before any hashing); the password is then checked on the bounded
+     * pool, and the future completes there with the session or empty, or fails with an
+     * {@link AccountException} {@link Reason#RATE_LIMITED} when the check was not done in time.
+     */
+    public CompletableFuture<Optional<Session>> signInAsync(String username, String password,
+                                                                                String clientAddress) {
         if (username == null || password == null) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         String address = clientAddress == null ? "" : clientAddress;
         refuseIfWaiting(perAddress.tryAcquire(address), "from your address");
         refuseIfWaiting(global.tryAcquire(""), "on this gateway");
         if (username.length() > 64 || password.length() > 1024) {
             // Cannot match any account: no hash, and not counted, so oversized keys never enter the throttle.
-            return Optional.empty();
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         Optional<Duration> locked = throttle.lockedFor(username, address);
         if (locked.isPresent()) {
@@ -388,21 +409,37 @@ public final class AccountService {
             throw rateLimited(locked.get(), "for this username from your address");
         }
         Optional<StoredCredentials> stored = loadCredentials(username);
-        boolean correct;
+        CompletableFuture<Boolean> check;
         try {
-            correct = checks.verify(address, password, stored.map(StoredCredentials::hash).orElse(decoyHash));
+            check = checks.verify(address, password, stored.map(StoredCredentials::hash).orElse(decoyHash));
         } catch (PasswordChecks.Busy e) {
-            LOG.warn("sign-in for {} from {} refused: {}", LogText.printable(username), address, e.getMessage());
-            throw rateLimited(Duration.ofSeconds(1), e.thisAddress ? "from your address" : "on this gateway");
+            throw busy(username, address, e);
         }
-        if (stored.isEmpty() || !correct) {
-            throttle.recordFailure(username, address);
-            LOG.info("sign-in for {} from {} failed", LogText.printable(username), address);
-            return Optional.empty();
-        }
-        throttle.recordSuccess(username, address);
-        purgeExpired();
-        return Optional.of(createSession(stored.get().userId(), clientAddress));
+        CompletableFuture<Optional<Session>> session = check.handle((correct, failure) -> {
+            if (failure != null) {
+                PasswordChecks.Busy busy = PasswordChecks.busy(failure);
+                if (busy != null) {
+                    throw busy(username, address, busy);
+                }
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+            }
+            if (stored.isEmpty() || !correct) {
+                throttle.recordFailure(username, address);
+                LOG.info("sign-in for {} from {} failed", LogText.printable(username), address);
+                return Optional.empty();
+            }
+            throttle.recordSuccess(username, address);
+            purgeExpired();
+            return Optional.of(createSession(stored.get().userId(), clientAddress));
+        });
+        return session;
+    }
+
+    private static AccountException busy(String username, String address, PasswordChecks.Busy e) {
+        LOG.warn("sign-in for {} from {} refused: {}", LogText.printable(username), address, e.getMessage());
+        return rateLimited(Duration.ofSeconds(1), e.thisAddress ? "from your address" : "on this gateway");
     }
 
     private static void refuseIfWaiting(Duration wait, String scope) {
@@ -651,5 +688,10 @@ public final class AccountService {
     /** Users' exceptions to the destination policy (admin API {@code destination_policy}). */
     public DestinationOverrides destinationOverrides() {
         return new DestinationOverrides(dataSource);
+    }
+
+    /** Users who withhold their caller ID on trunk calls (admin API {@code withhold_caller_id}). */
+    public CallerIdPrivacy callerIdPrivacy() {
+        return new CallerIdPrivacy(dataSource);
     }
 }

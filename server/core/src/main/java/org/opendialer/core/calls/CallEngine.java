@@ -90,6 +90,7 @@ public final class CallEngine implements AutoCloseable {
         carrier = java.util.Objects.requireNonNull(config, "config");
         if (sip != null) {
             sip.setMaxRedirects(config.maxRedirects());
+            sip.setTrunkDns(config.dns());
         }
     }
 
@@ -448,8 +449,9 @@ public final class CallEngine implements AutoCloseable {
                                  MediaSession media, String presented) {
         int rtpPort = MediaOffers.openRtp(media);
         // Without a number to present the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
-        String from = presented != null ? presented
-                : account == null ? carrier.presentedNumber(caller.number()) : caller.number();
+        // A user who withholds their number does so whatever DIALER_SIP_CALLER_ID presents for the others.
+        String from = presented != null ? presented : account != null ? caller.number()
+                : accounts.callerIdPrivacy().isWithheld(caller.id()) ? null : carrier.presentedNumber(caller.number());
         Ongoing o = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
                 from != null ? from : caller.extension(), e164, caller.displayName(), calls.now()));
         o.media = media;
@@ -689,7 +691,7 @@ public final class CallEngine implements AutoCloseable {
     private void onSessionCall(MediaSession session, java.util.function.Consumer<Ongoing> action) {
         for (Ongoing o : calls.snapshot()) {
             if (o.media == session && o.mediaSide == MediaSession.Side.A) {
-                action.accept(o);
+                org.opendialer.core.logging.CallLogContext.run(o.call.id, () -> action.accept(o));
                 return;
             }
         }

@@ -38,6 +38,12 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     }
 
     @Override
+    public String callId() {
+        Ongoing o = owner;
+        return o == null ? null : o.call.id;
+    }
+
+    @Override
     public String answer(Ongoing o, String offerSdp) {
         if (!(leg instanceof InboundCall invite)) {
             throw new IllegalStateException("only an inbound leg is answered by us");

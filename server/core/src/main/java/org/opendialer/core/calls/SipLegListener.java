@@ -2,9 +2,14 @@ package org.opendialer.core.calls;
 
 import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.CallListener;
+import org.opendialer.core.logging.CallLogContext;
+import org.opendialer.core.logging.LogText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns the SIP agent's events for one leg (on its event thread) into engine tasks; never blocks. */
 final class SipLegListener implements CallListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SipLegListener.class);
     /** What a leg's events do, on the engine thread. */
     interface Handler {
         void legAnswered(AudioSdp remote);
@@ -18,6 +23,11 @@ final class SipLegListener implements CallListener {
         void legReInvited(AudioSdp remote);
 
         void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup);
+
+        /** The id of the call this leg belongs to, for the log context of its events; null if none yet. */
+        default String callId() {
+            return null;
+        }
     }
 
     private final EngineThread thread;
@@ -32,59 +42,63 @@ final class SipLegListener implements CallListener {
         this.target = target;
     }
 
+    /** On the engine thread: the leg's handler, if any, with its call id in the log context. */
+    private void onTarget(java.util.function.Consumer<Handler> event) {
+        thread.execute(() -> {
+            Handler h = target;
+            if (h != null) {
+                CallLogContext.run(h.callId(), () -> event.accept(h));
+            }
+        });
+    }
+
     @Override
     public void answered(AudioSdp remote) {
         long received = System.nanoTime();
-        thread.execute(() -> {
-            if (target != null) {
-                target.sipAnsweredAt(received);
-                target.legAnswered(remote);
-            }
+        onTarget(h -> {
+            LOG.info("SIP: the far end answered");
+            h.sipAnsweredAt(received);
+            h.legAnswered(remote);
         });
     }
 
     @Override
     public void provisional(int status, AudioSdp earlyMedia) {
-        thread.execute(() -> {
-            if (target != null) {
-                target.legProgress(status, earlyMedia);
-            }
+        onTarget(h -> {
+            LOG.debug("SIP: {} from the far end{}", status, earlyMedia == null ? "" : " with early media");
+            h.legProgress(status, earlyMedia);
         });
     }
 
     @Override
     public void reInvited(AudioSdp remote) {
-        thread.execute(() -> {
-            if (target != null) {
-                target.legReInvited(remote);
-            }
+        onTarget(h -> {
+            LOG.info("SIP: the far end re-INVITEd (media {}:{}, {})", remote.address(), remote.port(), remote.direction());
+            h.legReInvited(remote);
         });
     }
 
     @Override
     public void failed(org.opendialer.sip.EndReason reason, int status, String phrase) {
-        thread.execute(() -> {
-            if (target != null) {
-                target.legEnded(EndReason.of(reason), false);
-            }
+        onTarget(h -> {
+            LOG.info("SIP: the call failed with {} {} ({})", status, LogText.printable(String.valueOf(phrase)), reason);
+            h.legEnded(EndReason.of(reason), false);
         });
     }
 
     @Override
     public void sessionExpired() {
-        thread.execute(() -> {
-            if (target != null) {
-                target.legEnded(EndReason.SESSION_EXPIRED, false);
-            }
+        onTarget(h -> {
+            LOG.info("SIP: the session timer ran out");
+            h.legEnded(EndReason.SESSION_EXPIRED, false);
         });
     }
 
     @Override
     public void remoteHangup() {
-        thread.execute(() -> {
-            if (target != null) {
-                target.legEnded(EndReason.CANCELED, true);
-            }
+        onTarget(h -> {
+            LOG.info("SIP: the far end hung up");
+            h.legEnded(EndReason.CANCELED, true);
         });
     }
 }

@@ -163,4 +163,22 @@ class CallEngineCarrierTest {
                     .containsPattern("P-Asserted-Identity: \"Alice Agent\" <sip:\\+12015550100@");
         }
     }
+
+    @Test
+    void outbound_forAUserWhoWithholdsTheirNumber_isAnonymous_evenWithACompanyCallerId() throws Exception {
+        accounts.callerIdPrivacy().setWithheld(alice.id(), true);
+        try (SippPeer trunk = SippPeer.uas("uas_answer_then_bye.xml", Map.of())) {
+            start(trunk.uri(), new CarrierConfig(Duration.ofSeconds(2), 3, Optional.of("+12015550100")));
+            RecordingDialer d = new RecordingDialer(alice.id());
+            engine.attach(d);
+            engine.place(alice, BOB_MOBILE, d, null);
+            d.awaitEnd(WAIT);
+            assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+            assertThat(trunk.messages()).containsPattern("From: \"Anonymous\" <sip:anonymous@anonymous.invalid>")
+                    .contains("Privacy: id").doesNotContain("P-Asserted-Identity").doesNotContain("12015550100")
+                    .doesNotContain("12015550123");
+        }
+        accounts.callerIdPrivacy().setWithheld(alice.id(), false);
+        assertThat(accounts.callerIdPrivacy().isWithheld(alice.id())).isFalse();
+    }
 }

@@ -22,16 +22,17 @@ import org.opendialer.testkit.RtpengineProcess;
  * SRTP with SDES keys toward the SIP side, against a real SDES peer: rtpengine takes the relay's RTP/SAVP
  * offer (our key in {@code a=crypto}), answers with its own key, and bridges to plain RTP on a test socket.
  * A tone goes each way, browser → relay → SRTP → rtpengine → plain peer and back; each arrives only if both
- * ends encrypted, authenticated and decrypted it right. Fixed ports: this branch's block (offsets 1100-1199).
+ * ends encrypted, authenticated and decrypted it right. Fixed ports: offsets 1100-1141 from E2E_PORT_BASE
+ * (system property e2e.portBase, default 18080); the secure-trunk e2e spec takes 1150-1199.
  */
 @Timeout(60)
 class SdesSrtpRelayTest {
     private static final int BASE = Integer.getInteger("e2e.portBase", 18080) + 1100;
     private static final int NG_PORT = BASE;
-    private static final int RTPENGINE_MIN = BASE + 20;
-    private static final int RTPENGINE_MAX = BASE + 59;
-    private static final int RELAY_MIN = BASE + 60;
-    private static final int RELAY_MAX = BASE + 99;
+    private static final int RTPENGINE_MIN = BASE + 2;
+    private static final int RTPENGINE_MAX = BASE + 21;
+    private static final int RELAY_MIN = BASE + 22;
+    private static final int RELAY_MAX = BASE + 41;
     private static final Pattern PORT = Pattern.compile("m=audio (\\d+) (\\S+)");
     private static final Pattern CRYPTO = Pattern.compile("a=crypto:(\\d+) AES_CM_128_HMAC_SHA1_80 inline:([A-Za-z0-9+/=]+)");
 

@@ -29,13 +29,21 @@ import org.opendialer.core.calls.CallState;
 import org.opendialer.core.calls.CallView;
 import org.opendialer.core.calls.EndReason;
 
-/** The outbox and dispatcher against a real HTTP receiver (the JDK's server) and an in-memory H2. */
-class WebhookDeliveryTest {
+/**
+ * The outbox and dispatcher against a real HTTP receiver (the JDK's server), on each database the
+ * gateway supports: {@link WebhookDeliveryH2Test}, {@link WebhookDeliveryPostgresTest}.
+ */
+abstract class WebhookDeliveryContract {
     private static final byte[] SECRET = new byte[32];
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicInteger DB = new AtomicInteger();
 
-    private final Database db = Database.open("jdbc:h2:mem:webhooks" + DB.incrementAndGet() + ";DB_CLOSE_DELAY=-1", "", "");
+    /** A database with the gateway's schema and an empty outbox, for one test. */
+    abstract Database emptyDatabase() throws Exception;
+
+    /** After a test: close a database of its own, keep a shared one. */
+    abstract void release(Database db);
+
+    private final Database db = open();
     private final WebhookOutbox outbox = new WebhookOutbox(db);
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private HttpServer receiver;
@@ -83,7 +91,15 @@ class WebhookDeliveryTest {
         if (receiver != null) {
             receiver.stop(0);
         }
-        db.close();
+        release(db);
+    }
+
+    private Database open() {
+        try {
+            return emptyDatabase();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static CallView view(String id, CallState state, long seq) {
