@@ -7,7 +7,9 @@
 // Users are seeded with one SQL statement (H2 SYSTEM_RANGE) and the password hash of the one real user:
 // no Argon2 per seeded user. Both sides read the one host clock (SIPp's message log with TZ=UTC).
 //
-//   node bench/users.mjs [--calls 50] [--users 100,100000] [--reps 2]
+//   node bench/users.mjs [--calls 50] [--users 100,100000] [--reps 2] [--baseline-jar JAR --baseline-label TEXT]
+// --baseline-jar adds, in each round, the largest size on another build (e.g. one from before the indexed
+// lookups), labelled in the table.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
@@ -51,6 +53,8 @@ function arg(name, fallback) {
 const CALLS = Number(arg('--calls', 50));
 const SIZES = arg('--users', '100,100000').split(',').map(Number);
 const REPS = Number(arg('--reps', 2));
+const BASELINE_JAR = arg('--baseline-jar', null);
+const BASELINE_LABEL = arg('--baseline-label', 'baseline build');
 if (!(CALLS >= 10) || SIZES.some((n) => !(n >= 1 && n <= 1_000_000)) || !(REPS >= 1)) {
   throw new Error('--calls ≥ 10, --users a list of 1..1000000, --reps ≥ 1');
 }
@@ -118,7 +122,10 @@ function inviteTimes(file, direction) {
     const lines = block.split('\n').map((l) => l.trim());
     if (!(lines.find((l) => /^(SIP\/2\.0 \d{3}|[A-Z]+ sip:)/.test(l)) || '').startsWith('INVITE ')) continue;
     const callId = (lines.find((l) => /^(Call-ID|i):/i.test(l)) || '').replace(/^[^:]+:\s*/, '');
-    if (callId && !seen.has(callId)) seen.set(callId, Date.parse(`${m[1]}T${m[2]}Z`) + Number(m[3]) / 1000);
+    // A sent INVITE carries SIPp's clock from before the write (X-Bench-Written); the log's stamp may come later.
+    const stamp = (lines.find((l) => /^X-Bench-Written:/i.test(l)) || '').match(/(\d{9,})\.(\d{6})\s*$/);
+    const t = stamp ? Number(stamp[1]) * 1000 + Number(stamp[2]) / 1000 : Date.parse(`${m[1]}T${m[2]}Z`) + Number(m[3]) / 1000;
+    if (callId && !seen.has(callId)) seen.set(callId, t);
   }
   return [...seen.values()];
 }
@@ -130,13 +137,13 @@ function sippArgs(scenario, port, mediaPort, calls, log, extra = []) {
 }
 
 /** Adds `n` users (seed1..seedN, 6-digit extensions, +1415 numbers) in one statement, with the bench user's hash. */
-function seed(dataDir, n) {
+function seed(dataDir, n, jar) {
   // The first start created the demo user: the database holds the bench user and the seeded ones only.
   const sql = "DELETE FROM users WHERE username = 'demo'; " + (n <= 0 ? '' : 'INSERT INTO users (username, display_name, extension, phone_number, password_hash, created_at, updated_at) '
     + `SELECT 'seed' || X, 'Seed User ' || X, CAST(200000 + X AS VARCHAR), '+1415' || CAST(2000000 + X AS VARCHAR), `
     + `(SELECT password_hash FROM users WHERE username = 'bench'), CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM SYSTEM_RANGE(1, ${n}); `)
     + 'SELECT COUNT(*) AS users FROM users;';
-  const r = spawnSync('java', ['-cp', JAR, 'org.h2.tools.Shell', '-url', `jdbc:h2:file:${dataDir}/dialer`, '-sql', sql],
+  const r = spawnSync('java', ['-cp', jar, 'org.h2.tools.Shell', '-url', `jdbc:h2:file:${dataDir}/dialer`, '-sql', sql],
     { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`seeding failed: ${r.stderr}${r.stdout}`);
   return r.stdout;
@@ -150,12 +157,12 @@ const gatewayEnv = {
 };
 
 /** One gateway with `users` users: WARMUP + CALLS outbound calls, then as many inbound ones. */
-async function runOnce(users) {
-  const opts = { httpPort: HTTP_PORT, demoPort: 0, allowedOrigins: [`http://localhost:${BASE + 15}`], workDir: WORK_DIR, env: gatewayEnv };
+async function runOnce(users, jar = JAR, label = 'this build') {
+  const opts = { jar, httpPort: HTTP_PORT, demoPort: 0, allowedOrigins: [`http://localhost:${BASE + 15}`], workDir: WORK_DIR, env: gatewayEnv };
   let gateway = await startGateway({ ...opts, name: `users-${users}-setup` });
   await createUser(gateway, { ...USER, password: `pw-${randomBytes(8).toString('hex')}` });
   await stopPid(gateway.pid);
-  const counted = seed(gateway.dataDir, users - 1);
+  const counted = seed(gateway.dataDir, users - 1, jar);
   gateway = await startGateway({ ...opts, name: `users-${users}`, dataDir: gateway.dataDir, adminKey: gateway.adminKey });
   const total = WARMUP + CALLS;
   let trunk;
@@ -206,8 +213,10 @@ async function runOnce(users) {
 
     const toInvite = invites.map((t, i) => t - placed[i]).slice(WARMUP);
     const toRinging = rang.map((t, i) => t - sent[i]).slice(WARMUP);
-    if ([...toInvite, ...toRinging].some((x) => x <= 0)) throw new Error('an interval ≤ 0: the calls were matched out of order');
-    return { users, counted: (counted || '').match(/USERS\s*\n\s*(\d+)/i)?.[1], toInvite: summary(toInvite), toRinging: summary(toRinging) };
+    if ([...toInvite, ...toRinging].some((x) => x <= 0)) {
+      throw new Error(`an interval ≤ 0 (calls matched out of order, or the clocks disagree): ${JSON.stringify({ toInvite, toRinging })}`);
+    }
+    return { users, label, counted: (counted || '').match(/USERS\s*\n\s*(\d+)/i)?.[1], toInvite: summary(toInvite), toRinging: summary(toRinging) };
   } finally {
     dialer?.close();
     await caller?.stop();
@@ -220,7 +229,7 @@ async function runOnce(users) {
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 function markdown(runs, info) {
-  const row = (r) => `| ${r.users.toLocaleString('en-US')} | ${ms(r.toInvite.median)} | ${ms(r.toInvite.p95)} | ${ms(r.toRinging.median)} | ${ms(r.toRinging.p95)} |`;
+  const row = (r) => `| ${r.users.toLocaleString('en-US')}${BASELINE_JAR ? ` | ${r.label}` : ''} | ${ms(r.toInvite.median)} | ${ms(r.toInvite.p95)} | ${ms(r.toRinging.median)} | ${ms(r.toRinging.p95)} |`;
   return [
     START,
     '## Calls with 100 and with 100,000 users (`./dialer bench --only users`)',
@@ -229,8 +238,8 @@ function markdown(runs, info) {
     '',
     `Each row is one gateway (H2 database, the default) with that many users, ${CALLS} calls each way after ${WARMUP} warm-up calls; rows run in the order shown, in one session.`,
     '',
-    '| users in the database | placeCall → INVITE, median | p95 | INVITE → ringing, median | p95 |',
-    '| ---: | ---: | ---: | ---: | ---: |',
+    `| users in the database${BASELINE_JAR ? ' | gateway' : ''} | placeCall → INVITE, median | p95 | INVITE → ringing, median | p95 |`,
+    `| ---:${BASELINE_JAR ? ' | ---' : ''} | ---: | ---: | ---: | ---: |`,
     ...runs.map(row),
     '',
     '- **placeCall → INVITE**: a WebSocket dialer sends `placeCall { to, sdp }` (an offer whose audio never',
@@ -241,6 +250,7 @@ function markdown(runs, info) {
     '  user (no Argon2 per seeded user); the count is checked before the gateway starts on them.',
     '- Each call looks its user up by number or extension with one indexed query (`UserLookup`); before,',
     '  every inbound call and every extension or PBX lookup read the whole `users` table.',
+    ...(BASELINE_JAR ? [`- Rows marked "${BASELINE_LABEL}" ran that build's jar (\`--baseline-jar\`) on the same number of users, in the same rounds.`] : []),
     END,
   ].join('\n');
 }
@@ -254,6 +264,13 @@ for (let rep = 0; rep < REPS; rep++) {
     const r = await runOnce(users);
     if (Number(r.counted) !== users) throw new Error(`seeded ${r.counted} users, wanted ${users}`);
     console.log(`${users} users: placeCall→INVITE median ${ms(r.toInvite.median)}, INVITE→ringing median ${ms(r.toRinging.median)}`);
+    runs.push(r);
+  }
+  if (BASELINE_JAR) {
+    const users = Math.max(...SIZES);
+    const r = await runOnce(users, BASELINE_JAR, BASELINE_LABEL);
+    if (Number(r.counted) !== users) throw new Error(`seeded ${r.counted} users, wanted ${users}`);
+    console.log(`${users} users (${BASELINE_LABEL}): placeCall→INVITE median ${ms(r.toInvite.median)}, INVITE→ringing median ${ms(r.toRinging.median)}`);
     runs.push(r);
   }
 }

@@ -87,9 +87,10 @@ async function waitForHttp(url, child, logFile, timeoutMs) {
  * Starts `java -jar opendialer-gateway.jar` from the repo root with a fresh data directory and a
  * random admin key, and waits for /healthz. `demoPort: 0` turns the demo site off; `env` adds
  * configuration (e.g. DIALER_SIP_TRUNK); `name` names the log file (`<name>.log` in `workDir`).
- * `dataDir` and `adminKey` restart a gateway on the data of an earlier one (the fault tests).
+ * `dataDir` and `adminKey` restart a gateway on the data of an earlier one (the fault tests); `jar` runs
+ * another build (a benchmark's baseline).
  */
-export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir, env = {}, name = 'gateway', dataDir: reuseDataDir, adminKey: reuseAdminKey }) {
+export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir, env = {}, name = 'gateway', dataDir: reuseDataDir, adminKey: reuseAdminKey, jar = JAR }) {
   mkdirSync(workDir, { recursive: true });
   await assertPortsFree([httpPort, demoPort].filter(Boolean));
   const dataDir = reuseDataDir || mkdtempSync(path.join(tmpdir(), 'opendialer-e2e-data-'));
@@ -97,7 +98,7 @@ export async function startGateway({ httpPort, demoPort, allowedOrigins, workDir
   const url = `http://127.0.0.1:${httpPort}`;
   const logFile = path.join(workDir, `${name}.log`);
   const log = openSync(logFile, 'w');
-  const child = spawn('java', ['-jar', JAR], {
+  const child = spawn('java', ['-jar', jar], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

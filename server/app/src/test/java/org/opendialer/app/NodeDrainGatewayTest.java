@@ -75,10 +75,26 @@ class NodeDrainGatewayTest {
     }
 
     private WsTestClient signIn(EngineGateway gw, String user) throws Exception {
-        WsTestClient ws = WsTestClient.connect(gw.config.publicUrlText());
+        WsTestClient ws = connectPatiently(gw);
         JsonNode r = request(ws, "signIn", "{\"username\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}");
         assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
         return ws;
+    }
+
+    /**
+     * The test client gives the opening handshake 5 s; on a loaded machine a cold gateway can take longer
+     * to answer its first upgrades, so up to three tries.
+     */
+    private static WsTestClient connectPatiently(EngineGateway gw) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return WsTestClient.connect(gw.config.publicUrlText());
+            } catch (java.util.concurrent.CompletionException e) {
+                if (attempt == 3 || !(e.getCause() instanceof java.net.http.HttpTimeoutException)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Sends a request and returns its response, skipping the events that arrive before it. */
