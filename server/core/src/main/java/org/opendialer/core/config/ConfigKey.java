@@ -133,6 +133,8 @@ public enum ConfigKey {
             "Hours a webhook delivery is retried (exponential backoff with jitter) before it is marked failed."),
     LOG_FORMAT("DIALER_LOG_FORMAT", "text",
             "Log format on standard output: text, or json (one JSON object per line, for log shippers)."),
+    CLUSTER_SECRET("DIALER_CLUSTER_SECRET", "(unset: a single gateway)",
+            "Set: this gateway is node DIALER_NODE_NAME of a cluster behind a SIP edge (DIALER_SIP_TRUNK) and HAProxy; the digest password of its REGISTERs at the edge."),
     NODE_NAME("DIALER_NODE_NAME", "(this host's name)",
             "Name of this gateway node in GET /healthz and the logs (1-64 of A-Z a-z 0-9 . _ -); unique per node of a cluster."),
     DRAIN_TIMEOUT_S("DIALER_DRAIN_TIMEOUT_S", "600",
