@@ -38,6 +38,12 @@ export interface GatewayClientOptions {
 const OPEN = 1;
 /** The gateway closed an anonymous connection after its sign-in window (protocol.md part 2). */
 export const CLOSE_SIGN_IN_WINDOW = 4001;
+/**
+ * Cluster: another node holds the user's live call; the close reason names it, and the dialer reconnects
+ * at once with `?node=<name>`, which HAProxy routes to that node while it is up (docs/decisions/0021).
+ */
+export const CLOSE_MOVED = 4009;
+const NODE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 const JITTER = 0.2;
@@ -74,6 +80,8 @@ export class GatewayClient {
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   /** Closed by the gateway for staying anonymous: no reconnect until something needs the gateway. */
   private idle = false;
+  /** Cluster: the node the last CLOSE_MOVED named; every later connection asks HAProxy for it. */
+  private node: string | null = null;
 
   constructor(private readonly opts: GatewayClientOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
@@ -145,7 +153,7 @@ export class GatewayClient {
     const create = this.opts.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
     let socket: SocketLike;
     try {
-      socket = create(this.opts.url);
+      socket = create(this.node ? withNode(this.opts.url, this.node) : this.opts.url);
     } catch {
       this.scheduleReconnect();
       return;
@@ -156,8 +164,13 @@ export class GatewayClient {
     socket.onerror = () => {};
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
+      const reason = (ev as { reason?: unknown } | null)?.reason;
       if (this.ready && closeCode(ev) === CLOSE_SIGN_IN_WINDOW) this.idleAfter(socket);
-      else this.lost(socket);
+      else if (closeCode(ev) === CLOSE_MOVED && typeof reason === 'string' && NODE_NAME.test(reason)) {
+        this.node = reason;
+        this.attempt = 0; // not a failure: reconnect at once (after the first backoff step)
+        this.lost(socket);
+      } else this.lost(socket);
     };
   }
 
@@ -257,6 +270,13 @@ export class GatewayClient {
     this.state = state;
     this.opts.onStateChange(state);
   }
+}
+
+/** `url` with the `node` query parameter set (HAProxy's routing hint). */
+export function withNode(url: string, node: string): string {
+  const u = new URL(url);
+  u.searchParams.set('node', node);
+  return u.toString();
 }
 
 function closeCode(ev: unknown): number | undefined {

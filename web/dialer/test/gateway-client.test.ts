@@ -208,3 +208,35 @@ describe('GatewayClient', () => {
     expect(FakeSocket.all.length).toBe(2);
   });
 });
+
+describe('GatewayClient in a cluster (docs/decisions/0021)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.all = [];
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('reconnects with ?node=<name> when the gateway closes with 4009 naming the node of the live call', async () => {
+    const urls: string[] = [];
+    const { c } = client({ createSocket: (url: string) => (urls.push(url), new FakeSocket()) });
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].onclose?.({ code: 4009, reason: 'node-2' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(urls).toEqual(['ws://gw/ws', 'ws://gw/ws?node=node-2']);
+    c.stop();
+  });
+
+  it('ignores a 4009 whose reason is not a node name', async () => {
+    const urls: string[] = [];
+    const { c } = client({ createSocket: (url: string) => (urls.push(url), new FakeSocket()) });
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].onclose?.({ code: 4009, reason: 'x/y?z' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(urls).toEqual(['ws://gw/ws', 'ws://gw/ws']);
+    c.stop();
+  });
+});

@@ -38,11 +38,17 @@ public final class CallEngines {
 
     public static CallEngine create(SipConfig sip, AccountService accounts, Database db, MediaRelay relay,
                                     Clock clock) {
+        return create(sip, accounts, db, relay, clock, null);
+    }
+
+    /** As above; {@code clusterNode} (or null) is stored with each call this node holds. */
+    public static CallEngine create(SipConfig sip, AccountService accounts, Database db, MediaRelay relay,
+                                    Clock clock, String clusterNode) {
         // Always settings, trunk or not: PBX-mode users need the agent too. Without a trunk the SIP port opens
         // at the first PBX registration.
         SipSettings settings = new SipSettings(sip.listenAddress(), sip.port(), sip.publicAddress().orElse(null),
                 sip.trunk().map(SipSettings.Trunk::parse).orElse(null), sip.username().orElse(null),
                 sip.password().orElse(null), sip.ringTimeout(), null, sip.allowedSources(), sip.trunkOptions());
-        return new CallEngine(accounts, new CallStore(db), settings, relay, sip.ringTimeout(), clock);
+        return new CallEngine(accounts, new CallStore(db, clusterNode), settings, relay, sip.ringTimeout(), clock);
     }
 }

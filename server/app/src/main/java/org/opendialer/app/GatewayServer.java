@@ -151,6 +151,11 @@ public final class GatewayServer implements AutoCloseable {
         return gateway.port();
     }
 
+    /** Cluster mode: sends a dialer that signs in here to the node holding its user's live call. */
+    public void redirectDialers(org.opendialer.app.ws.NodeRedirect redirect) {
+        ws.setRedirect(redirect);
+    }
+
     public int openConnections() {
         return ws.openConnections();
     }

@@ -32,12 +32,14 @@ public final class Main {
         GatewayConfig config;
         DestinationSettings destinations;
         OpsConfig ops;
+        org.opendialer.core.config.ClusterConfig cluster;
         NodeConfig node;
         try {
             config = GatewayConfig.from(env);
             destinations = DestinationSettings.from(env);
             ops = OpsConfig.from(env);
-            node = NodeConfig.from(env);
+                        node = NodeConfig.from(env);
+            cluster = org.opendialer.core.config.ClusterConfig.from(env, node.name());
         } catch (ConfigException e) {
             err.println("Configuration error: " + e.getMessage());
             return EXIT_CONFIG;
@@ -46,7 +48,7 @@ public final class Main {
         String command = args.isEmpty() ? "serve" : args.get(0);
         switch (command) {
             case "serve":
-                return ServeCommand.run(config, destinations, ops, node, out, err);
+                return ServeCommand.run(config, destinations, ops, node, cluster, out, err);
             case "user":
                 return UserCommand.run(config, args.subList(1, args.size()), stdinLines(), out, err);
             case "help", "--help", "-h":

@@ -21,6 +21,8 @@ import org.opendialer.core.accounts.SecretBox;
 import org.opendialer.core.calls.CallEngine;
 import org.opendialer.core.calls.CallStore;
 import org.opendialer.core.calls.DestinationPolicy;
+import org.opendialer.core.calls.ClusterNodes;
+import org.opendialer.core.config.ClusterConfig;
 import org.opendialer.core.config.DestinationSettings;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.NodeConfig;
@@ -50,6 +52,11 @@ final class ServeCommand {
 
     static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, NodeConfig node,
                    PrintStream out, PrintStream err) {
+        return run(config, destinations, ops, node, ClusterConfig.OFF, out, err);
+    }
+
+    static int run(GatewayConfig config, DestinationSettings destinations, OpsConfig ops, NodeConfig node,
+                   ClusterConfig cluster, PrintStream out, PrintStream err) {
         Database db;
         SecretBox secrets;
         try {
@@ -71,6 +78,7 @@ final class ServeCommand {
         DialerMetrics metrics = ops.metricsPort() == 0 ? null : new DialerMetrics();
         Webhooks webhooks = null;
         MetricsServer metricsServer = null;
+        ClusterNodes nodes = null;
         DatabaseCheck databaseCheck = null;
         try {
             accounts.sealClearSipPasswords();
@@ -85,10 +93,14 @@ final class ServeCommand {
                 sip = withTrunk(sip, sandbox.trunkUri());
             }
             relay = CallEngines.openRelay(sip, config.network());
-            calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC());
+            calls = CallEngines.create(sip, accounts, db, relay, Clock.systemUTC(), cluster.node().orElse(null));
+            if (cluster.enabled()) {
+                calls.cluster(cluster.node().get(), cluster.secret().get());
+            }
             calls.destinationPolicy(new DestinationPolicy(destinations, accounts.destinationOverrides()::find,
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
+            calls.setTransferMode(config.calls().transfer());
             calls.carrier(config.carrier());
             if (ops.webhook().isPresent()) {
                 webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),
@@ -96,11 +108,19 @@ final class ServeCommand {
             }
             Instrumentation.wire(calls, relay, metrics, webhooks);
             calls.start();
+            if (cluster.enabled()) {
+                nodes = new ClusterNodes(db, calls, new CallStore(db, cluster.node().get()), cluster.node().get(),
+                        Clock.systemUTC());
+                nodes.start();
+            }
             if (webhooks != null) {
                 webhooks.start(new CallStore(db)); // after start(): the call log repair ended the killed run's calls
             }
             server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(calls), calls.pbx(), sandbox,
                     metrics, webhooks, node.name());
+            if (nodes != null) {
+                server.redirectDialers(nodes::nodeOfLiveCall);
+            }
             databaseCheck = DatabaseCheck.start(db.dataSource(), HEALTH_CHECK_PERIOD);
             server.health().add(databaseCheck);
             server.health().add(new TrunkRegistrationCheck(calls::trunkRegistration));
@@ -111,6 +131,9 @@ final class ServeCommand {
                 }
             }
         } catch (Exception e) {
+            if (nodes != null) {
+                nodes.close();
+            }
             if (databaseCheck != null) {
                 databaseCheck.close();
             }
@@ -138,6 +161,7 @@ final class ServeCommand {
         Sandbox carrier = sandbox;
         Webhooks hooks = webhooks;
         MetricsServer scrape = metricsServer;
+        ClusterNodes members = nodes;
         DatabaseCheck dbCheck = databaseCheck;
         GatewayServer web = server;
         new NodeDrain(NodeDrain.node(engine, web), node.drainTimeout(), () -> System.exit(0)).installOnSigterm();
@@ -145,6 +169,9 @@ final class ServeCommand {
             // Calls first: what draining left (or all, on SIGINT) get BYE/CANCEL and are logged before the
             // database closes.
             engine.close();
+            if (members != null) {
+                members.close(); // after the calls ended: the survivors have nothing of ours to end
+            }
             dbCheck.close();
             if (hooks != null) {
                 hooks.close(); // what it has not delivered stays in the outbox for the next start

@@ -61,6 +61,7 @@ public class EngineGateway implements AutoCloseable {
         relay = CallEngines.openRelay(config.sip());
         engine = CallEngines.create(config.sip(), accounts, db, relay, Clock.systemUTC());
         engine.carrier(config.carrier());
+        engine.setTransferMode(config.calls().transfer()); // as ServeCommand does
         engine.start();
         server = GatewayServer.start(config, accounts, new CallLog(db), new EngineCalls(engine));
     }

@@ -39,4 +39,12 @@ public interface CallListener {
      */
     default void reInvited(AudioSdp remote) {
     }
+
+    /**
+     * The far end sent a REFER (RFC 3515) asking us to call {@link IncomingRefer#target()}: accept or refuse it
+     * at once. Defaults to refusing it (603).
+     */
+    default void referred(IncomingRefer refer) {
+        refer.refuse(603, "Decline (transfers are not followed)");
+    }
 }

@@ -10,6 +10,11 @@ public enum EndReason {
     NO_ANSWER,
     /** Hung up by our side before an answer (CANCEL sent), or canceled by the far end. */
     CANCELED,
+    /**
+     * The caller's proxy cancelled a forked INVITE because another branch answered: its CANCEL carried
+     * {@code Reason: SIP;cause=200} (RFC 3326; Kamailio's tm adds it after a 2xx on another branch).
+     */
+    ANSWERED_ELSEWHERE,
     /** No response at all: transaction timeout (Timer B) or a transport error. */
     UNREACHABLE,
     /** Any other final failure response. */

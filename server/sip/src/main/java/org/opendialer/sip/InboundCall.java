@@ -146,8 +146,25 @@ public final class InboundCall extends SipCall {
         if (s == CallState.INITIAL || s == CallState.EARLY) {
             respond(Response.REQUEST_TERMINATED, null);
             moveTo(CallState.TERMINATED);
-            emitFailed(EndReason.CANCELED, Response.REQUEST_TERMINATED, "canceled by caller");
+            if (completedElsewhere(event.getRequest())) {
+                emitFailed(EndReason.ANSWERED_ELSEWHERE, Response.REQUEST_TERMINATED, "answered elsewhere");
+            } else {
+                emitFailed(EndReason.CANCELED, Response.REQUEST_TERMINATED, "canceled by caller");
+            }
         }
+    }
+
+    /** A CANCEL with {@code Reason: SIP;cause=200}: a forking proxy's other branch answered (RFC 3326). */
+    static boolean completedElsewhere(javax.sip.message.Request cancel) {
+        java.util.ListIterator<?> reasons = cancel.getHeaders(javax.sip.header.ReasonHeader.NAME);
+        while (reasons != null && reasons.hasNext()) {
+            Object h = reasons.next();
+            if (h instanceof javax.sip.header.ReasonHeader r && "SIP".equalsIgnoreCase(r.getProtocol())
+                    && r.getCause() == 200) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean respond(int status, AudioSdp sdp) {

@@ -585,6 +585,11 @@ public final class OutboundCall extends SipCall {
         }
     }
 
+    @Override
+    SipSettings.Trunk referHost() {
+        return account != null ? account.registrar() : super.referHost();
+    }
+
     /** The PBX account this call goes through, or null when it goes to the trunk. */
     PbxAccount account() {
         return account;

@@ -43,6 +43,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
     /** The far end listed UPDATE in Allow (its INVITE or 2xx): session refreshes use it (RFC 4028 9). */
     boolean peerAllowsUpdate;
     private final UpdateLimiter updates = new UpdateLimiter();
+    /** REFER and its NOTIFYs, both ways (RFC 3515). */
+    final Referrals referrals = new Referrals(this);
 
     SipCall(SipContext ctx, String callId, String transport, CallListener listener) {
         this.ctx = ctx;
@@ -132,6 +134,72 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         } catch (Exception e) {
             throw new SipAgentException(SipAgentException.Reason.TRANSPORT, "re-INVITE failed", e);
         }
+    }
+
+    /**
+     * Asks the far end to call {@code targetUser} at {@link #referHost()} instead of us (REFER, RFC 3515; blind
+     * transfer). With {@code replaces} (another leg of ours, answered) the Refer-To carries that leg's dialog in
+     * a Replaces header (RFC 3891): the far end's call replaces it (attended transfer). {@code outcome} hears the
+     * far end's answer and its NOTIFYs.
+     *
+     * @throws SipAgentException INVALID_STATE before the answer or while a REFER is under way, INVALID_NUMBER
+     *                           for a target that is not a number
+     */
+    public void refer(String targetUser, SipCall replaces, ReferOutcome outcome) {
+        if (targetUser == null || !targetUser.matches("\\+?[0-9*#]{1,32}")) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_NUMBER, "not a number: " + targetUser);
+        }
+        javax.sip.address.SipURI uri;
+        try {
+            SipSettings.Trunk host = referHost();
+            uri = ctx.addresses.createSipURI(targetUser, host.host());
+            uri.setPort(host.port());
+            if (host.sips()) {
+                uri.setSecure(true); // as our INVITEs to it (RFC 3261 19.1)
+            } else if (host.transport().equals("tcp") || host.transport().equals("tls")) {
+                uri.setTransportParam(host.transport());
+            }
+            if (replaces != null) {
+                uri.setHeader("Replaces", replaces.replacesValue());
+            }
+        } catch (java.text.ParseException e) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_NUMBER, "no Refer-To for " + targetUser, e);
+        }
+        referrals.send(uri, outcome);
+    }
+
+    /** Where a Refer-To points: the trunk (a PBX account's call: its registrar, see OutboundCall). */
+    SipSettings.Trunk referHost() {
+        SipSettings.Trunk trunk = ctx.settings.trunk();
+        if (trunk == null) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, "no SIP trunk configured");
+        }
+        return trunk;
+    }
+
+    /**
+     * This leg's dialog as the far end knows it, escaped for a Refer-To's Replaces header (RFC 3891 3: the
+     * far end's own tag is the to-tag).
+     */
+    synchronized String replacesValue() {
+        if (dialog == null || state != CallState.CONFIRMED) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_STATE, "only an answered leg is replaced");
+        }
+        return escape(callId) + "%3Bto-tag%3D" + escape(dialog.getRemoteTag()) + "%3Bfrom-tag%3D"
+                + escape(dialog.getLocalTag());
+    }
+
+    /** RFC 3261 19.1.1: a URI header's value escapes everything but unreserved characters. */
+    private static String escape(String value) {
+        StringBuilder b = new StringBuilder();
+        for (byte c : value.getBytes(StandardCharsets.UTF_8)) {
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-_.!~*'()".indexOf(c) >= 0) {
+                b.append((char) c);
+            } else {
+                b.append('%').append(String.format("%02X", c & 0xff));
+            }
+        }
+        return b.toString();
     }
 
     /** The one place the state changes; false (and no change) when the transition is not allowed. */
@@ -225,6 +293,8 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             case Request.UPDATE -> onUpdate(request, tx);
             // The RI matched it to our reliable provisional (RAck) before handing it over (RFC 3262 4).
             case Request.PRACK -> tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
+            case Request.REFER -> referrals.onRefer(request, tx);
+            case Request.NOTIFY -> referrals.onNotify(request, tx);
             case Request.INFO, Request.OPTIONS -> tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
             default -> tx.sendResponse(ctx.messages.createResponse(Response.NOT_IMPLEMENTED, request));
         }

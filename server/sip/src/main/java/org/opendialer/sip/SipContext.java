@@ -20,7 +20,7 @@ import javax.sip.message.MessageFactory;
 
 /** What the calls of one agent share: the provider, factories, timers, the event thread, the call table. */
 final class SipContext {
-    static final java.util.List<String> ALLOW = java.util.List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "UPDATE");
+    static final java.util.List<String> ALLOW = java.util.List.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "INFO", "UPDATE", "REFER", "NOTIFY");
     static final String USER_AGENT = "opendialer";
     private static final System.Logger LOG = System.getLogger(SipContext.class.getName());
 

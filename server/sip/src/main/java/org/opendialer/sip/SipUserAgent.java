@@ -593,7 +593,11 @@ public final class SipUserAgent implements AutoCloseable {
                 }
                 String method = ((javax.sip.header.CSeqHeader) event.getResponse()
                         .getHeader(javax.sip.header.CSeqHeader.NAME)).getMethod();
-                if (call != null && Request.UPDATE.equals(method)) {
+                if (call != null && Request.REFER.equals(method)) {
+                    call.referrals.onReferResponse(event);
+                } else if (call != null && Request.NOTIFY.equals(method)) {
+                    return; // a NOTIFY failing tells us nothing we act on: the referral's outcome was sent
+                } else if (call != null && Request.UPDATE.equals(method)) {
                     call.onUpdateResponse(event);
                 } else if (call instanceof OutboundCall outbound) {
                     outbound.onResponse(event);
@@ -638,7 +642,9 @@ public final class SipUserAgent implements AutoCloseable {
                 return;
             }
             SipCall call = ctx.calls.get(callId);
-            if (call != null && Request.UPDATE.equals(tx.getRequest().getMethod())) {
+            if (call != null && Request.REFER.equals(tx.getRequest().getMethod())) {
+                call.referrals.onReferTimeout(tx);
+            } else if (call != null && Request.UPDATE.equals(tx.getRequest().getMethod())) {
                 synchronized (call) {
                     call.sessionTimer.refreshTimedOut();
                 }

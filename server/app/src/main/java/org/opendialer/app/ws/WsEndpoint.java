@@ -27,6 +27,8 @@ public final class WsEndpoint implements AutoCloseable {
     public static final int CLOSE_SIGN_IN_WINDOW = 4001;
     /** RFC 6455 7.4.1 policy violation: too many anonymous connections from the address. */
     public static final int CLOSE_POLICY = 1008;
+    /** Cluster: the user's live call is on another node, named in the close reason (NodeRedirect). */
+    public static final int CLOSE_MOVED = 4009;
     /** Service Restart (IANA WebSocket close code registry): the node is draining; reconnect elsewhere. */
     public static final int CLOSE_SERVICE_RESTART = 1012;
 
@@ -38,12 +40,18 @@ public final class WsEndpoint implements AutoCloseable {
     private final Map<String, Entry> connections = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
+    private volatile NodeRedirect redirect;
     private volatile boolean draining;
 
     /** Continues the requests of a connection after a method that answered later (RequestQueue). */
     private final ExecutorService later;
 
-    private record Entry(DialerConnection connection, WsContext ctx, RequestQueue requests) {}
+    /**
+     * @param node            the cluster node the dialer asked for ({@code ?node=}, set after a redirect), or null
+     * @param redirectChecked whether the first response after sign-in went out (NodeRedirect is asked then)
+     */
+    private record Entry(DialerConnection connection, WsContext ctx, RequestQueue requests, String node,
+                         java.util.concurrent.atomic.AtomicBoolean redirectChecked) {}
 
     public WsEndpoint(ProtocolCodec codec, MethodDispatcher dispatcher, CallStarter calls,
                       Duration signInWindow, int anonymousPerAddress) {
@@ -72,12 +80,25 @@ public final class WsEndpoint implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** Cluster mode: dialers whose user has a live call on another node are sent there after sign-in. */
+    public void setRedirect(NodeRedirect redirect) {
+        this.redirect = redirect;
+    }
+
     public void configure(WsConfig ws) {
         ws.onConnect(ctx -> {
             String address = remoteIp(ctx);
+            Entry[] self = new Entry[1];
             DialerConnection connection = new DialerConnection(address, text -> {
                 metrics.frameSent();
                 ctx.send(text);
+                // Cluster: once the sign-in's response is out, a dialer whose user's live call is on another
+                // node is sent there (NodeRedirect).
+                Entry e = self[0];
+                if (e != null && redirect != null && !e.redirectChecked().get() && text.contains("\"type\":\"response\"")
+                        && !e.connection().anonymous() && e.redirectChecked().compareAndSet(false, true)) {
+                    redirectIfElsewhere(e);
+                }
             }, codec);
             RequestQueue requests = new RequestQueue(connection, dispatcher, later, () -> ctx.closeSession(CLOSE_POLICY,
                     "More than " + RequestQueue.MAX_WAITING + " requests waiting for an answer"));
@@ -87,7 +108,9 @@ public final class WsEndpoint implements AutoCloseable {
             synchronized (connections) {
                 refused = anonymousFrom(address) >= anonymousPerAddress;
                 if (!refused) {
-                    connections.put(ctx.sessionId(), new Entry(connection, ctx, requests));
+                    self[0] = new Entry(connection, ctx, requests, ctx.queryParam("node"),
+                            new java.util.concurrent.atomic.AtomicBoolean());
+                    connections.put(ctx.sessionId(), self[0]);
                 }
             }
             if (refused) {
@@ -122,6 +145,26 @@ public final class WsEndpoint implements AutoCloseable {
             metrics.error();
             LOG.debug("websocket error: {}", String.valueOf(ctx.error()));
         });
+    }
+
+    /** After a sign-in: closes with CLOSE_MOVED when another live node holds the user's live call. */
+    private void redirectIfElsewhere(Entry entry) {
+        NodeRedirect r = redirect;
+        if (r == null) {
+            return;
+        }
+        try {
+            entry.connection().session().flatMap(s -> r.nodeFor(s.user().id()))
+                    // Asked for that node and still landed here: HAProxy found it down; stay.
+                    .filter(owner -> !owner.equals(entry.node()))
+                    .ifPresent(owner -> {
+                        LOG.info("dialer of user {} sent to node {}, which holds the user's live call",
+                                entry.connection().session().map(s -> s.user().username()).orElse("?"), owner);
+                        entry.ctx().closeSession(CLOSE_MOVED, owner);
+                    });
+        } catch (RuntimeException e) {
+            LOG.warn("cluster: the owner of a live call was not looked up: {}", e.toString());
+        }
     }
 
     public int openConnections() {

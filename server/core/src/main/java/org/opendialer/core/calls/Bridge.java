@@ -75,7 +75,7 @@ final class Bridge {
         @Override
         public void legReInvited(AudioSdp remote) {
             if (!ended) {
-                SipMedia.point(far.media, far.leg, remote, "bridged SIP leg " + far.leg.callId());
+                SipMedia.point(far.media, far.leg, remote, far.leg.localSdp(), "bridged SIP leg " + far.leg.callId());
             }
         }
 

@@ -76,8 +76,9 @@ final class Call {
             case FAILED, GATEWAY_SHUTDOWN -> true;
             // Only the call log's repair at the next start writes it, never a live call.
             case GATEWAY_RESTART -> false;
-            // A per-dialer view (CallView#answeredElsewhere), never the call's own end.
-            case ANSWERED_ELSEWHERE -> false;
+            // A per-dialer view (CallView#answeredElsewhere), or the end of a ringing call whose forking
+            // proxy (the cluster's SIP edge) cancelled it because another node answered.
+            case ANSWERED_ELSEWHERE -> state == CallState.CONNECTING;
         };
     }
 

@@ -49,8 +49,13 @@ public final class CallEngine implements AutoCloseable {
     /** Set by close(): the gateway is stopping and takes no new call. Engine thread only. */
     private boolean draining;
     private volatile DestinationPolicy destinations;
+    /** Cluster mode: this node's name (extension calls go through the SIP edge); null for a single gateway. */
+    private volatile String clusterNode;
     /** DIALER_CALL_WAITING: a call to a user on an answered call rings as a second call. */
     private volatile boolean callWaiting = true;
+    /** DIALER_TRANSFER: how a trunk call goes to a phone number (REFER here; bridge elsewhere). */
+    private volatile org.opendialer.core.config.TransferMode transferMode = org.opendialer.core.config.TransferMode.BRIDGE;
+    private final ReferFollower referFollower;
     /** DIALER_ABSENT_USER_GRACE_MS, DIALER_SIP_MAX_REDIRECTS, DIALER_SIP_CALLER_ID. */
     private volatile org.opendialer.core.config.CarrierConfig carrier = org.opendialer.core.config.CarrierConfig.DEFAULTS;
 
@@ -70,6 +75,8 @@ public final class CallEngine implements AutoCloseable {
                 : new SipUserAgent(sipSettings.withRingTimeout(ringTimeout.plus(SIP_RING_BACKSTOP)), this::onInvite);
         this.pbx = new PbxRegistrations(accounts, sip);
         this.destinations = DestinationPolicy.defaults(clock);
+        this.referFollower = new ReferFollower(calls, sip, thread, accounts, pbx, () -> destinations, () -> carrier,
+                this::newMediaSession);
     }
 
     /** Metrics and webhooks: {@code calls} is told every saved call state, {@code sipMetrics} SIP traffic. */
@@ -100,6 +107,37 @@ public final class CallEngine implements AutoCloseable {
      */
     public void setCallWaiting(boolean on) {
         this.callWaiting = on;
+    }
+
+    /** How a trunk call is transferred to a phone number (DIALER_TRANSFER); before start(). */
+    public void setTransferMode(org.opendialer.core.config.TransferMode mode) {
+        this.transferMode = java.util.Objects.requireNonNull(mode, "mode");
+    }
+
+    /**
+     * Cluster mode (before start()): this engine is node {@code node}; its users' contacts are registered at
+     * the SIP edge (the trunk) with {@code secret}, and extension calls go through the edge.
+     */
+    public void cluster(String node, String secret) {
+        if (sip == null || sip.settings().trunk() == null) {
+            throw new IllegalStateException("a cluster node needs the SIP edge as its trunk");
+        }
+        this.clusterNode = node;
+        pbx.edge(new EdgeRegistrations(accounts, sip, node, secret));
+    }
+
+    /**
+     * Cluster: ends the dead node {@code deadNode}'s live calls in the call log as gateway_restart and sends
+     * the end to this node's dialers of their users (dialers that reconnected here). Returns how many.
+     */
+    public int endCallsOfNode(String deadNode) {
+        return thread.await(() -> {
+            List<CallStore.EndedCall> ended = store.endCallsOfNode(deadNode, calls.now());
+            for (CallStore.EndedCall e : ended) {
+                events.sendToUser(e.userId(), e.view());
+            }
+            return ended.size();
+        });
     }
 
     /** PBX mode: users' own SIP accounts, registered while they have a dialer connected. */
@@ -414,6 +452,10 @@ public final class CallEngine implements AutoCloseable {
                 .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
                         "No user has extension " + extension + "."));
         String from = caller.extension() != null ? caller.extension() : caller.number();
+        if (clusterNode != null) {
+            // Cluster: the callee's dialers may be on any node: the SIP edge forks to every node holding one.
+            return placeToTrunk(caller, extension, null, media, from);
+        }
         Ongoing out = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND, from, extension,
                 caller.displayName(), calls.now()));
         out.media = media;
@@ -437,10 +479,16 @@ public final class CallEngine implements AutoCloseable {
     /** To the trunk, or through the caller's PBX account when {@code account} is not null. */
     private Ongoing placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account,
                                  MediaSession media) {
+        return placeToTrunk(caller, e164, account, media, null);
+    }
+
+    /** @param presented the From to use (an extension call through the cluster's edge), or null */
+    private Ongoing placeToTrunk(User caller, String e164, org.opendialer.sip.PbxAccount account,
+                                 MediaSession media, String presented) {
         int rtpPort = MediaOffers.openRtp(media);
         // Without a number to present the user calls anonymously (RFC 3323: anonymous From, Privacy: id).
         // A user who withholds their number does so whatever DIALER_SIP_CALLER_ID presents for the others.
-        String from = account != null ? caller.number()
+        String from = presented != null ? presented : account != null ? caller.number()
                 : accounts.callerIdPrivacy().isWithheld(caller.id()) ? null : carrier.presentedNumber(caller.number());
         Ongoing o = calls.register(new Call(newId(), caller.id(), CallDirection.OUTBOUND,
                 from != null ? from : caller.extension(), e164, caller.displayName(), calls.now()));
@@ -534,6 +582,11 @@ public final class CallEngine implements AutoCloseable {
             if (sameNumber(target.dialString(), user.number())) {
                 throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
             }
+            if (transferMode == org.opendialer.core.config.TransferMode.REFER && o.far.sipLeg() != null) {
+                destinations.admit(user.id(), target); // toll fraud: the trunk places this call for the user
+                ReferTransfer.start(calls, thread, o, target.dialString(), null);
+                return;
+            }
             transferToNumber(o, user, target);
             return;
         }
@@ -571,6 +624,18 @@ public final class CallEngine implements AutoCloseable {
         }
         refuseIfTransferring(first);
         refuseIfTransferring(consultation);
+        if (transferMode == org.opendialer.core.config.TransferMode.REFER && first.far.sipLeg() != null
+                && consultation.far.sipLeg() != null) {
+            // REFER on the first call's leg to the consultation's party, with Replaces naming the consultation's leg.
+            String party = consultation.call.direction == CallDirection.OUTBOUND ? consultation.call.to
+                    : consultation.call.from;
+            if (party == null) {
+                throw new CallException(CallException.Reason.TRANSFER_REFUSED,
+                        "The consultation call's number is hidden: it cannot be named in a REFER.");
+            }
+            ReferTransfer.start(calls, thread, first, party, consultation);
+            return;
+        }
         FarEndJoin.Party a = FarEndJoin.Party.of(first);
         FarEndJoin.Party b = FarEndJoin.Party.of(consultation);
         FarEndJoin.check(a, b);
@@ -583,7 +648,7 @@ public final class CallEngine implements AutoCloseable {
     }
 
     private static void refuseIfTransferring(Ongoing o) {
-        if (o.transferTo != null || o.numberTransfer != null) {
+        if (o.transferTo != null || o.numberTransfer != null || o.referring != null || o.following != null) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED,
                     "A transfer of this call is already under way.");
         }
@@ -710,6 +775,7 @@ public final class CallEngine implements AutoCloseable {
     private SipFarEnd newSipFarEnd(Ongoing o) {
         SipFarEnd far = new SipFarEnd(calls, sip, this::newMediaSession);
         far.owner = o;
+        far.follower = referFollower;
         o.far = far;
         return far;
     }

@@ -156,6 +156,13 @@ final class CallEvents {
         return view.state() == CallState.ANSWERED ? view.answeredElsewhere() : null;
     }
 
+    /** Sends {@code view} to every dialer of {@code userId} (a call another node held, ended in the log). */
+    void sendToUser(long userId, CallView view) {
+        for (Dialer d : List.copyOf(dialers.getOrDefault(userId, Set.of()))) {
+            send(d, view);
+        }
+    }
+
     void send(Dialer d, CallView view) {
         try {
             d.deliver(view);

@@ -22,9 +22,21 @@ import org.opendialer.core.accounts.Database;
  */
 public final class CallStore {
     private final DataSource dataSource;
+    /** Cluster mode: this node's name, stored with each call it holds; null for a single gateway. */
+    private final String node;
 
     public CallStore(Database db) {
+        this(db, null);
+    }
+
+    public CallStore(Database db, String node) {
         this.dataSource = db.dataSource();
+        this.node = node;
+    }
+
+    /** This node's name in a cluster, or null. */
+    public String node() {
+        return node;
     }
 
     public void save(long userId, CallView call, Instant now) {
@@ -45,7 +57,7 @@ public final class CallStore {
             if (updated == 0) {
                 try (PreparedStatement st = c.prepareStatement("INSERT INTO calls (id, user_id, direction, state,"
                         + " result, from_number, to_number, caller_display_name, start_time, answer_time, end_time,"
-                        + " end_reason, updated_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + " end_reason, updated_at, seq, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     st.setString(1, call.id());
                     st.setLong(2, userId);
                     st.setString(3, call.direction().wire());
@@ -60,6 +72,7 @@ public final class CallStore {
                     st.setString(12, call.endReason() == null ? null : call.endReason().wire());
                     st.setObject(13, toDb(now));
                     st.setLong(14, call.seq());
+                    st.setString(15, node);
                     st.executeUpdate();
                 }
             }
@@ -83,9 +96,13 @@ public final class CallStore {
      * so a dialer that saw its last live state is sent this end once. Returns how many.
      */
     public int endUnfinished(Instant now) {
+        // In a cluster the other nodes' live calls are theirs: only this node's (and a former single
+        // gateway's, node NULL) are repaired here; ClusterNodes ends a dead node's.
+        String mine = node == null ? "" : " AND (node = ? OR node IS NULL)";
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("UPDATE calls SET state = ?, result = CASE WHEN answer_time"
-                     + " IS NULL THEN ? ELSE ? END, end_time = ?, end_reason = ?, updated_at = ?, seq = seq + 1 WHERE state <> ?")) {
+                     + " IS NULL THEN ? ELSE ? END, end_time = ?, end_reason = ?, updated_at = ?, seq = seq + 1 WHERE state <> ?"
+                     + mine)) {
             st.setString(1, CallState.DISCONNECTED.wire());
             st.setString(2, CallResult.NOT_ANSWERED.wire());
             st.setString(3, CallResult.ANSWERED.wire());
@@ -93,9 +110,82 @@ public final class CallStore {
             st.setString(5, EndReason.GATEWAY_RESTART.wire());
             st.setObject(6, toDb(now));
             st.setString(7, CallState.DISCONNECTED.wire());
+            if (node != null) {
+                st.setString(8, node);
+            }
             return st.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("call log repair failed (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** One call of a dead node, ended in the log: its user and its final state. */
+    public record EndedCall(long userId, CallView view) {}
+
+    /**
+     * Cluster: ends the live calls of the dead node {@code deadNode} as {@code gateway_restart} (as its own
+     * next start would) and returns them, so the dialers of their users that reconnected here are told.
+     * Several survivors may run it at once: each row is ended by one of them (state is re-checked).
+     */
+    public java.util.List<EndedCall> endCallsOfNode(String deadNode, Instant now) {
+        java.util.List<EndedCall> ended = new java.util.ArrayList<>();
+        java.util.List<String[]> live = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement st = c.prepareStatement("SELECT id, user_id FROM calls WHERE node = ? AND state <> ?")) {
+                st.setString(1, deadNode);
+                st.setString(2, CallState.DISCONNECTED.wire());
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        live.add(new String[] {rs.getString(1), Long.toString(rs.getLong(2))});
+                    }
+                }
+            }
+            for (String[] row : live) {
+                try (PreparedStatement st = c.prepareStatement("UPDATE calls SET state = ?, result = CASE WHEN"
+                        + " answer_time IS NULL THEN ? ELSE ? END, end_time = ?, end_reason = ?, updated_at = ?,"
+                        + " seq = seq + 1 WHERE id = ? AND state <> ?")) {
+                    st.setString(1, CallState.DISCONNECTED.wire());
+                    st.setString(2, CallResult.NOT_ANSWERED.wire());
+                    st.setString(3, CallResult.ANSWERED.wire());
+                    st.setObject(4, toDb(now));
+                    st.setString(5, EndReason.GATEWAY_RESTART.wire());
+                    st.setObject(6, toDb(now));
+                    st.setString(7, row[0]);
+                    st.setString(8, CallState.DISCONNECTED.wire());
+                    if (st.executeUpdate() == 1) {
+                        long userId = Long.parseLong(row[1]);
+                        find(userId, row[0]).ifPresent(v -> ended.add(new EndedCall(userId, v)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("ending a dead node's calls failed (SQLState " + e.getSQLState() + ")", e);
+        }
+        return ended;
+    }
+
+    /**
+     * Cluster: the node holding a live call of {@code userId}, other than this one, whose heartbeat is newer
+     * than {@code aliveSince}; empty when none (or for a single gateway).
+     */
+    public Optional<String> liveCallNode(long userId, Instant aliveSince) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT c.node FROM calls c JOIN cluster_nodes n ON n.name = c.node"
+                     + " WHERE c.user_id = ? AND c.state <> ? AND c.node <> ? AND n.heartbeat_at > ?"
+                     + " ORDER BY c.start_time DESC")) {
+            st.setLong(1, userId);
+            st.setString(2, CallState.DISCONNECTED.wire());
+            st.setString(3, node);
+            st.setObject(4, toDb(aliveSince));
+            st.setMaxRows(1);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("call log read failed (SQLState " + e.getSQLState() + ")", e);
         }
     }
 

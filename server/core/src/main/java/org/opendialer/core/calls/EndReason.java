@@ -71,6 +71,7 @@ public enum EndReason {
             case DECLINED -> DECLINED;
             case NO_ANSWER -> NO_ANSWER;
             case CANCELED -> CANCELED;
+            case ANSWERED_ELSEWHERE -> ANSWERED_ELSEWHERE;
             case UNREACHABLE -> UNREACHABLE;
             case FAILED -> FAILED;
         };

@@ -44,6 +44,11 @@ interface FarEnd {
      */
     void handOver(Ongoing from, Ongoing to);
 
+    /** The SIP leg a REFER goes on (DIALER_TRANSFER=refer), or null when the far end is no SIP leg. */
+    default org.opendialer.sip.SipCall sipLeg() {
+        return null;
+    }
+
     /** The other user's call whose browser is the other side of the relay, or null when no browser is. */
     default Ongoing browserPeer() {
         return null;

@@ -26,6 +26,10 @@ final class Ongoing {
     boolean progressSent;
     /** The target user's ringing call while this call is being transferred to them, else null. */
     Ongoing transferTo;
+    /** The REFER we sent to transfer this call's far end (DIALER_TRANSFER=refer), while it is under way. */
+    ReferTransfer referring;
+    /** The REFER this call's far end sent us, while we follow it (the new leg rings), else null. */
+    ReferFollowing following;
     /** The new SIP leg ringing while this call is being transferred to a phone number (bridge mode), else null. */
     NumberTransfer numberTransfer;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */

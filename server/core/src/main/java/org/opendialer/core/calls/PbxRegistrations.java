@@ -46,6 +46,8 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
     private final Set<Long> present = new HashSet<>();
     private volatile Duration grace = DEFAULT_GRACE;
     private boolean closed;
+    /** Cluster mode: the users' contacts at the SIP edge, kept by the same dialer presence; else null. */
+    private volatile EdgeRegistrations edge;
 
     /** @param sip the agent, or null when the gateway has no SIP settings at all (PBX mode then unavailable) */
     PbxRegistrations(AccountService accounts, SipUserAgent sip) {
@@ -59,7 +61,15 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
     }
 
     /** A dialer of the user is connected: register their account (if any) unless already registered. */
+    /** Cluster mode: register users' contacts at the edge too (before any dialer attaches). */
+    void edge(EdgeRegistrations edge) {
+        this.edge = edge;
+    }
+
     synchronized void dialerAttached(long userId) {
+        if (edge != null) {
+            edge.dialerAttached(userId);
+        }
         present.add(userId);
         ScheduledFuture<?> removal = pendingRemovals.remove(userId);
         if (removal != null) {
@@ -72,6 +82,9 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
 
     /** The user's last dialer went away: un-register after the grace period unless one comes back. */
     synchronized void lastDialerDetached(long userId) {
+        if (edge != null) {
+            edge.lastDialerDetached(userId, grace);
+        }
         present.remove(userId);
         if (registrations.containsKey(userId) && !pendingRemovals.containsKey(userId) && !closed) {
             pendingRemovals.put(userId, timers.schedule(() -> unregisterIfAbsent(userId),
@@ -199,6 +212,9 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
     /** Cancels pending un-registrations; the agent's stop() sends the Expires: 0 of live ones. */
     @Override
     public synchronized void close() {
+        if (edge != null) {
+            edge.close();
+        }
         closed = true;
         pendingRemovals.values().forEach(f -> f.cancel(false));
         pendingRemovals.clear();

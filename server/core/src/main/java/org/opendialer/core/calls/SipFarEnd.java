@@ -25,6 +25,10 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
     Ongoing owner;
     /** The leg; set once the INVITE is sent (outbound) or on arrival (inbound). */
     SipCall leg;
+    /** Follows a REFER from this leg's far end (null: REFERs are refused). */
+    ReferFollower follower;
+    /** While we follow this leg's REFER, the far end that replaces it; set on the engine thread. */
+    ReferFollowing replacedBy;
     /** Its events' listener: a transfer that joins this leg with another SIP leg retargets it. */
     SipLegListener listener;
     /**
@@ -119,6 +123,11 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         owner = to;
     }
 
+    @Override
+    public SipCall sipLeg() {
+        return leg;
+    }
+
     // ---- the leg's events, on the engine thread ----
 
     @Override
@@ -143,13 +152,21 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     @Override
     public void legReInvited(AudioSdp remote) {
-        if (!owner.call.state().isFinal()) {
+        if (!owner.call.state().isFinal() && (replacedBy == null || !replacedBy.swapped())) {
             mediaKnown(owner, remote);
         }
     }
 
     @Override
     public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
+        if (replacedBy != null) {
+            replacedBy.previousLegEnded(); // a leg that REFERred us: the call goes on with the new one
+            return;
+        }
+        if (owner.referring != null && owner.referring.isAccepted() && owner.call.state() == CallState.ANSWERED) {
+            owner.referring.legHungUp(); // it accepted our REFER and went on to the target
+            return;
+        }
         if (owner.call.state() == CallState.ANSWERED) {
             // After the answer a BYE is a hang-up, an expired session says so; anything else (our 2xx never
             // ACKed) is a failure.
@@ -160,8 +177,22 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
         }
     }
 
+    @Override
+    public void legReferred(org.opendialer.sip.IncomingRefer refer) {
+        if (follower == null) {
+            refer.refuse(603, "Decline (transfers are not followed)");
+        } else {
+            try {
+                follower.follow(owner, this, refer);
+            } catch (RuntimeException e) {
+                LOG.warn("call {}: REFER not followed: {}", owner.call.id, e.toString());
+                refer.refuse(500, "Server Internal Error"); // answered, so the next REFER is not blocked
+            }
+        }
+    }
+
     /** The SIP side's SDP is known (answer, offer or re-INVITE): point the relay at it. */
-    private void mediaKnown(Ongoing o, AudioSdp remote) {
+    void mediaKnown(Ongoing o, AudioSdp remote) {
         mediaKnown(o, remote, leg == null ? null : leg.localSdp());
     }
 
@@ -181,7 +212,8 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
 
     /** For a leg no call owns yet (a transfer's target): points {@link #media} at {@code remote}; false if unusable. */
     boolean pointed(AudioSdp remote) {
-        MediaSession.Codec law = SipMedia.point(media, leg, remote, "transfer leg " + (leg == null ? "" : leg.callId()));
+        MediaSession.Codec law = SipMedia.point(media, leg, remote, leg == null ? null : leg.localSdp(),
+                "transfer leg " + (leg == null ? "" : leg.callId()));
         if (law != null) {
             codec = law;
         }

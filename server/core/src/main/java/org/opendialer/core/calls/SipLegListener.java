@@ -2,6 +2,7 @@ package org.opendialer.core.calls;
 
 import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.CallListener;
+import org.opendialer.sip.IncomingRefer;
 import org.opendialer.core.logging.CallLogContext;
 import org.opendialer.core.logging.LogText;
 import org.slf4j.Logger;
@@ -23,6 +24,11 @@ final class SipLegListener implements CallListener {
         void legReInvited(AudioSdp remote);
 
         void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup);
+
+        /** The far end sent a REFER (RFC 3515): accept and follow it, or refuse it. */
+        default void legReferred(IncomingRefer refer) {
+            refer.refuse(603, "Decline (this call cannot be transferred)");
+        }
 
         /** The id of the call this leg belongs to, for the log context of its events; null if none yet. */
         default String callId() {
@@ -99,6 +105,21 @@ final class SipLegListener implements CallListener {
         onTarget(h -> {
             LOG.info("SIP: the far end hung up");
             h.legEnded(EndReason.CANCELED, true);
+        });
+    }
+
+    @Override
+    public void referred(IncomingRefer refer) {
+        thread.execute(() -> {
+            Handler h = target;
+            if (h == null) {
+                refer.refuse(603, "Decline (the call is not routed)");
+                return;
+            }
+            CallLogContext.run(h.callId(), () -> {
+                LOG.info("SIP: the far end sent a REFER to {}", LogText.printable(refer.target()));
+                h.legReferred(refer);
+            });
         });
     }
 }

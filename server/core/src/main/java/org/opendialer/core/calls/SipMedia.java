@@ -17,7 +17,8 @@ final class SipMedia {
     private SipMedia() {}
 
     /**
-     * The SIP side's SDP is known (answer, offer or re-INVITE): points {@code media}'s RTP side at it and returns
+     * The SIP side's SDP is known (answer, offer or re-INVITE): points {@code media}'s RTP side at it (SRTP keys
+     * from {@code local}, our SDP it answers or is answered by, when both carry SDES) and returns
      * the law it chose, or null when the SDP has no usable audio (then nothing changes).
      */
     static MediaSession.Codec point(MediaSession media, SipCall leg, AudioSdp remote, String what) {

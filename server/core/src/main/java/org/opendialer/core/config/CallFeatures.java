@@ -4,15 +4,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Call features an operator turns on or off: call waiting ({@link ConfigKey#CALL_WAITING}).
+ * Call features an operator turns on or off: call waiting ({@link ConfigKey#CALL_WAITING}), how transfers to
+ * numbers go ({@link ConfigKey#TRANSFER}).
  *
  * @param callWaiting whether a call to a user already on an answered call rings as a second call
+ * @param transfer    bridge in the gateway, or SIP REFER
  */
-public record CallFeatures(boolean callWaiting) {
-    public static final CallFeatures DEFAULTS = new CallFeatures(true);
+public record CallFeatures(boolean callWaiting, TransferMode transfer) {
+    public static final CallFeatures DEFAULTS = new CallFeatures(true, TransferMode.BRIDGE);
 
     public static CallFeatures from(Map<String, String> env) {
-        return new CallFeatures(onOff(env, ConfigKey.CALL_WAITING, true));
+        return new CallFeatures(onOff(env, ConfigKey.CALL_WAITING, true), TransferMode.from(env));
     }
 
     private static boolean onOff(Map<String, String> env, ConfigKey key, boolean dflt) {
