@@ -55,7 +55,7 @@ class GatewayTlsTest {
                     HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}");
+            assertThat(response.body()).startsWith("{\"status\":\"ok\"");
             for (String path : List.of("/healthz", "/api/v1/users", "/dialer/")) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
