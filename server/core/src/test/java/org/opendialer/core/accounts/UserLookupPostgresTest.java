@@ -6,36 +6,27 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.opendialer.testkit.PostgresServer;
 
 /** The lookup contract on a real PostgreSQL server, one per class, emptied before each test. */
 class UserLookupPostgresTest extends UserLookupContract {
 
-    private static PostgresServer server;
-    private static Database db;
+    private static PostgresTestDatabase postgres;
 
     @BeforeAll
     static void startServer() {
-        server = PostgresServer.start();
-        db = Database.open(server.jdbcUrl(), server.user(), server.password());
+        postgres = PostgresTestDatabase.start();
     }
 
     @AfterAll
     static void stopServer() {
-        if (db != null) {
-            db.close();
-        }
-        if (server != null) {
-            server.close();
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
     @Override
     Database emptyDatabase() throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY CASCADE");
-        }
-        return db;
+        return postgres.emptied();
     }
 
     /** With fresh statistics, the plan PostgreSQL picks for 2,000 rows: an index scan only if an index fits. */

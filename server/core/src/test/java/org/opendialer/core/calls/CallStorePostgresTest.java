@@ -1,38 +1,28 @@
 package org.opendialer.core.calls;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.opendialer.core.accounts.Database;
-import org.opendialer.testkit.PostgresServer;
+import org.opendialer.core.accounts.PostgresTestDatabase;
 
 /** The call log on a real PostgreSQL server (microsecond timestamps, its own SQL dialect). */
 class CallStorePostgresTest extends CallStoreContract {
-    private static PostgresServer server;
-    private static Database db;
+    private static PostgresTestDatabase postgres;
 
     @BeforeAll
     static void startServer() {
-        server = PostgresServer.start();
-        db = Database.open(server.jdbcUrl(), server.user(), server.password());
+        postgres = PostgresTestDatabase.start();
     }
 
     @AfterAll
     static void stopServer() {
-        if (db != null) {
-            db.close();
-        }
-        if (server != null) {
-            server.close();
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
     @Override
     Database emptyDatabase() throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY CASCADE");
-        }
-        return db;
+        return postgres.emptied();
     }
 }
