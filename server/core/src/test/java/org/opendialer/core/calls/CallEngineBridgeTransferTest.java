@@ -178,11 +178,26 @@ class CallEngineBridgeTransferTest {
                 engine.transferToCall(alice, null, consultation); // null: the held call
                 assertThat(alice.states()).containsSubsequence("disconnected/transferred", "disconnected/transferred");
                 assertThat(bobs.states()).containsExactly("connecting", "answered"); // bob now talks to the caller
+                // The caller's scenario takes the BYE only after it has the ACK of the re-INVITE that took it off
+                // hold (the second ACK it receives); hanging up earlier races that ACK.
+                awaitReceivedAcks(caller, 2);
                 engine.hangUp(bobs, ringing.id()); // his hang-up is the BYE the caller waits for
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
                 assertThat(bobs.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
             }
         }
+    }
+
+    /** Waits until SIPp has received {@code count} ACKs from the gateway (its messages log). */
+    private static void awaitReceivedAcks(SippPeer sipp, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (sipp.messages().split("\nACK sip:sipp@", -1).length - 1 >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("fewer than " + count + " ACKs received in " + sipp.messages());
     }
 
     /** The gateway's RTP port of a SIPp's leg: the m=audio line of its SDP that is not the test's socket. */
