@@ -401,7 +401,7 @@ public final class CallEngine implements AutoCloseable {
 
     private Placed placeNow(User caller, DialTarget target, Dialer dialer, String offerSdp) {
         if (draining) {
-            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
+            throw new CallException(CallException.Reason.NODE_DRAINING,
                     "This gateway is shutting down and takes no new calls; try again in a moment.");
         }
         for (Ongoing o : calls.all()) {
