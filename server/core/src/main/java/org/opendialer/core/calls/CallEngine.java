@@ -364,6 +364,11 @@ public final class CallEngine implements AutoCloseable {
         return sip == null ? null : sip.trunkRegistration();
     }
 
+    /** Cluster mode: the node's own binding at the SIP edge, registered on first ask; else null (/healthz). */
+    public org.opendialer.sip.Registration edgeRegistration() {
+        return pbx.edgeBinding();
+    }
+
     /** The users with a call on this gateway that has not ended. */
     public java.util.Set<Long> usersWithLiveCalls() {
         return thread.await(() -> {
