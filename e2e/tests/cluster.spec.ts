@@ -3,9 +3,9 @@
 // SIPp as the trunk (built-in UAS, answers and echoes) and as a caller; Chromium dialers spread over both
 // nodes by HAProxy (leastconn). Every port lies in E2E_PORT_BASE+2200 .. +2339 (the cluster block 2200-2499).
 // Chromium's fake microphone plays a 1 kHz tone, which the SIPp trunk echoes (the reload test listens for it).
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type BrowserContext, type Frame, type Page } from '@playwright/test';
@@ -225,6 +225,53 @@ test('cluster up: a second up says one runs; status shows every part healthy', a
   expect([s.postgres.health, s.kamailio.health, s.haproxy.health], status.out).toEqual(['up', 'up', 'up']);
 });
 
+/**
+ * A third node started with node1's launcher (scripts/cluster.sh writes it) on its own ports, its SIP edge or its
+ * database replaced by `change`; resolves with its PID and log once spawned.
+ */
+function startThirdNode(name: string, change: (script: string) => string) {
+  const n = 3;
+  const script = change(readFileSync(path.join(STATE_DIR, 'node1.sh'), 'utf8')
+    .replace(/DIALER_NODE_NAME=node1\b/g, `DIALER_NODE_NAME=node${n}`)
+    .replace(/DIALER_HTTP_PORT=\d+/g, `DIALER_HTTP_PORT=${BASE + 10 * n}`)
+    .replace(/DIALER_SIP_PORT=\d+/g, `DIALER_SIP_PORT=${BASE + 10 * n + 1}`)
+    .replace(/DIALER_WEBRTC_PORT=\d+/g, `DIALER_WEBRTC_PORT=${BASE + 10 * n + 2}`)
+    .replace(/DIALER_WEBRTC_TCP_PORT=\d+/g, `DIALER_WEBRTC_TCP_PORT=${BASE + 10 * n + 2}`)
+    .replace(/DIALER_RTP_PORTS=[\d-]+/g, `DIALER_RTP_PORTS=${BASE + 140}-${BASE + 159}`)
+    .replace(/DIALER_DATA_DIR=\S+/g, `DIALER_DATA_DIR=${path.join(WORK_DIR, name)}`));
+  const file = path.join(WORK_DIR, `${name}.sh`);
+  writeFileSync(file, script, { mode: 0o700 });
+  const logFile = path.join(WORK_DIR, `${name}.log`);
+  const log = openSync(logFile, 'w');
+  const child = spawn('bash', [file], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { pid: child.pid!, url: `http://127.0.0.1:${BASE + 10 * n}`, exited, log: () => readFileSync(logFile, 'utf8') };
+}
+
+test('a node that cannot reach Kamailio stays unhealthy and says why; one that cannot reach PostgreSQL does not start and says why', async () => {
+  const deadEdge = BASE + 39; // nothing listens here (UDP)
+  const deadDb = BASE + 38;
+  const noEdge = startThirdNode('node3-no-edge', (s) => s.replace(/DIALER_SIP_TRUNK=sip:127\.0\.0\.1:\d+/g, `DIALER_SIP_TRUNK=sip:127.0.0.1:${deadEdge}`));
+  try {
+    let health: { status: number; body: any } | null = null;
+    await expect.poll(async () => {
+      health = await fetch(`${noEdge.url}/healthz`).then(async (r) => ({ status: r.status, body: await r.json() }), () => null);
+      return health?.status ?? 0;
+    }, { timeout: 120_000, message: `node3 answers /healthz\n${noEdge.log()}` }).toBe(503);
+    expect(health!.body).toMatchObject({ status: 'unavailable', node: 'node3' });
+    expect(health!.body.reason).toContain(`not registered with the SIP edge (Kamailio) at 127.0.0.1:${deadEdge}`);
+  } finally {
+    await signalAndWait(noEdge.pid, 'SIGKILL', 10_000);
+  }
+  const noDb = startThirdNode('node3-no-db', (s) => s.replace(/jdbc:postgresql:\/\/127\.0\.0\.1:\d+/g, `jdbc:postgresql://127.0.0.1:${deadDb}`));
+  const code = await Promise.race([noDb.exited, new Promise((r) => setTimeout(() => r('running'), 120_000))]);
+  if (code === 'running') await signalAndWait(noDb.pid, 'SIGKILL', 10_000);
+  expect(code, noDb.log()).not.toBe(0);
+  expect(code).not.toBe('running');
+  expect(noDb.log()).toContain(`Cannot open the database jdbc:postgresql://127.0.0.1:${deadDb}/opendialer`);
+});
+
 /** One inbound call from the trunk (SIPp through the edge) to `u`: its dialer rings, answers, SIPp hangs up. */
 async function inboundCall(d: Dialer, u: typeof ALICE, name: string) {
   const before = (await calls(d.page)).length;
@@ -312,7 +359,7 @@ test('a reload that lands on the other node is sent back to the node of its live
   await expect.poll(() => seen.length, { timeout: 30_000, message: 'the dialer reconnected after the redirect' }).toBeGreaterThanOrEqual(2);
   expect(seen[0].close, 'the other node sent the dialer to the owner').toEqual([4009, owner]);
   expect(new URL(seen[1].url).searchParams.get('node')).toBe(owner);
-  await expect(frame!.getByRole('status')).toHaveText(/^In call/, { timeout: 30_000 });
+  await expect(frame!.locator('.call-panel .call-status')).toHaveText(/^In call/, { timeout: 30_000 });
   await expect.poll(async () => (await hear(frame!, TONE_HZ, 1000)).ratio, { timeout: 20_000, message: 'the echoed tone after the reload' })
     .toBeGreaterThan(0.6);
   expect(await calls(g.page)).toEqual([['connecting', 'answered']]); // the call never ended
