@@ -375,7 +375,9 @@ test('SIGKILL of a node during a call: its dialer reconnects to the live node wi
   const placed = await hostCall(a.page, 'placeCall', { to: '+12025550199' });
   expect(placed.ok).toBe(true);
   await expect.poll(() => calls(a.page), { timeout: 20_000 }).toEqual([['connecting', 'answered']]);
-  const victim = cluster!.nodes.find((n) => n.name === a.node)!;
+  // The node's current PID: `cluster restart` (the rolling restart test) records the new one in the state dir.
+  const current: ClusterInfo = JSON.parse(readFileSync(path.join(STATE_DIR, 'cluster.json'), 'utf8'));
+  const victim = current.nodes.find((n) => n.name === a.node)!;
   const killedAt = Date.now();
   process.kill(victim.pid, 'SIGKILL');
   // The dialer sees the socket drop, then reconnects through HAProxy to the node that is left.
