@@ -1,6 +1,7 @@
 package org.opendialer.core.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendialer.core.calls.RtpProbe.gatewayPort;
 import static org.opendialer.core.calls.RtpProbe.hearsRingback;
 import static org.opendialer.core.calls.RtpProbe.relayed;
@@ -96,6 +97,29 @@ class CallEngineBlindTransferTest {
                 engine.close(); // a bridge: shutdown sends BYE to both legs
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
                 assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aTargetThatNeverRings_failsTheTransferAfterTheRingTime_andASecondTransferMeanwhileIsRefused()
+            throws Exception {
+        try (SippPeer target = SippPeer.uas("uas_silent.xml", Map.of())) {
+            CallEngine engine = start(target);
+            RecordingDialer alice = new RecordingDialer(fx.alice.id());
+            engine.attach(alice);
+            try (SippPeer caller = caller()) {
+                CallView call = answeredCall(alice);
+                var started = engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                assertThat(hearsRingback(callerRtp)).as("ringback before the target rings").isTrue();
+                assertThatThrownBy(() -> engine.transfer(alice, fx.alice, call.id(), NUMBER))
+                        .isInstanceOf(CallException.class).hasMessageContaining("already under way");
+                assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(CallException.class).hasMessageContaining("no_answer");
+                // No CANCEL without a provisional response (RFC 3261 9.1): the INVITE transaction times out by itself.
+                assertThat(alice.states()).containsExactly("connecting", "answered"); // the same call goes on
+                engine.hangUp(alice, call.id());
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
             }
         }
     }
