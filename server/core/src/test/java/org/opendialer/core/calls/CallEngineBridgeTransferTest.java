@@ -142,6 +142,7 @@ class CallEngineBridgeTransferTest {
                 engine.hold(alice, first.id(), true);
                 String consultation = engine.place(fx.alice, NUMBER);
                 alice.await(v -> v.id().equals(consultation) && v.state() == CallState.ANSWERED, WAIT);
+                awaitReceivedAcks(caller, 1); // the hold's re-INVITE is over before the join re-INVITEs the caller
                 engine.transferToCall(alice, first.id(), consultation);
                 assertThat(alice.await(v -> v.id().equals(first.id()) && v.state() == CallState.DISCONNECTED, WAIT)
                         .endReason()).isEqualTo(EndReason.TRANSFERRED);
@@ -174,6 +175,9 @@ class CallEngineBridgeTransferTest {
                 String consultation = engine.place(fx.alice, new DialTarget.Extension("1002"));
                 CallView ringing = bobs.await(v -> v.state() == CallState.CONNECTING, WAIT);
                 engine.answer(bobs, ringing.id());
+                // The hold's re-INVITE must be over (its ACK reached the caller) before the join re-INVITEs the
+                // caller off hold: a second re-INVITE while one is pending is refused (RFC 3261 14.1).
+                awaitReceivedAcks(caller, 1);
                 engine.transferToCall(alice, null, consultation); // null: the held call
                 assertThat(alice.states()).containsSubsequence("disconnected/transferred", "disconnected/transferred");
                 assertThat(bobs.states()).containsExactly("connecting", "answered"); // bob now talks to the caller
