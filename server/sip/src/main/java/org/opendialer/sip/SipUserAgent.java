@@ -633,10 +633,12 @@ public final class SipUserAgent implements AutoCloseable {
             if (dialog == null || response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(cseq.getMethod())) {
                 return;
             }
+            LateAck.send(ctx, event); // also when the dialog has ended (a re-INVITE's 2xx that crossed our BYE)
             try {
-                dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
-                Request bye = dialog.createRequest(Request.BYE);
-                dialog.sendRequest(ctx.provider.getNewClientTransaction(bye));
+                if (dialog.getState() != javax.sip.DialogState.TERMINATED) {
+                    Request bye = dialog.createRequest(Request.BYE);
+                    dialog.sendRequest(ctx.provider.getNewClientTransaction(bye));
+                }
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.DEBUG, "stray 2xx not ended: " + e);
             }

@@ -123,6 +123,8 @@ public enum ConfigKey {
             "Seconds of the first lock of a (username, address) pair; each further failure doubles it, up to 32 times."),
     ADMIN_FAILURES_PER_ADDRESS("DIALER_ADMIN_FAILURES_PER_ADDRESS", "10",
             "Wrong admin keys per minute from one address before its admin API requests get 429."),
+    TRUSTED_PROXIES("DIALER_TRUSTED_PROXIES", "(unset: trust none)",
+            "Comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For gives the client address."),
     SECRET_KEY("DIALER_SECRET_KEY", "(unset: the key file <DIALER_DATA_DIR>/secret.key, created 0600 at first start)",
             "Base64 of 32 random bytes: the AES-256-GCM key PBX account passwords are encrypted with in the database."),
     CALL_WAITING("DIALER_CALL_WAITING", "on",
