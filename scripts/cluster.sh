@@ -243,9 +243,7 @@ cmd_status() {
     local h="down"
     if alive "$pid"; then
       case "$name" in
-        postgres) local port; port="$(json_get postgres.port)"
-                  { "$(pg_bin)/pg_isready" -q -t 15 -h 127.0.0.1 -p "$port" </dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$port"); } 2>/dev/null \
-                    && h=up || h="not ready" ;;
+        postgres) h="$(pg_health "$(json_get postgres.port)")" ;;
         kamailio) kamcmd -s "unix:$STATE/kamailio/ctl" core.version >/dev/null 2>&1 && h=up || h="not answering" ;;
         haproxy) http_ok "$(json_get url)/healthz" && h=up || h="no live node" ;;
         node*) local body; body="$(curl -sS --max-time 2 "$(json_node_url "$name")/healthz" 2>/dev/null || true)"
@@ -266,8 +264,20 @@ cmd_status() {
     console.log(JSON.stringify(c, null, 2));' "$STATE/cluster.json" "${health[@]}"
 }
 
-json_get() { node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(process.argv[2].split(".").reduce((o,k)=>o[k],c))' "$STATE/cluster.json" "$1"; }
-json_node_url() { node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(c.nodes.find(n=>n.name===process.argv[2]).url)' "$STATE/cluster.json" "$1"; }
+# pg_health PORT: "up" when PostgreSQL accepts connections on 127.0.0.1:PORT (pg_isready, else a plain TCP
+# connect), else "not ready: <what pg_isready said>". Its stdin is not the loop's: pg_isready gets /dev/null.
+pg_health() {
+  local port="$1" said
+  [[ "$port" =~ ^[0-9]+$ ]] || { echo "not ready: no port in cluster.json ('$port')"; return 0; }
+  if said="$("$(pg_bin)/pg_isready" -t 15 -h 127.0.0.1 -p "$port" </dev/null 2>&1)"; then echo up; return 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo up; return 0; fi
+  echo "not ready: ${said:-pg_isready failed}"
+}
+
+# Values of cluster.json as plain text. Not console.log: with FORCE_COLOR in the environment (CI, Playwright) it
+# prints a number in colour escapes, and PostgreSQL's port read "\e[33m8082\e[39m" (status said "not ready").
+json_get() { node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));process.stdout.write(String(process.argv[2].split(".").reduce((o,k)=>o[k],c))+"\n")' "$STATE/cluster.json" "$1"; }
+json_node_url() { node -e 'const c=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));process.stdout.write(String(c.nodes.find(n=>n.name===process.argv[2]).url)+"\n")' "$STATE/cluster.json" "$1"; }
 
 # stop_pid PID SIGNAL SECONDS: signal, wait, then SIGKILL.
 stop_pid() {

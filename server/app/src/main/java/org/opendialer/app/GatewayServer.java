@@ -17,7 +17,7 @@ import org.opendialer.app.health.NodeHealth;
 import org.opendialer.app.http.DemoSite;
 import org.opendialer.app.http.DialerRoutes;
 import org.opendialer.app.http.SandboxRoutes;
-import org.opendialer.app.http.PemKeyStore;
+import org.opendialer.sip.PemKeyStore;
 import org.opendialer.app.metrics.DialerMetrics;
 import org.opendialer.app.webhooks.Webhooks;
 import org.opendialer.app.ws.InstrumentedMethods;
