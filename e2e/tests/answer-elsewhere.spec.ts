@@ -122,6 +122,9 @@ async function callAnsweredElsewhere(browser: Browser, user: UserName, scenario:
 
   await expect.poll(() => lastState(page), { timeout: 20_000 }).toBe('answered');
   const answeredAt = Date.now();
+  // What the early dialogs got before the answer (the dialer's microphone, once its media is up): a figure for
+  // the record, not a check (how soon the browser's media is up before the 200 is not ordered).
+  for (const [n] of early) test.info().annotations.push({ type: `early peer ${n}`, description: `${peers[n].packets.length} packets before the answer` });
   for (const [n] of early) peers[n].stopTone();
   const [to, law] = answering;
   peers[to].sendTone('127.0.0.1', gatewayPort, TONES[to], PT[law]);
