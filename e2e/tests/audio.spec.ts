@@ -19,7 +19,8 @@ import {
   CHROMIUM_ARGS,
   HOST_ORIGIN,
 } from '../support/constants.mjs';
-import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
+import { stopPid } from '../support/gateway.mjs';
+import { startTrunkedGateway } from '../support/sip-gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
@@ -53,29 +54,18 @@ const USERS = {
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Audio ${u[0]!.toUpperCase()}${u.slice(1)}`;
 
-let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+let gateway: Awaited<ReturnType<typeof startTrunkedGateway>> | undefined;
 let cleanups: Array<() => Promise<unknown>> = [];
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   checkSipp();
   mkdirSync(WORK_DIR, { recursive: true });
-  gateway = await startGateway({
-    httpPort: AUDIO_HTTP_PORT,
-    demoPort: 0,
-    allowedOrigins: [HOST_ORIGIN],
-    workDir: WORK_DIR,
-    name: 'audio-gateway',
-    env: {
-      DIALER_SIP_TRUNK: `sip:127.0.0.1:${AUDIO_TRUNK_PORT}`,
-      DIALER_SIP_PORT: String(AUDIO_SIP_PORT),
-      DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
-      DIALER_RTP_PORTS: AUDIO_RTP_PORTS,
-    },
+  gateway = await startTrunkedGateway({
+    name: 'audio-gateway', httpPort: AUDIO_HTTP_PORT, sipPort: AUDIO_SIP_PORT, trunkPort: AUDIO_TRUNK_PORT,
+    rtpPorts: AUDIO_RTP_PORTS, workDir: WORK_DIR,
+    users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: displayName(u), ...x }])),
   });
-  for (const [username, u] of Object.entries(USERS)) {
-    await createUser(gateway, { username, password: PASSWORD, display_name: displayName(username), ...u });
-  }
 });
 
 test.afterEach(async () => {

@@ -18,7 +18,8 @@ import {
   CHROMIUM_ARGS,
   HOST_ORIGIN,
 } from '../support/constants.mjs';
-import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
+import { stopPid } from '../support/gateway.mjs';
+import { startTrunkedGateway } from '../support/sip-gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
@@ -47,29 +48,18 @@ test.use({
 });
 test.describe.configure({ timeout: 60_000 });
 
-let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+let gateway: Awaited<ReturnType<typeof startTrunkedGateway>> | undefined;
 let cleanups: Array<() => Promise<unknown>> = [];
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   checkSipp();
   mkdirSync(WORK_DIR, { recursive: true });
-  gateway = await startGateway({
-    httpPort: CARRIER_HTTP_PORT,
-    demoPort: 0,
-    allowedOrigins: [HOST_ORIGIN],
-    workDir: WORK_DIR,
-    name: 'carrier-gateway',
-    env: {
-      DIALER_SIP_TRUNK: `sip:127.0.0.1:${CARRIER_TRUNK_PORT}`,
-      DIALER_SIP_PORT: String(CARRIER_SIP_PORT),
-      DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
-      DIALER_RTP_PORTS: CARRIER_RTP_PORTS,
-    },
+  gateway = await startTrunkedGateway({
+    name: 'carrier-gateway', httpPort: CARRIER_HTTP_PORT, sipPort: CARRIER_SIP_PORT, trunkPort: CARRIER_TRUNK_PORT,
+    rtpPorts: CARRIER_RTP_PORTS, workDir: WORK_DIR,
+    users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: displayName(u), ...x }])),
   });
-  for (const [username, u] of Object.entries(USERS)) {
-    await createUser(gateway, { username, password: PASSWORD, display_name: displayName(username), ...u });
-  }
 });
 
 test.afterEach(async () => {
