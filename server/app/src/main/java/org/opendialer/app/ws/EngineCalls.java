@@ -73,9 +73,20 @@ public final class EngineCalls implements CallStarter {
     }
 
     @Override
-    public void transfer(DialerConnection connection, User user, String callId, DialTarget target) {
+    public java.util.concurrent.CompletionStage<Void> transfer(DialerConnection connection, User user, String callId,
+                                                              DialTarget target) {
         try {
-            engine.transfer(dialerOf(connection, user), user, callId, target);
+            return engine.transfer(dialerOf(connection, user), user, callId, target).handle((ok, e) -> {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                if (cause instanceof CallException ce) {
+                    throw map(ce);
+                }
+                if (cause != null) {
+                    throw new java.util.concurrent.CompletionException(cause);
+                }
+                return null;
+            });
         } catch (CallException e) {
             throw map(e);
         }
@@ -133,6 +144,7 @@ public final class EngineCalls implements CallStarter {
             case DESTINATION_NOT_ALLOWED -> ErrorCode.DESTINATION_NOT_ALLOWED;
             case CALL_RATE_LIMITED -> ErrorCode.CALL_RATE_LIMITED;
             case TRANSFER_REFUSED, TRANSFER_FAILED -> ErrorCode.TRANSFER_FAILED;
+            case NODE_DRAINING -> ErrorCode.NODE_DRAINING;
         };
         return new MethodException(code, e.getMessage());
     }
