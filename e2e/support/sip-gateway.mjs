@@ -2,12 +2,13 @@
 // WebSocket protocol (docs/protocol.md) without a browser: how the specs that place real SIP calls
 // (audio, carrier, drain, operations) start them, written once.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startSippTrunk } from '../../bench/lib.mjs';
 import { HOST_ORIGIN } from './constants.mjs';
 import { createUser, startGateway, stopPid } from './gateway.mjs';
-import { SCENARIO_DIR } from './sipp.mjs';
+import { checkSipp, SCENARIO_DIR } from './sipp.mjs';
 
 /**
  * Starts a gateway (startGateway) whose trunk is `sip:127.0.0.1:<trunkPort>`, with SIP on `sipPort` and RTP
@@ -33,6 +34,30 @@ export async function startTrunkedGateway({ name, httpPort, sipPort, trunkPort, 
     throw e;
   }
   return gateway;
+}
+
+/**
+ * One trunked gateway for a whole spec file (startTrunkedGateway's options), with Playwright hooks: started
+ * before its tests (SIPp checked, the work directory made), what a test hands to `cleanup` undone after it
+ * (last first, failures ignored), stopped after the last. Call at the top level of the spec.
+ */
+export function trunkedGatewayForFile(test, options) {
+  let gateway;
+  let cleanups = [];
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    checkSipp();
+    mkdirSync(options.workDir, { recursive: true });
+    gateway = await startTrunkedGateway(options);
+  });
+  test.afterEach(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups = [];
+  });
+  test.afterAll(async () => {
+    if (gateway) await stopPid(gateway.pid);
+  });
+  return { cleanup: (fn) => cleanups.push(fn) };
 }
 
 /**

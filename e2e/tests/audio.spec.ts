@@ -4,7 +4,7 @@
 // Tones are detected with a Goertzel filter: in the dialer frame on the remote <audio> element's
 // stream, and in Node on the µ-law payloads the SIP side received.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, expect, test, type Browser, type Frame, type Page } from '@playwright/test';
@@ -19,9 +19,8 @@ import {
   CHROMIUM_ARGS,
   HOST_ORIGIN,
 } from '../support/constants.mjs';
-import { stopPid } from '../support/gateway.mjs';
-import { startTrunkedGateway } from '../support/sip-gateway.mjs';
-import { checkSipp, startSipp } from '../support/sipp.mjs';
+import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
+import { startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
 
@@ -54,27 +53,10 @@ const USERS = {
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Audio ${u[0]!.toUpperCase()}${u.slice(1)}`;
 
-let gateway: Awaited<ReturnType<typeof startTrunkedGateway>> | undefined;
-let cleanups: Array<() => Promise<unknown>> = [];
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  checkSipp();
-  mkdirSync(WORK_DIR, { recursive: true });
-  gateway = await startTrunkedGateway({
-    name: 'audio-gateway', httpPort: AUDIO_HTTP_PORT, sipPort: AUDIO_SIP_PORT, trunkPort: AUDIO_TRUNK_PORT,
-    rtpPorts: AUDIO_RTP_PORTS, workDir: WORK_DIR,
-    users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: displayName(u), ...x }])),
-  });
-});
-
-test.afterEach(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  cleanups = [];
-});
-
-test.afterAll(async () => {
-  if (gateway) await stopPid(gateway.pid);
+const { cleanup } = trunkedGatewayForFile(test, {
+  name: 'audio-gateway', httpPort: AUDIO_HTTP_PORT, sipPort: AUDIO_SIP_PORT, trunkPort: AUDIO_TRUNK_PORT,
+  rtpPorts: AUDIO_RTP_PORTS, workDir: WORK_DIR,
+  users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: displayName(u), ...x }])),
 });
 
 async function frameOf(page: Page): Promise<Frame> {
@@ -87,7 +69,7 @@ async function frameOf(page: Page): Promise<Frame> {
 async function agent(browser: Browser, user: UserName, { microphone = true } = {}) {
   // Contexts get the config's microphone grant unless told otherwise (permissions: []).
   const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [] });
-  cleanups.push(() => context.close());
+  cleanup(() => context.close());
   const page = await context.newPage();
   await page.goto(`${HOST_ORIGIN}/harness.html`);
   await page.evaluate((serverUrl) => {
@@ -111,7 +93,7 @@ const lastState = (page: Page) => page.evaluate(() => (window as any).calls.list
 
 async function sipp(scenario: string, extraArgs: string[] = []) {
   const s = await startSipp({ scenario, port: AUDIO_TRUNK_PORT, mediaPort: AUDIO_TRUNK_MEDIA_PORT, logDir: WORK_DIR, extraArgs });
-  cleanups.push(() => s.stop());
+  cleanup(() => s.stop());
   return s;
 }
 
@@ -140,7 +122,7 @@ test('the agent’s 1 kHz tone reaches the far end and comes back: SIPp echoes R
 test('the far end’s tone plays in the page; the agent’s tone, DTMF, mute and hold reach the far end', async ({ browser }) => {
   const { page, frame } = await agent(browser, 'peer');
   const peer = await startRtpPeer(AUDIO_PEER_PORT);
-  cleanups.push(() => peer.close());
+  cleanup(() => peer.close());
   // This call lasts longer than SIPp's default limit of 30 s on a loaded machine (the later -timeout wins).
   const trunk = await sipp('uas-media-peer', ['-key', 'peer_port', String(AUDIO_PEER_PORT), '-timeout', '90s']);
   expect(await hostCall(page, 'placeCall', { to: FAR_END })).toEqual({ ok: true, result: null });
@@ -204,7 +186,7 @@ test('a denied microphone: placeCall rejects with MicrophonePermissionError and 
 test('extension to extension: each browser hears the other’s tone through the gateway', async ({ browser }) => {
   // The callee runs in a second Chromium whose fake microphone plays another tone.
   const other = await chromium.launch({ executablePath: '/usr/bin/chromium', args: browserArgs(TONE_OTHER) });
-  cleanups.push(() => other.close());
+  cleanup(() => other.close());
   const a = await agent(browser, 'exta');
   const b = await agent(other, 'extb');
   expect(await hostCall(a.page, 'placeCall', { to: USERS.extb.extension })).toEqual({ ok: true, result: null });
