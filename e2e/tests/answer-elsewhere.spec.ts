@@ -3,13 +3,13 @@
 // the 200 with <pause>); Node RTP peers of the test are the ports the SDPs name, so the test sees where the
 // gateway sends the dialer's microphone (a 1 kHz tone) and which peer's tone the dialer plays.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, HOST_ORIGIN } from '../support/constants.mjs';
-import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
-import { checkSipp, startSipp } from '../support/sipp.mjs';
+import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
+import { startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
 
@@ -40,44 +40,15 @@ test.use({
 });
 test.describe.configure({ timeout: 90_000 });
 
-let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
-let cleanups: Array<() => Promise<unknown>> = [];
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  checkSipp();
-  mkdirSync(WORK_DIR, { recursive: true });
-  gateway = await startGateway({
-    httpPort: HTTP_PORT,
-    demoPort: 0,
-    allowedOrigins: [HOST_ORIGIN],
-    workDir: WORK_DIR,
-    name: 'answer-elsewhere-gateway',
-    env: {
-      DIALER_SIP_TRUNK: `sip:127.0.0.1:${TRUNK_PORT}`,
-      DIALER_SIP_PORT: String(SIP_PORT),
-      DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
-      DIALER_WEBRTC_PORT: String(BASE + 2150),
-      DIALER_RTP_PORTS: `${BASE + 2120}-${BASE + 2139}`,
-    },
-  });
-  for (const [username, u] of Object.entries(USERS)) {
-    await createUser(gateway, { username, password: PASSWORD, display_name: `Fork ${username}`, ...u });
-  }
-});
-
-test.afterEach(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  cleanups = [];
-});
-
-test.afterAll(async () => {
-  if (gateway) await stopPid(gateway.pid);
+const { cleanup } = trunkedGatewayForFile(test, {
+  name: 'answer-elsewhere-gateway', httpPort: HTTP_PORT, sipPort: SIP_PORT, trunkPort: TRUNK_PORT,
+  rtpPorts: `${BASE + 2120}-${BASE + 2139}`, workDir: WORK_DIR, env: { DIALER_WEBRTC_PORT: String(BASE + 2150) },
+  users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: `Fork ${u}`, ...x }])),
 });
 
 async function agent(browser: Browser, user: UserName) {
   const context = await browser.newContext({ permissions: ['microphone'] });
-  cleanups.push(() => context.close());
+  cleanup(() => context.close());
   const page = await context.newPage();
   await page.goto(`${HOST_ORIGIN}/harness.html`);
   await page.evaluate((serverUrl) => {
@@ -107,12 +78,12 @@ async function callAnsweredElsewhere(browser: Browser, user: UserName, scenario:
   const { page, frame } = await agent(browser, user);
   const peers = Object.fromEntries(await Promise.all((Object.keys(PEER_PORTS) as PeerName[]).map(async (n) => {
     const peer = await startRtpPeer(PEER_PORTS[n]);
-    cleanups.push(() => peer.close());
+    cleanup(() => peer.close());
     return [n, peer] as const;
   }))) as Record<PeerName, Awaited<ReturnType<typeof startRtpPeer>>>;
   const keys = (Object.keys(PEER_PORTS) as PeerName[]).flatMap((n) => ['-key', `${n}_port`, String(PEER_PORTS[n])]);
   const trunk = await startSipp({ scenario, port: TRUNK_PORT, mediaPort: TRUNK_MEDIA_PORT, logDir: WORK_DIR, extraArgs: keys });
-  cleanups.push(() => trunk.stop());
+  cleanup(() => trunk.stop());
 
   expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
   const messages = path.join(WORK_DIR, `${scenario}_messages.log`);
