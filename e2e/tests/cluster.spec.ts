@@ -1,23 +1,30 @@
 // A cluster end to end (docs/deployment.md, docs/decisions/0021): `scripts/cluster.sh up` (what
 // `./dialer cluster up` runs) with 2 gateway nodes, real PostgreSQL, Kamailio (the SIP edge) and HAProxy;
 // SIPp as the trunk (built-in UAS, answers and echoes) and as a caller; Chromium dialers spread over both
-// nodes by HAProxy (leastconn). Every port lies in E2E_PORT_BASE+1700 .. +1839.
-import { execFile, spawnSync } from 'node:child_process';
+// nodes by HAProxy (leastconn). Every port lies in E2E_PORT_BASE+2200 .. +2339 (the cluster block 2200-2499).
+// Chromium's fake microphone plays a 1 kHz tone, which the SIPp trunk echoes (the reload test listens for it).
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type BrowserContext, type Frame, type Page } from '@playwright/test';
-import { HOST_ORIGIN } from '../support/constants.mjs';
+import WebSocket from 'ws';
+import { CHROMIUM_ARGS, HOST_ORIGIN } from '../support/constants.mjs';
 import { admin, createUser, mintToken, REPO_ROOT, signalAndWait } from '../support/gateway.mjs';
 import { checkSipp, startSipp } from '../support/sipp.mjs';
+import { writeToneWav } from '../support/tone.mjs';
+import { hear } from './helpers';
 
-const BASE = Number(process.env.E2E_PORT_BASE || 18080) + 1700;
+const BASE = Number(process.env.E2E_PORT_BASE || 18080) + 2200;
 const TRUNK_PORT = BASE + 60;
 const TRUNK_MEDIA_PORT = BASE + 62; // SIPp binds +62 to +65
 const CALLER_PORT = BASE + 70;
 const CALLER_MEDIA_PORT = BASE + 72;
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/cluster');
+const TONE_HZ = 1000;
+const TONE = writeToneWav(path.resolve(WORK_DIR, `../cluster-tone-${TONE_HZ}.wav`), TONE_HZ);
+test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${TONE}`] } });
 const STATE_DIR = path.join(WORK_DIR, 'state');
 const SCRIPT = path.join(REPO_ROOT, 'scripts/cluster.sh');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
@@ -30,6 +37,8 @@ const BOB = user('Bob', '1702');
 const CAROL = user('Carol', '1703');
 const DAVE = user('Dave', '1704');
 const ERIN = user('Erin', '1705');
+const FRANK = user('Frank', '1706');
+const GINA = user('Gina', '1707');
 
 interface ClusterInfo {
   url: string;
@@ -72,7 +81,8 @@ function clusterEnv() {
       DIALER_CALLS_PER_MINUTE: '0',
       // Quicker JVM starts on a loaded 2-core machine (C1 only, serial GC): the nodes carry a few calls.
       DIALER_JAVA_OPTS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k',
-      DIALER_DRAIN_TIMEOUT_S: '5',
+      // Longer than any call of the rolling restart (each ends within seconds), so none is cut at the bound.
+      DIALER_DRAIN_TIMEOUT_S: '60',
   };
 }
 
@@ -159,7 +169,7 @@ test.beforeAll(async () => {
   const up = await clusterCommand(['up', '--nodes', '2', '--port-base', String(BASE), '--out', path.join(WORK_DIR, 'cluster.json')], 400_000);
   if (up.status !== 0) throw new Error(`cluster up failed (${up.status}):\n${up.out}`);
   cluster = JSON.parse(readFileSync(path.join(WORK_DIR, 'cluster.json'), 'utf8'));
-  for (const u of [ALICE, BOB, CAROL, DAVE, ERIN]) await createUser(api(), { ...u, password: PASSWORD });
+  for (const u of [ALICE, BOB, CAROL, DAVE, ERIN, FRANK, GINA]) await createUser(api(), { ...u, password: PASSWORD });
 });
 
 test.afterAll(async () => {
@@ -212,17 +222,162 @@ test('cluster up: a second up says one runs; status shows every part healthy', a
   expect(status.status).toBe(0);
   const s = JSON.parse(status.out.slice(status.out.indexOf('{')));
   expect(s.nodes.map((n: any) => n.health.status)).toEqual(['ok', 'ok']);
-  expect([s.kamailio.health, s.haproxy.health]).toEqual(['up', 'up']);
-  // Its process is alive; its readiness probe in `status` still reads "not ready" here (open question).
-  expect(s.postgres.health).not.toBe('down');
+  expect([s.postgres.health, s.kamailio.health, s.haproxy.health], status.out).toEqual(['up', 'up', 'up']);
 });
 
+/**
+ * A third node started with node1's launcher (scripts/cluster.sh writes it) on its own ports, its SIP edge or its
+ * database replaced by `change`; resolves with its PID and log once spawned.
+ */
+function startThirdNode(name: string, change: (script: string) => string) {
+  const n = 3;
+  const script = change(readFileSync(path.join(STATE_DIR, 'node1.sh'), 'utf8')
+    .replace(/DIALER_NODE_NAME=node1\b/g, `DIALER_NODE_NAME=node${n}`)
+    .replace(/DIALER_HTTP_PORT=\d+/g, `DIALER_HTTP_PORT=${BASE + 10 * n}`)
+    .replace(/DIALER_SIP_PORT=\d+/g, `DIALER_SIP_PORT=${BASE + 10 * n + 1}`)
+    .replace(/DIALER_WEBRTC_PORT=\d+/g, `DIALER_WEBRTC_PORT=${BASE + 10 * n + 2}`)
+    .replace(/DIALER_WEBRTC_TCP_PORT=\d+/g, `DIALER_WEBRTC_TCP_PORT=${BASE + 10 * n + 2}`)
+    .replace(/DIALER_RTP_PORTS=[\d-]+/g, `DIALER_RTP_PORTS=${BASE + 140}-${BASE + 159}`)
+    .replace(/DIALER_DATA_DIR=\S+/g, `DIALER_DATA_DIR=${path.join(WORK_DIR, name)}`));
+  const file = path.join(WORK_DIR, `${name}.sh`);
+  writeFileSync(file, script, { mode: 0o700 });
+  const logFile = path.join(WORK_DIR, `${name}.log`);
+  const log = openSync(logFile, 'w');
+  const child = spawn('bash', [file], { stdio: ['ignore', log, log] });
+  closeSync(log);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { pid: child.pid!, url: `http://127.0.0.1:${BASE + 10 * n}`, exited, log: () => readFileSync(logFile, 'utf8') };
+}
+
+test('a node that cannot reach Kamailio stays unhealthy and says why; one that cannot reach PostgreSQL does not start and says why', async () => {
+  const deadEdge = BASE + 39; // nothing listens here (UDP)
+  const deadDb = BASE + 38;
+  const noEdge = startThirdNode('node3-no-edge', (s) => s.replace(/DIALER_SIP_TRUNK=sip:127\.0\.0\.1:\d+/g, `DIALER_SIP_TRUNK=sip:127.0.0.1:${deadEdge}`));
+  try {
+    let health: { status: number; body: any } | null = null;
+    await expect.poll(async () => {
+      health = await fetch(`${noEdge.url}/healthz`).then(async (r) => ({ status: r.status, body: await r.json() }), () => null);
+      return health?.status ?? 0;
+    }, { timeout: 120_000, message: `node3 answers /healthz\n${noEdge.log()}` }).toBe(503);
+    expect(health!.body).toMatchObject({ status: 'unavailable', node: 'node3' });
+    expect(health!.body.reason).toContain(`not registered with the SIP edge (Kamailio) at 127.0.0.1:${deadEdge}`);
+  } finally {
+    await signalAndWait(noEdge.pid, 'SIGKILL', 10_000);
+  }
+  const noDb = startThirdNode('node3-no-db', (s) => s.replace(/jdbc:postgresql:\/\/127\.0\.0\.1:\d+/g, `jdbc:postgresql://127.0.0.1:${deadDb}`));
+  const code = await Promise.race([noDb.exited, new Promise((r) => setTimeout(() => r('running'), 120_000))]);
+  if (code === 'running') await signalAndWait(noDb.pid, 'SIGKILL', 10_000);
+  expect(code, noDb.log()).not.toBe(0);
+  expect(code).not.toBe('running');
+  expect(noDb.log()).toContain(`Cannot open the database jdbc:postgresql://127.0.0.1:${deadDb}/opendialer`);
+});
+
+/** One inbound call from the trunk (SIPp through the edge) to `u`: its dialer rings, answers, SIPp hangs up. */
+async function inboundCall(d: Dialer, u: typeof ALICE, name: string) {
+  const before = (await calls(d.page)).length;
+  const caller = await startSipp({
+    scenario: 'uac-via-proxy', port: CALLER_PORT, mediaPort: CALLER_MEDIA_PORT, remote: cluster!.sip,
+    service: u.number.slice(1), logDir: WORK_DIR, name,
+  });
+  try {
+    await expect.poll(async () => (await calls(d.page))[before], { timeout: 30_000, message: `${name} rings` }).toEqual(['connecting']);
+    expect(await hostCall(d.page, 'answer')).toEqual({ ok: true, result: null });
+    expect(await caller.finished(30_000), caller.log()).toBe(0); // answered; its BYE 2 s later reached the node
+    await expect.poll(async () => (await calls(d.page))[before], { timeout: 20_000 })
+      .toEqual(['connecting', 'answered', 'disconnected/remote_hangup']);
+  } finally {
+    await caller.stop();
+  }
+}
+
+test('a rolling restart (each node SIGTERMed, drained and started again in turn) fails no new call, outbound or inbound', async ({ browser }) => {
+  test.setTimeout(420_000);
+  const erin = await openDialer(browser, ERIN); // places calls to the trunk, one after another
+  const frank = await openDialer(browser, FRANK); // takes calls from the trunk
+  let placed = 0;
+  let received = 0;
+  for (const node of cluster!.nodes) {
+    let done = false;
+    const restart = clusterCommand(['restart', node.name], 300_000).then((r) => ((done = true), r));
+    do {
+      // No wait for "Connected": a call placed while the dialer moves is what this test is about.
+      const before = (await calls(erin.page)).length;
+      const r = await hostCall(erin.page, 'placeCall', { to: `+120255501${10 + (placed % 80)}` });
+      expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
+      await expect.poll(async () => (await calls(erin.page))[before], { timeout: 20_000 }).toEqual(['connecting', 'answered']);
+      expect(await hostCall(erin.page, 'hangUp')).toEqual({ ok: true, result: null });
+      await expect.poll(async () => (await calls(erin.page))[before], { timeout: 20_000 }).toEqual(['connecting', 'answered', 'disconnected/local_hangup']);
+      placed++;
+      await inboundCall(frank, FRANK, `rolling-in-${received}`);
+      received++;
+    } while (!done);
+    const r = await restart;
+    expect(r.status, r.out).toBe(0);
+  }
+  // Every call placed and every call received connected; the dialers are connected to the restarted nodes.
+  expect(placed).toBeGreaterThanOrEqual(4);
+  expect(received).toBe(placed);
+  for (const d of [erin, frank]) await expect(d.frame.getByRole('status')).toHaveText('Connected', { timeout: 20_000 });
+  const log = await admin(api(), 'GET', '/api/v1/calls');
+  expect(JSON.stringify(log.body)).not.toContain('gateway_shutdown');
+  await closeAll();
+});
+
+test('a reload that lands on the other node is sent back to the node of its live call (4009, ?node=) and the call goes on with audio', async ({ browser }) => {
+  const g = await openDialer(browser, GINA);
+  expect(await hostCall(g.page, 'placeCall', { to: '+12025550177' })).toMatchObject({ ok: true });
+  await expect.poll(() => calls(g.page), { timeout: 20_000 }).toEqual([['connecting', 'answered']]);
+  await expect.poll(async () => (await hear(g.frame, TONE_HZ, 1000)).ratio, { timeout: 15_000, message: 'the echoed tone before the reload' })
+    .toBeGreaterThan(0.6);
+  const owner = g.node;
+  const other = cluster!.nodes.find((n) => n.name !== owner)!;
+  // The reloaded dialer's first WebSocket is steered through HAProxy to the other node (its ?node= rule), as
+  // leastconn may do by itself; every later one goes where the dialer asks.
+  const seen: Array<{ url: string; landed?: string; close?: [number, string] }> = [];
+  await g.page.routeWebSocket(/\/ws(\?.*)?$/, (route) => {
+    const entry: (typeof seen)[number] = { url: route.url() };
+    seen.push(entry);
+    if (seen.length > 1) {
+      route.connectToServer();
+      return;
+    }
+    entry.landed = other.name;
+    const upstream = new WebSocket(`${cluster!.url.replace(/^http/, 'ws')}/ws?node=${other.name}`, { origin: cluster!.url });
+    const early: string[] = [];
+    upstream.on('open', () => early.splice(0).forEach((m) => upstream.send(m)));
+    route.onMessage((m) => (upstream.readyState === WebSocket.OPEN ? upstream.send(m) : early.push(String(m))));
+    upstream.on('message', (data) => route.send(String(data)));
+    upstream.on('close', (code, reason) => {
+      entry.close = [code, String(reason)];
+      void route.close({ code, reason: String(reason) });
+    });
+    route.onClose(() => upstream.close());
+  });
+  await g.frame.evaluate(() => location.reload());
+  let frame: Frame | undefined;
+  await expect.poll(() => (frame = g.page.frames().find((f) => f.url().startsWith(`${cluster!.url}/dialer/`))), { timeout: 20_000 }).toBeTruthy();
+  await expect.poll(() => seen.length, { timeout: 30_000, message: 'the dialer reconnected after the redirect' }).toBeGreaterThanOrEqual(2);
+  expect(seen[0].close, 'the other node sent the dialer to the owner').toEqual([4009, owner]);
+  expect(new URL(seen[1].url).searchParams.get('node')).toBe(owner);
+  await expect(frame!.locator('.call-panel .call-status')).toHaveText(/^In call/, { timeout: 30_000 });
+  await expect.poll(async () => (await hear(frame!, TONE_HZ, 1000)).ratio, { timeout: 20_000, message: 'the echoed tone after the reload' })
+    .toBeGreaterThan(0.6);
+  expect(await calls(g.page)).toEqual([['connecting', 'answered']]); // the call never ended
+  expect(await hostCall(g.page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(() => calls(g.page), { timeout: 20_000 }).toEqual([['connecting', 'answered', 'disconnected/local_hangup']]);
+  await g.page.unrouteAll({ behavior: 'ignoreErrors' });
+  await closeAll();
+});
+
+// Last: it leaves the killed node down (afterAll stops the rest).
 test('SIGKILL of a node during a call: its dialer reconnects to the live node within 10 s, the call ends gateway_restart, a new call works', async ({ browser }) => {
   const a = await openDialer(browser, DAVE);
   const placed = await hostCall(a.page, 'placeCall', { to: '+12025550199' });
   expect(placed.ok).toBe(true);
   await expect.poll(() => calls(a.page), { timeout: 20_000 }).toEqual([['connecting', 'answered']]);
-  const victim = cluster!.nodes.find((n) => n.name === a.node)!;
+  // The node's current PID: `cluster restart` (the rolling restart test) records the new one in the state dir.
+  const current: ClusterInfo = JSON.parse(readFileSync(path.join(STATE_DIR, 'cluster.json'), 'utf8'));
+  const victim = current.nodes.find((n) => n.name === a.node)!;
   const killedAt = Date.now();
   process.kill(victim.pid, 'SIGKILL');
   // The dialer sees the socket drop, then reconnects through HAProxy to the node that is left.
@@ -240,32 +395,9 @@ test('SIGKILL of a node during a call: its dialer reconnects to the live node wi
     ['connecting', 'answered'],
   ]);
   expect(await hostCall(a.page, 'hangUp')).toEqual({ ok: true, result: null });
-  await closeAll();
-});
-
-// Marked fixme (run it with E2E_CLUSTER_ROLLING=1): a placeCall sent in the moment between a node's SIGTERM
-// and its 1012 close of the dialer's socket is refused calls_unavailable ("shutting down"); the dialer
-// does not yet retry it on the node it reconnects to. Seen on the first call after the first SIGTERM.
-test('a rolling restart (each node SIGTERMed, drained and started again in turn) fails no new call', async ({ browser }) => {
-  test.fixme(!process.env.E2E_CLUSTER_ROLLING, 'a placeCall racing the drain is refused; the dialer does not retry it yet');
-  const a = await openDialer(browser, ERIN);
-  let placed = 0;
-  for (const node of cluster!.nodes) {
-    let done = false;
-    const restart = clusterCommand(['restart', node.name], 240_000).then((r) => ((done = true), r));
-    do {
-      await expect(a.frame.getByRole('status')).toHaveText('Connected', { timeout: 20_000 });
-      const before = (await calls(a.page)).length;
-      const r = await hostCall(a.page, 'placeCall', { to: `+120255501${10 + (placed % 80)}` });
-      expect(r, JSON.stringify(r)).toMatchObject({ ok: true });
-      await expect.poll(async () => (await calls(a.page))[before], { timeout: 20_000 }).toEqual(['connecting', 'answered']);
-      expect(await hostCall(a.page, 'hangUp')).toEqual({ ok: true, result: null });
-      await expect.poll(async () => (await calls(a.page))[before], { timeout: 20_000 }).toEqual(['connecting', 'answered', 'disconnected/local_hangup']);
-      placed++;
-    } while (!done);
-    const r = await restart;
-    expect(r.status, r.out).toBe(0);
-  }
-  expect(placed).toBeGreaterThanOrEqual(2);
+  await expect.poll(async () => (await calls(a.page))[1], { timeout: 20_000 }).toEqual(['connecting', 'answered', 'disconnected/local_hangup']);
+  // Inbound too: the edge may still fork to the dead node's contacts (until they expire), whose branch times
+  // out while the live node rings.
+  await inboundCall(a, DAVE, 'after-kill');
   await closeAll();
 });

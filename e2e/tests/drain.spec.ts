@@ -1,5 +1,5 @@
 // Draining a gateway node, end to end on the real jar: with a call up (SIPp is the trunk), SIGTERM makes
-// /healthz answer 503 "draining", a new placeCall is refused (calls_unavailable), an inbound INVITE gets 503
+// /healthz answer 503 "draining", a new placeCall is refused (node_draining), an inbound INVITE gets 503
 // (so a SIP edge tries another node), the call that is up goes on, and the process exits by itself once
 // that call has ended. The dialer is a WebSocket client speaking the protocol (docs/protocol.md).
 import { randomBytes } from 'node:crypto';
@@ -130,7 +130,7 @@ test('SIGTERM with a call up: /healthz says draining, new calls are refused (pla
 
     const refused = await d.request('placeCall', { to: '+12025550144', sdp: OFFER });
     expect(refused.ok).toBe(false);
-    expect(refused.error.code).toBe('calls_unavailable');
+    expect(refused.error.code).toBe('node_draining');
 
     caller = await startSipp({ scenario: 'uac-expect-503', port: CALLER_PORT, mediaPort: CALLER_MEDIA_PORT,
       remote: `127.0.0.1:${SIP_PORT}`, service: '1661', logDir: WORK_DIR, name: 'drain-caller' });
@@ -145,6 +145,8 @@ test('SIGTERM with a call up: /healthz says draining, new calls are refused (pla
     const hungUp = await d.request('hangUp', { call_id: callId });
     expect(hungUp.ok, JSON.stringify(hungUp)).toBe(true);
     await expect.poll(() => alive(gateway.pid), { timeout: 30_000, message: 'the node exits once its call ended' }).toBe(false);
+    // Before it went, it told the dialer to reconnect elsewhere (a placeCall meanwhile is retried there).
+    await expect.poll(() => d.closeCode, { timeout: 5_000 }).toBe(1012);
     expect((await trunk.finished(10_000)).code, 'the trunk got its BYE').toBe(0);
     const log = readFileSync(gateway.logFile, 'utf8');
     expect(log).toContain('SIGTERM: draining');

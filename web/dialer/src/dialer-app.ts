@@ -289,11 +289,13 @@ export class DialerApp {
     }
     // The gateway's number rules before the microphone: a bad number is InvalidPhoneNumberError with
     // no permission prompt, whatever the microphone permission is (protocol.md part 4).
-    await this.viaGateway(() => this.gateway.request('checkNumber', { to: number }));
+    await this.viaGateway(() => this.gateway.requestOnLiveNode('checkNumber', { to: number }));
     const prepared = await this.prepareMedia();
     let result: unknown;
     try {
-      result = await this.viaGateway(() => this.gateway.request('placeCall', { to: number, sdp: prepared.sdp }));
+      // A node that drains refuses it unplaced (`node_draining`); it goes once more to the node the dialer
+      // reconnects to (protocol.md part 2).
+      result = await this.viaGateway(() => this.gateway.requestOnLiveNode('placeCall', { to: number, sdp: prepared.sdp }));
     } catch (e) {
       this.audio.discard(prepared.media);
       throw e;

@@ -43,6 +43,13 @@ export const CLOSE_SIGN_IN_WINDOW = 4001;
  * at once with `?node=<name>`, which HAProxy routes to that node while it is up (docs/decisions/0021).
  */
 export const CLOSE_MOVED = 4009;
+/**
+ * Service Restart: the node drains (SIGTERM). A `placeCall` it had not answered was not placed (a
+ * draining node places none), so it may be sent again on the next connection (protocol.md part 2).
+ */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** The gateway error code (and the code of a pending request failed by a 1012 close): retry elsewhere. */
+export const NODE_DRAINING = 'node_draining';
 const NODE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
@@ -82,6 +89,8 @@ export class GatewayClient {
   private idle = false;
   /** Cluster: the node the last CLOSE_MOVED named; every later connection asks HAProxy for it. */
   private node: string | null = null;
+  /** Counts the connections that completed their handshake (`requestOnLiveNode` waits for a new one). */
+  private connections = 0;
 
   constructor(private readonly opts: GatewayClientOptions) {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
@@ -108,6 +117,42 @@ export class GatewayClient {
   async request(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
     await this.whenReady();
     return this.send(method, params);
+  }
+
+  /**
+   * A request that a draining node refused without acting on it (`node_draining`, or a 1012 close before
+   * its answer) is sent once more on the next connection, which HAProxy gives to a node that takes
+   * calls. Nothing reached the far end the first time (no INVITE), so the host sees only the latency.
+   */
+  async requestOnLiveNode(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    await this.whenReady();
+    const connection = this.connections;
+    try {
+      return await this.send(method, params);
+    } catch (e) {
+      if (!(e instanceof DialerError) || e.code !== NODE_DRAINING) throw e;
+      if (!(await this.connectedAfter(connection))) throw e;
+      return this.send(method, params);
+    }
+  }
+
+  /** Whether a connection newer than the `connection`-th becomes ready within the open timeout. */
+  private async connectedAfter(connection: number): Promise<boolean> {
+    const deadline = Date.now() + this.openTimeoutMs;
+    while (this.connections <= connection || !this.ready) {
+      if (Date.now() >= deadline) return false;
+      if (this.ready) {
+        // Still on the draining node: it closes this connection (1012) at once unless the user has a call there.
+        await new Promise((r) => setTimeout(r, 100));
+      } else {
+        try {
+          await this.whenReady();
+        } catch {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Sends at once on the open socket; used by `onConnected` during the handshake. */
@@ -166,7 +211,10 @@ export class GatewayClient {
       if (this.socket !== socket) return;
       const reason = (ev as { reason?: unknown } | null)?.reason;
       if (this.ready && closeCode(ev) === CLOSE_SIGN_IN_WINDOW) this.idleAfter(socket);
-      else if (closeCode(ev) === CLOSE_MOVED && typeof reason === 'string' && NODE_NAME.test(reason)) {
+      else if (closeCode(ev) === CLOSE_SERVICE_RESTART) {
+        this.node = null; // that node is going away: the next connection goes wherever HAProxy sends it
+        this.lost(socket, NODE_DRAINING);
+      } else if (closeCode(ev) === CLOSE_MOVED && typeof reason === 'string' && NODE_NAME.test(reason)) {
         this.node = reason;
         this.attempt = 0; // not a failure: reconnect at once (after the first backoff step)
         this.lost(socket);
@@ -175,11 +223,11 @@ export class GatewayClient {
   }
 
   /** The socket closed, or stopped answering: requests fail, and a new connection is tried. */
-  private lost(socket: SocketLike): void {
+  private lost(socket: SocketLike, code?: string): void {
     this.socket = null;
     this.ready = false;
     this.stopHeartbeat();
-    this.failPending();
+    this.failPending(code);
     this.setState('disconnected');
     socket.close(); // a no-op when it closed by itself; a dead one is not waited for
     this.scheduleReconnect();
@@ -227,6 +275,7 @@ export class GatewayClient {
     }
     if (this.socket !== socket) return;
     this.attempt = 0;
+    this.connections++;
     this.ready = true;
     this.startHeartbeat(socket);
     this.setState('connected');
@@ -241,10 +290,10 @@ export class GatewayClient {
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
-  private failPending(): void {
+  private failPending(code?: string): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new DialerError('ConnectionError', strings.errors.connection));
+      p.reject(new DialerError('ConnectionError', strings.errors.connection, code));
       this.pending.delete(id);
     }
   }

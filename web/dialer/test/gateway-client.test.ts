@@ -240,3 +240,100 @@ describe('GatewayClient in a cluster (docs/decisions/0021)', () => {
     c.stop();
   });
 });
+
+describe('GatewayClient when a node drains (1012, node_draining: protocol.md part 2)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeSocket.all = [];
+  });
+  afterEach(() => vi.useRealTimers());
+
+  async function connected() {
+    const urls: string[] = [];
+    const { c } = client({ createSocket: (url: string) => (urls.push(url), new FakeSocket()) });
+    c.start();
+    FakeSocket.all[0].open();
+    await vi.advanceTimersByTimeAsync(0);
+    return { c, urls };
+  }
+
+  it('a placeCall refused node_draining is sent once more on the connection the 1012 close leads to', async () => {
+    const { c } = await connected();
+    const result = c.requestOnLiveNode('placeCall', { to: '+12025550100', sdp: 'offer' });
+    await vi.advanceTimersByTimeAsync(0);
+    const first = FakeSocket.all[0];
+    first.reply(first.sent[0].id, { ok: false, error: { code: 'node_draining', message: 'shutting down' } });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(FakeSocket.all).toHaveLength(1); // still on the draining node: nothing sent twice there
+    first.onclose?.({ code: 1012, reason: 'restarting' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    const second = FakeSocket.all[1];
+    second.open();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(first.sent.map((m) => m.method)).toEqual(['placeCall']);
+    expect(second.sent.map((m) => [m.method, m.params])).toEqual([['placeCall', { to: '+12025550100', sdp: 'offer' }]]);
+    second.reply(second.sent[0].id, { ok: true, result: { call_id: 'c1', sdp: 'answer' } });
+    await expect(result).resolves.toEqual({ call_id: 'c1', sdp: 'answer' });
+    c.stop();
+  });
+
+  it('a placeCall still unanswered when the node closes 1012 is sent again on the next connection', async () => {
+    const { c } = await connected();
+    const result = c.requestOnLiveNode('placeCall', { to: '+12025550101' });
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].onclose?.({ code: 1012, reason: 'restarting' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeSocket.all[1].open();
+    await vi.advanceTimersByTimeAsync(0);
+    const second = FakeSocket.all[1];
+    expect(second.sent.map((m) => m.method)).toEqual(['placeCall']);
+    second.reply(second.sent[0].id, { ok: true, result: { call_id: 'c2' } });
+    await expect(result).resolves.toEqual({ call_id: 'c2' });
+    c.stop();
+  });
+
+  it('retries only once, and only node_draining: a second refusal and other errors reach the caller', async () => {
+    const { c } = await connected();
+    const other = c.requestOnLiveNode('placeCall', { to: '+12025550102' });
+    const otherRejected = expect(other).rejects.toMatchObject({ code: 'calls_unavailable' });
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].reply(FakeSocket.all[0].sent[0].id, { ok: false, error: { code: 'calls_unavailable', message: 'no trunk' } });
+    await otherRejected;
+
+    const twice = c.requestOnLiveNode('placeCall', { to: '+12025550103' });
+    const twiceRejected = expect(twice).rejects.toMatchObject({ code: 'node_draining' });
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].onclose?.({ code: 1012, reason: 'restarting' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeSocket.all[1].open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[1].reply(FakeSocket.all[1].sent[0].id, { ok: false, error: { code: 'node_draining', message: 'also draining' } });
+    await twiceRejected;
+    expect(FakeSocket.all.map((s) => s.sent.filter((m) => m.method === 'placeCall').length)).toEqual([2, 1]);
+    c.stop();
+  });
+
+  it('gives up with the refusal when the draining node keeps the connection past the open timeout', async () => {
+    const { c } = await connected();
+    const result = c.requestOnLiveNode('placeCall', { to: '+12025550104' });
+    const rejected = expect(result).rejects.toMatchObject({ code: 'node_draining', message: 'busy here' });
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[0].reply(FakeSocket.all[0].sent[0].id, { ok: false, error: { code: 'node_draining', message: 'busy here' } });
+    await vi.advanceTimersByTimeAsync(10_500);
+    await rejected;
+    expect(FakeSocket.all[0].sent.map((m) => m.method)).toEqual(['placeCall']);
+    c.stop();
+  });
+
+  it('drops the ?node= hint on 1012: the named node is going away', async () => {
+    const { c, urls } = await connected();
+    FakeSocket.all[0].onclose?.({ code: 4009, reason: 'node2' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    FakeSocket.all[1].open();
+    await vi.advanceTimersByTimeAsync(0);
+    FakeSocket.all[1].onclose?.({ code: 1012, reason: 'restarting' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(urls).toEqual(['ws://gw/ws', 'ws://gw/ws?node=node2', 'ws://gw/ws']);
+    c.stop();
+  });
+});

@@ -216,6 +216,7 @@ export const WS_ERROR_CODES = [
   'destination_not_allowed',
   'call_rate_limited',
   'transfer_failed',
+  'node_draining',
 ] as const;
 
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -240,6 +241,9 @@ export const WS_ERROR_CODE_TO_ERROR_NAME: { readonly [C in WsErrorCode]: ErrorNa
   destination_not_allowed: 'DestinationNotAllowedError',
   call_rate_limited: 'CallRateLimitedError',
   transfer_failed: 'TransferFailedError',
+  // The node drains (SIGTERM) and placed nothing: the dialer sends the request once more on the node it
+  // reconnects to; the host sees this only when that fails too.
+  node_draining: 'Net2PhoneDialerError',
 };
 
 /** The SDK error name for a gateway error code; codes this version does not know become the base error. */

@@ -129,6 +129,7 @@ describe('error codes and names', () => {
       ['destination_not_allowed', 'DestinationNotAllowedError'],
       ['call_rate_limited', 'CallRateLimitedError'],
       ['transfer_failed', 'TransferFailedError'],
+      ['node_draining', 'Net2PhoneDialerError'],
     ]);
   });
   it('maps unknown codes, and inherited property names, to the base error', () => {

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 final class NodeDrain {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDrain.class);
     private static final long POLL_MS = 250;
+    /** How long the exit waits for the released dialers' sockets to finish closing (their 1012 sent). */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
     /** What draining acts on; {@link ServeCommand} wires the call engine, /healthz and the WebSockets. */
     interface Node {
@@ -30,6 +32,9 @@ final class NodeDrain {
 
         /** Asks every dialer not signed in as one of {@code keep} to reconnect elsewhere; returns how many. */
         int releaseDialersBut(Set<Long> keep);
+
+        /** The WebSockets still open (released ones count until their close completed). */
+        int openDialers();
     }
 
     /** The running gateway as draining sees it: /healthz, the WebSockets and the call engine. */
@@ -55,6 +60,11 @@ final class NodeDrain {
             @Override
             public int releaseDialersBut(Set<Long> keep) {
                 return web.webSockets().closeAllBut(keep);
+            }
+
+            @Override
+            public int openDialers() {
+                return web.webSockets().openConnections();
             }
         };
     }
@@ -110,12 +120,11 @@ final class NodeDrain {
             LOG.info("SIGTERM: draining: no new calls; exiting when the {} live call(s) have ended, or in {} s",
                     node.liveCalls(), bound.toSeconds());
             long deadline = nanoTime.get() + bound.toNanos();
+            // At once, and again on every look (a dialer whose call just ended, one that signed in meanwhile).
+            release(node.usersWithLiveCalls());
             while (node.liveCalls() > 0 && nanoTime.get() - deadline < 0) {
-                int released = node.releaseDialersBut(node.usersWithLiveCalls());
-                if (released > 0) {
-                    LOG.debug("draining: asked {} dialer(s) without a call here to reconnect", released);
-                }
                 TimeUnit.MILLISECONDS.sleep(POLL_MS);
+                release(node.usersWithLiveCalls());
             }
             int left = node.liveCalls();
             if (left > 0) {
@@ -123,6 +132,14 @@ final class NodeDrain {
                         bound.toSeconds());
             } else {
                 LOG.info("draining: no call left: stopping");
+                // Every dialer left gets the 1012 before the process goes: a placeCall it sent meanwhile was
+                // refused unplaced, and the dialer sends it again on the node it reconnects to (protocol.md).
+                // (With calls left, their dialers stay to be told gateway_shutdown by the exit.)
+                release(Set.of());
+                long closed = System.nanoTime() + CLOSE_GRACE.toNanos();
+                while (node.openDialers() > 0 && System.nanoTime() - closed < 0) {
+                    TimeUnit.MILLISECONDS.sleep(50);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -130,5 +147,12 @@ final class NodeDrain {
             LOG.warn("draining failed, stopping now: {}", e.toString());
         }
         exit.run();
+    }
+
+    private void release(Set<Long> keep) {
+        int released = node.releaseDialersBut(keep);
+        if (released > 0) {
+            LOG.debug("draining: asked {} dialer(s) without a call here to reconnect", released);
+        }
     }
 }

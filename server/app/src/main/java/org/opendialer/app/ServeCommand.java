@@ -124,6 +124,10 @@ final class ServeCommand {
             databaseCheck = DatabaseCheck.start(db.dataSource(), HEALTH_CHECK_PERIOD);
             server.health().add(databaseCheck);
             server.health().add(new TrunkRegistrationCheck(calls::trunkRegistration));
+            if (cluster.enabled()) {
+                // The node's own binding at Kamailio: unhealthy (and why) while the edge cannot be reached.
+                server.health().add(new TrunkRegistrationCheck(calls::edgeRegistration, "the SIP edge (Kamailio)"));
+            }
             if (metrics != null) {
                 metricsServer = MetricsServer.start(metrics, config.bindAddress(), ops.metricsPort());
                 if (webhooks != null) {

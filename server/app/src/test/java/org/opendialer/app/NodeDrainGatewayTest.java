@@ -64,12 +64,15 @@ class NodeDrainGatewayTest {
             assertThatThrownBy(() -> WsTestClient.connect(gw.config.publicUrlText()))
                     .as("a new WebSocket is refused while draining").isInstanceOf(Exception.class);
             JsonNode refused = request(alice, "placeCall", "{\"to\":\"1003\"}");
-            assertThat(refused.path("error").path("code").asText()).isEqualTo("calls_unavailable");
+            assertThat(refused.path("error").path("code").asText()).isEqualTo("node_draining");
             assertThat(refused.path("error").path("message").asText()).contains("takes no new calls");
             assertThat(exited.await(1, TimeUnit.SECONDS)).as("still up while the call is").isFalse();
 
             assertThat(request(alice, "hangUp", "{}").path("ok").asBoolean()).isTrue();
             assertThat(exited.await(20, TimeUnit.SECONDS)).as("exits once the call ended").isTrue();
+            assertThat(alice.awaitCloseCode()).as("and tells the dialers left to reconnect before it goes")
+                    .isEqualTo(1012);
+            assertThat(bob.awaitCloseCode()).isEqualTo(1012);
             assertThat(gw.engine.liveCallCount()).isZero();
         }
     }

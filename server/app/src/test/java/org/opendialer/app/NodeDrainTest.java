@@ -19,6 +19,8 @@ class NodeDrainTest {
         final AtomicInteger calls;
         final List<String> log = new ArrayList<>();
         volatile Set<Long> lastKeep;
+        final List<Set<Long>> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicInteger open = new AtomicInteger();
 
         FakeNode(int calls) {
             this.calls = new AtomicInteger(calls);
@@ -42,18 +44,34 @@ class NodeDrainTest {
         @Override
         public int releaseDialersBut(Set<Long> keep) {
             lastKeep = keep;
+            releases.add(keep);
+            if (keep.isEmpty()) {
+                open.set(0);
+            }
             return 0;
+        }
+
+        @Override
+        public int openDialers() {
+            return open.get();
         }
     }
 
     @Test
-    void withoutCalls_stopsTakingCallsAndExitsAtOnce() {
+    void withoutCalls_stopsTakingCalls_releasesEveryDialer_andExitsAtOnce() {
         FakeNode node = new FakeNode(0);
+        node.open.set(3);
         AtomicInteger exits = new AtomicInteger();
+        AtomicInteger openAtExit = new AtomicInteger(-1);
 
-        new NodeDrain(node, Duration.ofMinutes(10), exits::incrementAndGet).run();
+        new NodeDrain(node, Duration.ofMinutes(10), () -> {
+            openAtExit.set(node.open.get());
+            exits.incrementAndGet();
+        }).run();
 
         assertThat(node.log).containsExactly("stop");
+        assertThat(node.releases).as("every dialer is told to reconnect before the exit").contains(Set.of());
+        assertThat(openAtExit).hasValue(0);
         assertThat(exits).hasValue(1);
     }
 
@@ -70,6 +88,7 @@ class NodeDrainTest {
 
         node.calls.set(0);
         assertThat(exited.await(10, TimeUnit.SECONDS)).as("exits once the call ended").isTrue();
+        assertThat(node.releases.get(node.releases.size() - 1)).as("the last release keeps no one").isEmpty();
     }
 
     @Test

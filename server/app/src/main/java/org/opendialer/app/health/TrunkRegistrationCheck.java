@@ -14,9 +14,16 @@ import org.opendialer.sip.RegistrationState;
  */
 public final class TrunkRegistrationCheck implements NodeHealth.Check {
     private final Supplier<Registration> registration;
+    private final String what;
 
     public TrunkRegistrationCheck(Supplier<Registration> registration) {
+        this(registration, "the SIP trunk");
+    }
+
+    /** @param what the registrar as the reason names it ("the SIP edge (Kamailio)" for a cluster node's binding) */
+    public TrunkRegistrationCheck(Supplier<Registration> registration, String what) {
         this.registration = registration;
+        this.what = what;
     }
 
     @Override
@@ -31,7 +38,7 @@ public final class TrunkRegistrationCheck implements NodeHealth.Check {
         }
         String at = r.account().registrar().host() + ":" + r.account().registrar().port();
         String why = r.failure();
-        return "not registered with the SIP trunk at " + at + " (" + state.name().toLowerCase(Locale.ROOT)
+        return "not registered with " + what + " at " + at + " (" + state.name().toLowerCase(Locale.ROOT)
                 + (why == null ? "" : ": " + why) + ")";
     }
 

@@ -144,6 +144,7 @@ public final class EngineCalls implements CallStarter {
             case DESTINATION_NOT_ALLOWED -> ErrorCode.DESTINATION_NOT_ALLOWED;
             case CALL_RATE_LIMITED -> ErrorCode.CALL_RATE_LIMITED;
             case TRANSFER_REFUSED, TRANSFER_FAILED -> ErrorCode.TRANSFER_FAILED;
+            case NODE_DRAINING -> ErrorCode.NODE_DRAINING;
         };
         return new MethodException(code, e.getMessage());
     }

@@ -16,7 +16,9 @@ public enum ErrorCode {
     DESTINATION_NOT_ALLOWED("destination_not_allowed"),
     CALL_RATE_LIMITED("call_rate_limited"),
     RATE_LIMITED("rate_limited"),
-    TRANSFER_FAILED("transfer_failed");
+    TRANSFER_FAILED("transfer_failed"),
+    /** The node drains (SIGTERM) and placed nothing; the dialer retries on the node it reconnects to. */
+    NODE_DRAINING("node_draining");
 
     private final String wire;
 

@@ -368,6 +368,11 @@ public final class CallEngine implements AutoCloseable {
         return sip == null ? null : sip.trunkRegistration();
     }
 
+    /** Cluster mode: the node's own binding at the SIP edge, registered on first ask; else null (/healthz). */
+    public org.opendialer.sip.Registration edgeRegistration() {
+        return pbx.edgeBinding();
+    }
+
     /** The users with a call on this gateway that has not ended. */
     public java.util.Set<Long> usersWithLiveCalls() {
         return thread.await(() -> {
@@ -406,7 +411,7 @@ public final class CallEngine implements AutoCloseable {
 
     private Placed placeNow(User caller, DialTarget target, Dialer dialer, String offerSdp) {
         if (draining) {
-            throw new CallException(CallException.Reason.CALLS_UNAVAILABLE,
+            throw new CallException(CallException.Reason.NODE_DRAINING,
                     "This gateway is shutting down and takes no new calls; try again in a moment.");
         }
         for (Ongoing o : calls.all()) {

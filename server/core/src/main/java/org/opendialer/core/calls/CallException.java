@@ -27,7 +27,9 @@ public final class CallException extends RuntimeException {
         /** Premium rate, shared cost, a blocked prefix or a country not allowed (DestinationPolicy). */
         DESTINATION_NOT_ALLOWED,
         /** The user placed DIALER_CALLS_PER_MINUTE or DIALER_CALLS_PER_DAY calls already. */
-        CALL_RATE_LIMITED
+        CALL_RATE_LIMITED,
+        /** The node drains (SIGTERM) and placed nothing: the dialer may send the call to another node. */
+        NODE_DRAINING
     }
 
     private final Reason reason;

@@ -31,6 +31,12 @@ final class EdgeRegistrations implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeRegistrations.class);
     /** The Contact's user part: routing at the node goes by the To header (the dialled number or extension). */
     static final String CONTACT_PREFIX = "edge-";
+    /**
+     * The node's own binding at the edge, held while the node runs: /healthz is ok only while the edge accepts
+     * it, so a node that cannot reach Kamailio (or whose secret it refuses) takes no dialers. Its address of
+     * record has a dot, so no dialled number or extension (digits only) ever reaches it.
+     */
+    static final String NODE_AOR_PREFIX = "node.";
 
     private final AccountService accounts;
     private final SipUserAgent sip;
@@ -44,6 +50,7 @@ final class EdgeRegistrations implements AutoCloseable {
     private final Map<Long, List<Registration>> registrations = new HashMap<>();
     private final Map<Long, ScheduledFuture<?>> pendingRemovals = new HashMap<>();
     private final Set<Long> present = new HashSet<>();
+    private Registration nodeBinding;
     private boolean closed;
 
     EdgeRegistrations(AccountService accounts, SipUserAgent sip, String node, String secret) {
@@ -72,6 +79,19 @@ final class EdgeRegistrations implements AutoCloseable {
         }
     }
 
+    /**
+     * The node's own binding at the edge (registered on the first call, once the engine has started its SIP
+     * stack), or null after close().
+     */
+    synchronized Registration nodeBinding() {
+        if (nodeBinding == null && !closed) {
+            PbxAccount account = new PbxAccount(sip.settings().trunk(), NODE_AOR_PREFIX + node, node, secret,
+                    CONTACT_PREFIX + "node");
+            nodeBinding = sip.register(account, r -> LOG.debug("{}", r));
+        }
+        return nodeBinding;
+    }
+
     /** The addresses of record of {@code user} at the edge: extension and number, digits only. */
     static List<String> addressesOf(User user) {
         List<String> aors = new ArrayList<>();
@@ -92,7 +112,7 @@ final class EdgeRegistrations implements AutoCloseable {
         }
         User user;
         try {
-            user = accounts.listUsers().stream().filter(u -> u.id() == userId).findFirst().orElse(null);
+            user = accounts.findUserById(userId).orElse(null); // one indexed row, not every user per sign-in
         } catch (RuntimeException e) {
             LOG.error("user {}: contact not registered at the SIP edge: {}", userId, e.toString());
             return;

@@ -61,6 +61,12 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
     }
 
     /** A dialer of the user is connected: register their account (if any) unless already registered. */
+    /** Cluster mode: the node's own binding at the SIP edge (/healthz checks it); null for a single gateway. */
+    org.opendialer.sip.Registration edgeBinding() {
+        EdgeRegistrations e = edge;
+        return e == null ? null : e.nodeBinding();
+    }
+
     /** Cluster mode: register users' contacts at the edge too (before any dialer attaches). */
     void edge(EdgeRegistrations edge) {
         this.edge = edge;
