@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] | status | restart nodeN | down
+# ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] [--rtp-ports N] | status | restart nodeN | down
 # A whole cluster on this machine (docs/deployment.md): PostgreSQL, Kamailio (the SIP edge), HAProxy (the
 # HTTP/WebSocket edge) and N gateway nodes, each with its own ports and data directory. Every process is
 # started with a known PID, recorded in <state dir>/pids and stopped by that PID.
@@ -56,17 +56,22 @@ as_pg() {
 random_hex() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
 cmd_up() {
-  local nodes=2 out="" base="${DIALER_CLUSTER_PORT_BASE:-8080}"
+  local nodes=2 out="" base="${DIALER_CLUSTER_PORT_BASE:-8080}" rtp=20
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes="${2:-}"; shift 2 ;;
       --out) out="${2:-}"; shift 2 ;;
       --port-base) base="${2:-}"; shift 2 ;;
-      *) die "usage: ./dialer cluster up [--nodes N] [--out FILE] [--port-base P]" ;;
+      --rtp-ports) rtp="${2:-}"; shift 2 ;;
+      *) die "usage: ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] [--rtp-ports N]" ;;
     esac
   done
   [[ "$nodes" =~ ^[1-9]$ ]] || die "--nodes takes a whole number from 1 to 9"
   [[ "$base" =~ ^[0-9]+$ ]] && [ "$base" -ge 1024 ] && [ "$base" -le 65000 ] || die "--port-base takes a port from 1024 to 65000"
+  # --rtp-ports: RTP ports per node (2 per call); more for load tests (bench/cluster.mjs).
+  [[ "$rtp" =~ ^[0-9]+$ ]] && [ "$rtp" -ge 2 ] && [ "$rtp" -le 2000 ] && [ $((rtp % 2)) -eq 0 ] \
+    || die "--rtp-ports takes an even number of RTP ports per node from 2 to 2000"
+  [ $((base + 99 + rtp * nodes)) -le 65535 ] || die "--port-base $base with $nodes nodes of $rtp RTP ports passes port 65535"
   local running
   running="$(running_pids)"
   if [ -n "$running" ]; then
@@ -84,7 +89,7 @@ cmd_up() {
   [ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_postgres.so ] || die "Kamailio's PostgreSQL module is missing: apt-get install kamailio-postgres-modules"
 
   # Fresh state; the ports: HAProxy base, its stats base+1, PostgreSQL base+2, Kamailio base+3;
-  # node i: HTTP base+10i, SIP base+10i+1, WebRTC base+10i+2, RTP base+100+20(i-1) .. +19.
+  # node i: HTTP base+10i, SIP base+10i+1, WebRTC base+10i+2, RTP base+100+R(i-1) .. +R-1 (R: --rtp-ports, 20).
   find "$STATE" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
   : > "$PIDS"
   local http=$base stats=$((base + 1)) pg_port=$((base + 2)) edge_port=$((base + 3))
@@ -154,10 +159,10 @@ cmd_up() {
       printf ' %q' DIALER_NODE_NAME="$name" DIALER_CLUSTER_SECRET="$cluster_secret" \
       DIALER_HTTP_PORT=$((base + 10 * i)) DIALER_SIP_PORT=$((base + 10 * i + 1)) \
       DIALER_WEBRTC_PORT=$((base + 10 * i + 2)) DIALER_WEBRTC_TCP_PORT=$((base + 10 * i + 2)) \
-      DIALER_RTP_PORTS="$((base + 100 + 20 * (i - 1)))-$((base + 119 + 20 * (i - 1)))" \
+      DIALER_RTP_PORTS="$((base + 100 + rtp * (i - 1)))-$((base + 99 + rtp * i))" \
       DIALER_DEMO_PORT=0 DIALER_METRICS_PORT="${DIALER_METRICS_PORT:-0}" \
       DIALER_DATA_DIR="$STATE/$name" DIALER_BIND_ADDRESS=127.0.0.1 DIALER_SIP_LISTEN_ADDRESS=127.0.0.1 \
-      DIALER_PUBLIC_URL="$url" DIALER_SIP_TRUNK="sip:127.0.0.1:$edge_port" \
+      DIALER_PUBLIC_URL="$url" DIALER_SIP_TRUNK="sip:127.0.0.1:$edge_port" DIALER_TRUSTED_PROXIES=127.0.0.1 \
       DIALER_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/opendialer" DIALER_DB_USER=opendialer \
       DIALER_DB_PASSWORD="$db_password" DIALER_ADMIN_KEY="$admin_key" DIALER_SECRET_KEY="$secret_key" \
     DIALER_WEB_DIR="${DIALER_WEB_DIR:-$ROOT/web}" java ${DIALER_JAVA_OPTS:-} -jar "$JAR" serve
@@ -313,5 +318,5 @@ case "${1:-}" in
   status) shift; cmd_status "$@" ;;
   down) shift; cmd_down "$@" ;;
   restart) shift; cmd_restart "$@" ;;
-  *) die "usage: ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] | status | restart nodeN | down" ;;
+  *) die "usage: ./dialer cluster up [--nodes N] [--out FILE] [--port-base P] [--rtp-ports N] | status | restart nodeN | down" ;;
 esac

@@ -45,6 +45,7 @@ const USERS = {
   bridger: { extension: '741', number: '+12025550741' },
   attended: { extension: '742', number: '+12025550742' },
   consulted: { extension: '743', number: '+12025550743' },
+  busyTarget: { extension: '744', number: '+12025550744' },
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Desk ${u[0]!.toUpperCase()}${u.slice(1)}`;
@@ -177,6 +178,33 @@ test('blind transfer to a phone number: the gateway bridges the caller’s SIP l
     .toBeGreaterThan(0.6);
   expect(await trunk.finished(60_000), trunk.log()).toBe(0);
   expect(await caller.finished(30_000), caller.log()).toBe(0); // the number's BYE, forwarded by the bridge
+});
+
+test('blind transfer to a number that is busy at once (486, no 180): transfer() rejects with TransferFailedError and the same call goes on, audio both ways', async ({ browser }) => {
+  const desk = await agent(browser, 'busyTarget');
+  const callerPeer = await startRtpPeer(CALLER_PEER_PORT);
+  cleanups.push(() => callerPeer.close());
+  const trunk = await startSipp({ scenario: 'uas-busy', port: TRUNK_PORT, mediaPort: TRUNK_MEDIA_PORT, logDir: WORK_DIR, name: 'busy-number', extraArgs: ['-timeout', '100s'] });
+  cleanups.push(() => trunk.stop());
+  const caller = await sippCaller('busyTarget', CALLER_PEER_PORT);
+  await expect.poll(async () => (await lastCall(desk.page))?.state).toBe('connecting');
+  expect(await hostCall(desk.page, 'answer')).toEqual({ ok: true, result: null });
+  await expect.poll(() => gatewayPort(caller.log(), CALLER_PEER_PORT), { timeout: 10_000 }).not.toBeNull();
+  callerPeer.sendTone('127.0.0.1', gatewayPort(caller.log(), CALLER_PEER_PORT)!, CALLER_TONE_HZ);
+  await expect.poll(async () => (await hear(desk.frame, CALLER_TONE_HZ, 1000)).ratio, { timeout: 15_000, message: 'the agent hears the caller' }).toBeGreaterThan(0.6);
+
+  const failed = (await hostCall(desk.page, 'transfer', { to: TARGET_NUMBER })) as { ok: boolean; classes?: string[]; message?: string };
+  expect(failed.ok).toBe(false);
+  expect(failed.classes).toContain('TransferFailedError');
+  expect(failed.message).toMatch(/busy/);
+  expect(await events(desk.page)).toEqual([['connecting', 'answered']]);
+  // Audio restored both ways (decisions/0022): the caller hears the agent's tone, the agent the caller's.
+  await expect
+    .poll(() => toneRatio(callerPeer.audio(Date.now() - 1000), AGENT_TONE_HZ).ratio, { timeout: 15_000, message: 'the caller hears the agent again' })
+    .toBeGreaterThan(0.6);
+  await expect.poll(async () => (await hear(desk.frame, CALLER_TONE_HZ, 1000)).ratio, { timeout: 15_000, message: 'the agent hears the caller again' }).toBeGreaterThan(0.6);
+  expect(await hostCall(desk.page, 'hangUp')).toEqual({ ok: true, result: null });
+  expect(await caller.finished(30_000), caller.log()).toBe(0);
 });
 
 test('attended transfer: hold the caller, consult another user’s extension, transfer({ callId, toCallId }) joins them; both of the agent’s calls end transferred', async ({ browser }) => {

@@ -39,6 +39,8 @@ const USERS = {
   target2: { extension: '704', number: '+12025550704' },
   waiting: { extension: '705', number: '+12025550705' },
   second: { extension: '706', number: '+12025550706' },
+  agent3: { extension: '707', number: '+12025550707' },
+  offline: { extension: '708', number: '+12025550708' }, // never signs in: an unreachable transfer target
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Desk ${u[0]!.toUpperCase()}${u.slice(1)}`;
@@ -138,7 +140,7 @@ async function callerFor(user: UserName, port = CALLER_PORT, mediaPort = CALLER_
 
 const heard = (frame: Frame, hz: number) => async () => (await hear(frame, hz, 1000)).ratio;
 
-test('blind transfer of a trunk caller to another user’s extension: the target answers and hears the caller’s side (an echo of their own tone); the agent’s call ends transferred', async ({ browser }) => {
+test('blind transfer of a trunk caller to another user’s extension: transfer() resolves once the target rings and the agent’s call ends transferred at once; the target answers and hears the caller’s side (an echo of their own tone)', async ({ browser }) => {
   const agentSide = await agent(browser, 'agent');
   const target = await agent(await targetBrowser(), 'target');
   const caller = await callerFor('agent');
@@ -146,14 +148,14 @@ test('blind transfer of a trunk caller to another user’s extension: the target
   expect(await hostCall(agentSide.page, 'answer')).toEqual({ ok: true, result: null });
   await expect.poll(heard(agentSide.frame, AGENT_TONE_HZ), { timeout: 15_000, message: 'the agent hears the caller (echo)' }).toBeGreaterThan(0.6);
 
-  const transfer = hostCall(agentSide.page, 'transfer', { to: USERS.target.extension });
+  // decisions/0022: the promise settles when the target rings, before anyone answers; the agent is free.
+  expect(await hostCall(agentSide.page, 'transfer', { to: USERS.target.extension })).toEqual({ ok: true, result: null });
+  expect(await events(agentSide.page)).toEqual([['connecting', 'answered', 'disconnected/transferred']]);
   await expect.poll(async () => (await lastCall(target.page))?.state, { timeout: 10_000 }).toBe('connecting');
   const offered = await lastCall(target.page);
   expect(offered.from).toBe('+12025550160');
   expect(offered.caller.caller_display_name).toBe('Grace Hopper');
   expect(await hostCall(target.page, 'answer')).toEqual({ ok: true, result: null });
-  expect(await transfer).toEqual({ ok: true, result: null });
-  expect(await events(agentSide.page)).toEqual([['connecting', 'answered', 'disconnected/transferred']]);
   await expect.poll(heard(target.frame, TARGET_TONE_HZ), { timeout: 15_000, message: 'the target hears the caller (echo of the target’s tone)' }).toBeGreaterThan(0.6);
 
   expect(await hostCall(target.page, 'hangUp')).toEqual({ ok: true, result: null });
@@ -161,22 +163,45 @@ test('blind transfer of a trunk caller to another user’s extension: the target
   expect(await events(target.page)).toEqual([['connecting', 'answered', 'disconnected/local_hangup']]);
 });
 
-test('a failed transfer (the target declines) rejects with TransferFailedError and returns nothing: the caller is still with the agent', async ({ browser }) => {
+test('a target that rang and declined: the caller comes back to the agent as a recall (an incoming call the dialer labels), answered the audio flows both ways again', async ({ browser }) => {
   const agentSide = await agent(browser, 'agent2');
   const target = await agent(browser, 'target2');
   const caller = await callerFor('agent2');
   await expect.poll(async () => (await lastCall(agentSide.page))?.state).toBe('connecting');
   expect(await hostCall(agentSide.page, 'answer')).toEqual({ ok: true, result: null });
-  const transfer = hostCall(agentSide.page, 'transfer', { to: USERS.target2.extension });
+  expect(await hostCall(agentSide.page, 'transfer', { to: USERS.target2.extension })).toEqual({ ok: true, result: null });
   await expect.poll(async () => (await lastCall(target.page))?.state, { timeout: 10_000 }).toBe('connecting');
   expect(await hostCall(target.page, 'reject')).toEqual({ ok: true, result: null });
-  const failed = (await transfer) as { ok: boolean; classes?: string[]; message?: string };
-  expect(failed.ok).toBe(false);
-  expect(failed.classes).toContain('TransferFailedError');
-  expect(failed.message).toMatch(/declined/);
-  // Bad input: the agent's own extension, and a second call to transfer: each refused, call untouched.
+
+  await expect.poll(async () => (await lastCall(agentSide.page))?.recall ?? false, { timeout: 10_000 }).toBe(true);
+  const recall = await lastCall(agentSide.page);
+  expect(recall.state).toBe('connecting');
+  expect(recall.direction).toBe('inbound');
+  expect(recall.from).toBe('+12025550160');
+  await expect(agentSide.frame.getByText('Transfer not answered — caller returned')).toBeVisible();
+  expect(await hostCall(agentSide.page, 'answer', { callId: recall.id })).toEqual({ ok: true, result: null });
+  await expect.poll(heard(agentSide.frame, AGENT_TONE_HZ), { timeout: 15_000, message: 'the agent hears the caller again (echo)' }).toBeGreaterThan(0.6);
+  // Bad input on the recalled call: the agent's own extension is refused and the call is untouched.
   const self = (await hostCall(agentSide.page, 'transfer', { to: USERS.agent2.extension })) as { classes?: string[] };
   expect(self.classes).toContain('TransferFailedError');
+  expect(await hostCall(agentSide.page, 'hangUp')).toEqual({ ok: true, result: null });
+  expect(await caller.finished(), caller.log()).toBe(0);
+  expect(await events(agentSide.page)).toEqual([
+    ['connecting', 'answered', 'disconnected/transferred'],
+    ['connecting', 'answered', 'disconnected/local_hangup'],
+  ]);
+  expect(await events(target.page)).toEqual([['connecting', 'disconnected/declined']]);
+});
+
+test('a target that cannot ring (an extension with no dialer signed in) rejects with TransferFailedError before anything changes: the same call goes on, audio both ways', async ({ browser }) => {
+  const agentSide = await agent(browser, 'agent3');
+  const caller = await callerFor('agent3');
+  await expect.poll(async () => (await lastCall(agentSide.page))?.state).toBe('connecting');
+  expect(await hostCall(agentSide.page, 'answer')).toEqual({ ok: true, result: null });
+  const failed = (await hostCall(agentSide.page, 'transfer', { to: USERS.offline.extension })) as { ok: boolean; classes?: string[]; message?: string };
+  expect(failed.ok).toBe(false);
+  expect(failed.classes).toContain('TransferFailedError');
+  expect(failed.message).toMatch(/unreachable/);
   expect(await events(agentSide.page)).toEqual([['connecting', 'answered']]);
   await expect.poll(heard(agentSide.frame, AGENT_TONE_HZ), { timeout: 15_000, message: 'the caller is still heard' }).toBeGreaterThan(0.6);
   expect(await hostCall(agentSide.page, 'hangUp')).toEqual({ ok: true, result: null });

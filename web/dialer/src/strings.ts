@@ -50,6 +50,8 @@ export const strings = {
   ringtoneBlocked: 'Incoming call — click to hear the ringtone',
 
   incomingCall: 'Incoming call',
+  /** A blind transfer's caller offered back: the target did not answer. */
+  transferRecall: 'Transfer not answered — caller returned',
   inCall: 'In call',
   unknownParty: 'Unknown',
   callEnded: (reason: string | null) => (reason ? `Call ended — ${reason}` : 'Call ended'),

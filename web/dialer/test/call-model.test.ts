@@ -38,6 +38,12 @@ describe('callPanelModel: state → text and buttons', () => {
     expect(m).toMatchObject({ kind: 'incoming', status: 'Incoming call', name: 'Grace Hopper', number: '+1 202 555 0199', actions: ['answer', 'reject'] });
   });
 
+  it('a transfer recall rings as an incoming call that says the transfer was not answered', () => {
+    const m = model(wireCall({ direction: 'inbound', from: '+14155550100', recall: true }));
+    expect(m).toMatchObject({ kind: 'incoming', status: 'Transfer not answered — caller returned', actions: ['answer', 'reject'] });
+    expect(model(wireCall({ direction: 'inbound', from: '+14155550100' })).status).toBe('Incoming call');
+  });
+
   it('a 10,000-character caller name is cut to 64 characters with the name in nameTitle; a long user part too', () => {
     const m = model(wireCall({ direction: 'inbound', from: '9'.repeat(10_000), caller: { caller_display_name: 'N'.repeat(10_000) } }));
     expect(Array.from(m.name ?? '')).toHaveLength(64);

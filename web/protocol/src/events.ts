@@ -51,6 +51,8 @@ export interface WireCall {
   end_reason: string | null;
   /** 1, 2, 3... per call: a receiver drops an event whose `seq` is not newer than the last it used. */
   seq: number;
+  /** `true` on a blind transfer's caller offered back to the user (the target did not take it); else absent. */
+  recall?: boolean;
 }
 
 /** The signed-in user, both on the postMessage and the WebSocket channel. */
@@ -168,7 +170,8 @@ export function isWireCall(value: unknown): value is WireCall {
     isStringOrNull(value.end_reason) &&
     typeof value.seq === 'number' &&
     Number.isSafeInteger(value.seq) &&
-    value.seq > 0
+    value.seq > 0 &&
+    (value.recall === undefined || typeof value.recall === 'boolean')
   );
 }
 

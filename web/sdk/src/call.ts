@@ -83,4 +83,9 @@ export interface Call {
   end_time: Date | null;
   /** Why the call ended, e.g. "remote_hangup"; `null` until the call is disconnected. */
   end_reason: EndReason | null;
+  /**
+   * `true` when this inbound call is the caller of this user's blind transfer coming back: the target
+   * rang but did not take it. Absent on every other call.
+   */
+  recall?: true;
 }

@@ -7,7 +7,7 @@ function toDate(iso: string | null): Date | null {
 
 /** The wire's call (ISO strings) as the SDK's `Call` (Date objects). */
 export function toCall(wire: WireCall): Call {
-  return {
+  const call: Call = {
     id: wire.id,
     state: wire.state as CallState,
     direction: wire.direction as CallDirection,
@@ -21,4 +21,6 @@ export function toCall(wire: WireCall): Call {
     // A reason a newer gateway added arrives as "failed", so `end_reason` stays a closed union.
     end_reason: wire.end_reason === null ? null : isEndReason(wire.end_reason) ? wire.end_reason : 'failed',
   };
+  if (wire.recall === true) call.recall = true; // additive: absent on every other call
+  return call;
 }

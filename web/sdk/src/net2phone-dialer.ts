@@ -205,12 +205,14 @@ export class Net2PhoneDialer {
   }
 
   /**
-   * Blind transfer: hands the answered call to `to` (an extension or a phone number). The target
-   * rings while the caller stays on the call with this user; resolves once the target answered (this
-   * user's call then ends `disconnected` with `end_reason: 'transferred'`). Rejects with
-   * `TransferFailedError` saying why when the target is busy, declines, does not answer or cannot be
-   * reached (the call goes on as before), or when there is no answered call, the target is this user,
-   * or a transfer is already under way; `InvalidPhoneNumberError` for a malformed target.
+   * Blind transfer: hands the answered call to `to` (an extension or a phone number). The caller
+   * hears the target ring; resolves once the target rings (this user's call then ends `disconnected`
+   * with `end_reason: 'transferred'` and this user is free). Rejects with `TransferFailedError` saying
+   * why when the target is busy, declines or cannot be reached before it rings (the caller is back on
+   * the same call), or when there is no answered call, the target is this user, or a transfer is
+   * already under way; `InvalidPhoneNumberError` for a malformed target. A target that rang but did
+   * not answer gives the caller back as a new incoming call with `recall: true`. (A caller that is
+   * another user's extension stays with this user until the target answers, as before.)
    *
    * Attended transfer: `hold(true)` the first call, `placeCall` the consultation call, then
    * `transfer({ callId: first, toCallId: consultation })` joins the caller and the consulted party;

@@ -25,6 +25,16 @@ describe('subscribe', () => {
     expect(call.caller).toEqual({ caller_display_name: null });
   });
 
+  it('marks a transfer recall with recall: true and leaves the flag off every other call', () => {
+    const { dialer, emit } = createDialer();
+    const received: CallStateChanged[] = [];
+    dialer.subscribe((event) => received.push(event));
+    emit({ type: 'callStateChanged', call: { ...wireCall, id: 'recall-1', state: 'connecting', direction: 'inbound', answer_time: null, recall: true } });
+    emit({ type: 'callStateChanged', call: wireCall });
+    expect(received[0]!.call.recall).toBe(true);
+    expect('recall' in received[1]!.call).toBe(false);
+  });
+
   it('gives the seed signature only callStateChanged events', () => {
     const { dialer, emit } = createDialer();
     const callback = vi.fn();

@@ -16,7 +16,7 @@ export interface CallPanelModel {
   nameTitle: string | null;
   /** The other party's number (E.164 numbers formatted: "+1 650 555 0100") or extension, or "Unknown" when hidden. */
   number: string;
-  /** "Incoming call", "Calling…", "In call", "Call ended — busy". */
+  /** "Incoming call", "Transfer not answered — call back", "Calling…", "In call", "Call ended — busy". */
   status: string;
   /** "m:ss" since the answer, for an answered call; `null` otherwise. */
   timer: string | null;
@@ -48,7 +48,7 @@ export function callPanelModel({ call, answeredAt }: TrackedCall, now: number): 
   switch (call.state) {
     case 'connecting':
       return inbound
-        ? { ...base, kind: 'incoming', status: strings.incomingCall, timer: null, actions: ['answer', 'reject'] }
+        ? { ...base, kind: 'incoming', status: call.recall ? strings.transferRecall : strings.incomingCall, timer: null, actions: ['answer', 'reject'] }
         : { ...base, kind: 'outgoing', status: strings.calling, timer: null, actions: ['hangUp'] };
     case 'answered':
       return {

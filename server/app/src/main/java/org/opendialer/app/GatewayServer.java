@@ -17,7 +17,7 @@ import org.opendialer.app.health.NodeHealth;
 import org.opendialer.app.http.DemoSite;
 import org.opendialer.app.http.DialerRoutes;
 import org.opendialer.app.http.SandboxRoutes;
-import org.opendialer.app.http.PemKeyStore;
+import org.opendialer.sip.PemKeyStore;
 import org.opendialer.app.metrics.DialerMetrics;
 import org.opendialer.app.webhooks.Webhooks;
 import org.opendialer.app.ws.InstrumentedMethods;
@@ -32,6 +32,7 @@ import org.opendialer.core.accounts.CallLog;
 import org.opendialer.core.calls.PbxStatus;
 import org.opendialer.core.config.GatewayConfig;
 import org.opendialer.core.config.NodeConfig;
+import org.opendialer.core.config.TrustedProxies;
 import org.opendialer.core.numbers.NumberValidator;
 
 /** The running web layer: the gateway's HTTP(S) server and, when enabled, the demo site. */
@@ -86,6 +87,8 @@ public final class GatewayServer implements AutoCloseable {
         WsEndpoint ws = new WsEndpoint(codec, dispatcher, calls, config.security().signInWindow(),
                 config.security().anonymousSocketsPerAddress());
         ws.setMetrics(wsMetrics);
+        TrustedProxies proxies = config.security().trustedProxies();
+        ws.setTrustedProxies(proxies);
         if (metricsOrNull != null) {
             metricsOrNull.connectedDialers(ws::openConnections);
         }
@@ -104,6 +107,9 @@ public final class GatewayServer implements AutoCloseable {
         Javalin gateway = Javalin.create(app -> {
             app.startup.showJavalinBanner = false;
             app.startup.showOldJavalinVersionWarning = false;
+            // ctx.ip() (admin API limits, logs): the client behind a trusted proxy (docs/security.md).
+            app.contextResolver.ip = ctx -> proxies.clientAddress(ctx.req().getRemoteAddr(),
+                    java.util.Collections.list(ctx.req().getHeaders("X-Forwarded-For")));
             app.jetty.modifyWebSocketServletFactory(factory -> {
                 factory.setMaxTextMessageSize(WsEndpoint.JETTY_MAX_MESSAGE_BYTES);
                 factory.setMaxBinaryMessageSize(WsEndpoint.JETTY_MAX_MESSAGE_BYTES);

@@ -6,7 +6,7 @@ import java.time.Duration;
 enum Behaviour {
     /** Answers at once and sends every RTP packet back. */
     ECHO("echo", Duration.ZERO),
-    /** Answers at once and plays {@link TonePattern#ANNOUNCEMENT}. */
+    /** Answers at once and plays {@link org.opendialer.media.tone.TonePattern#ANNOUNCEMENT}. */
     TONE("tone", Duration.ZERO),
     /** 486 Busy Here at once. */
     BUSY("busy", Duration.ZERO),

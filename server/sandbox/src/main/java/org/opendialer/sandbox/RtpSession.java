@@ -8,6 +8,7 @@ import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import org.opendialer.media.g711.G711;
 import org.opendialer.media.rtp.RtpPacket;
+import org.opendialer.media.tone.TonePattern;
 
 /**
  * The RTP side of one answered sandbox call: plain RTP (RFC 3550) on one non-blocking UDP socket, sent to

@@ -113,6 +113,15 @@ public final class OutboundCall extends SipCall {
         tryTarget(invite);
     }
 
+    /**
+     * The transport of the server the call is pinned to (a NAPTR record may have chosen TCP for a trunk given
+     * without one), else the trunk's: a retry to the same server (digest challenge, 422, SRTP refused) says it in
+     * its Via. The router sends it to the pinned server either way.
+     */
+    private String currentTransport() {
+        return targets != null ? targets.get(targetIndex).transport() : transport;
+    }
+
     /** Sends {@code request} to the current target, watched for silence when another one is left. */
     private void tryTarget(Request request) {
         TrunkLocator.Target target = targets.get(targetIndex);
@@ -490,7 +499,7 @@ public final class OutboundCall extends SipCall {
         try {
             Request request = (Request) invite.clone();
             request.removeHeader(ViaHeader.NAME);
-            request.addHeader(ctx.via(transport));
+            request.addHeader(ctx.via(currentTransport()));
             CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
             cseq.setSeqNumber(cseq.getSeqNumber() + 1);
             localSdp = localSdp.withSrtp(null).nextVersion();
@@ -514,7 +523,7 @@ public final class OutboundCall extends SipCall {
         try {
             Request request = (Request) invite.clone();
             request.removeHeader(ViaHeader.NAME);
-            request.addHeader(ctx.via(transport));
+            request.addHeader(ctx.via(currentTransport()));
             CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
             cseq.setSeqNumber(cseq.getSeqNumber() + 1);
             request.removeHeader(SessionTimer.SESSION_EXPIRES);
@@ -547,7 +556,7 @@ public final class OutboundCall extends SipCall {
             authAttempts++;
             Request request = (Request) invite.clone();
             request.removeHeader(ViaHeader.NAME);
-            request.addHeader(ctx.via(transport));
+            request.addHeader(ctx.via(currentTransport()));
             CSeqHeader cseq = (CSeqHeader) request.getHeader(CSeqHeader.NAME);
             cseq.setSeqNumber(cseq.getSeqNumber() + 1);
             request.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);

@@ -394,13 +394,16 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
             return; // responses to our BYE, and provisionals
         }
         reInvitePending = false;
-        if (response.getStatusCode() / 100 != 2 || dialog == null) {
+        if (response.getStatusCode() / 100 == 2 && (dialog == null || state.isFinal())) {
+            LateAck.send(ctx, event); // crossed our BYE: ACK it all the same (RFC 3261 13.2.2.4); the BYE stands
+            return;
+        }
+        if (response.getStatusCode() / 100 != 2) {
             sessionTimer.refreshFailed(response);
             return; // the stack ACKs failures; the old session stays (RFC 3261 14.1)
         }
         try {
-            long cseq = cseqHeader.getSeqNumber();
-            dialog.sendAck(dialog.createAck(cseq));
+            LateAck.send(ctx, event);
             sessionTimer.answered(response);
             AudioSdp sdp = sdpOf(response);
             if (sdp != null) {

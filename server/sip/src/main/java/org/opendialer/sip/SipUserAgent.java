@@ -98,18 +98,31 @@ public final class SipUserAgent implements AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "512");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         p.setProperty("javax.sip.ROUTER_PATH", TrunkRouter.class.getName());
-        boolean tls = settings.trunk() != null && settings.trunk().isTls();
+        TrunkOptions options = settings.trunkOptions();
+        boolean tls = settings.trunk() != null && settings.trunk().isTls() || options.acceptsTls();
+        if (options.acceptsTls()) {
+            // Read now, so that a missing or unusable file stops the start with its name, not the first call.
+            TrunkTlsNetworkLayer.serverContext(options.tlsCertFile(), options.tlsKeyFile());
+        }
         if (tls) {
             p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TrunkTlsNetworkLayer.class.getName());
-            p.setProperty(TrunkTlsNetworkLayer.TRUNK_HOST, settings.trunk().host());
-            if (settings.trunkOptions().tlsCaFile() != null) {
-                p.setProperty(TrunkTlsNetworkLayer.CA_FILE, settings.trunkOptions().tlsCaFile());
+            if (settings.trunk() != null) {
+                p.setProperty(TrunkTlsNetworkLayer.TRUNK_HOST, settings.trunk().host());
             }
+            if (options.tlsCaFile() != null) {
+                p.setProperty(TrunkTlsNetworkLayer.CA_FILE, options.tlsCaFile());
+            }
+            if (options.acceptsTls()) {
+                p.setProperty(TrunkTlsNetworkLayer.SERVER_CERT, options.tlsCertFile());
+                p.setProperty(TrunkTlsNetworkLayer.SERVER_KEY, options.tlsKeyFile());
+            }
+            p.setProperty(TrunkTlsNetworkLayer.MAX_INBOUND, String.valueOf(options.tlsMaxConnections()));
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.3,TLSv1.2");
-            // The trunk is not asked for a client certificate; its requests are trusted by source address.
+            // No client certificate is asked for; requests are trusted by source address (decision 0023).
             p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
-            // A peer that accepts TCP but never completes the handshake is dropped instead of hanging a send.
-            p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "10000");
+            // A peer that accepts TCP but never completes the handshake is dropped instead of hanging a send;
+            // an inbound connection that does not complete one is closed (InboundTlsSocket).
+            p.setProperty(TrunkTlsNetworkLayer.HANDSHAKE_TIMEOUT, "10000");
         }
         try {
             SipStackImpl s = new SipStackImpl(p);
@@ -620,10 +633,12 @@ public final class SipUserAgent implements AutoCloseable {
             if (dialog == null || response.getStatusCode() / 100 != 2 || !Request.INVITE.equals(cseq.getMethod())) {
                 return;
             }
+            LateAck.send(ctx, event); // also when the dialog has ended (a re-INVITE's 2xx that crossed our BYE)
             try {
-                dialog.sendAck(dialog.createAck(cseq.getSeqNumber()));
-                Request bye = dialog.createRequest(Request.BYE);
-                dialog.sendRequest(ctx.provider.getNewClientTransaction(bye));
+                if (dialog.getState() != javax.sip.DialogState.TERMINATED) {
+                    Request bye = dialog.createRequest(Request.BYE);
+                    dialog.sendRequest(ctx.provider.getNewClientTransaction(bye));
+                }
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.DEBUG, "stray 2xx not ended: " + e);
             }

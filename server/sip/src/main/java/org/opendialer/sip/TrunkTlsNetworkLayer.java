@@ -38,20 +38,34 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * subjectAltName. A refused certificate is logged once as a WARNING naming the reason; the handshake fails, so
  * the request fails at once as a transport error.
  *
+ * <p>With a certificate of our own ({@link #SERVER_CERT}, {@link #SERVER_KEY}) the TLS port takes connections a
+ * carrier opens itself ({@link InboundTlsServerSocket}: bounded handshakes, a cap on open connections).
+ *
  * <p>Plain UDP and TCP sockets are the RI's defaults. The stack instantiates this class by name and hands it
- * the stack, whose configuration carries {@link #CA_FILE} and {@link #TRUNK_HOST}.
+ * the stack, whose configuration carries the properties below.
  */
 public final class TrunkTlsNetworkLayer implements NetworkLayer {
     /** Stack property: PEM file of the CA certificates to trust; absent means the JVM's trust store. */
     static final String CA_FILE = "org.opendialer.sip.TLS_CA_FILE";
     /** Stack property: the trunk's configured host name, verified against its certificate. */
     static final String TRUNK_HOST = "org.opendialer.sip.TLS_TRUNK_HOST";
+    /** Stack property: PEM certificate chain of our own TLS identity; absent means the TLS port cannot serve. */
+    static final String SERVER_CERT = "org.opendialer.sip.TLS_SERVER_CERT";
+    /** Stack property: the PEM private key of {@link #SERVER_CERT}. */
+    static final String SERVER_KEY = "org.opendialer.sip.TLS_SERVER_KEY";
+    /** Stack property: how many inbound TLS connections may be open at once. */
+    static final String MAX_INBOUND = "org.opendialer.sip.TLS_MAX_INBOUND";
+    /** The RI's bound on a TLS handshake, also ours for inbound connections. */
+    static final String HANDSHAKE_TIMEOUT = "gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT";
     private static final System.Logger LOG = System.getLogger(TrunkTlsNetworkLayer.class.getName());
     private static final int CONNECT_TIMEOUT_MS = 8000;
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final NetworkLayer plain = DefaultNetworkLayer.SINGLETON;
     private SSLContext context;
+    private SSLContext serverContext;
+    private int maxInbound;
+    private java.time.Duration handshakeTimeout;
     private String trunkHost;
 
     public TrunkTlsNetworkLayer() {
@@ -67,6 +81,31 @@ public final class TrunkTlsNetworkLayer implements NetworkLayer {
         } catch (GeneralSecurityException | IOException e) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS,
                     "cannot set up TLS toward the trunk: " + e.getMessage(), e);
+        }
+        maxInbound = Integer.parseInt(p.getProperty(MAX_INBOUND, String.valueOf(TrunkOptions.DEFAULT_TLS_MAX_CONNECTIONS)));
+        handshakeTimeout = java.time.Duration.ofMillis(Long.parseLong(p.getProperty(HANDSHAKE_TIMEOUT, "10000")));
+        String cert = p.getProperty(SERVER_CERT);
+        serverContext = cert == null ? context : serverContext(cert, p.getProperty(SERVER_KEY));
+    }
+
+    /**
+     * An SSL context that presents our certificate chain and key (PEM files).
+     *
+     * @throws SipAgentException INVALID_SETTINGS naming the file that cannot be used
+     */
+    static SSLContext serverContext(String certFile, String keyFile) {
+        try {
+            char[] password = new char[0];
+            KeyStore identity = PemKeyStore.load(Path.of(certFile), Path.of(keyFile), password);
+            javax.net.ssl.KeyManagerFactory keys =
+                    javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(identity, password);
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(keys.getKeyManagers(), null, null);
+            return c;
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, "cannot use the SIP TLS certificate "
+                    + certFile + " with key " + keyFile + ": " + e.getMessage(), e);
         }
     }
 
@@ -141,8 +180,10 @@ public final class TrunkTlsNetworkLayer implements NetworkLayer {
 
     @Override
     public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-        // No certificate of our own: a TLS trunk reuses the connection we opened (RFC 5923) for its requests.
-        return (SSLServerSocket) context.getServerSocketFactory().createServerSocket(port, backlog, bindAddress);
+        // Without a certificate of our own every handshake fails (logged): a TLS trunk then sends its requests
+        // over the connection we opened (RFC 5923 style reuse).
+        return new InboundTlsServerSocket(plain.createServerSocket(port, backlog, bindAddress), serverContext,
+                maxInbound, handshakeTimeout);
     }
 
     @Override

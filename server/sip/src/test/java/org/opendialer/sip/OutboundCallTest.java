@@ -393,6 +393,21 @@ class OutboundCallTest {
     }
 
     @Test
+    void reInvite2xxArrivingAfterOurBye_isAckedAnyway_andTheByeStands() throws Exception {
+        int sippPort = FreePorts.next();
+        try (Sipp sipp = Sipp.uas("uas_reinvite_2xx_after_bye.xml", sippPort, Map.of())) {
+            startAgent(sippPort);
+            RecordingListener listener = new RecordingListener();
+            OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", offer(), listener);
+            assertThat(listener.nextFinal(WAIT)).isEqualTo("answered");
+            call.reInvite(call.localSdp().withDirection(MediaDirection.SENDONLY));
+            call.hangUp(); // SIPp answers this BYE, then the re-INVITE: its scenario fails without our ACK (RFC 3261 13.2.2.4)
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+            assertThat(call.state()).isEqualTo(CallState.TERMINATED);
+        }
+    }
+
+    @Test
     void reInvite_unanswered_endsTheCallWithBye() throws Exception {
         int sippPort = FreePorts.next();
         try (Sipp sipp = Sipp.uas("uas_ignore_reinvite.xml", sippPort, Map.of())) {

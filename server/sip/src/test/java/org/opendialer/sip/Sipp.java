@@ -35,6 +35,14 @@ final class Sipp implements AutoCloseable {
         return start(scenario, ip, port, null, null, keys, false, List.of());
     }
 
+    /** As {@link #uasOn}, listening on TCP instead of UDP, and only once SIPp listens. */
+    static Sipp uasOnOverTcp(String scenario, String ip, int port, Map<String, String> keys)
+            throws IOException, InterruptedException {
+        Sipp sipp = start(scenario, ip, port, null, null, keys, true, List.of());
+        sipp.process.awaitTcpListening(port, Duration.ofSeconds(10));
+        return sipp;
+    }
+
     /** As {@link #uas}, listening on TCP instead of UDP, and only once SIPp listens. */
     static Sipp uasOverTcp(String scenario, int port) throws IOException, InterruptedException {
         Sipp sipp = start(scenario, port, null, null, Map.of(), true);

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns saved call states into webhook rows in the outbox: {@code call.started} for a call's first
- * state, {@code call.answered}, {@code call.ended}. Runs on the engine thread: one database insert,
- * no network, so a dead or slow endpoint never holds a call up.
+ * state, {@code call.answered}, {@code call.ended}. Runs on the engine thread, before the dialers are
+ * told of the state: one database insert, no network, so a dead or slow endpoint never holds a call up.
  */
 public final class WebhookEvents implements CallObserver {
     static final String STARTED = "call.started";
@@ -46,8 +46,12 @@ public final class WebhookEvents implements CallObserver {
         this.qualityOf = qualityOf;
     }
 
+    /**
+     * Before the dialers are told: a dialer (and its host page) that has seen a state can count on its
+     * webhook, even if the gateway is killed the next moment.
+     */
     @Override
-    public void callChanged(long userId, CallView view, long sinceSipAnswerNanos) {
+    public void callSaved(long userId, CallView view) {
         boolean queued = false;
         if (view.seq() == 1) {
             queued = queue(userId, view, STARTED);
@@ -60,6 +64,11 @@ public final class WebhookEvents implements CallObserver {
         if (queued) {
             wake.run();
         }
+    }
+
+    @Override
+    public void callChanged(long userId, CallView view, long sinceSipAnswerNanos) {
+        // everything is done in callSaved
     }
 
     /**

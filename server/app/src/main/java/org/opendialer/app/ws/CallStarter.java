@@ -38,8 +38,12 @@ public interface CallStarter {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 
-    /** Blind transfer of the answered call {@code callId} (null: the current one) to {@code target}. */
-    default void transfer(DialerConnection connection, User user, String callId, DialTarget target) {
+    /**
+     * Blind transfer of the answered call {@code callId} (null: the current one) to {@code target}; completes
+     * once the target rings, or fails with a MethodException (decision 0022).
+     */
+    default java.util.concurrent.CompletionStage<Void> transfer(DialerConnection connection, User user, String callId,
+                                                               DialTarget target) {
         throw new MethodException(ErrorCode.CALL_NOT_FOUND, "There is no call to act on.");
     }
 

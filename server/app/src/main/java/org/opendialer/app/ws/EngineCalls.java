@@ -73,9 +73,20 @@ public final class EngineCalls implements CallStarter {
     }
 
     @Override
-    public void transfer(DialerConnection connection, User user, String callId, DialTarget target) {
+    public java.util.concurrent.CompletionStage<Void> transfer(DialerConnection connection, User user, String callId,
+                                                              DialTarget target) {
         try {
-            engine.transfer(dialerOf(connection, user), user, callId, target);
+            return engine.transfer(dialerOf(connection, user), user, callId, target).handle((ok, e) -> {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                        ? e.getCause() : e;
+                if (cause instanceof CallException ce) {
+                    throw map(ce);
+                }
+                if (cause != null) {
+                    throw new java.util.concurrent.CompletionException(cause);
+                }
+                return null;
+            });
         } catch (CallException e) {
             throw map(e);
         }

@@ -10,8 +10,8 @@ import org.opendialer.core.numbers.NumberValidator;
 
 /**
  * {@code transfer {call_id?, to}}: blind transfer of the user's answered call (protocol.md part 7). Answers
- * once the target rings; the outcome follows as events (the call ends {@code transferred}, or
- * {@code transferFailed}). {@code transfer {call_id?, to_call_id}}: attended transfer, joining the held call
+ * once the target rings, when the call has ended {@code transferred}; a target that fails before it rings
+ * is a {@code transfer_failed} error and the call goes on (decision 0022). {@code transfer {call_id?, to_call_id}}: attended transfer, joining the held call
  * with the user's consultation call; both end {@code transferred}.
  */
 public final class TransferMethod implements MethodHandler {
@@ -53,7 +53,8 @@ public final class TransferMethod implements MethodHandler {
         JsonNode id = params.get("call_id");
         String callId = id == null || id.isNull() ? null : Params.requiredString(params, "call_id", MAX_CALL_ID);
         User user = auth.requireSignedIn(connection);
-        calls.transfer(connection, user, callId, target);
-        return JsonNodeFactory.instance.objectNode();
+        // Answered once the target rings (or with transfer_failed when it fails before that): decision 0022.
+        return calls.transfer(connection, user, callId, target)
+                .thenApply(ok -> (Object) JsonNodeFactory.instance.objectNode());
     }
 }

@@ -115,6 +115,9 @@ public final class Wire {
         node.put("end_time", iso(call.endTime()));
         node.put("end_reason", call.endReason() == null ? null : call.endReason().wire());
         node.put("seq", call.seq());
+        if (call.recall()) {
+            node.put("recall", true); // additive: only on a transfer recall (protocol.md part 7)
+        }
         return node;
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.opendialer.core.config.TrustedProxies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class WsEndpoint implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private volatile WsMetrics metrics = WsMetrics.NONE;
     private volatile NodeRedirect redirect;
+    private volatile TrustedProxies trustedProxies = TrustedProxies.NONE;
     private volatile boolean draining;
 
     /** Continues the requests of a connection after a method that answered later (RequestQueue). */
@@ -78,6 +80,11 @@ public final class WsEndpoint implements AutoCloseable {
 
     public void setMetrics(WsMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    /** Behind a reverse proxy: the client address of a connection from one of these is its X-Forwarded-For. */
+    public void setTrustedProxies(TrustedProxies proxies) {
+        this.trustedProxies = proxies;
     }
 
     /** Cluster mode: dialers whose user has a live call on another node are sent there after sign-in. */
@@ -231,12 +238,14 @@ public final class WsEndpoint implements AutoCloseable {
         }
     }
 
-    private static String remoteIp(WsContext ctx) {
+    /** The client's address: the TCP peer's, or X-Forwarded-For's when the peer is a trusted proxy. */
+    private String remoteIp(WsContext ctx) {
         SocketAddress address = ctx.session.getRemoteSocketAddress();
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
+        String peer = address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : String.valueOf(address);
+        TrustedProxies proxies = trustedProxies;
+        return proxies.isEmpty() ? peer
+                : proxies.clientAddress(peer, ctx.session.getUpgradeRequest().getHeaders("X-Forwarded-For"));
     }
 
 }

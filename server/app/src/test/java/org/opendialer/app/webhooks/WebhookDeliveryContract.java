@@ -111,9 +111,9 @@ abstract class WebhookDeliveryContract {
     }
 
     private void placeAndEnd(WebhookEvents events, String callId) {
-        events.callChanged(1, view(callId, CallState.CONNECTING, 1), -1);
-        events.callChanged(1, view(callId, CallState.ANSWERED, 2), -1);
-        events.callChanged(1, view(callId, CallState.DISCONNECTED, 3), -1);
+        events.callSaved(1, view(callId, CallState.CONNECTING, 1));
+        events.callSaved(1, view(callId, CallState.ANSWERED, 2));
+        events.callSaved(1, view(callId, CallState.DISCONNECTED, 3));
     }
 
     @Test
@@ -164,7 +164,7 @@ abstract class WebhookDeliveryContract {
         startReceiver(status::get, new CountDownLatch(0));
         WebhookDispatcher d = dispatcher(Duration.ofMillis(300));
         WebhookEvents events = new WebhookEvents(outbox, Clock.systemUTC(), d::wake);
-        events.callChanged(1, view("call-r", CallState.CONNECTING, 1), -1);
+        events.callSaved(1, view("call-r", CallState.CONNECTING, 1));
         d.start();
         List<WebhookOutbox.Delivery> failed = List.of();
         for (int i = 0; i < 300 && failed.isEmpty(); i++) {

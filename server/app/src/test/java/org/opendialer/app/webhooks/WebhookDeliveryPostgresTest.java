@@ -1,42 +1,32 @@
 package org.opendialer.app.webhooks;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.opendialer.core.accounts.Database;
-import org.opendialer.testkit.PostgresServer;
+import org.opendialer.core.accounts.PostgresTestDatabase;
 
 /**
  * The webhook delivery contract on a real PostgreSQL (the outbox's SQL: timestamps with time zone,
- * the due-row query, identity keys), one server per class, the outbox emptied before each test.
+ * the due-row query, identity keys), one server per class, emptied before each test.
  */
 class WebhookDeliveryPostgresTest extends WebhookDeliveryContract {
-    private static PostgresServer server;
-    private static Database db;
+    private static PostgresTestDatabase postgres;
 
     @BeforeAll
     static void startPostgres() {
-        server = PostgresServer.start();
-        db = Database.open(server.jdbcUrl(), server.user(), server.password());
+        postgres = PostgresTestDatabase.start();
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (db != null) {
-            db.close();
-        }
-        if (server != null) {
-            server.close();
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
     @Override
     Database emptyDatabase() throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE webhook_outbox RESTART IDENTITY");
-        }
-        return db;
+        return postgres.emptied();
     }
 
     @Override

@@ -54,9 +54,9 @@ class WebhookQualityTest {
         WebhookEvents events = new WebhookEvents(outbox, Clock.systemUTC(), () -> {},
                 id -> id.equals("call-q") ? summary : null);
         for (String id : new String[] {"call-q", "call-none"}) {
-            events.callChanged(1, view(id, CallState.CONNECTING, 1), -1);
-            events.callChanged(1, view(id, CallState.ANSWERED, 2), -1);
-            events.callChanged(1, view(id, CallState.DISCONNECTED, 3), -1);
+            events.callSaved(1, view(id, CallState.CONNECTING, 1));
+            events.callSaved(1, view(id, CallState.ANSWERED, 2));
+            events.callSaved(1, view(id, CallState.DISCONNECTED, 3));
         }
 
         Map<String, JsonNode> q = eventsOf("call-q");

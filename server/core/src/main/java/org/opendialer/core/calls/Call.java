@@ -16,6 +16,8 @@ final class Call {
     final String to;
     final String callerDisplayName;
     final Instant startTime;
+    /** A blind transfer's caller offered back to the user who transferred them (decision 0022). */
+    final boolean recall;
 
     private CallState state = CallState.CONNECTING;
     private CallResult result;
@@ -26,6 +28,12 @@ final class Call {
 
     Call(String id, long userId, CallDirection direction, String from, String to, String callerDisplayName,
          Instant startTime) {
+        this(id, userId, direction, from, to, callerDisplayName, startTime, false);
+    }
+
+    Call(String id, long userId, CallDirection direction, String from, String to, String callerDisplayName,
+         Instant startTime, boolean recall) {
+        this.recall = recall;
         this.id = Objects.requireNonNull(id);
         this.userId = userId;
         this.direction = Objects.requireNonNull(direction);
@@ -84,6 +92,6 @@ final class Call {
 
     CallView view() {
         return new CallView(id, state, direction, result, from, to, callerDisplayName, startTime, answerTime,
-                endTime, endReason, seq);
+                endTime, endReason, seq, recall);
     }
 }

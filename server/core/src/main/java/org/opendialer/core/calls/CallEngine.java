@@ -56,6 +56,7 @@ public final class CallEngine implements AutoCloseable {
     /** DIALER_TRANSFER: how a trunk call goes to a phone number (REFER here; bridge elsewhere). */
     private volatile org.opendialer.core.config.TransferMode transferMode = org.opendialer.core.config.TransferMode.BRIDGE;
     private final ReferFollower referFollower;
+    private final Transfers transfers;
     /** DIALER_ABSENT_USER_GRACE_MS, DIALER_SIP_MAX_REDIRECTS, DIALER_SIP_CALLER_ID. */
     private volatile org.opendialer.core.config.CarrierConfig carrier = org.opendialer.core.config.CarrierConfig.DEFAULTS;
 
@@ -77,6 +78,9 @@ public final class CallEngine implements AutoCloseable {
         this.destinations = DestinationPolicy.defaults(clock);
         this.referFollower = new ReferFollower(calls, sip, thread, accounts, pbx, () -> destinations, () -> carrier,
                 this::newMediaSession);
+        this.transfers = new Transfers(new Transfers.Parts(calls, thread, accounts, sip, pbx, () -> destinations,
+                () -> carrier, () -> transferMode, this::newMediaSession, userId -> canRing(userId, null),
+                this::ringTimedOut, bridges, ringTimeout));
     }
 
     /** Metrics and webhooks: {@code calls} is told every saved call state, {@code sipMetrics} SIP traffic. */
@@ -299,20 +303,20 @@ public final class CallEngine implements AutoCloseable {
     }
 
     /**
-     * Blind transfer of the user's answered call {@code callId} (null: the one they talk on) to another
-     * user's extension: the target's dialers ring with the caller's identity while the caller stays with the
-     * user. Returns once the target rings. When the target answers, the target's browser takes the user's
-     * side of the call and the user's call ends {@code transferred}; when the target does not take it, the
-     * call goes on unchanged and the user's dialers get {@link Dialer#transferFailed}.
+     * Blind transfer of the user's answered call {@code callId} (null: the one they talk on) to a number or another
+     * user's extension (decision 0022). The result completes once the target rings: then the user's call has
+     * ended {@code transferred}, and the caller (a SIP leg) hears ringback, then the target; if the target
+     * declines or does not answer, the caller comes back to the user as a new ringing call
+     * ({@code recall}). It fails with TRANSFER_FAILED when the target fails before it rings (the caller is
+     * back on the same call). A caller that is another user's browser stays with the user until the target
+     * answers (decision 0012); REFER mode completes at once (decision 0019).
      *
-     * @throws CallException TRANSFER_REFUSED (no answered call, oneself, a transfer under way, a number
-     *                       target), INVALID_TARGET (no such extension), TRANSFER_FAILED (the target is busy)
+     * @throws CallException TRANSFER_REFUSED (no answered call, oneself, a transfer under way), INVALID_TARGET
+     *                       (no such extension), TRANSFER_FAILED (the target is busy or unreachable)
      */
-    public void transfer(Dialer dialer, User user, String callId, DialTarget target) {
-        thread.await(() -> {
-            transferNow(calls.find(dialer, callId, false), user, target);
-            return null;
-        });
+    public java.util.concurrent.CompletableFuture<Void> transfer(Dialer dialer, User user, String callId,
+                                                                 DialTarget target) {
+        return thread.await(() -> transfers.blind(calls.find(dialer, callId, false), user, target));
     }
 
     /**
@@ -330,7 +334,7 @@ public final class CallEngine implements AutoCloseable {
                     .stream().filter(o -> o.visibleTo(dialer)).findFirst()
                     .orElseThrow(() -> new CallException(CallException.Reason.TRANSFER_REFUSED,
                             "There is no other call to join the consultation call with."));
-            attendedTransferNow(first, consultation);
+            transfers.attended(first, consultation);
             return null;
         });
     }
@@ -384,6 +388,7 @@ public final class CallEngine implements AutoCloseable {
         try {
             thread.await(() -> {
                 draining = true; // every later placeCall and INVITE is refused (SIGTERM drains)
+                transfers.shutdown();
                 for (Ongoing o : calls.snapshot()) {
                     endBoth(o, EndReason.GATEWAY_SHUTDOWN, EndReason.GATEWAY_SHUTDOWN);
                 }
@@ -578,138 +583,6 @@ public final class CallEngine implements AutoCloseable {
         return browserAnswer;
     }
 
-    private void transferNow(Ongoing o, User user, DialTarget target) {
-        if (o.call.state() != CallState.ANSWERED) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "There is no answered call to transfer.");
-        }
-        refuseIfTransferring(o);
-        if (!(target instanceof DialTarget.Extension ext)) {
-            if (sameNumber(target.dialString(), user.number())) {
-                throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
-            }
-            if (transferMode == org.opendialer.core.config.TransferMode.REFER && o.far.sipLeg() != null) {
-                destinations.admit(user.id(), target); // toll fraud: the trunk places this call for the user
-                ReferTransfer.start(calls, thread, o, target.dialString(), null);
-                return;
-            }
-            transferToNumber(o, user, target);
-            return;
-        }
-        if (ext.digits().equals(user.extension())) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "You cannot transfer a call to yourself.");
-        }
-        User callee = accounts.findUserByExtension(ext.digits())
-                .orElseThrow(() -> new CallException(CallException.Reason.INVALID_TARGET,
-                        "No user has extension " + ext.digits() + "."));
-        Ongoing peer = o.far.browserPeer();
-        if (peer != null && peer.call.userId == callee.id()) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                    "Extension " + ext.digits() + " is already on this call.");
-        }
-        if (!canRing(callee.id(), null)) {
-            throw new CallException(CallException.Reason.TRANSFER_FAILED, "Extension " + ext.digits() + " is busy.");
-        }
-        // The target sees who the user was talking to: the caller of an inbound call, the callee of an outbound one.
-        boolean inbound = o.call.direction == CallDirection.INBOUND;
-        Ongoing t = calls.register(new Call(newId(), callee.id(), CallDirection.INBOUND,
-                inbound ? o.call.from : o.call.to, ext.digits(), inbound ? o.call.callerDisplayName : null,
-                calls.now()));
-        t.far = new TransferTargetFarEnd(calls, o);
-        o.transferTo = t;
-        t.ringTimer = thread.schedule(() -> ringTimedOut(t), transferRingTimeout());
-    }
-
-    private void attendedTransferNow(Ongoing first, Ongoing consultation) {
-        if (first == consultation) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "A call cannot be transferred to itself.");
-        }
-        if (first.call.state() != CallState.ANSWERED || consultation.call.state() != CallState.ANSWERED) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                    "Both calls must be answered to join them.");
-        }
-        refuseIfTransferring(first);
-        refuseIfTransferring(consultation);
-        if (transferMode == org.opendialer.core.config.TransferMode.REFER && first.far.sipLeg() != null
-                && consultation.far.sipLeg() != null) {
-            // REFER on the first call's leg to the consultation's party, with Replaces naming the consultation's leg.
-            String party = consultation.call.direction == CallDirection.OUTBOUND ? consultation.call.to
-                    : consultation.call.from;
-            if (party == null) {
-                throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                        "The consultation call's number is hidden: it cannot be named in a REFER.");
-            }
-            ReferTransfer.start(calls, thread, first, party, consultation);
-            return;
-        }
-        FarEndJoin.Party a = FarEndJoin.Party.of(first);
-        FarEndJoin.Party b = FarEndJoin.Party.of(consultation);
-        FarEndJoin.check(a, b);
-        FarEndJoin.join(a, b, bridges);
-        for (Ongoing o : List.of(first, consultation)) {
-            o.media = null; // the sessions go on with the joined far ends
-            calls.end(o, EndReason.TRANSFERRED);
-        }
-        LOG.info("calls {} and {} joined (attended transfer)", first.call.id, consultation.call.id);
-    }
-
-    private static void refuseIfTransferring(Ongoing o) {
-        if (o.transferTo != null || o.numberTransfer != null || o.referring != null || o.following != null) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                    "A transfer of this call is already under way.");
-        }
-    }
-
-    /**
-     * Bridge mode: a new leg to {@code target} through the trunk (or the user's PBX account) in a relay session of
-     * its own; when it answers, its RTP is spliced to the caller's and the user's call ends transferred.
-     */
-    private void transferToNumber(Ongoing o, User user, DialTarget target) {
-        org.opendialer.sip.PbxAccount account = pbx.accountFor(user, target);
-        if (account == null && (sip == null || sip.settings().trunk() == null)) {
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED,
-                    "No SIP trunk is configured (DIALER_SIP_TRUNK): transfer to an extension.");
-        }
-        FarEndJoin.Party caller = FarEndJoin.Party.of(o);
-        if (!caller.isSip() && !(caller.far() instanceof ExtensionFarEnd) || o.media == null
-                || o.media.splicedWith() != null) { // a call a transfer already joined: hand it on to an extension
-            throw new CallException(CallException.Reason.TRANSFER_REFUSED, "This call cannot be transferred.");
-        }
-        destinations.admit(user.id(), target); // toll fraud: a transfer dials out like placeCall
-        MediaSession media = newMediaSession();
-        SipFarEnd leg = new SipFarEnd(calls, sip, this::newMediaSession);
-        leg.media = media;
-        NumberTransfer transfer = new NumberTransfer(calls, o, leg, this::numberTransferAnswered);
-        leg.listener = new SipLegListener(thread, transfer);
-        try {
-            AudioSdp offer = sip.localOffer(MediaOffers.openRtp(media));
-            String from = account == null ? carrier.presentedNumber(user.number()) : user.number();
-            leg.leg = account == null ? sip.placeCall(from, user.displayName(), target.dialString(), offer, leg.listener)
-                    : sip.placeCallVia(account, user.displayName(), target.dialString(), offer, leg.listener);
-        } catch (SipAgentException | CallException e) {
-            media.close();
-            LOG.warn("transfer of call {} to {} not started: {}", o.call.id, target.dialString(), e.toString());
-            throw new CallException(CallException.Reason.TRANSFER_FAILED, "The transfer could not be started.");
-        }
-        o.numberTransfer = transfer;
-        transfer.ringTimer = thread.schedule(transfer::ringTimedOut, transferRingTimeout());
-    }
-
-    private void numberTransferAnswered(NumberTransfer transfer) {
-        Ongoing o = transfer.from();
-        FarEndJoin.Party caller = FarEndJoin.Party.of(o);
-        FarEndJoin.Party target = new FarEndJoin.Party(transfer.target, transfer.target.media, MediaSession.Side.A, false);
-        FarEndJoin.join(caller, target, bridges);
-        o.media = null; // the session goes on with the caller and the target
-        calls.end(o, EndReason.TRANSFERRED);
-        LOG.info("call {} transferred to {}", o.call.id, transfer.target.leg.callId());
-    }
-
-    /** The target of a transfer rings at most 20 s: the SDK's transfer() waits for the outcome (30 s limit). */
-    private Duration transferRingTimeout() {
-        Duration cap = Duration.ofSeconds(20);
-        return ringTimeout.compareTo(cap) < 0 ? ringTimeout : cap;
-    }
-
     /**
      * Whether a new inbound call may ring for {@code userId}: when the user has no call, or with call
      * waiting when their only call is answered (at most two calls; a second caller never waits for a third).
@@ -851,14 +724,6 @@ public final class CallEngine implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    private static boolean sameNumber(String dialed, String number) {
-        if (number == null) {
-            return false;
-        }
-        // Trunks differ on the "+": compare the digits of the E.164 form.
-        return dialed.replace("+", "").equals(number.replace("+", ""));
     }
 
     private static String newId() {

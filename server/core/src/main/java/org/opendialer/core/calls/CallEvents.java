@@ -29,7 +29,7 @@ final class CallEvents {
         this.store = store;
     }
 
-    /** Metrics and webhooks: told every saved state after the dialers (CallObserver). */
+    /** Metrics and webhooks: told every saved state before and after the dialers (CallObserver). */
     void observe(CallObserver observer) {
         this.observer = observer;
     }
@@ -57,7 +57,7 @@ final class CallEvents {
         return dialers.getOrDefault(d.userId(), Set.of()).contains(d);
     }
 
-    /** Saves, then delivers to every dialer of the user that is shown the call. */
+    /** Saves, tells the observer, then delivers to every dialer of the user that is shown the call. */
     void publish(Ongoing o, CallView view, Instant now) {
         try {
             store.save(o.call.userId, view, now);
@@ -66,6 +66,11 @@ final class CallEvents {
         }
         if (view.state() == CallState.DISCONNECTED) {
             saveQuality(o, view);
+        }
+        try {
+            observer.callSaved(o.call.userId, view);
+        } catch (RuntimeException e) {
+            LOG.error("call {} state {}: observer failed", view.id(), view.state().wire(), e);
         }
         o.history.add(view);
         for (Dialer d : List.copyOf(dialers.getOrDefault(o.call.userId, Set.of()))) {

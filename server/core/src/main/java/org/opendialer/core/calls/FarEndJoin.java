@@ -81,6 +81,19 @@ final class FarEndJoin {
         LOG.info("call {} now talks to SIP leg {}", peer.call.id, s.leg.callId());
     }
 
+    /**
+     * A blind transfer's caller leg {@code caller} (relay session {@code callerMedia}, already spliced with the
+     * target's) and the target's leg that just answered become a {@link Bridge}; the caller is re-offered the
+     * target's law when it differs.
+     */
+    static void bridgeSpliced(SipFarEnd caller, MediaSession callerMedia, SipFarEnd target, Set<Bridge> bridges) {
+        caller.media = callerMedia;
+        Bridge bridge = new Bridge(caller, target, bridges);
+        reoffer(caller, target.codec() != null ? target.codec() : caller.codec(), false);
+        LOG.info("SIP legs {} and {} bridged", caller.leg.callId(), target.leg.callId());
+        bridge.started();
+    }
+
     /** Re-offers {@code s}'s leg only {@code law}, and sendrecv when {@code resume}; nothing if already so. */
     private static void reoffer(SipFarEnd s, MediaSession.Codec law, boolean resume) {
         if (law == null || s.leg == null) {

@@ -63,6 +63,11 @@ final class LiveCalls {
         if (o.numberTransfer != null) {
             o.numberTransfer.cancel();
         }
+        if (o.blind != null) {
+            BlindTransfer blind = o.blind;
+            o.blind = null;
+            blind.callEnded();
+        }
         Ongoing target = o.transferTo;
         if (target != null) {
             o.transferTo = null;

@@ -32,6 +32,8 @@ final class Ongoing {
     ReferFollowing following;
     /** The new SIP leg ringing while this call is being transferred to a phone number (bridge mode), else null. */
     NumberTransfer numberTransfer;
+    /** A blind transfer of this call until its target rings (decision 0022), else null. */
+    BlindTransfer blind;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */
     boolean held;
     /**

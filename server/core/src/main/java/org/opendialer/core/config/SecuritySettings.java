@@ -12,7 +12,8 @@ public record SecuritySettings(
         int anonymousSocketsPerAddress,
         SignInLimits signIn,
         int adminFailuresPerAddress,
-        Optional<byte[]> secretKey) {
+        Optional<byte[]> secretKey,
+        TrustedProxies trustedProxies) {
 
     static final int MAX_SIGNIN_WINDOW_S = 15;
 
@@ -32,7 +33,8 @@ public record SecuritySettings(
                 count(env, ConfigKey.ANONYMOUS_SOCKETS_PER_ADDRESS, 20, 100_000),
                 signIn,
                 count(env, ConfigKey.ADMIN_FAILURES_PER_ADDRESS, 10, 1_000_000),
-                secretKey(env));
+                secretKey(env),
+                TrustedProxies.from(env));
     }
 
     private static Optional<byte[]> secretKey(Map<String, String> env) {
@@ -74,6 +76,7 @@ public record SecuritySettings(
     public String toString() {
         return "SecuritySettings[signInWindow=" + signInWindow + ", anonymousSocketsPerAddress="
                 + anonymousSocketsPerAddress + ", signIn=" + signIn + ", adminFailuresPerAddress="
-                + adminFailuresPerAddress + ", secretKey=" + (secretKey.isPresent() ? "(set)" : "(unset)") + "]";
+                + adminFailuresPerAddress + ", secretKey=" + (secretKey.isPresent() ? "(set)" : "(unset)") + ", trustedProxies="
+                + trustedProxies + "]";
     }
 }

@@ -26,8 +26,46 @@ public final class TrunkSettings {
             throw new ConfigException(ConfigKey.SIP_REGISTER,
                     "on needs DIALER_SIP_TRUNK, DIALER_SIP_USERNAME and DIALER_SIP_PASSWORD");
         }
-        return new TrunkOptions(Duration.ofSeconds(expires), Duration.ofSeconds(minSe), register.equals("on"),
-                tlsPort(env), caFile(env), srtp(env));
+        TrunkOptions options = new TrunkOptions(Duration.ofSeconds(expires), Duration.ofSeconds(minSe),
+                register.equals("on"), tlsPort(env), caFile(env), srtp(env));
+        return withServerCertificate(options, env);
+    }
+
+    /**
+     * DIALER_SIP_TLS_CERT and DIALER_SIP_TLS_KEY, read now so that a missing or unusable file stops the start.
+     * No fall-back to DIALER_TLS_CERT/KEY (decision 0023): the HTTPS certificate names the web host.
+     */
+    private static TrunkOptions withServerCertificate(TrunkOptions options, Map<String, String> env) {
+        java.util.Optional<String> cert = value(env, ConfigKey.SIP_TLS_CERT);
+        java.util.Optional<String> key = value(env, ConfigKey.SIP_TLS_KEY);
+        if (cert.isPresent() != key.isPresent()) {
+            ConfigKey missing = cert.isPresent() ? ConfigKey.SIP_TLS_KEY : ConfigKey.SIP_TLS_CERT;
+            throw new ConfigException(missing, "must be set together with "
+                    + (cert.isPresent() ? ConfigKey.SIP_TLS_CERT : ConfigKey.SIP_TLS_KEY).envName());
+        }
+        int max = TrunkOptions.DEFAULT_TLS_MAX_CONNECTIONS;
+        java.util.Optional<String> m = value(env, ConfigKey.SIP_TLS_MAX_CONNECTIONS);
+        if (m.isPresent()) {
+            try {
+                max = Integer.parseInt(m.get());
+            } catch (NumberFormatException e) {
+                max = -1;
+            }
+            if (max < 1 || max > 10000) {
+                throw new ConfigException(ConfigKey.SIP_TLS_MAX_CONNECTIONS, "'" + m.get() + "' is not a number from 1 to 10000");
+            }
+        }
+        if (cert.isEmpty()) {
+            return options.withServerCertificate(null, null, max);
+        }
+        try {
+            org.opendialer.sip.PemKeyStore.load(java.nio.file.Path.of(cert.get()), java.nio.file.Path.of(key.get()),
+                    new char[0]);
+        } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            throw new ConfigException(ConfigKey.SIP_TLS_CERT, "cannot use '" + cert.get() + "' with the key '"
+                    + key.get() + "': " + e);
+        }
+        return options.withServerCertificate(cert.get(), key.get(), max);
     }
 
     private static int tlsPort(Map<String, String> env) {

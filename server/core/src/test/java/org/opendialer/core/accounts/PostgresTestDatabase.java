@@ -1,13 +1,17 @@
 package org.opendialer.core.accounts;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.opendialer.testkit.PostgresServer;
 
 /**
  * A real PostgreSQL server with the gateway's schema, for the contract tests that run on H2 and on
- * PostgreSQL: one per test class, emptied before each test.
+ * PostgreSQL (core's and, through core's test jar, the app module's): one per test class, emptied
+ * before each test.
  */
 public final class PostgresTestDatabase implements AutoCloseable {
     private final PostgresServer server;
@@ -32,10 +36,17 @@ public final class PostgresTestDatabase implements AutoCloseable {
         return db;
     }
 
-    /** Every account, session and call gone (and what hangs off them, by CASCADE); ids start at 1 again. */
+    /** Every table of the schema emptied (all but Flyway's history); ids start at 1 again. */
     public Database emptied() throws SQLException {
         try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.executeUpdate("TRUNCATE calls, sign_in_tokens, sessions, sip_accounts, users RESTART IDENTITY CASCADE");
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                    + " AND tablename <> 'flyway_schema_history'")) {
+                while (rs.next()) {
+                    tables.add('"' + rs.getString(1) + '"');
+                }
+            }
+            st.executeUpdate("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE");
         }
         return db;
     }

@@ -1,17 +1,16 @@
 package org.opendialer.core.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.opendialer.core.calls.RtpProbe.gatewayPort;
+import static org.opendialer.core.calls.RtpProbe.relayed;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,6 @@ import org.opendialer.core.numbers.DialTarget;
 class CallEngineBridgeTransferTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
-    private static final Pattern M_AUDIO = Pattern.compile("m=audio (\\d+) ");
 
     @TempDir
     Path dir;
@@ -116,15 +114,16 @@ class CallEngineBridgeTransferTest {
     }
 
     @Test
-    void blindTransferToANumberThatIsBusy_keepsTheCallerWithTheUser_andSaysWhy() throws Exception {
-        try (SippPeer target = SippPeer.uas("uas_reject.xml", Map.of("status", "486", "reason", "Busy Here"))) {
+    void blindTransferToANumberThatIsBusyAtOnce_failsTheTransfer_andKeepsTheCallerWithTheUser() throws Exception {
+        try (SippPeer target = SippPeer.uas("uas_reject_at_once.xml", Map.of("status", "486", "reason", "Busy Here"))) {
             CallEngine engine = start(target);
             RecordingDialer alice = new RecordingDialer(fx.alice.id());
             engine.attach(alice);
             try (SippPeer caller = caller("uac_media_peer.xml")) {
                 CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), NUMBER);
-                assertThat(alice.awaitTransferFailures(WAIT)).containsExactly(call.id() + "/busy");
+                var started = engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                assertThatThrownBy(() -> started.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(CallException.class).hasMessageContaining("busy");
                 assertThat(alice.states()).containsExactly("connecting", "answered");
                 engine.hangUp(alice, call.id()); // still alice's call: her hang-up reaches the caller
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -143,6 +142,7 @@ class CallEngineBridgeTransferTest {
                 engine.hold(alice, first.id(), true);
                 String consultation = engine.place(fx.alice, NUMBER);
                 alice.await(v -> v.id().equals(consultation) && v.state() == CallState.ANSWERED, WAIT);
+                awaitReceivedAcks(caller, 1); // the hold's re-INVITE is over before the join re-INVITEs the caller
                 engine.transferToCall(alice, first.id(), consultation);
                 assertThat(alice.await(v -> v.id().equals(first.id()) && v.state() == CallState.DISCONNECTED, WAIT)
                         .endReason()).isEqualTo(EndReason.TRANSFERRED);
@@ -175,6 +175,9 @@ class CallEngineBridgeTransferTest {
                 String consultation = engine.place(fx.alice, new DialTarget.Extension("1002"));
                 CallView ringing = bobs.await(v -> v.state() == CallState.CONNECTING, WAIT);
                 engine.answer(bobs, ringing.id());
+                // The hold's re-INVITE must be over (its ACK reached the caller) before the join re-INVITEs the
+                // caller off hold: a second re-INVITE while one is pending is refused (RFC 3261 14.1).
+                awaitReceivedAcks(caller, 1);
                 engine.transferToCall(alice, null, consultation); // null: the held call
                 assertThat(alice.states()).containsSubsequence("disconnected/transferred", "disconnected/transferred");
                 assertThat(bobs.states()).containsExactly("connecting", "answered"); // bob now talks to the caller
@@ -198,50 +201,5 @@ class CallEngineBridgeTransferTest {
             Thread.sleep(20);
         }
         throw new AssertionError("fewer than " + count + " ACKs received in " + sipp.messages());
-    }
-
-    /** The gateway's RTP port of a SIPp's leg: the m=audio line of its SDP that is not the test's socket. */
-    private static int gatewayPort(SippPeer sipp, DatagramSocket own) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Matcher m = M_AUDIO.matcher(sipp.messages());
-            while (m.find()) {
-                int port = Integer.parseInt(m.group(1));
-                if (port != own.getLocalPort()) {
-                    return port;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no gateway m=audio in " + sipp.messages());
-    }
-
-    /** Sends RTP from {@code from} to the gateway until {@code to} receives a packet whose payload is {@code mark}. */
-    private static boolean relayed(DatagramSocket from, int gatewayPort, DatagramSocket to, int pt, int mark)
-            throws Exception {
-        byte[] packet = new byte[12 + 160];
-        packet[0] = (byte) 0x80;
-        packet[1] = (byte) pt;
-        java.util.Arrays.fill(packet, 12, packet.length, (byte) mark);
-        packet[11] = (byte) mark; // SSRC
-        to.setSoTimeout(100);
-        byte[] buf = new byte[2048];
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int seq = 1; System.nanoTime() < deadline; seq++) {
-            packet[2] = (byte) (seq >> 8);
-            packet[3] = (byte) seq;
-            packet[7] = (byte) (seq * 160);
-            from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), gatewayPort));
-            DatagramPacket got = new DatagramPacket(buf, buf.length);
-            try {
-                to.receive(got);
-                if (got.getLength() == packet.length && buf[12] == (byte) mark && buf[170] == (byte) mark) {
-                    return true;
-                }
-            } catch (SocketTimeoutException e) {
-                // keep sending: the far side may not be spliced yet
-            }
-        }
-        return false;
     }
 }

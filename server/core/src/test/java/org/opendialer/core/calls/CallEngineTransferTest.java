@@ -78,7 +78,8 @@ class CallEngineTransferTest {
     }
 
     @Test
-    void blindTransfer_ofATrunkCaller_toAnotherUsersExtension_handsTheCallerToThem() throws Exception {
+    void blindTransfer_ofATrunkCaller_toAnotherUsersExtension_endsTheUsersCallAtOnce_andHandsTheCallerToThem()
+            throws Exception {
         RecordingDialer agent = attach(alice);
         RecordingDialer target = attach(bob);
         try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {
@@ -89,11 +90,11 @@ class CallEngineTransferTest {
             assertThat(offered.from()).isEqualTo("+14155550100");
             assertThat(offered.callerDisplayName()).isEqualTo("Ada Lovelace");
             assertThat(offered.direction()).isEqualTo(CallDirection.INBOUND);
-            assertThat(agent.states()).containsExactly("connecting", "answered"); // the caller stays until bob answers
-            engine.answer(target, offered.id());
+            // Bob's dialer rings: the transfer has started and alice is free (decision 0022).
             CallView agentEnd = agent.awaitEnd(WAIT);
             assertThat(agentEnd.endReason()).isEqualTo(EndReason.TRANSFERRED);
             assertThat(agentEnd.result()).isEqualTo(CallResult.ANSWERED);
+            engine.answer(target, offered.id());
             // The caller's SIP leg is bob's now: his hang-up sends the BYE SIPp waits for.
             engine.hangUp(target, offered.id());
             assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -102,7 +103,7 @@ class CallEngineTransferTest {
     }
 
     @Test
-    void blindTransfer_targetDeclines_callerStaysWithTheUser_andTheDialerIsToldWhy() throws Exception {
+    void blindTransfer_targetDeclines_recallsTheUser_whoTakesTheCallerBack() throws Exception {
         RecordingDialer agent = attach(alice);
         RecordingDialer target = attach(bob);
         try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {
@@ -111,18 +112,21 @@ class CallEngineTransferTest {
             engine.transfer(agent, alice, ringing.id(), BOB);
             CallView offered = target.await(v -> v.state() == CallState.CONNECTING, WAIT);
             engine.reject(target, offered.id());
-            assertThat(agent.awaitTransferFailures(WAIT)).containsExactly(ringing.id() + "/declined");
-            assertThat(agent.states()).containsExactly("connecting", "answered");
-            engine.hangUp(agent, ringing.id()); // still alice's call: her hang-up reaches the caller
+            CallView recall = agent.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
+            assertThat(recall.from()).isEqualTo("+14155550100");
+            engine.answer(agent, recall.id());
+            engine.hangUp(agent, recall.id()); // the caller's own leg again: her hang-up reaches the caller
             assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
-            assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/transferred",
+                    "connecting", "answered", "disconnected/local_hangup");
+            assertThat(target.states()).containsExactly("connecting", "disconnected/declined");
         }
     }
 
     @Test
     void transfer_badInput_isRefusedWithATypedError_andLeavesTheCallUntouched() throws Exception {
         RecordingDialer agent = attach(alice);
-        attach(bob);
+        RecordingDialer bobs = attach(bob);
         RecordingDialer busy = attach(carol);
         try (SippPeer caller = SippPeer.uac("uac_answered.xml", sipPort, "+12015550123")) {
             CallView ringing = agent.await(v -> v.state() == CallState.CONNECTING, WAIT);
@@ -141,14 +145,15 @@ class CallEngineTransferTest {
             engine.place(carol, new DialTarget.Extension("1004")); // carol is busy: her own call rings
             assertThat(refusal(() -> engine.transfer(agent, alice, null, new DialTarget.Extension("1003"))))
                     .isEqualTo(CallException.Reason.TRANSFER_FAILED);
-            engine.transfer(agent, alice, null, BOB);
-            assertThat(refusal(() -> engine.transfer(agent, alice, null, BOB)))
-                    .isEqualTo(CallException.Reason.TRANSFER_REFUSED); // one under way
             assertThat(agent.states()).containsExactly("connecting", "answered");
-            engine.hangUp(agent, ringing.id());
-            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            engine.transfer(agent, alice, null, BOB); // bob's dialer rings: alice's call has ended transferred
             assertThat(refusal(() -> engine.transfer(agent, alice, ringing.id(), BOB)))
-                    .isEqualTo(CallException.Reason.CALL_NOT_FOUND); // ended
+                    .isEqualTo(CallException.Reason.CALL_NOT_FOUND); // ended (one under way: CallEngineBlindTransferTest)
+            CallView offered = bobs.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            engine.reject(bobs, offered.id());
+            CallView recall = agent.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
+            engine.reject(agent, recall.id()); // the recall declined: the caller gets a BYE
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
             assertThat(busy.received()).isNotEmpty();
         }
     }

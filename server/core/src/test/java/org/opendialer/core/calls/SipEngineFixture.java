@@ -37,13 +37,18 @@ final class SipEngineFixture implements AutoCloseable {
 
     /** Starts the engine toward {@code trunk}; {@code configure} runs before start (carrier, policy). */
     CallEngine start(String trunk, int rtpMin, int rtpMax, Consumer<CallEngine> configure) throws Exception {
+        return start(trunk, rtpMin, rtpMax, Duration.ofSeconds(30), configure);
+    }
+
+    /** As above with the engine's ring timeout (DIALER_RING_TIMEOUT_S) {@code ringTimeout}. */
+    CallEngine start(String trunk, int rtpMin, int rtpMax, Duration ringTimeout, Consumer<CallEngine> configure)
+            throws Exception {
         relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", rtpMin, rtpMax,
                 Duration.ofSeconds(30)));
         sipPort = SippPeer.freeUdpPort();
         SipSettings settings = new SipSettings("127.0.0.1", sipPort, "127.0.0.1", SipSettings.Trunk.parse(trunk),
                 null, null, null, null);
-        engine = new CallEngine(accounts, new CallStore(db), settings, relay, Duration.ofSeconds(30),
-                Clock.systemUTC());
+        engine = new CallEngine(accounts, new CallStore(db), settings, relay, ringTimeout, Clock.systemUTC());
         configure.accept(engine);
         engine.start();
         return engine;

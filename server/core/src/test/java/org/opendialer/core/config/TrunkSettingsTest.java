@@ -76,4 +76,17 @@ class TrunkSettingsTest {
         assertThat(o.srtp()).isEqualTo(org.opendialer.sip.SrtpMode.REQUIRED);
         assertThat(TrunkSettings.from(Map.of()).srtp()).isEqualTo(org.opendialer.sip.SrtpMode.OFF);
     }
+
+    @Test
+    void sipTlsCertificate_isCheckedAtStart_andBadValuesRefusedWithTheKeyNamed() {
+        assertThat(TrunkSettings.from(Map.of()).acceptsTls()).isFalse();
+        assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_TLS_CERT", "/nonexistent/sip.pem")))
+                .hasMessageStartingWith("DIALER_SIP_TLS_KEY: must be set together with DIALER_SIP_TLS_CERT");
+        assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_TLS_CERT", "/nonexistent/sip.pem",
+                "DIALER_SIP_TLS_KEY", "/nonexistent/sip.key")))
+                .hasMessageStartingWith("DIALER_SIP_TLS_CERT: cannot use '/nonexistent/sip.pem'");
+        assertThatThrownBy(() -> TrunkSettings.from(Map.of("DIALER_SIP_TLS_MAX_CONNECTIONS", "0")))
+                .hasMessageStartingWith("DIALER_SIP_TLS_MAX_CONNECTIONS:");
+        assertThat(TrunkSettings.from(Map.of("DIALER_SIP_TLS_MAX_CONNECTIONS", "7")).tlsMaxConnections()).isEqualTo(7);
+    }
 }

@@ -150,6 +150,17 @@ public final class MediaRelay implements AutoCloseable {
 
     // ---- for MediaSession ---------------------------------------------------------------
 
+    /** Runs {@code task} every {@code millis} on the timer thread until cancelled (tones); a failure is logged. */
+    java.util.concurrent.ScheduledFuture<?> every(long millis, Runnable task) {
+        return timer.scheduleAtFixedRate(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "tone frame failed", e);
+            }
+        }, 0, millis, TimeUnit.MILLISECONDS);
+    }
+
     WebRtcEndpoint endpoint() {
         return endpoint;
     }

@@ -74,6 +74,11 @@ public final class MediaSession implements AutoCloseable {
         volatile RtpLeg rtp;
         /** Set by {@link #splice}: this side's media goes to the far side of another session instead. */
         volatile Leg spliced;
+        /**
+         * Set by {@link #detach}: the browser of this side is kept but neither heard nor sent to (a blind
+         * transfer's caller no longer talks to the user, who may get the call back).
+         */
+        volatile boolean detached;
         volatile long lastReceivedNanos;
         /** The timeout clock's origin while nothing newer arrived; 0 = nothing expected yet. */
         volatile long expectedFromNanos;
@@ -119,6 +124,10 @@ public final class MediaSession implements AutoCloseable {
     private volatile LegQuality sipLegQuality;
     /** The session {@link #splice} joined this one with: they are held and closed together. */
     private volatile MediaSession partner;
+    /** The side of this session {@link #spliceDetached} spliced (its user side); null when not spliced. */
+    private volatile Side splicedSide;
+    /** The tone {@link #playTone} sends, or null. */
+    private volatile TonePlayer tone;
     /** Samples since answered(), leaving out time on hold; timer thread, read at the end (docs/call-quality.md). */
     private final CallQualityLog qualityLog = new CallQualityLog();
     private volatile boolean answered;
@@ -354,17 +363,136 @@ public final class MediaSession implements AutoCloseable {
      * theirs. The sessions are held, resumed and closed together from now on.
      */
     public void splice(Side side, MediaSession other, Side otherSide) {
+        spliceDetached(side, other, otherSide);
+        releaseBrowser(side);
+        other.releaseBrowser(otherSide);
+    }
+
+    /**
+     * As {@link #splice}, but the two user sides keep their browser legs, detached ({@link #detach}): a blind
+     * transfer's caller hears the target's early media while the user may still get the call back
+     * ({@link #unsplice}, then {@link #reattach}).
+     */
+    public void spliceDetached(Side side, MediaSession other, Side otherSide) {
         if (other == this || partner != null || other.partner != null) {
             throw new IllegalStateException("a session is spliced once, with another session");
         }
         Side far = opposite(side);
         Side otherFar = opposite(otherSide);
+        detach(side);
+        other.detach(otherSide);
         state(side).spliced = new SplicedLeg(other, otherSide, other.state(otherFar));
         other.state(otherSide).spliced = new SplicedLeg(this, side, state(far));
         partner = other;
         other.partner = this;
+        splicedSide = side;
+        other.splicedSide = otherSide;
+    }
+
+    /**
+     * Undoes a splice: both sessions stand alone again, their user sides still detached (a blind transfer's
+     * target that failed; {@link #reattach} gives the caller back to a browser). Nothing if not spliced.
+     */
+    public void unsplice() {
+        MediaSession other = partner;
+        Side side = splicedSide;
+        if (other == null || side == null) {
+            return;
+        }
+        state(side).spliced = null;
+        partner = null;
+        splicedSide = null;
+        Side otherSide = other.splicedSide;
+        if (otherSide != null) {
+            other.state(otherSide).spliced = null;
+        }
+        other.partner = null;
+        other.splicedSide = null;
+    }
+
+    /** The browser of {@code side} leaves: its legs close and nothing is expected from it (until a new offer). */
+    public void releaseBrowser(Side side) {
         leave(side);
-        other.leave(otherSide);
+    }
+
+    /**
+     * The browser of {@code side} is neither heard nor sent to, and nothing is expected from it (no RTP timeout);
+     * its legs stay open. The far side then hears only what {@link #playTone} sends.
+     */
+    public void detach(Side side) {
+        SideState s = state(side);
+        s.detached = true;
+        s.expectedFromNanos = 0;
+    }
+
+    /** Ends a {@link #detach}: the browser of {@code side} talks with the far side again. */
+    public void reattach(Side side) {
+        SideState s = state(side);
+        if (s.spliced != null) {
+            throw new IllegalStateException("a spliced side is not reattached");
+        }
+        s.detached = false;
+        if (s.browser != null) {
+            s.expectedFromNanos = System.nanoTime();
+        }
+        Direction d = side == Side.A ? aToB : bToA;
+        synchronized (d) {
+            d.rewriter.sourceChanged(); // the far side hears a new talkspurt, not a jump
+        }
+    }
+
+    /**
+     * Sends {@code pattern} toward {@code side} (20 ms G.711 frames in the law that side negotiated, preferring
+     * {@code law}) until {@link #stopTone}: the ringback a blind transfer's caller hears. The frames share the
+     * outgoing stream (SSRC, sequence, timestamps) with relayed audio, so a switch between them is seamless.
+     */
+    public void playTone(Side side, Codec law, java.util.List<org.opendialer.media.tone.TonePattern.Segment> pattern) {
+        stopTone();
+        TonePlayer player = new TonePlayer(this, side, law, pattern);
+        tone = player;
+        player.start(relay);
+    }
+
+    /** Stops the tone {@link #playTone} sends, if any. */
+    public void stopTone() {
+        TonePlayer player = tone;
+        tone = null;
+        if (player != null) {
+            player.stop();
+        }
+    }
+
+    /** Whether a tone is being sent (tests and logs). */
+    public boolean isPlayingTone() {
+        return tone != null;
+    }
+
+    /** One generated frame toward {@code side}: through the same rewriter as relayed packets. */
+    boolean sendGenerated(Side side, Codec law, byte[] packet, short[] samples) {
+        SideState target = state(side);
+        Direction d = side == Side.B ? aToB : bToA;
+        synchronized (d) {
+            if (held || closed) {
+                return false;
+            }
+            Leg out = target.target();
+            if (out == null) {
+                return false;
+            }
+            int pt = out.formats().payloadType(PayloadFormats.format(law));
+            Codec sent = law;
+            if (pt < 0) {
+                sent = law == Codec.PCMU ? Codec.PCMA : Codec.PCMU;
+                pt = out.formats().payloadType(PayloadFormats.format(sent));
+            }
+            if (pt < 0) {
+                return false;
+            }
+            TonePlayer.encode(packet, samples, sent);
+            packet[1] = (byte) ((packet[1] & 0x80) | pt);
+            d.rewriter.rewrite(packet, 0, packet.length);
+            return out.sendRtp(packet, 0, packet.length);
+        }
     }
 
     /** The session {@link #splice} joined this one with, or null. */
@@ -509,6 +637,7 @@ public final class MediaSession implements AutoCloseable {
             }
             closed = true;
         }
+        stopTone();
         for (SideState s : new SideState[] {a, b}) {
             Leg[] legs = {s.browser, s.previousBrowser, s.rtp};
             for (Leg leg : legs) {
@@ -536,16 +665,30 @@ public final class MediaSession implements AutoCloseable {
 
     /** An RTP packet from {@code from}'s leg, decrypted if it came from a browser; rewritten in place. */
     void receivedRtp(Side from, PayloadFormats sourceFormats, byte[] buf, int off, int len) {
+        relay(from, sourceFormats, buf, off, len, false);
+    }
+
+    /** @param fromPartner the packet comes from the far side of the session spliced with this one */
+    private void relay(Side from, PayloadFormats sourceFormats, byte[] buf, int off, int len, boolean fromPartner) {
         long now = System.nanoTime();
         SideState source = from == Side.A ? a : b;
         SideState target = from == Side.A ? b : a;
         Direction d = from == Side.A ? aToB : bToA;
         source.lastReceivedNanos = now;
+        if (source.detached && !fromPartner) {
+            return; // a detached browser is not heard (a blind transfer under way)
+        }
         if (target.spliced instanceof SplicedLeg joined) {
             // Spliced: the other session sends it on as the stream its far side already knows (same SSRC,
             // continuous sequence and timestamps: a browser drops an SSRC its SDP did not announce).
-            joined.other.receivedRtp(joined.otherUserSide, sourceFormats, buf, off, len);
+            joined.other.relay(joined.otherUserSide, sourceFormats, buf, off, len, true);
             return;
+        }
+        if (target.detached) {
+            return; // nothing reaches a detached browser
+        }
+        if (fromPartner && tone != null) {
+            stopTone(); // the transfer target's own audio (early media, answer) replaces our ringback
         }
         int payload = RtpPacket.payloadLength(buf, off, len);
         MediaMetrics metrics = relay.metrics();

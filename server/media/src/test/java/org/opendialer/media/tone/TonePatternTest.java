@@ -1,4 +1,4 @@
-package org.opendialer.sandbox;
+package org.opendialer.media.tone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,5 +43,26 @@ class TonePatternTest {
         assertThat(peak).isBetween(7000, 8001);
         assertThat(Goertzel.energyRatio(ulaw, 1000, 8000)).isGreaterThan(0.99);
         assertThat(Goertzel.energyRatio(alaw, 1000, 8000)).isGreaterThan(0.99);
+    }
+
+    @Test
+    void ringback_is440And480Hz_twoSecondsOn_fourSecondsOff() {
+        TonePattern tone = new TonePattern(TonePattern.RINGBACK_US);
+        short[] block = new short[800]; // 100 ms: 10 Hz bins, both tones on a bin
+        double[] inTone = new double[60];
+        for (int i = 0; i < 60; i++) {
+            short[] frame = new short[TonePattern.FRAME_SAMPLES];
+            for (int f = 0; f < 5; f++) {
+                tone.next(frame);
+                System.arraycopy(frame, 0, block, f * frame.length, frame.length);
+            }
+            inTone[i] = Goertzel.energyRatio(block, 440, 8000) + Goertzel.energyRatio(block, 480, 8000);
+        }
+        for (int i = 1; i < 19; i++) {
+            assertThat(inTone[i]).as("block " + i).isGreaterThan(0.9); // 0-2 s
+        }
+        for (int i = 21; i < 59; i++) {
+            assertThat(inTone[i]).as("block " + i).isZero(); // 2-6 s: silence
+        }
     }
 }

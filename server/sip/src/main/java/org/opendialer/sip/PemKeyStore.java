@@ -1,4 +1,4 @@
-package org.opendialer.app.http;
+package org.opendialer.sip;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,0 +1,118 @@
+package org.opendialer.core.calls;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opendialer.media.g711.G711;
+
+/** The transfer tests' view of RTP: the test's sockets stand in for SIPp's audio, checked both ways and for tones. */
+final class RtpProbe {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Pattern M_AUDIO = Pattern.compile("m=audio (\\d+) ");
+
+    private RtpProbe() {
+    }
+
+    /** The gateway's RTP port of a SIPp's leg: the m=audio line of its SDP that is not the test's socket. */
+    static int gatewayPort(SippPeer sipp, DatagramSocket own) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Matcher m = M_AUDIO.matcher(sipp.messages());
+            while (m.find()) {
+                int port = Integer.parseInt(m.group(1));
+                if (port != own.getLocalPort()) {
+                    return port;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no gateway m=audio in " + sipp.messages());
+    }
+
+    /** Sends RTP from {@code from} to the gateway until {@code to} receives a packet whose payload is {@code mark}. */
+    static boolean relayed(DatagramSocket from, int gatewayPort, DatagramSocket to, int pt, int mark)
+            throws Exception {
+        byte[] packet = new byte[12 + 160];
+        packet[0] = (byte) 0x80;
+        packet[1] = (byte) pt;
+        java.util.Arrays.fill(packet, 12, packet.length, (byte) mark);
+        packet[11] = (byte) mark; // SSRC
+        to.setSoTimeout(100);
+        byte[] buf = new byte[2048];
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int seq = 1; System.nanoTime() < deadline; seq++) {
+            packet[2] = (byte) (seq >> 8);
+            packet[3] = (byte) seq;
+            packet[7] = (byte) (seq * 160);
+            from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), gatewayPort));
+            DatagramPacket got = new DatagramPacket(buf, buf.length);
+            try {
+                to.receive(got);
+                if (got.getLength() == packet.length && buf[12] == (byte) mark && buf[170] == (byte) mark) {
+                    return true;
+                }
+            } catch (SocketTimeoutException e) {
+                // keep sending: the far side may not be spliced yet
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code socket} receives North American ringback (440 + 480 Hz) within the wait: G.711 packets
+     * decoded by payload type, five at a time (100 ms: both tones on a 10 Hz bin).
+     */
+    static boolean hearsRingback(DatagramSocket socket) throws Exception {
+        socket.setSoTimeout(200);
+        byte[] buf = new byte[2048];
+        short[] block = new short[800];
+        int filled = 0;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            DatagramPacket got = new DatagramPacket(buf, buf.length);
+            try {
+                socket.receive(got);
+            } catch (SocketTimeoutException e) {
+                filled = 0;
+                continue;
+            }
+            int pt = buf[1] & 0x7F;
+            if (got.getLength() != 12 + 160 || pt != 0 && pt != 8) {
+                continue;
+            }
+            for (int i = 0; i < 160; i++) {
+                block[filled + i] = pt == 0 ? G711.ulawToLinear(buf[12 + i]) : G711.alawToLinear(buf[12 + i]);
+            }
+            filled += 160;
+            if (filled == block.length) {
+                filled = 0;
+                if (energyRatio(block, 440) + energyRatio(block, 480) > 0.8) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Goertzel: the share of the block's energy at {@code hz} (1 for a pure tone on a bin). */
+    private static double energyRatio(short[] samples, double hz) {
+        int n = samples.length;
+        double k = Math.round(n * hz / 8000);
+        double coefficient = 2 * Math.cos(2 * Math.PI * k / n);
+        double s1 = 0;
+        double s2 = 0;
+        double total = 0;
+        for (short x : samples) {
+            double s0 = x + coefficient * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            total += (double) x * x;
+        }
+        double power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
+        return total == 0 ? 0 : power / (total * n / 2);
+    }
+}
