@@ -89,6 +89,17 @@ class InboundCallTest {
     }
 
     @Test
+    void invite_withPAssertedIdentity_showsTheAssertedCaller_notTheFromTheCallerWrote() throws Exception {
+        int port = startAgent();
+        try (Sipp sipp = Sipp.uac("uac_asserted_identity_bye.xml", FreePorts.next(), port, "+14155550199")) {
+            assertThat(nextInvite().identity())
+                    .isEqualTo(new CallerIdentity("+14155550122", "Grace Hopper", "+14155550199"));
+            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
+            assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero();
+        }
+    }
+
+    @Test
     void invite_toExtension_reachesHandlerWithExtension() throws Exception {
         int port = startAgent();
         try (Sipp sipp = Sipp.uac("uac_answered_bye.xml", FreePorts.next(), port, "201")) {

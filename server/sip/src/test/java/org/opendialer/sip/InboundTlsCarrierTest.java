@@ -182,6 +182,7 @@ class InboundTlsCarrierTest {
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs() + kamailio.log()).isZero();
             assertThat(kamailio.log()).contains("INVITE for +14155550199 from 127.0.0.1").contains("transport=tls");
             assertAudioBothWays(sipp, call);
+            awaitNoCalls();
         }
     }
 
@@ -194,6 +195,7 @@ class InboundTlsCarrierTest {
             call.hangUp();
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs() + kamailio.log()).isZero();
             assertAudioBothWays(sipp, call);
+            awaitNoCalls();
         }
     }
 
@@ -213,6 +215,15 @@ class InboundTlsCarrierTest {
             assertThat(distrustful.log()).contains("INVITE for +14155550199").contains("certificate verify failed");
         }
         assertThat(invites).isEmpty();
+        assertThat(agent.activeCalls()).as("no call left on our side").isZero();
+    }
+
+    private void awaitNoCalls() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (agent.activeCalls() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(agent.activeCalls()).as("calls left on our side").isZero();
     }
 
     /** The carrier's ACK went through SIPp before the gateway hangs up (SIPp takes the BYE only after it). */

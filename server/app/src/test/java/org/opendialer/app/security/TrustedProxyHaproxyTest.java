@@ -33,7 +33,7 @@ class TrustedProxyHaproxyTest {
     Path dir;
 
     @Test
-    @Timeout(120)
+    @Timeout(300) // generous: 88 s once on a 2-core machine at load 26 (start-up and password checks)
     void twoClientsThroughTheProxy_getSeparateSignInAndAdminLimits_andForgedForwardedForIsIgnored() throws Exception {
         try (GatewayFixture gateway = GatewayFixture.start(dir, Map.of(
                 "DIALER_TRUSTED_PROXIES", "127.0.0.1",
