@@ -57,7 +57,7 @@ final class ReferFollower {
             refer.refuse(403, "Forbidden (the call cannot be transferred now)");
             return;
         }
-        Optional<User> user = accounts.listUsers().stream().filter(u -> u.id() == o.call.userId).findFirst();
+        Optional<User> user = accounts.findUserById(o.call.userId); // one indexed row, not every user
         if (user.isEmpty()) {
             refer.refuse(403, "Forbidden (no such user)");
             return;
