@@ -118,6 +118,8 @@ export const CARRIER_TRUNK_MEDIA_PORT = BASE + 654; // SIPp binds +654 to +657
 export const CARRIER_PEER_PORT = BASE + 658;
 export const CARRIER_RTP_PORTS = `${BASE + 660}-${BASE + 679}`;
 export const CARRIER_GATEWAY_URL = `http://127.0.0.1:${CARRIER_HTTP_PORT}`;
+// A 200 OK answering from another port/codec than the 183 (tests/answer-elsewhere.spec.ts) keeps its own ports
+// in the spec, all in base+2100..2199 (WebRTC base+2150).
 // The operations test (tests/operations.spec.ts): a gateway with metrics and webhooks, SIPp as its trunk,
 // a webhook receiver in the test, and the npm-bundled host page.
 export const OPS_HTTP_PORT = BASE + 80;

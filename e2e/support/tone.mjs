@@ -33,6 +33,32 @@ export function writeToneWav(file, freq, seconds = 5, amplitude = 0.5) {
   return file;
 }
 
+/** G.711 A-law byte → linear sample (ITU-T G.711, as in the reference g711.c). */
+export function alawToLinear(byte) {
+  const a = byte ^ 0x55;
+  let t = (a & 0x0f) << 4;
+  const seg = (a & 0x70) >> 4;
+  if (seg === 0) t += 8;
+  else if (seg === 1) t += 0x108;
+  else t = (t + 0x108) << (seg - 1);
+  return a & 0x80 ? t : -t;
+}
+
+/** Linear 16-bit sample → G.711 A-law byte. */
+export function linearToAlaw(sample) {
+  let s = Math.max(-32768, Math.min(32767, Math.round(sample))) >> 3;
+  let mask = 0xd5;
+  if (s < 0) {
+    mask = 0x55;
+    s = -s - 1;
+  }
+  let seg = 0;
+  while (seg < 8 && s > (0x1f << seg) + ((1 << seg) - 1)) seg++;
+  if (seg >= 8) return 0x7f ^ mask;
+  const mantissa = seg < 2 ? (s >> 1) & 0x0f : (s >> seg) & 0x0f;
+  return ((seg << 4) | mantissa) ^ mask;
+}
+
 /** G.711 µ-law byte → linear sample (ITU-T G.711). */
 export function ulawToLinear(byte) {
   const u = ~byte & 0xff;
@@ -104,10 +130,11 @@ export async function startRtpPeer(port) {
     since(since, pt) {
       return packets.filter((p) => p.at >= since && (pt === undefined || p.payloadType === pt));
     },
-    /** µ-law audio of PT 0 packets received in [from, to): decoded samples. */
-    audio(from, to = Date.now()) {
+    /** Audio of PT 0 (µ-law) packets, or PT 8 (A-law) with `pt` 8, received in [from, to): decoded samples. */
+    audio(from, to = Date.now(), pt = 0) {
+      const decode = pt === 8 ? alawToLinear : ulawToLinear;
       const out = [];
-      for (const p of packets) if (p.payloadType === 0 && p.at >= from && p.at < to) for (const b of p.payload) out.push(ulawToLinear(b));
+      for (const p of packets) if (p.payloadType === pt && p.at >= from && p.at < to) for (const b of p.payload) out.push(decode(b));
       return out;
     },
     /** RFC 4733 events received (payload type `pt`): the digits, one per event (end packets de-duplicated). */
@@ -124,8 +151,9 @@ export async function startRtpPeer(port) {
       }
       return digits;
     },
-    /** Sends 20 ms PCMU packets of a `freq` Hz tone to `host:port` until stopped. */
-    sendTone(host, port, freq) {
+    /** Sends 20 ms PCMU packets (PCMA with `pt` 8) of a `freq` Hz tone to `host:port` until stopped. */
+    sendTone(host, port, freq, pt = 0) {
+      const encode = pt === 8 ? linearToAlaw : linearToUlaw;
       let seq = 1;
       let ts = 0;
       let phase = 0;
@@ -133,17 +161,22 @@ export async function startRtpPeer(port) {
       sender = setInterval(() => {
         const pkt = Buffer.alloc(12 + 160);
         pkt[0] = 0x80;
-        pkt[1] = 0;
+        pkt[1] = pt;
         pkt.writeUInt16BE(seq++ & 0xffff, 2);
         pkt.writeUInt32BE(ts >>> 0, 4);
         pkt.writeUInt32BE(ssrc, 8);
         for (let i = 0; i < 160; i++) {
-          pkt[12 + i] = linearToUlaw(Math.sin(phase) * 12000);
+          pkt[12 + i] = encode(Math.sin(phase) * 12000);
           phase += (2 * Math.PI * freq) / 8000;
         }
         ts += 160;
         socket.send(pkt, port, host);
       }, 20);
+    },
+    /** Stops sending the tone. */
+    stopTone() {
+      if (sender) clearInterval(sender);
+      sender = null;
     },
     async close() {
       if (sender) clearInterval(sender);

@@ -3,7 +3,7 @@
 // `connecting`; a bad number is refused before the microphone is asked for, even when it is denied.
 // SIPp is the trunk; a Node RTP peer is the carrier's early media (a 440 Hz tone, heard with Goertzel).
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Frame, type Page } from '@playwright/test';
@@ -18,8 +18,8 @@ import {
   CHROMIUM_ARGS,
   HOST_ORIGIN,
 } from '../support/constants.mjs';
-import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
-import { checkSipp, startSipp } from '../support/sipp.mjs';
+import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
+import { startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
 import { expectSignedIn, hear, signIn } from './helpers';
 
@@ -47,43 +47,15 @@ test.use({
 });
 test.describe.configure({ timeout: 60_000 });
 
-let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
-let cleanups: Array<() => Promise<unknown>> = [];
-
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  checkSipp();
-  mkdirSync(WORK_DIR, { recursive: true });
-  gateway = await startGateway({
-    httpPort: CARRIER_HTTP_PORT,
-    demoPort: 0,
-    allowedOrigins: [HOST_ORIGIN],
-    workDir: WORK_DIR,
-    name: 'carrier-gateway',
-    env: {
-      DIALER_SIP_TRUNK: `sip:127.0.0.1:${CARRIER_TRUNK_PORT}`,
-      DIALER_SIP_PORT: String(CARRIER_SIP_PORT),
-      DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1',
-      DIALER_RTP_PORTS: CARRIER_RTP_PORTS,
-    },
-  });
-  for (const [username, u] of Object.entries(USERS)) {
-    await createUser(gateway, { username, password: PASSWORD, display_name: displayName(username), ...u });
-  }
-});
-
-test.afterEach(async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  cleanups = [];
-});
-
-test.afterAll(async () => {
-  if (gateway) await stopPid(gateway.pid);
+const { cleanup } = trunkedGatewayForFile(test, {
+  name: 'carrier-gateway', httpPort: CARRIER_HTTP_PORT, sipPort: CARRIER_SIP_PORT, trunkPort: CARRIER_TRUNK_PORT,
+  rtpPorts: CARRIER_RTP_PORTS, workDir: WORK_DIR,
+  users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: displayName(u), ...x }])),
 });
 
 async function agent(browser: Browser, user: UserName, { microphone = true, tap = false } = {}) {
   const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [] });
-  cleanups.push(() => context.close());
+  cleanup(() => context.close());
   const page = await context.newPage();
   if (tap) await tapWebAudio(page);
   await page.goto(`${HOST_ORIGIN}/harness.html`);
@@ -133,12 +105,12 @@ test('rejects placeCall with InvalidPhoneNumberError for "abc" with the micropho
 test('a carrier’s early media (183 with SDP, then RTP) plays in the dialer while the call is connecting', async ({ browser }) => {
   const { page, frame } = await agent(browser, 'early');
   const peer = await startRtpPeer(CARRIER_PEER_PORT);
-  cleanups.push(() => peer.close());
+  cleanup(() => peer.close());
   const trunk = await startSipp({
     scenario: 'uas-early-media-until-cancel', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
     logDir: WORK_DIR, extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT)],
   });
-  cleanups.push(() => trunk.stop());
+  cleanup(() => trunk.stop());
   expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
   const messages = path.join(WORK_DIR, 'uas-early-media-until-cancel_messages.log');
   await expect.poll(() => existsSync(messages) && /m=audio \d+ RTP\/AVP/.test(readFileSync(messages, 'utf8'))).toBe(true);
@@ -158,13 +130,13 @@ test('a carrier’s early media (183 with SDP, then RTP) plays in the dialer whi
 test('a late-offer call (INVITE without SDP, answer in the ACK) is heard both ways', async ({ browser }) => {
   const { page, frame } = await agent(browser, 'late');
   const peer = await startRtpPeer(CARRIER_PEER_PORT);
-  cleanups.push(() => peer.close());
+  cleanup(() => peer.close());
   const pbx = await startSipp({
     scenario: 'uac-late-offer-peer', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT, logDir: WORK_DIR,
     remote: `127.0.0.1:${CARRIER_SIP_PORT}`, service: USERS.late.number,
     extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT)],
   });
-  cleanups.push(() => pbx.stop());
+  cleanup(() => pbx.stop());
   await expect.poll(() => lastState(page), { timeout: 15_000 }).toBe('connecting');
   expect(await hostCall(page, 'answer')).toEqual({ ok: true, result: null });
   await expect.poll(() => lastState(page)).toBe('answered');
@@ -268,13 +240,13 @@ test('a 180 without SDP plays the US local ringback (440+480 Hz, 2 s on, 4 s off
   test.setTimeout(90_000);
   const { page, frame } = await agent(browser, 'ringback', { tap: true });
   const peer = await startRtpPeer(CARRIER_PEER_PORT);
-  cleanups.push(() => peer.close());
+  cleanup(() => peer.close());
   const trunk = await startSipp({
     scenario: 'uas-ringing-then-early-media-until-cancel', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
     // 15 s of ringing: the 9 s sample below fits in it wherever the first 6 s it starts; then the 183.
     logDir: WORK_DIR, extraArgs: ['-key', 'peer_port', String(CARRIER_PEER_PORT), '-d', '15000', '-timeout', '60s'],
   });
-  cleanups.push(() => trunk.stop());
+  cleanup(() => trunk.stop());
   expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
 
   // The ringback starts with its 'on' part: wait for it, then 9 s hold a complete off and a complete on run.
@@ -319,7 +291,7 @@ test('the local ringback stops when the far end answers (200 OK after a 180 with
     scenario: 'uas-ringing-then-answer-wait-bye', port: CARRIER_TRUNK_PORT, mediaPort: CARRIER_TRUNK_MEDIA_PORT,
     logDir: WORK_DIR, extraArgs: ['-d', '6000', '-timeout', '60s'],
   });
-  cleanups.push(() => trunk.stop());
+  cleanup(() => trunk.stop());
   expect(await hostCall(page, 'placeCall', { to: '+12025550143' })).toEqual({ ok: true, result: null });
   await expect
     .poll(async () => (await sampleWebAudio(frame, [], 200)).some((s) => s.rms > 0.02), { timeout: 15_000, message: 'the local ringback' })

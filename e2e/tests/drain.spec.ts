@@ -7,11 +7,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import WebSocket from 'ws';
-import { HOST_ORIGIN } from '../support/constants.mjs';
-import { admin, createUser, startGateway, stopPid } from '../support/gateway.mjs';
-import { SCENARIO_DIR, startSipp } from '../support/sipp.mjs';
-import { startSippTrunk } from '../../bench/lib.mjs';
+import { admin, stopPid } from '../support/gateway.mjs';
+import { startSipp } from '../support/sipp.mjs';
+import { OFFER, startTrunkedGateway, startUasTrunk, WsDialer } from '../support/sip-gateway.mjs';
 
 // This spec's ports: offsets 1600-1639 of E2E_PORT_BASE (the users/cluster block 1600-1699).
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
@@ -25,57 +23,8 @@ const WEBRTC_PORT = BASE + 1614;
 const RTP_PORTS = `${BASE + 1620}-${BASE + 1639}`;
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/drain');
-const OFFER = [
-  'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 0 8 101', 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:drn1', 'a=ice-pwd:draindraindraindraindrain',
-  'a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
-  'a=setup:actpass', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000', '',
-].join('\r\n');
 
 test.describe.configure({ timeout: 180_000 });
-
-/** A dialer over the WebSocket protocol: requests with ids, and the states of the calls it is sent. */
-class WsDialer {
-  private next = 0;
-  private pending = new Map<string, (frame: any) => void>();
-  readonly states = new Map<string, string[]>();
-  closeCode: number | null = null;
-  private constructor(private ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(String(data));
-      if (frame.type === 'response') this.pending.get(frame.id)?.(frame);
-      if (frame.type === 'event' && frame.event.type === 'callStateChanged') {
-        const c = frame.event.call;
-        this.states.set(c.id, [...(this.states.get(c.id) ?? []), c.state]);
-      }
-    });
-    ws.on('close', (code) => (this.closeCode = code));
-  }
-  static async open(url: string, token: string) {
-    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { origin: url });
-    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-    const d = new WsDialer(ws);
-    await d.request('hello', { protocol: 1, device: `drain-${randomBytes(4).toString('hex')}` });
-    await d.request('signInWithToken', { token });
-    return d;
-  }
-  /** The response frame: `{ ok, result }` or `{ ok: false, error }`. */
-  request(method: string, params: object): Promise<any> {
-    const id = `r${this.next++}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no response`)), 15_000);
-      this.pending.set(id, (frame) => {
-        clearTimeout(timer);
-        resolve(frame);
-      });
-      this.ws.send(JSON.stringify({ v: 1, type: 'request', id, method, params }));
-    });
-  }
-  close() {
-    this.ws.close();
-  }
-}
 
 const alive = (pid: number) => {
   try {
@@ -93,29 +42,22 @@ async function healthz(url: string) {
 
 test('SIGTERM with a call up: /healthz says draining, new calls are refused (placeCall and INVITE 503), the call goes on, and the node exits when it ends', async () => {
   mkdirSync(WORK_DIR, { recursive: true });
-  const trunk = await startSippTrunk({
-    args: ['-sf', path.join(SCENARIO_DIR, 'uas-answer-wait-bye.xml'), '-i', '127.0.0.1', '-p', String(TRUNK_PORT),
-      '-mi', '127.0.0.1', '-mp', String(TRUNK_MEDIA_PORT), '-m', '1', '-nostdin',
-      '-trace_err', '-error_file', path.join(WORK_DIR, 'trunk_errors.log')],
-    port: TRUNK_PORT, cwd: WORK_DIR, errorLog: path.join(WORK_DIR, 'trunk_errors.log'),
-  });
-  const gateway = await startGateway({
-    httpPort: HTTP_PORT, demoPort: 0, allowedOrigins: [HOST_ORIGIN], workDir: WORK_DIR, name: 'drain',
+  const trunk = await startUasTrunk({ scenario: 'uas-answer-wait-bye', port: TRUNK_PORT, mediaPort: TRUNK_MEDIA_PORT, calls: 1, workDir: WORK_DIR });
+  const gateway = await startTrunkedGateway({
+    httpPort: HTTP_PORT, sipPort: SIP_PORT, trunkPort: TRUNK_PORT, rtpPorts: RTP_PORTS, workDir: WORK_DIR, name: 'drain',
     env: {
-      DIALER_SIP_TRUNK: `sip:127.0.0.1:${TRUNK_PORT}`, DIALER_SIP_PORT: String(SIP_PORT),
-      DIALER_SIP_LISTEN_ADDRESS: '127.0.0.1', DIALER_PUBLIC_ADDRESS: '127.0.0.1',
-      DIALER_WEBRTC_PORT: String(WEBRTC_PORT), DIALER_RTP_PORTS: RTP_PORTS,
+      DIALER_PUBLIC_ADDRESS: '127.0.0.1', DIALER_WEBRTC_PORT: String(WEBRTC_PORT),
       // The call's audio never connects (no browser): these timers must not end it during the test.
       DIALER_MEDIA_CONNECT_TIMEOUT_S: '300', DIALER_RTP_TIMEOUT_S: '300',
       DIALER_NODE_NAME: 'drain-node', DIALER_DRAIN_TIMEOUT_S: '150',
     },
+    users: { drainer: { password: `pw-${randomBytes(8).toString('hex')}`, display_name: 'Drain Agent', extension: '1661' } },
   });
   let caller: Awaited<ReturnType<typeof startSipp>> | undefined;
   let dialer: WsDialer | undefined;
   try {
-    await createUser(gateway, { username: 'drainer', password: `pw-${randomBytes(8).toString('hex')}`, display_name: 'Drain Agent', extension: '1661' });
     const token = (await admin(gateway, 'POST', '/api/v1/users/drainer/tokens')).body.token as string;
-    dialer = await WsDialer.open(gateway.url, token);
+    dialer = await WsDialer.open(gateway.url, token, 'drain');
     const d = dialer;
     await expect.poll(async () => (await healthz(gateway.url)).body).toEqual({ status: 'ok', node: 'drain-node', dialers: 1, calls: 0 });
 

@@ -30,7 +30,7 @@ const TONE_TARGET = writeToneWav(path.join(WORK_DIR, `tone-${TARGET_TONE_HZ}.wav
 const browserArgs = (toneFile: string) => [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${toneFile}`, '--autoplay-policy=no-user-gesture-required'];
 
 test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: browserArgs(TONE_AGENT) } });
-test.describe.configure({ timeout: 75_000 });
+test.describe.configure({ timeout: 120_000 }); // two Chromiums on a loaded 2-core machine
 
 const USERS = {
   agent: { extension: '701', number: '+12025550701' },

@@ -74,7 +74,7 @@ export function callPanel(
     timerText = model.timer === null ? null : el('span', { class: 'call-timer', 'aria-label': 'Call duration' }, model.timer);
     root.dataset.kind = model.kind;
     root.replaceChildren(
-      ...(model.kind === 'incoming' ? [el('h2', { class: 'call-heading' }, strings.incomingCall)] : []),
+      ...(model.kind === 'incoming' ? [el('h2', { class: 'call-heading' }, model.status)] : []), // "Incoming call", or a transfer recall
       ...(model.name ? [el('p', { class: 'call-name', ...(model.nameTitle ? { title: model.nameTitle } : {}) }, model.name)] : []),
       el('p', { class: 'call-number' }, model.number),
       ...(model.kind === 'incoming'

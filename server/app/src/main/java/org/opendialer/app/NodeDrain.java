@@ -135,10 +135,13 @@ final class NodeDrain {
                 // Every dialer left gets the 1012 before the process goes: a placeCall it sent meanwhile was
                 // refused unplaced, and the dialer sends it again on the node it reconnects to (protocol.md).
                 // (With calls left, their dialers stay to be told gateway_shutdown by the exit.)
-                release(Set.of());
+                // Again until all have closed: one still answering a request (the hangUp that ended the last
+                // call) is closed once its answer is out.
                 long closed = System.nanoTime() + CLOSE_GRACE.toNanos();
+                release(Set.of());
                 while (node.openDialers() > 0 && System.nanoTime() - closed < 0) {
                     TimeUnit.MILLISECONDS.sleep(50);
+                    release(Set.of());
                 }
             }
         } catch (InterruptedException e) {

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ReliableProvisionalTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** A 200 to a PRACK in SIPp's message log (before the answer, the only 200 there is). */
+    private static final java.util.regex.Pattern PRACK_ANSWERED =
+            java.util.regex.Pattern.compile("SIP/2.0 200 [^\\r\\n]*\\r?\\n(?:[^\\r\\n]+\\r?\\n)*?CSeq: *\\d+ PRACK");
     private SipUserAgent agent;
 
     @AfterEach
@@ -57,7 +60,13 @@ class ReliableProvisionalTest {
         try (Sipp sipp = Sipp.uac("uac_require_100rel.xml", FreePorts.next(), port, "201")) {
             InboundCall call = invites.poll(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             assertThat(call).isNotNull();
-            Thread.sleep(1000); // the PRACK round trip happens while it rings
+            // SIPp's scenario takes the PRACK's 200 before the INVITE's: answer only once it has it (a fixed
+            // second was not always enough on a loaded machine).
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!PRACK_ANSWERED.matcher(sipp.messages()).find() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(sipp.messages()).as("SIPp got the PRACK's 200").containsPattern(PRACK_ANSWERED);
             call.answer(agent.localAnswer(call.offer(), 40022));
             assertThat(listener.next(WAIT)).isEqualTo("remoteHangup");
             assertThat(sipp.awaitExit(WAIT)).as(sipp.logs()).isZero(); // reliable 180, PRACK 200, 200, BYE 200

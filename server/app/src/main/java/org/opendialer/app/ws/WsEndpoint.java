@@ -195,13 +195,15 @@ public final class WsEndpoint implements AutoCloseable {
     /**
      * Draining: closes every connection that is not signed in as one of {@code keep} (the users with a call
      * on this node) with 1012 Service Restart (RFC 6455 7.4.1, IANA registry); the dialer reconnects, through
-     * the edge, to a node that takes calls. Returns how many it closed.
+     * the edge, to a node that takes calls. A connection whose request is still being answered is left for the
+     * next call (its answer first: a hangUp that ended the node's last call must reach the dialer). Returns how
+     * many it closed.
      */
     public int closeAllBut(java.util.Set<Long> keep) {
         int closed = 0;
         for (Entry entry : connections.values()) {
             Long user = entry.connection().session().map(s -> s.user().id()).orElse(null);
-            if (user == null || !keep.contains(user)) {
+            if ((user == null || !keep.contains(user)) && !entry.requests().busy()) {
                 entry.ctx().closeSession(CLOSE_SERVICE_RESTART, "This gateway is restarting: reconnect");
                 closed++;
             }

@@ -57,7 +57,7 @@ final class ReferFollower {
             refer.refuse(403, "Forbidden (the call cannot be transferred now)");
             return;
         }
-        Optional<User> user = accounts.listUsers().stream().filter(u -> u.id() == o.call.userId).findFirst();
+        Optional<User> user = accounts.findUserById(o.call.userId); // one indexed row, not every user
         if (user.isEmpty()) {
             refer.refuse(403, "Forbidden (no such user)");
             return;
@@ -92,6 +92,12 @@ final class ReferFollower {
         SipLegListener listener = new SipLegListener(thread, following);
         // The same RTP port: the relay's SIP side moves to the target when it answers.
         AudioSdp offer = sip.localOffer(far.leg.localSdp().port());
+        if (o.held) {
+            // The user holds the call: the new leg starts held too (a=sendonly), as the dialer shows it, and the
+            // user's resume re-INVITEs it sendrecv like any held call (decision 0022).
+            offer = offer.withDirection(org.opendialer.sip.MediaDirection.SENDONLY);
+        }
+        following.offeredHeld(o.held);
         String displayName = user.get().displayName();
         try {
             next.leg = account == null

@@ -27,12 +27,18 @@ final class ReferFollowing implements FarEnd, SipLegListener.Handler {
     private boolean previousGone;
     /** The new leg answered or failed: this far end is out of the call. */
     private boolean done;
+    /** Whether the new leg's INVITE offered a held call (a=sendonly): the user's hold state when it was placed. */
+    private boolean offeredHeld;
 
     ReferFollowing(LiveCalls calls, Ongoing o, SipFarEnd previous, IncomingRefer refer) {
         this.calls = calls;
         this.o = o;
         this.previous = previous;
         this.refer = refer;
+    }
+
+    void offeredHeld(boolean held) {
+        this.offeredHeld = held;
     }
 
     void nextLeg(SipFarEnd next, SipLegListener listener) {
@@ -105,6 +111,14 @@ final class ReferFollowing implements FarEnd, SipLegListener.Handler {
         nextListener.target = next;
         o.far = next;
         next.mediaKnown(o, remote); // the relay's SIP side now talks to the target
+        if (o.held != offeredHeld) {
+            // The user held or resumed while the target rang: the new leg learns the state the dialer shows.
+            try {
+                next.hold(o, o.held);
+            } catch (CallException e) {
+                LOG.warn("call {}: the new leg's hold state not updated: {}", o.call.id, e.getMessage());
+            }
+        }
         refer.finish(200, "OK");
         if (!previousGone) {
             previous.hangUp(o, EndReason.TRANSFERRED); // BYE to the referrer (RFC 5589 6.1 lets either end send it)

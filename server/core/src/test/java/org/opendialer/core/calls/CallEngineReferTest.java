@@ -167,6 +167,23 @@ class CallEngineReferTest {
     }
 
     @Test
+    void referFromTheCaller_whileTheUserHoldsTheCall_placesTheNewLegHeld_asTheDialerShowsIt() throws Exception {
+        try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
+            start(trunk.uri());
+            try (SippPeer caller = SippPeer.uac("uac_held_then_refers_us.xml", fx.sipPort, ALICE_NUMBER,
+                    keys("TARGET", "+14155550166", "FINAL", "200"))) {
+                String id = answered();
+                engine.hold(agent, id, true); // the caller answers the hold re-INVITE, then REFERs us
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertThat(trunk.messages()).contains("INVITE sip:+14155550166@").contains("a=sendonly");
+                engine.hangUp(agent, id);
+                assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
+                assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            }
+        }
+    }
+
+    @Test
     void referFromTheCaller_toABusyTarget_isReported486_andTheCallGoesOnWithTheCaller() throws Exception {
         try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", "486", "reason", "Busy Here"))) {
             start(trunk.uri());
