@@ -141,10 +141,19 @@ public final class InboundCall extends SipCall {
 
     /** The caller gave up: 200 to the CANCEL, 487 to the INVITE (RFC 3261 9.2). */
     synchronized void onCancel(RequestEvent event, ServerTransaction cancelTx) throws Exception {
-        cancelTx.sendResponse(ctx.messages.createResponse(Response.OK, event.getRequest()));
+        try {
+            cancelTx.sendResponse(ctx.messages.createResponse(Response.OK, event.getRequest()));
+        } catch (Exception e) {
+            // A caller over TCP may be gone as soon as it has sent the CANCEL: the call ends all the same.
+            LOG.log(System.Logger.Level.INFO, "{0}: 200 to CANCEL: {1}", callId, String.valueOf(e));
+        }
         CallState s = state();
         if (s == CallState.INITIAL || s == CallState.EARLY) {
-            respond(Response.REQUEST_TERMINATED, null);
+            try {
+                respond(Response.REQUEST_TERMINATED, null);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.INFO, "{0}: 487 to the canceled INVITE: {1}", callId, String.valueOf(e));
+            }
             moveTo(CallState.TERMINATED);
             if (completedElsewhere(event.getRequest())) {
                 emitFailed(EndReason.ANSWERED_ELSEWHERE, Response.REQUEST_TERMINATED, "answered elsewhere");

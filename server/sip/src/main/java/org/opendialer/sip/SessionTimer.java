@@ -207,8 +207,9 @@ final class SessionTimer {
                 }
             }, ms / 2);
         }
-        // RFC 4028 10: BYE at the expiry minus min(32 s, a third of the interval) without a refresh.
-        long expiry = ms - Math.min(32_000L, ms / 3);
+        // RFC 4028 10: the side that does not refresh sends its BYE at the expiry minus min(32 s, a third of the
+        // interval); the refresher's own refresh (sent at half the interval) has until the expiry itself.
+        long expiry = refresh ? ms : ms - Math.min(32_000L, ms / 3);
         expiryTask = call.ctx.schedule(() -> call.onSessionExpired("no refresh within " + seconds + " s"), expiry);
     }
 

@@ -279,7 +279,13 @@ public abstract sealed class SipCall permits OutboundCall, InboundCall {
         Request request = event.getRequest();
         switch (request.getMethod()) {
             case Request.BYE -> {
-                tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
+                try {
+                    tx.sendResponse(ctx.messages.createResponse(Response.OK, request));
+                } catch (Exception e) {
+                    // The far end may close its TCP connection as soon as it has our 200 (the stack then throws
+                    // "Socket is closed" after sending it): the BYE still ends the call.
+                    LOG.log(System.Logger.Level.INFO, "{0}: 200 to BYE: {1}", callId, String.valueOf(e));
+                }
                 boolean wasAnswered = state() == CallState.CONFIRMED;
                 if (moveTo(CallState.TERMINATED)) {
                     if (wasAnswered) {

@@ -90,7 +90,7 @@ class NaptrTcpRetryTest {
             RecordingListener listener = new RecordingListener();
             OutboundCall call = agent.placeCall("+14155550100", null, "+14155550199", agent.localOffer(40000), listener);
             assertThat(listener.nextFinal(WAIT)).as(trunk.logs()).isEqualTo("answered");
-            assertThat(listener.next(WAIT)).isEqualTo("remoteHangup"); // after our refresh re-INVITE
+            assertThat(listener.next(WAIT)).as(trunk.logs()).isEqualTo("remoteHangup"); // after our refresh re-INVITE
             assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
             assertThat(trunk.messages()).contains("Min-SE: 3");
             assertThat(viaTransports(trunk)).as(trunk.messages()).startsWith("TCP", "TCP").doesNotContain("UDP");
