@@ -153,6 +153,9 @@ class CallEngineBridgeTransferTest {
                 int targetSide = gatewayPort(target, targetRtp);
                 assertThat(relayed(callerRtp, callerSide, targetRtp, 0, 0x33)).as("caller → target (resumed)").isTrue();
                 assertThat(relayed(targetRtp, targetSide, callerRtp, 0, 0x44)).as("target → caller").isTrue();
+                // The join's re-INVITE (off hold) must be over, its ACK at the caller, before shutdown's BYE: the
+                // relay is switched before that re-INVITE completes, and the scenario takes the BYE only after it.
+                awaitReceivedAcks(caller, 2);
                 engine.close();
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
                 assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
