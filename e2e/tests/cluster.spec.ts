@@ -369,11 +369,15 @@ test('a reload that lands on the other node is sent back to the node of its live
     upstream.on('open', () => early.splice(0).forEach((m) => upstream.send(m)));
     route.onMessage((m) => (upstream.readyState === WebSocket.OPEN ? upstream.send(m) : early.push(String(m))));
     upstream.on('message', (data) => route.send(String(data)));
+    // The page may drop this socket while the upstream one is still connecting (a reload, or a dialer that gave
+    // up on a slow first connection): ws then reports the aborted handshake as an 'error' event, which must
+    // not go unhandled (it failed a fresh-clone run).
+    upstream.on('error', () => {});
     upstream.on('close', (code, reason) => {
       entry.close = [code, String(reason)];
-      void route.close({ code, reason: String(reason) });
+      route.close({ code, reason: String(reason) }).catch(() => {});
     });
-    route.onClose(() => upstream.close());
+    route.onClose(() => (upstream.readyState === WebSocket.CONNECTING ? upstream.terminate() : upstream.close()));
   });
   await g.frame.evaluate(() => location.reload());
   let frame: Frame | undefined;
