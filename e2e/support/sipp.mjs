@@ -3,7 +3,6 @@
 // sending to the gateway's SIP port). Every SIPp runs one call (-m 1) on 127.0.0.1 with explicit
 // signalling and media ports, is kept as a child process and stopped by its PID.
 import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +19,17 @@ export function checkSipp() {
   }
 }
 
-/** Whether something is bound to UDP `port` on 127.0.0.1. */
+/**
+ * Whether something is bound to UDP `port` on 127.0.0.1, read from /proc/net/udp. Not by binding a
+ * probe socket: the probe holds the port for a moment, and a SIPp binding in that moment fails with
+ * "Unable to bind main socket, errno = 98" (a CI run failed so).
+ */
 function udpPortTaken(port) {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    socket.once('error', () => resolve(true));
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(false)));
-  });
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .some((line) => line.trim().split(/\s+/)[1] === local);
 }
 
 /**
@@ -63,7 +66,7 @@ export async function startSipp({ scenario, port, mediaPort, remote, service, lo
   let done = null;
   void exited.then((result) => (done = result));
 
-  for (let i = 0; i < 50 && !done && !(await udpPortTaken(port)); i++) await sleep(50);
+  for (let i = 0; i < 50 && !done && !udpPortTaken(port); i++) await sleep(50);
   if (done) throw new Error(`sipp ${scenario} exited at start (${JSON.stringify(done)}): ${stderr}`);
 
   return {
