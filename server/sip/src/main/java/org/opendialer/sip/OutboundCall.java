@@ -43,6 +43,8 @@ public final class OutboundCall extends SipCall {
     private int targetIndex;
     /** Whether the server now tried has sent any response (then it is not failed over on silence). */
     private boolean targetResponded;
+    /** The dialog this call replaces at its target (a followed attended transfer, RFC 3891), or null. */
+    private ReplacedDialog replaces;
 
     private OutboundCall(SipContext ctx, String callId, String transport, CallListener listener) {
         super(ctx, callId, transport, listener);
@@ -50,13 +52,14 @@ public final class OutboundCall extends SipCall {
 
     /** Through a PBX account: the registrar is the next hop, the account's identity and credentials are ours. */
     static OutboundCall placeVia(SipContext ctx, PbxAccount account, String displayName, String to, AudioSdp offer,
-                                 CallListener listener) {
+                                 ReplacedDialog replaces, CallListener listener) {
         if (to == null || !to.matches("\\+?[0-9*#]{1,32}")) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_NUMBER, "not a number: " + to);
         }
         String callId = ctx.provider.getNewCallId().getCallId();
         OutboundCall call = new OutboundCall(ctx, callId, account.registrar().transport(), listener);
         call.account = account;
+        call.replaces = replaces;
         try {
             call.invite = call.buildInvite(account.registrar(), account.username(), displayName, to, offer,
                     account.contactUser());
@@ -67,7 +70,7 @@ public final class OutboundCall extends SipCall {
     }
 
     static OutboundCall place(SipContext ctx, String from, String displayName, String toNumber, AudioSdp offer,
-                              CallListener listener) {
+                              ReplacedDialog replaces, CallListener listener) {
         SipSettings.Trunk trunk = ctx.settings.trunk();
         if (trunk == null) {
             throw new SipAgentException(SipAgentException.Reason.INVALID_SETTINGS, "no SIP trunk configured");
@@ -78,6 +81,7 @@ public final class OutboundCall extends SipCall {
         }
         String callId = ctx.provider.getNewCallId().getCallId();
         OutboundCall call = new OutboundCall(ctx, callId, trunk.transport(), listener);
+        call.replaces = replaces;
         try {
             call.invite = call.buildInvite(trunk, from, displayName, toNumber, offer, null);
         } catch (Exception e) {
@@ -255,6 +259,11 @@ public final class OutboundCall extends SipCall {
         }
         sessionTimer.addToRequest(ctx, request);
         request.addHeader(h.createSupportedHeader(ReliableProvisionals.OPTION_TAG));
+        if (replaces != null) {
+            // RFC 3891 6.1: the target must not take it as a new call if it does not know Replaces (420 then).
+            request.addHeader(replaces.header());
+            request.addHeader(h.createRequireHeader("replaces"));
+        }
         setSdp(request, offer);
         return request;
     }

@@ -325,7 +325,17 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, listener).redirects(maxRedirects);
+        return placeCall(fromNumber, displayName, toNumber, offer, null, listener);
+    }
+
+    /**
+     * As {@link #placeCall(String, String, String, AudioSdp, CallListener)}; with {@code replaces} (not null) the
+     * INVITE carries it as a Replaces header and {@code Require: replaces} (a followed attended transfer).
+     */
+    public OutboundCall placeCall(String fromNumber, String displayName, String toNumber, AudioSdp offer,
+                                  ReplacedDialog replaces, CallListener listener) {
+        return OutboundCall.place(context(), fromNumber, displayName, toNumber, offer, replaces, listener)
+                .redirects(maxRedirects);
     }
 
     /** How many 3xx answers to one INVITE are followed (RFC 3261 8.1.3.4); 0 ends the call at the first. */
@@ -344,7 +354,14 @@ public final class SipUserAgent implements AutoCloseable {
      */
     public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
                                   CallListener listener) {
-        return OutboundCall.placeVia(context(), account, displayName, to, offer, listener).redirects(maxRedirects);
+        return placeCallVia(account, displayName, to, offer, null, listener);
+    }
+
+    /** As {@link #placeCallVia(PbxAccount, String, String, AudioSdp, CallListener)}, replacing {@code replaces}. */
+    public OutboundCall placeCallVia(PbxAccount account, String displayName, String to, AudioSdp offer,
+                                     ReplacedDialog replaces, CallListener listener) {
+        return OutboundCall.placeVia(context(), account, displayName, to, offer, replaces, listener)
+                .redirects(maxRedirects);
     }
 
     private synchronized SipContext context() {

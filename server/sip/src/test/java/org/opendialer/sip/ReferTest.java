@@ -139,10 +139,45 @@ class ReferTest {
         assertThat(responseTo(refer("Refer-To: <http://example.com/pay>"))).startsWith("SIP/2.0 416");
         assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a;method=BYE>"))).startsWith("SIP/2.0 403")
                 .contains("only INVITE");
-        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Replaces=x%3Bto-tag%3D1%3Bfrom-tag%3D2>")))
-                .startsWith("SIP/2.0 403").contains("Replaces");
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Subject=hi>"))).startsWith("SIP/2.0 403")
+                .contains("other than Replaces");
         assertThat(responseTo(refer("Refer-To: <sip:attacker@evil.example>"))).startsWith("SIP/2.0 400")
                 .contains("not a phone number");
+        assertThat(refers).isEmpty();
+        assertThat(call.state()).isEqualTo(CallState.CONFIRMED);
+    }
+
+    @Test
+    void referWithReplaces_reachesTheListener_withTheDialogItNames() throws Exception {
+        peer.send(refer("Refer-To: <sip:+14155550188@pbx.example.com?Replaces=a1%2Bb%40pbx.example.com%3Bto-tag%3Dt-9"
+                + "%3Bfrom-tag%3Df-7>"));
+        IncomingRefer r = refers.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(r).isNotNull();
+        assertThat(r.target()).isEqualTo("+14155550188");
+        assertThat(r.replaces()).isNotNull();
+        assertThat(r.replaces().callId()).isEqualTo("a1+b@pbx.example.com"); // '+' is no space in a SIP URI
+        assertThat(r.replaces().toTag()).isEqualTo("t-9");
+        assertThat(r.replaces().fromTag()).isEqualTo("f-7");
+        r.refuse(603, "Decline");
+        assertThat(call.state()).isEqualTo(CallState.CONFIRMED);
+    }
+
+    @Test
+    void referWithABadReplaces_orReplacesAndAnotherHeader_getsA4xx_andTheCallIsUntouched() throws Exception {
+        String ok = "Replaces=x%40h%3Bto-tag%3D1%3Bfrom-tag%3D2";
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?" + ok + "&Subject=hi>")))
+                .startsWith("SIP/2.0 403").contains("other than Replaces");
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Replaces=x%40h%3Bto-tag%3D1>"))) // no from-tag
+                .startsWith("SIP/2.0 400").contains("malformed Replaces");
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Replaces=%3Bto-tag%3D1%3Bfrom-tag%3D2>")))
+                .startsWith("SIP/2.0 400").contains("malformed Replaces");
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Replaces=x%4")))
+                .startsWith("SIP/2.0 4");
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Replaces=x%0D%0AVia%3A%20evil%3Bto-tag%3D1"
+                + "%3Bfrom-tag%3D2>"))).startsWith("SIP/2.0 400").contains("malformed Replaces");
+        assertThat(responseTo(refer("Refer-To: <sip:+14155550188@a?Replaces=" + callId.replace("@", "%40")
+                + "%3Bto-tag%3D" + toTag + "%3Bfrom-tag%3Dc1>"))).startsWith("SIP/2.0 403")
+                .contains("the call the REFER came in");
         assertThat(refers).isEmpty();
         assertThat(call.state()).isEqualTo(CallState.CONFIRMED);
     }

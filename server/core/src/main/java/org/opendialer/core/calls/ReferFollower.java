@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * a new leg from the user to the Refer-To target, placed as the user's own call would be (their PBX account,
  * or the trunk with their caller ID), after the same toll-fraud check ({@link DestinationPolicy}). See
  * {@link ReferFollowing} for what happens next. Refused with a 403 that says why: a call that is not plainly
- * answered (ringing, a transfer under way), a destination the policy refuses, an extension through the trunk.
+ * answered (ringing, a transfer under way), a destination the policy refuses, an extension through the trunk
+ * (ours included: decision 0030). A Refer-To with Replaces (an attended transfer the far end asks us to complete,
+ * RFC 5589 7) is followed the same way: the new INVITE carries the Replaces (RFC 3891).
  */
 final class ReferFollower {
     private static final Logger LOG = LoggerFactory.getLogger(ReferFollower.class);
@@ -70,7 +72,8 @@ final class ReferFollower {
         } else if (account != null) {
             target = new DialTarget.Extension(wanted); // the PBX's own extension: dialled through the account
         } else {
-            refer.refuse(403, "Forbidden (only E.164 numbers are followed through the trunk)");
+            // Not one of our users' extensions either (decision 0030): only the user places calls to them.
+            refer.refuse(403, "Forbidden (only E.164 numbers are followed through the trunk, not extensions)");
             return;
         }
         if (account == null && sip.settings().trunk() == null) {
@@ -102,8 +105,8 @@ final class ReferFollower {
         try {
             next.leg = account == null
                     ? sip.placeCall(carrier.get().presentedNumber(user.get().number()), displayName,
-                            target.dialString(), offer, listener)
-                    : sip.placeCallVia(account, displayName, target.dialString(), offer, listener);
+                            target.dialString(), offer, refer.replaces(), listener)
+                    : sip.placeCallVia(account, displayName, target.dialString(), offer, refer.replaces(), listener);
         } catch (SipAgentException e) {
             LOG.warn("call {}: REFER to {} not followed: {}", o.call.id, target.dialString(), e.toString());
             refer.refuse(503, "Service Unavailable (the new call could not be placed)");
@@ -114,6 +117,7 @@ final class ReferFollower {
         o.following = following;
         far.replacedBy = following;
         refer.accept();
-        LOG.info("call {}: following a REFER to {}", o.call.id, target.dialString());
+        LOG.info("call {}: following a REFER to {}{}", o.call.id, target.dialString(),
+                refer.replaces() == null ? "" : " (attended: replacing its dialog " + refer.replaces().callId() + ")");
     }
 }
