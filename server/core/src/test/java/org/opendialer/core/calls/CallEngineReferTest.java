@@ -152,7 +152,7 @@ class CallEngineReferTest {
         try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             start(trunk.uri());
             try (SippPeer caller = SippPeer.uac("uac_refers_us.xml", fx.sipPort, ALICE_NUMBER,
-                    keys("TARGET", "+14155550166", "FINAL", "200"))) {
+                    keys("TARGET", "+14155550166", "URI_HEADERS", "", "FINAL", "200"))) {
                 String id = answered();
                 // 202, NOTIFY 100/180/200 and our BYE: the caller's scenario checks each.
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -188,7 +188,7 @@ class CallEngineReferTest {
         try (SippPeer trunk = SippPeer.uas("uas_reject.xml", Map.of("status", "486", "reason", "Busy Here"))) {
             start(trunk.uri());
             try (SippPeer caller = SippPeer.uac("uac_refers_us.xml", fx.sipPort, ALICE_NUMBER,
-                    keys("TARGET", "+14155550166", "FINAL", "486"))) {
+                    keys("TARGET", "+14155550166", "URI_HEADERS", "", "FINAL", "486"))) {
                 String id = answered();
                 assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
                 awaitSeen(caller, "SIP/2.0 486 Busy Here"); // the NOTIFY, before alice hangs up
@@ -204,7 +204,7 @@ class CallEngineReferTest {
         try (SippPeer trunk = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             start(trunk.uri());
             try (SippPeer caller = SippPeer.uac("uac_refers_us_refused.xml", fx.sipPort, ALICE_NUMBER,
-                    keys("TARGET", "+19005550100", "REFUSAL", "403"))) {
+                    keys("TARGET", "+19005550100", "URI_HEADERS", "", "REFUSAL", "403"))) {
                 String id = answered();
                 awaitSeen(caller, "SIP/2.0 403");
                 assertThat(agent.states()).containsExactly("connecting", "answered");
