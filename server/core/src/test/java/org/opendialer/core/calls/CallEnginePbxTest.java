@@ -2,14 +2,8 @@ package org.opendialer.core.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,20 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.core.accounts.AccountService;
-import org.opendialer.core.accounts.Database;
 import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.accounts.PasswordHasher;
-import org.opendialer.core.accounts.SipAccount;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
-import org.opendialer.media.relay.MediaRelay;
-import org.opendialer.media.relay.RelaySettings;
 import org.opendialer.sip.Registration;
 import org.opendialer.sip.RegistrationState;
-import org.opendialer.sip.SipSettings;
 import org.opendialer.testkit.BaresipProcess;
 import org.opendialer.testkit.KamailioProcess;
-import org.opendialer.testkit.LoopbackPorts;
 
 /**
  * PBX mode through the call engine, with no trunk: Kamailio as the PBX (registrar and proxy, digest auth),
@@ -41,79 +28,44 @@ import org.opendialer.testkit.LoopbackPorts;
 @Timeout(90)
 class CallEnginePbxTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String GATEWAY_PASSWORD = secret();
-    private static final String PHONE_PASSWORD = secret();
 
-    private static Path peers;
+    private static KamailioPbx pbx;
     private static KamailioProcess kamailio;
     private static BaresipProcess phone;
 
     @TempDir
     Path dir;
-    private Database db;
+    private PbxEngineFixture fx;
     private AccountService accounts;
     private User alice;
     private CallEngine engine;
-    private MediaRelay relay;
-
-    private static String secret() {
-        byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
 
     @BeforeAll
     static void startPeers() throws Exception {
-        peers = Files.createTempDirectory("opendialer-engine-pbx-");
-        int port = LoopbackPorts.next();
-        kamailio = KamailioProcess.start(peers.resolve("kamailio"), port,
-                Map.of("gw1001", GATEWAY_PASSWORD, "2001", PHONE_PASSWORD), 60);
-        int rtp = LoopbackPorts.next();
-        phone = BaresipProcess.start(peers.resolve("baresip"), "2001", PHONE_PASSWORD, "127.0.0.1:" + port,
-                LoopbackPorts.next(), LoopbackPorts.next(), rtp + "-" + (rtp + 9));
-        // baresip registers as it starts, maybe before the control connection exists: ask the registrar.
-        kamailio.awaitLocation(t -> t.contains("AoR: 2001"), WAIT, "baresip's contact");
+        pbx = KamailioPbx.start("engine-pbx", WAIT, "2001");
+        kamailio = pbx.kamailio;
+        phone = pbx.phone("2001");
     }
 
     @AfterAll
     static void stopPeers() {
-        if (phone != null) {
-            phone.close(); // before the registrar: it waits for its un-REGISTER
-        }
-        if (kamailio != null) {
-            kamailio.close();
+        if (pbx != null) {
+            pbx.close();
         }
     }
 
     @BeforeEach
     void setUp() throws java.io.IOException {
-        db = Database.open("jdbc:h2:file:" + dir.resolve("db"), null, null);
-        accounts = new AccountService(db, Clock.systemUTC(), Duration.ofHours(1), Duration.ofMinutes(5),
-                PasswordHasher.forTests());
-        alice = accounts.createUser(new NewUser("alice", "correct horse battery", "Alice Agent", "1001", null));
+        fx = new PbxEngineFixture(dir, pbx);
+        accounts = fx.accounts;
+        alice = fx.alice;
         accounts.createUser(new NewUser("bob", "correct horse battery", "Bob", "1002", null));
-        accounts.setSipAccount("alice", new SipAccount(kamailio.uri(), "gw1001", null, GATEWAY_PASSWORD));
-        SipSettings settings = new SipSettings("127.0.0.1", LoopbackPorts.next(), "127.0.0.1", null, null, null,
-                null, null);
-        int rtp = LoopbackPorts.next();
-        engine = new CallEngine(accounts, new CallStore(db), settings,
-                relay = MediaRelay.open(new RelaySettings(InetAddress.getLoopbackAddress(), 0, "127.0.0.1", rtp,
-                        rtp + 19, Duration.ofSeconds(30))), Duration.ofSeconds(30),
-                Clock.systemUTC());
-        engine.pbx().setGracePeriod(Duration.ofMillis(1500));
-        engine.start();
+        engine = fx.start(e -> e.pbx().setGracePeriod(Duration.ofMillis(1500)));
     }
 
     @AfterEach
     void tearDown() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-        db.close();
+        fx.close();
     }
 
     private String contactToken() {
@@ -167,7 +119,7 @@ class CallEnginePbxTest {
         await(this::registered, "alice registered");
         kamailio.awaitLocation(t -> t.contains(token), WAIT, "alice's contact");
         engine.close();
-        engine = null;
+        fx.engine = null;
         kamailio.awaitLocation(t -> !t.contains(token), WAIT, "alice's contact removed at shutdown");
     }
 
@@ -181,7 +133,7 @@ class CallEnginePbxTest {
         engine.hangUp(d, id);
         phone.awaitEvent("CALL_CLOSED", WAIT);
         assertThat(d.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
-        assertThat(kamailio.log()).doesNotContain(GATEWAY_PASSWORD);
+        assertThat(kamailio.log()).doesNotContain(pbx.gatewayPassword);
     }
 
     @Test
