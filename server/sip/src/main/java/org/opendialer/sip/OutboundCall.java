@@ -260,7 +260,8 @@ public final class OutboundCall extends SipCall {
         sessionTimer.addToRequest(ctx, request);
         request.addHeader(h.createSupportedHeader(ReliableProvisionals.OPTION_TAG));
         if (replaces != null) {
-            // RFC 3891 6.1: the target must not take it as a new call if it does not know Replaces (420 then).
+            // The option tag of RFC 3891 6.2: a target that does not know Replaces answers 420 instead of ringing
+            // as if it were a new call beside the one it should replace.
             request.addHeader(replaces.header());
             request.addHeader(h.createRequireHeader("replaces"));
         }

@@ -37,7 +37,7 @@ public final class ReplacedDialog {
         if (!(headers.createHeader(ReplacesHeader.NAME, value) instanceof ReplacesHeader parsed)) {
             throw new ParseException("not a Replaces value", 0);
         }
-        // RFC 3891 6.1: both tags are mandatory; without them the target cannot find the dialog.
+        // RFC 3891 6.1: both tags are mandatory (its grammar); without them the target cannot find the dialog.
         if (parsed.getCallId() == null || parsed.getCallId().isBlank() || !present(parsed.getToTag())
                 || !present(parsed.getFromTag())) {
             throw new ParseException("Replaces needs a Call-ID, a to-tag and a from-tag", 0);
