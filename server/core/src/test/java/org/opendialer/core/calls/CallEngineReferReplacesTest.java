@@ -17,13 +17,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opendialer.core.accounts.NewUser;
 
 /**
  * A REFER whose Refer-To carries Replaces (RFC 5589 7: the caller, a PBX, asks the gateway to complete an
  * attended transfer), with SIPp as the caller and SIPp as the Refer-To target on the trunk: the gateway's INVITE
  * to the target carries the Replaces header (the target's scenario checks Call-ID and both tags), the caller hears
  * NOTIFYs 100/180/200 and our BYE, and alice's call goes on with the target on the same relay session (it takes
- * the target's RTP and reports on it, RTCP, to the target). Bad Replaces get a 4xx and leave the call alone.
+ * the target's RTP and reports on it, RTCP, to the target). Bad Replaces get a 4xx and leave the call alone, and
+ * so does a Refer-To naming another user's extension (decision 0030).
  */
 class CallEngineReferReplacesTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -135,12 +137,22 @@ class CallEngineReferReplacesTest {
         refused(REPLACES + "&Subject=hello", "403", "other than Replaces");
     }
 
+    @Test
+    void referToAnotherUsersExtension_throughTheTrunk_gets403_andTheCallGoesOnUntouched() throws Exception {
+        fx.accounts.createUser(new NewUser("bob", "correct horse battery", "Bob", "1002", null));
+        refused("1002", "", "403", "not extensions");
+    }
+
     /** The caller REFERs alice with {@code uriHeaders}, is refused {@code status}, and still gets alice's BYE. */
     private void refused(String uriHeaders, String status, String phrase) throws Exception {
+        refused("+14155550166", uriHeaders, status, phrase);
+    }
+
+    private void refused(String referTo, String uriHeaders, String status, String phrase) throws Exception {
         try (SippPeer target = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             start(target);
             try (SippPeer caller = SippPeer.uac("uac_refers_us_refused.xml", fx.sipPort, ALICE_NUMBER,
-                    keys("TARGET", "+14155550166", "URI_HEADERS", uriHeaders, "REFUSAL", status))) {
+                    keys("TARGET", referTo, "URI_HEADERS", uriHeaders, "REFUSAL", status))) {
                 String id = answered();
                 awaitSeen(caller, "SIP/2.0 " + status);
                 assertThat(agent.states()).containsExactly("connecting", "answered");
