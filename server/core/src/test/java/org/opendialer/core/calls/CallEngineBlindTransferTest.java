@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendialer.core.calls.RtpProbe.gatewayPort;
 import static org.opendialer.core.calls.RtpProbe.hearsRingback;
 import static org.opendialer.core.calls.RtpProbe.relayed;
+import static org.opendialer.core.calls.TransferFixture.NUMBER;
+import static org.opendialer.core.calls.TransferFixture.WAIT;
 
 import java.time.Duration;
 import java.util.Map;
@@ -19,10 +21,8 @@ import org.opendialer.core.numbers.DialTarget;
  * rang but did not take the call gives the caller back to the user as a recall.
  */
 class CallEngineBlindTransferTest {
-    private static final Duration WAIT = TransferFixture.WAIT;
     /** Short, so the no-answer and recall timeouts run in seconds. */
     private static final Duration RING = Duration.ofSeconds(3);
-    private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
 
     @RegisterExtension
     final TransferFixture t = new TransferFixture();

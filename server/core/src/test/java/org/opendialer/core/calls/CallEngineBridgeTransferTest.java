@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendialer.core.calls.RtpProbe.gatewayPort;
 import static org.opendialer.core.calls.RtpProbe.relayed;
+import static org.opendialer.core.calls.TransferFixture.NUMBER;
+import static org.opendialer.core.calls.TransferFixture.WAIT;
 
 import java.time.Duration;
 import java.util.Map;
@@ -17,9 +19,6 @@ import org.opendialer.core.numbers.DialTarget;
  * an RTP socket of the test, so audio is checked both ways between the two SIP legs.
  */
 class CallEngineBridgeTransferTest {
-    private static final Duration WAIT = TransferFixture.WAIT;
-    private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
-
     @RegisterExtension
     final TransferFixture t = new TransferFixture();
     private CallEngine engine;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.User;
+import org.opendialer.core.numbers.DialTarget;
 
 /**
  * What the engine's SIP transfer tests share: a {@link SipEngineFixture}, an RTP socket of the test for the SIPp
@@ -27,6 +28,8 @@ final class TransferFixture implements BeforeEachCallback, AfterEachCallback {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** Alice's number: what the SIPp caller dials. */
     static final String ALICE_NUMBER = "+12015550123";
+    /** A number on the SIPp trunk to transfer to. */
+    static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
 
     private Path dir;
     SipEngineFixture fx;
