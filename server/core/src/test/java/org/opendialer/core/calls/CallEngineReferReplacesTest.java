@@ -11,7 +11,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,16 +89,8 @@ class CallEngineReferReplacesTest {
         return ringing.id();
     }
 
-    private static Map<String, String> keys(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
-    }
-
     private SippPeer target() throws Exception {
-        return SippPeer.uas("uas_replaces_media_peer.xml", keys("CALL_ID_RE", "consult\\+1@pbx\\.example\\.net",
+        return SippPeer.uas("uas_replaces_media_peer.xml", Map.of("CALL_ID_RE", "consult\\+1@pbx\\.example\\.net",
                 "TO_TAG", "tgt-7", "FROM_TAG", "pbx-3", "rtp_port", String.valueOf(targetRtp.getLocalPort())));
     }
 
@@ -108,7 +99,7 @@ class CallEngineReferReplacesTest {
         try (SippPeer target = target()) {
             start(target);
             try (SippPeer caller = SippPeer.uac("uac_refers_us.xml", fx.sipPort, ALICE_NUMBER,
-                    keys("TARGET", "+14155550166", "URI_HEADERS", REPLACES, "FINAL", "200"))) {
+                    Map.of("TARGET", "+14155550166", "URI_HEADERS", REPLACES, "FINAL", "200"))) {
                 String id = answered();
                 // 202, NOTIFY 100/180/200 and our BYE: the caller's scenario checks each.
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -152,9 +143,9 @@ class CallEngineReferReplacesTest {
         try (SippPeer target = SippPeer.uas("uas_answer_wait_bye.xml", Map.of())) {
             start(target);
             try (SippPeer caller = SippPeer.uac("uac_refers_us_refused.xml", fx.sipPort, ALICE_NUMBER,
-                    keys("TARGET", referTo, "URI_HEADERS", uriHeaders, "REFUSAL", status))) {
+                    Map.of("TARGET", referTo, "URI_HEADERS", uriHeaders, "REFUSAL", status))) {
                 String id = answered();
-                awaitSeen(caller, "SIP/2.0 " + status);
+                caller.awaitMessage("SIP/2.0 " + status, WAIT);
                 assertThat(agent.states()).containsExactly("connecting", "answered");
                 engine.hangUp(agent, id); // still the caller's call: its scenario ends with our BYE
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -194,13 +185,5 @@ class CallEngineReferReplacesTest {
             }
         }
         return false;
-    }
-
-    /** Waits until SIPp's message log shows {@code text}, so what the test does next comes after it. */
-    private static void awaitSeen(SippPeer sipp, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!sipp.messages().contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
     }
 }

@@ -191,7 +191,7 @@ class CallEngineReferTest {
                     keys("TARGET", "+14155550166", "URI_HEADERS", "", "FINAL", "486"))) {
                 String id = answered();
                 assertThat(trunk.awaitExit(WAIT)).as(trunk.logs()).isZero();
-                awaitSeen(caller, "SIP/2.0 486 Busy Here"); // the NOTIFY, before alice hangs up
+                caller.awaitMessage("SIP/2.0 486 Busy Here", WAIT); // the NOTIFY, before alice hangs up
                 engine.hangUp(agent, id); // the caller is still alice's: it gets the BYE its scenario ends with
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
                 assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
@@ -206,21 +206,13 @@ class CallEngineReferTest {
             try (SippPeer caller = SippPeer.uac("uac_refers_us_refused.xml", fx.sipPort, ALICE_NUMBER,
                     keys("TARGET", "+19005550100", "URI_HEADERS", "", "REFUSAL", "403"))) {
                 String id = answered();
-                awaitSeen(caller, "SIP/2.0 403");
+                caller.awaitMessage("SIP/2.0 403", WAIT);
                 assertThat(agent.states()).containsExactly("connecting", "answered");
                 engine.hangUp(agent, id);
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
                 assertThat(caller.messages()).contains("403 Forbidden (destination not allowed)");
                 assertThat(trunk.messages()).doesNotContain("INVITE sip:");
             }
-        }
-    }
-
-    /** Waits until SIPp's message log shows {@code text}, so what the test does next comes after it. */
-    private static void awaitSeen(SippPeer caller, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!caller.messages().contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
         }
     }
 }

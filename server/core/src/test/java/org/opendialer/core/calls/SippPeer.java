@@ -100,6 +100,17 @@ final class SippPeer implements AutoCloseable {
         return process.messages();
     }
 
+    /** Waits until SIPp's message log shows {@code text} (sent or received), so what a test does next comes after it. */
+    void awaitMessage(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!process.messages().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("SIPp never logged \"" + text + "\" within " + timeout + ":\n" + process.messages());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     String logs() {
         return process.logs();
     }
