@@ -39,8 +39,8 @@ public final class IncomingRefer {
     /**
      * Checks the REFER's Refer-To and returns the referral, or throws the 4xx it gets: a Refer-To (400; of
      * several, JAIN-SIP's parser keeps the first and drops the others before we see them), a sip/sips/tel URI
-     * (416), no method but INVITE (403), no embedded header but one Replaces (403), a Replaces that names a dialog
-     * (400) other than this REFER's own (403), a user part that is a number or extension (400).
+     * (416), no method but INVITE (403), no embedded header but Replaces (403), a Replaces that is well-formed (400)
+     * and does not name this REFER's own dialog (403), a user part that is a number or extension (400).
      */
     static IncomingRefer of(Referrals referrals, ServerTransaction tx, Request refer) {
         var headers = refer.getHeaders(ReferToHeader.NAME);
