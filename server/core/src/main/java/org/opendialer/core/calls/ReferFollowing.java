@@ -138,20 +138,43 @@ final class ReferFollowing implements FarEnd, SipLegListener.Handler {
         // not before the answer: a new leg's SDP comes with legAnswered
     }
 
+    /**
+     * The target answered the INVITE with a failure: the referrer hears that status (RFC 3515 2.4.5: the sipfrag
+     * is the final response's status line), e.g. 481 when the dialog a Replaces names is gone.
+     */
+    @Override
+    public void legFailed(EndReason reason, int status, String phrase) {
+        if (status >= 300 && status <= 699) {
+            String text = phrase == null ? "" : phrase.replaceAll("\\p{Cntrl}", "").strip();
+            ended(reason, status, text.length() > 80 ? text.substring(0, 80) : text);
+        } else {
+            legEnded(reason, false);
+        }
+    }
+
     @Override
     public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
+        ended(reasonIfUnanswered, 0, null);
+    }
+
+    /** The new leg is over unanswered: the referrer hears {@code status} (0: one for the reason), the call goes on. */
+    private void ended(EndReason reasonIfUnanswered, int status, String phrase) {
         if (done) {
             return;
         }
         done = true;
         o.following = null;
-        switch (reasonIfUnanswered) {
-            case BUSY -> refer.finish(486, "Busy Here");
-            case DECLINED -> refer.finish(603, "Decline");
-            case NO_ANSWER -> refer.finish(480, "Temporarily Unavailable");
-            case CANCELED -> refer.finish(487, "Request Terminated");
-            case UNREACHABLE -> refer.finish(503, "Service Unavailable");
-            default -> refer.finish(500, "Server Internal Error");
+        if (status != 0) {
+            refer.finish(status, phrase);
+        } else {
+            switch (reasonIfUnanswered) {
+                case BUSY -> refer.finish(486, "Busy Here");
+                case DECLINED -> refer.finish(603, "Decline");
+                case NO_ANSWER -> refer.finish(480, "Temporarily Unavailable");
+                case CANCELED -> refer.finish(487, "Request Terminated");
+                case UNREACHABLE -> refer.finish(503, "Service Unavailable");
+                default -> refer.finish(500, "Server Internal Error");
+            }
         }
         LOG.info("call {}: the Refer-To target did not answer ({}){}", o.call.id, reasonIfUnanswered.wire(),
                 previousGone ? "; the referrer hung up already: the call ends" : "; the call goes on");

@@ -25,6 +25,11 @@ final class SipLegListener implements CallListener {
 
         void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup);
 
+        /** The INVITE failed with {@code status} (0: no response) and {@code phrase}; by default {@link #legEnded}. */
+        default void legFailed(EndReason reason, int status, String phrase) {
+            legEnded(reason, false);
+        }
+
         /** The far end sent a REFER (RFC 3515): accept and follow it, or refuse it. */
         default void legReferred(IncomingRefer refer) {
             refer.refuse(603, "Decline (this call cannot be transferred)");
@@ -88,7 +93,7 @@ final class SipLegListener implements CallListener {
     public void failed(org.opendialer.sip.EndReason reason, int status, String phrase) {
         onTarget(h -> {
             LOG.info("SIP: the call failed with {} {} ({})", status, LogText.printable(String.valueOf(phrase)), reason);
-            h.legEnded(EndReason.of(reason), false);
+            h.legFailed(EndReason.of(reason), status, phrase);
         });
     }
 

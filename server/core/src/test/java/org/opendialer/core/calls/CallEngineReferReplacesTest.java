@@ -119,6 +119,25 @@ class CallEngineReferReplacesTest {
     }
 
     @Test
+    void referWithReplaces_theTargetNoLongerHasTheDialog_theReferrerIsTold481_andTheCallGoesOnWithIt() throws Exception {
+        try (SippPeer target = SippPeer.uas("uas_reject.xml",
+                Map.of("status", "481", "reason", "Call/Transaction Does Not Exist"))) {
+            start(target);
+            try (SippPeer caller = SippPeer.uac("uac_refers_us.xml", fx.sipPort, ALICE_NUMBER,
+                    Map.of("TARGET", "+14155550166", "URI_HEADERS", REPLACES, "FINAL", "481"))) {
+                String id = answered();
+                assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
+                // The target's own status in the final NOTIFY (RFC 3515 2.4.5), before alice hangs up.
+                caller.awaitMessage("SIP/2.0 481 Call/Transaction Does Not Exist", WAIT);
+                assertThat(target.messages()).contains("Replaces: " + REPLACED_CALL_ID);
+                engine.hangUp(agent, id); // still the caller's call: its scenario ends with our BYE
+                assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+                assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+            }
+        }
+    }
+
+    @Test
     void referWithAMalformedReplaces_gets400_andTheCallGoesOnUntouched() throws Exception {
         refused("?Replaces=consult%40pbx.example.net%3Bto-tag%3Dtgt-7", "400", "malformed Replaces");
     }
