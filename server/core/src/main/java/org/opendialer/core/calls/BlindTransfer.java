@@ -7,7 +7,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import org.opendialer.media.relay.MediaSession;
 import org.opendialer.sip.AudioSdp;
-import org.opendialer.sip.ReferOutcome;
 import org.opendialer.sip.SipAgentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +62,7 @@ final class BlindTransfer {
     /** An extension target: the target user's ringing call. */
     private Ongoing targetCall;
     /** REFER mode: the far end calls the target; its answer and NOTIFYs are the target's progress. */
-    private ReferTarget refer;
+    private ReferProgress refer;
     private Ongoing recallCall;
     private ScheduledFuture<?> ringTimer;
 
@@ -88,7 +87,7 @@ final class BlindTransfer {
      */
     static BlindTransfer byRefer(Engine engine, Ongoing o, String target) {
         BlindTransfer t = new BlindTransfer(engine, o);
-        t.refer = t.new ReferTarget();
+        t.refer = new ReferProgress(t, engine.thread(), o.call.id);
         try {
             t.caller.leg.refer(target, null, t.refer);
         } catch (SipAgentException e) {
@@ -149,20 +148,40 @@ final class BlindTransfer {
     }
 
     /** The target rings: the user's call ends transferred and the user is free; the caller waits alone. */
-    private void rang() {
+    void rang() {
         if (phase != Phase.TRYING) {
             return;
         }
         moveTo(Phase.RINGING);
         if (refer != null) {
             stopTimer(); // the far end rings the target as long as it likes; Referrals bounds the final NOTIFY
-            refer.userHeld = from.held;
+            refer.userHeld(from.held);
         }
         waiting.detachFromCall(new CallerLeg());
         from.blind = null;
         engine.calls().end(from, EndReason.TRANSFERRED);
         LOG.info("call {}: the transfer target rings; the call ended transferred", from.call.id);
         started.complete(null);
+    }
+
+    /** The target failed ({@code detail}: how, for the user): the caller is back before the ring, else recalled. */
+    void targetFailed(EndReason reason, String detail) {
+        switch (phase) {
+            case TRYING -> failedBeforeRing(reason, detail);
+            case RINGING -> recall(reason);
+            default -> releaseTargetMedia(); // given up already, or the caller is gone
+        }
+    }
+
+    /** REFER mode: the final NOTIFY says the target answered; we leave the dialog (BYE, RFC 5589 6.1). */
+    void referSucceeded() {
+        rang(); // a 2xx NOTIFY without a 18x before it
+        if (phase == Phase.RINGING) {
+            LOG.info("call {} transferred by REFER: BYE to the far end", from.call.id);
+            moveTo(Phase.DONE);
+            stop();
+            waiting.hangUp();
+        }
     }
 
     /** The user's call ended while TRYING (hang-up, the caller's BYE): the target stops ringing. */
@@ -183,7 +202,7 @@ final class BlindTransfer {
      * transferred rather than hung up.
      */
     boolean farEndLeftAfterRefer() {
-        if (phase != Phase.TRYING || refer == null || !refer.accepted) {
+        if (phase != Phase.TRYING || refer == null || !refer.isAccepted()) {
             return false;
         }
         rang();
@@ -220,7 +239,7 @@ final class BlindTransfer {
     private void ringTimedOut() {
         switch (phase) {
             case TRYING -> {
-                if (refer != null && refer.accepted) {
+                if (refer != null && refer.isAccepted()) {
                     // No 18x NOTIFY in the target ring time: the far end took the REFER, so the transfer has
                     // started (the SDK's request must settle within its 30 s); the final NOTIFY decides the rest.
                     LOG.info("call {}: no NOTIFY of ringing in {}: the accepted REFER counts as started",
@@ -273,7 +292,7 @@ final class BlindTransfer {
         moveTo(Phase.RECALLING);
         if (refer != null) {
             // RFC 5589 6.3: the far end resumes our dialog; the caller hears our ringback from now on.
-            if (refer.userHeld) {
+            if (refer.userHeld()) {
                 waiting.resume();
             }
             waiting.ringback();
@@ -384,70 +403,12 @@ final class BlindTransfer {
 
         @Override
         public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
-            switch (phase) {
-                case TRYING -> failedBeforeRing(reasonIfUnanswered, "");
-                case RINGING -> recall(reasonIfUnanswered);
-                default -> releaseTargetMedia();
-            }
+            targetFailed(reasonIfUnanswered, "");
         }
 
         @Override
         public String callId() {
             return from.call.id;
-        }
-    }
-
-    /**
-     * REFER mode: the far end's answer to our REFER and its NOTIFYs (RFC 3515), on the engine thread. A 18x is
-     * the ring; a 2xx ends the transfer with our BYE (RFC 5589 6.1); a failure is the caller back (before the
-     * ring) or a recall (after it, the far end resuming our dialog: RFC 5589 6.3).
-     */
-    private final class ReferTarget implements ReferOutcome {
-        /** The far end took the REFER (202): its BYE now means it went on to the target. Engine thread. */
-        boolean accepted;
-        /** Whether the user had held the call when it ended: a recall resumes the leg. */
-        boolean userHeld;
-
-        @Override
-        public void accepted() {
-            engine.thread().execute(() -> accepted = true);
-        }
-
-        @Override
-        public void progress(int status) {
-            engine.thread().execute(() -> {
-                accepted = true; // a NOTIFY may overtake the 202 (RFC 3515 2.4.4)
-                if (status >= 180) {
-                    rang();
-                }
-            });
-        }
-
-        @Override
-        public void ended(int status, String phrase, boolean refused) {
-            engine.thread().execute(() -> referEnded(status, phrase, refused));
-        }
-
-        private void referEnded(int status, String phrase, boolean refused) {
-            if (status / 100 == 2) {
-                rang(); // a 200 NOTIFY without a 18x before it
-                if (phase == Phase.RINGING) {
-                    LOG.info("call {} transferred by REFER: BYE to the far end", from.call.id);
-                    moveTo(Phase.DONE);
-                    stop();
-                    waiting.hangUp();
-                }
-                return;
-            }
-            EndReason reason = status == 0 && !refused ? EndReason.NO_ANSWER : ReferTransfer.reasonFor(status);
-            String detail = refused ? ": the REFER was refused, " + status + " " + phrase
-                    : status == 0 ? ": " + phrase : ": " + status + " " + phrase;
-            LOG.info("transfer of call {} by REFER failed{}", from.call.id, detail);
-            switch (phase) {
-                case TRYING -> failedBeforeRing(reason, detail);
-                case RINGING -> recall(reason);
-                default -> { } // given up already, or the caller is gone
-            }
         }
     }
 
