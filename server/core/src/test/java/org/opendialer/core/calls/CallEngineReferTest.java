@@ -167,6 +167,28 @@ class CallEngineReferTest {
     }
 
     @Test
+    void referTransfer_ofAHeldCall_busyBeforeAnyRing_resumesTheSameCall_withAudioBothWays() throws Exception {
+        start("sip:127.0.0.1:9");
+        try (SippPeer caller = SippPeer.uac("uac_held_refer_fail.xml", fx.sipPort, ALICE_NUMBER,
+                keys("TARGET", "+14155550177", "rtp_port", String.valueOf(callerRtp.getLocalPort())));
+             TestBrowser browser = new TestBrowser()) {
+            CallView ringing = agent.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            browser.connect(engine.answer(agent, ringing.id(), browser.offer(true, true, -1)));
+            String id = ringing.id();
+            engine.hold(agent, id, true);
+            awaitSeen(caller, "^ACK sip:", 2); // the hold is done before the REFER (the scenario's order)
+            var started = engine.transfer(agent, fx.alice, id, TARGET);
+            assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .cause().hasMessageContaining("busy");
+            awaitSeen(caller, "^ACK sip:", 3); // our resume (a=sendrecv, checked by the scenario) is complete
+            assertThat(bothWays(callerRtp, gatewayPort(caller, callerRtp), browser)).as("audio both ways").isTrue();
+            engine.hangUp(agent, id);
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+        }
+    }
+
+    @Test
     void referTransfer_theFarEndHangsUpAfterAccepting_endsTheCallTransferred() throws Exception {
         start("sip:127.0.0.1:9");
         try (SippPeer caller = SippPeer.uac("uac_refer_accept_then_bye.xml", fx.sipPort, ALICE_NUMBER,
@@ -308,6 +330,16 @@ class CallEngineReferTest {
                 assertThat(trunk.messages()).doesNotContain("INVITE sip:");
             }
         }
+    }
+
+    /** Waits until SIPp's message log has {@code count} lines matching {@code regex} (sent or received). */
+    private static void awaitSeen(SippPeer peer, String regex, int count) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.MULTILINE);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (p.matcher(peer.messages()).results().count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(p.matcher(peer.messages()).results().count()).as(peer.messages()).isGreaterThanOrEqualTo(count);
     }
 
     /** Waits until SIPp's message log shows {@code text}, so what the test does next comes after it. */
