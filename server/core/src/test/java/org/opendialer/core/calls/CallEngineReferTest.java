@@ -203,6 +203,19 @@ class CallEngineReferTest {
     }
 
     @Test
+    void referTransfer_acceptedButNoRingingWithinTheTargetRingTime_resolvesAnyway_beforeTheSdksLimit() throws Exception {
+        start("sip:127.0.0.1:9", Duration.ofSeconds(3)); // the target ring time: 3 s
+        try (SippPeer caller = SippPeer.uac("uac_refer_accept_silent.xml", fx.sipPort, ALICE_NUMBER,
+                keys("TARGET", "+14155550177", "rtp_port", String.valueOf(callerRtp.getLocalPort())))) {
+            String id = answered();
+            engine.transfer(agent, fx.alice, id, TARGET).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(agent.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
+            engine.close(); // the caller still waits for the final NOTIFY: shutdown hangs it up
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+        }
+    }
+
+    @Test
     void referTransfer_refusedByTheTrunk_failsWithTheStatus_keepsTheCall_andASecondTransferIsRefusedMeanwhile()
             throws Exception {
         start("sip:127.0.0.1:9");
