@@ -157,7 +157,7 @@ final class BlindTransfer {
             stopTimer(); // the far end rings the target as long as it likes; Referrals bounds the final NOTIFY
             refer.userHeld(from.held);
         }
-        waiting.detachFromCall(new CallerLeg());
+        waiting.detachFromCall(this::callerGone);
         from.blind = null;
         engine.calls().end(from, EndReason.TRANSFERRED);
         LOG.info("call {}: the transfer target rings; the call ended transferred", from.call.id);
@@ -404,33 +404,6 @@ final class BlindTransfer {
         @Override
         public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
             targetFailed(reasonIfUnanswered, "");
-        }
-
-        @Override
-        public String callId() {
-            return from.call.id;
-        }
-    }
-
-    /** The caller's leg once the user's call ended (RINGING, RECALLING). */
-    private final class CallerLeg implements SipLegListener.Handler {
-        @Override
-        public void legAnswered(AudioSdp remote) {
-        }
-
-        @Override
-        public void legProgress(int status, AudioSdp earlyMedia) {
-        }
-
-        @Override
-        public void legReInvited(AudioSdp remote) {
-            caller.pointed(remote);
-        }
-
-        @Override
-        public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
-            LOG.info("the caller of transferred call {} hung up", from.call.id);
-            callerGone();
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import org.opendialer.media.relay.MediaSession;
 import org.opendialer.media.tone.TonePattern;
+import org.opendialer.sip.AudioSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,12 +60,12 @@ final class WaitingCaller {
     }
 
     /**
-     * The user's call is about to end: the leg's events go to {@code handler}, its re-INVITEs point the session,
-     * the user's browser leg is released, and the call no longer owns (nor closes) the session.
+     * The user's call is about to end: the leg's events come here (its re-INVITEs point the session, its end runs
+     * {@code gone}), the user's browser leg is released, and the call no longer owns (nor closes) the session.
      */
-    void detachFromCall(SipLegListener.Handler handler) {
+    void detachFromCall(Runnable gone) {
         caller.media = media;
-        caller.listener.target = handler;
+        caller.listener.target = new WaitingLeg(gone);
         media.releaseBrowser(userSide);
         from.media = null;
     }
@@ -109,6 +110,39 @@ final class WaitingCaller {
             LOG.warn("caller of transferred call {} not hung up: {}", from.call.id, e.toString());
         }
         media.close();
+    }
+
+    /** The caller's leg while it waits: no call of a user owns it. */
+    private final class WaitingLeg implements SipLegListener.Handler {
+        private final Runnable gone;
+
+        WaitingLeg(Runnable gone) {
+            this.gone = gone;
+        }
+
+        @Override
+        public void legAnswered(AudioSdp remote) {
+        }
+
+        @Override
+        public void legProgress(int status, AudioSdp earlyMedia) {
+        }
+
+        @Override
+        public void legReInvited(AudioSdp remote) {
+            caller.pointed(remote);
+        }
+
+        @Override
+        public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
+            LOG.info("the caller of transferred call {} hung up", from.call.id);
+            gone.run();
+        }
+
+        @Override
+        public String callId() {
+            return from.call.id;
+        }
     }
 
     private static MediaSession.Side opposite(MediaSession.Side side) {
