@@ -44,6 +44,16 @@ public final class WebRtcTestPeer implements AutoCloseable {
         return false;
     }
 
+    /** Whether a frame whose payload is {@code mark} reaches this browser within {@code millis} (queued ones count). */
+    public boolean hears(int mark, long millis) throws InterruptedException {
+        return payloadArrives(browser.rtp, mark, millis);
+    }
+
+    /** Forgets the frames received so far. */
+    public void clear() {
+        browser.rtp.clear();
+    }
+
     /** Whether this browser hears North American ringback (440 + 480 Hz) within the wait. */
     public boolean hearsRingback() throws InterruptedException {
         browser.rtp.clear();
