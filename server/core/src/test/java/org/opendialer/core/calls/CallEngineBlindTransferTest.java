@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendialer.core.calls.RtpProbe.gatewayPort;
 import static org.opendialer.core.calls.RtpProbe.hearsRingback;
 import static org.opendialer.core.calls.RtpProbe.relayed;
+import static org.opendialer.core.calls.TransferFixture.NUMBER;
+import static org.opendialer.core.calls.TransferFixture.WAIT;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.accounts.User;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opendialer.core.numbers.DialTarget;
 
 /**
@@ -27,72 +21,47 @@ import org.opendialer.core.numbers.DialTarget;
  * rang but did not take the call gives the caller back to the user as a recall.
  */
 class CallEngineBlindTransferTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     /** Short, so the no-answer and recall timeouts run in seconds. */
     private static final Duration RING = Duration.ofSeconds(3);
-    private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
 
-    @TempDir
-    Path dir;
-    private SipEngineFixture fx;
-    private DatagramSocket callerRtp;
-    private DatagramSocket targetRtp;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new SipEngineFixture(dir);
-        callerRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        targetRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-        callerRtp.close();
-        targetRtp.close();
-    }
+    @RegisterExtension
+    final TransferFixture t = new TransferFixture();
+    private CallEngine engine;
+    private RecordingDialer alice;
 
     /** RTP ports in this test's block (E2E_PORT_BASE + 2012..2039). */
-    private CallEngine start(SippPeer trunk) throws Exception {
-        return start(trunk, RING);
+    private void start(SippPeer trunk) throws Exception {
+        start(trunk, RING);
     }
 
-    private CallEngine start(SippPeer trunk, Duration ring) throws Exception {
-        return fx.start(trunk.uri(), 20092, 20119, ring, e -> {});
+    private void start(SippPeer trunk, Duration ring) throws Exception {
+        engine = t.start(trunk, 20092, 20119, ring);
+        alice = t.alice;
     }
 
     private SippPeer caller() throws Exception {
-        return SippPeer.uac("uac_media_peer.xml", fx.sipPort, "+12015550123",
-                Map.of("rtp_port", String.valueOf(callerRtp.getLocalPort())));
-    }
-
-    private CallView answeredCall(RecordingDialer alice) throws Exception {
-        CallView ringing = alice.await(v -> v.state() == CallState.CONNECTING, WAIT);
-        fx.engine.answer(alice, ringing.id());
-        return ringing;
+        return t.caller("uac_media_peer.xml", Map.of());
     }
 
     @Test
     void toANumber_endsTheUsersCallAtTheRing_theCallerHearsRingback_thenTalksToTheTarget() throws Exception {
         // The target rings 5 s before it answers: the user's call must end within that ring, not at the answer.
         try (SippPeer target = SippPeer.uas("uas_ring_then_answer_wait_bye.xml", Map.of("rtp_port",
-                String.valueOf(targetRtp.getLocalPort()), "codec", "PCMU", "pt", "0", "ring_ms", "5000"))) {
-            CallEngine engine = start(target, Duration.ofSeconds(30));
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+                String.valueOf(t.targetRtp.getLocalPort()), "codec", "PCMU", "pt", "0", "ring_ms", "5000"))) {
+            start(target, Duration.ofSeconds(30));
             try (SippPeer caller = caller()) {
-                CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                CallView call = t.answeredCall();
+                engine.transfer(alice, t.fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(target.messages()).as("resolved while the target rings").doesNotContain("SIP/2.0 200 OK");
                 CallView end = alice.awaitEnd(WAIT);
                 assertThat(end.endReason()).isEqualTo(EndReason.TRANSFERRED);
                 assertThat(end.result()).isEqualTo(CallResult.ANSWERED);
-                assertThat(hearsRingback(callerRtp)).as("ringback on the caller's RTP").isTrue();
+                assertThat(hearsRingback(t.callerRtp)).as("ringback on the caller's RTP").isTrue();
 
-                int callerSide = gatewayPort(caller, callerRtp);
-                int targetSide = gatewayPort(target, targetRtp);
-                assertThat(relayed(targetRtp, targetSide, callerRtp, 0, 0x22)).as("target → caller").isTrue();
-                assertThat(relayed(callerRtp, callerSide, targetRtp, 0, 0x11)).as("caller → target").isTrue();
+                int callerSide = gatewayPort(caller, t.callerRtp);
+                int targetSide = gatewayPort(target, t.targetRtp);
+                assertThat(relayed(t.targetRtp, targetSide, t.callerRtp, 0, 0x22)).as("target → caller").isTrue();
+                assertThat(relayed(t.callerRtp, callerSide, t.targetRtp, 0, 0x11)).as("caller → target").isTrue();
                 assertThat(target.messages()).contains("SIP/2.0 200 OK");
                 engine.close(); // a bridge: shutdown sends BYE to both legs
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -105,14 +74,12 @@ class CallEngineBlindTransferTest {
     void aTargetThatNeverRings_failsTheTransferAfterTheRingTime_andASecondTransferMeanwhileIsRefused()
             throws Exception {
         try (SippPeer target = SippPeer.uas("uas_silent.xml", Map.of())) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller()) {
-                CallView call = answeredCall(alice);
-                var started = engine.transfer(alice, fx.alice, call.id(), NUMBER);
-                assertThat(hearsRingback(callerRtp)).as("ringback before the target rings").isTrue();
-                assertThatThrownBy(() -> engine.transfer(alice, fx.alice, call.id(), NUMBER))
+                CallView call = t.answeredCall();
+                var started = engine.transfer(alice, t.fx.alice, call.id(), NUMBER);
+                assertThat(hearsRingback(t.callerRtp)).as("ringback before the target rings").isTrue();
+                assertThatThrownBy(() -> engine.transfer(alice, t.fx.alice, call.id(), NUMBER))
                         .isInstanceOf(CallException.class).hasMessageContaining("already under way");
                 assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                         .hasCauseInstanceOf(CallException.class).hasMessageContaining("no_answer");
@@ -127,17 +94,15 @@ class CallEngineBlindTransferTest {
     @Test
     void aTargetThatRangThenDeclined_recallsTheUser_whoTakesTheCallerBack() throws Exception {
         try (SippPeer target = SippPeer.uas("uas_reject.xml", Map.of("status", "603", "reason", "Decline"))) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller()) {
-                CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                CallView call = t.answeredCall();
+                engine.transfer(alice, t.fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(alice.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
                 CallView recall = alice.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
                 assertThat(recall.direction()).isEqualTo(CallDirection.INBOUND);
                 assertThat(recall.from()).isEqualTo(call.from());
-                assertThat(hearsRingback(callerRtp)).as("the caller still hears ringback").isTrue();
+                assertThat(hearsRingback(t.callerRtp)).as("the caller still hears ringback").isTrue();
                 engine.answer(alice, recall.id());
                 alice.await(v -> v.id().equals(recall.id()) && v.state() == CallState.ANSWERED, WAIT);
                 engine.hangUp(alice, recall.id()); // the same SIP leg: her hang-up is the BYE the caller waits for
@@ -150,12 +115,10 @@ class CallEngineBlindTransferTest {
     @Test
     void aTargetThatRingsUnanswered_recallsTheUser_andAnUnansweredRecallHangsUpTheCaller() throws Exception {
         try (SippPeer target = SippPeer.uas("uas_ring_cancel.xml", Map.of())) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller()) {
-                CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                CallView call = t.answeredCall();
+                engine.transfer(alice, t.fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 CallView recall = alice.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
                 assertThat(target.awaitExit(WAIT)).as("the target was cancelled: " + target.logs()).isZero();
                 CallView missed = alice.await(v -> v.id().equals(recall.id()) && v.state() == CallState.DISCONNECTED,
@@ -171,20 +134,16 @@ class CallEngineBlindTransferTest {
     @Test
     void toAnExtension_endsTheUsersCallAtOnce_theCallerHearsRingback_untilTheTargetAnswers() throws Exception {
         try (SippPeer unused = SippPeer.uas("uas_ring_cancel.xml", Map.of())) {
-            CallEngine engine = start(unused);
-            User bob = fx.accounts.createUser(new NewUser("bob", "correct horse battery", "Bob", "1002", null));
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            RecordingDialer bobs = new RecordingDialer(bob.id());
-            engine.attach(alice);
-            engine.attach(bobs);
+            start(unused);
+            RecordingDialer bobs = t.bob();
             try (SippPeer caller = caller()) {
-                CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), new DialTarget.Extension("1002"))
+                CallView call = t.answeredCall();
+                engine.transfer(alice, t.fx.alice, call.id(), new DialTarget.Extension("1002"))
                         .get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(alice.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
                 CallView ringing = bobs.await(v -> v.state() == CallState.CONNECTING, WAIT);
                 assertThat(ringing.from()).isEqualTo(call.from());
-                assertThat(hearsRingback(callerRtp)).as("ringback while bob's dialer rings").isTrue();
+                assertThat(hearsRingback(t.callerRtp)).as("ringback while bob's dialer rings").isTrue();
                 engine.answer(bobs, ringing.id());
                 engine.hangUp(bobs, ringing.id()); // bob now owns the caller's leg: his hang-up is its BYE
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();

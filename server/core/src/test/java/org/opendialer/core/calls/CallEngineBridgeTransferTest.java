@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendialer.core.calls.RtpProbe.gatewayPort;
 import static org.opendialer.core.calls.RtpProbe.relayed;
+import static org.opendialer.core.calls.TransferFixture.NUMBER;
+import static org.opendialer.core.calls.TransferFixture.WAIT;
 
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opendialer.core.accounts.NewUser;
-import org.opendialer.core.accounts.User;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opendialer.core.numbers.DialTarget;
 
 /**
@@ -25,68 +19,41 @@ import org.opendialer.core.numbers.DialTarget;
  * an RTP socket of the test, so audio is checked both ways between the two SIP legs.
  */
 class CallEngineBridgeTransferTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
+    @RegisterExtension
+    final TransferFixture t = new TransferFixture();
+    private CallEngine engine;
+    private RecordingDialer alice;
 
-    @TempDir
-    Path dir;
-    private SipEngineFixture fx;
-    private DatagramSocket callerRtp;
-    private DatagramSocket targetRtp;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new SipEngineFixture(dir);
-        callerRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        targetRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    }
-
-    @AfterEach
-    void tearDown() {
-        fx.close();
-        callerRtp.close();
-        targetRtp.close();
-    }
-
-    private CallEngine start(SippPeer trunk) throws Exception {
-        return fx.start(trunk.uri(), 19500, 19579, e -> {});
+    private void start(SippPeer trunk) throws Exception {
+        engine = t.start(trunk, 19500, 19579, Duration.ofSeconds(30));
+        alice = t.alice;
     }
 
     private SippPeer trunk(String codec, int pt) throws Exception {
-        return SippPeer.uas("uas_media_peer_wait_bye.xml", Map.of("rtp_port", String.valueOf(targetRtp.getLocalPort()),
+        return SippPeer.uas("uas_media_peer_wait_bye.xml", Map.of("rtp_port", String.valueOf(t.targetRtp.getLocalPort()),
                 "codec", codec, "pt", String.valueOf(pt)));
     }
 
     private SippPeer caller(String scenario) throws Exception {
-        return SippPeer.uac(scenario, fx.sipPort, "+12015550123",
-                Map.of("rtp_port", String.valueOf(callerRtp.getLocalPort()), "talk_ms", "4000"));
-    }
-
-    /** The caller is answered by alice; returns her call. */
-    private CallView answeredCall(RecordingDialer alice) throws Exception {
-        CallView ringing = alice.await(v -> v.state() == CallState.CONNECTING, WAIT);
-        fx.engine.answer(alice, ringing.id());
-        return ringing;
+        return t.caller(scenario, Map.of("talk_ms", "4000"));
     }
 
     @Test
     void blindTransferToANumber_bridgesTheCallersLegToANewTrunkLeg_audioBothWays() throws Exception {
         try (SippPeer target = trunk("PCMU", 0)) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller("uac_media_peer.xml")) {
-                CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                CallView call = t.answeredCall();
+                engine.transfer(alice, t.fx.alice, call.id(), NUMBER);
                 CallView end = alice.awaitEnd(WAIT);
                 assertThat(end.endReason()).isEqualTo(EndReason.TRANSFERRED);
                 assertThat(end.result()).isEqualTo(CallResult.ANSWERED);
                 assertThat(target.messages()).contains("INVITE sip:+14155550199@");
 
-                int callerSide = gatewayPort(caller, callerRtp);
-                int targetSide = gatewayPort(target, targetRtp);
-                assertThat(relayed(callerRtp, callerSide, targetRtp, 0, 0x11)).as("caller → target").isTrue();
-                assertThat(relayed(targetRtp, targetSide, callerRtp, 0, 0x22)).as("target → caller").isTrue();
+                int callerSide = gatewayPort(caller, t.callerRtp);
+                int targetSide = gatewayPort(target, t.targetRtp);
+                assertThat(relayed(t.callerRtp, callerSide, t.targetRtp, 0, 0x11)).as("caller → target").isTrue();
+                assertThat(relayed(t.targetRtp, targetSide, t.callerRtp, 0, 0x22)).as("target → caller").isTrue();
 
                 engine.close(); // no user owns the bridge: shutdown sends BYE to both legs
                 assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -98,12 +65,10 @@ class CallEngineBridgeTransferTest {
     @Test
     void blindTransferToANumberThatChoosesAnotherCodec_reoffersTheCaller_andItsHangUpEndsTheTarget() throws Exception {
         try (SippPeer target = trunk("PCMA", 8)) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller("uac_media_peer_reinvite.xml")) {
-                CallView call = answeredCall(alice);
-                engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                CallView call = t.answeredCall();
+                engine.transfer(alice, t.fx.alice, call.id(), NUMBER);
                 assertThat(alice.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
                 // The caller's scenario checks the re-INVITE offers PCMA only, answers it, then hangs up:
                 // the bridge forwards that as a BYE to the target, whose scenario waits for it.
@@ -116,12 +81,10 @@ class CallEngineBridgeTransferTest {
     @Test
     void blindTransferToANumberThatIsBusyAtOnce_failsTheTransfer_andKeepsTheCallerWithTheUser() throws Exception {
         try (SippPeer target = SippPeer.uas("uas_reject_at_once.xml", Map.of("status", "486", "reason", "Busy Here"))) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller("uac_media_peer.xml")) {
-                CallView call = answeredCall(alice);
-                var started = engine.transfer(alice, fx.alice, call.id(), NUMBER);
+                CallView call = t.answeredCall();
+                var started = engine.transfer(alice, t.fx.alice, call.id(), NUMBER);
                 assertThatThrownBy(() -> started.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
                         .hasCauseInstanceOf(CallException.class).hasMessageContaining("busy");
                 assertThat(alice.states()).containsExactly("connecting", "answered");
@@ -134,13 +97,11 @@ class CallEngineBridgeTransferTest {
     @Test
     void attendedTransfer_ofATrunkCallerToANumber_joinsThem_andBothCallsEndTransferred() throws Exception {
         try (SippPeer target = trunk("PCMU", 0)) {
-            CallEngine engine = start(target);
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            engine.attach(alice);
+            start(target);
             try (SippPeer caller = caller("uac_media_peer_held.xml")) {
-                CallView first = answeredCall(alice);
+                CallView first = t.answeredCall();
                 engine.hold(alice, first.id(), true);
-                String consultation = engine.place(fx.alice, NUMBER);
+                String consultation = engine.place(t.fx.alice, NUMBER);
                 alice.await(v -> v.id().equals(consultation) && v.state() == CallState.ANSWERED, WAIT);
                 awaitReceivedAcks(caller, 1); // the hold's re-INVITE is over before the join re-INVITEs the caller
                 engine.transferToCall(alice, first.id(), consultation);
@@ -149,10 +110,10 @@ class CallEngineBridgeTransferTest {
                 assertThat(alice.await(v -> v.id().equals(consultation) && v.state() == CallState.DISCONNECTED, WAIT)
                         .endReason()).isEqualTo(EndReason.TRANSFERRED);
 
-                int callerSide = gatewayPort(caller, callerRtp);
-                int targetSide = gatewayPort(target, targetRtp);
-                assertThat(relayed(callerRtp, callerSide, targetRtp, 0, 0x33)).as("caller → target (resumed)").isTrue();
-                assertThat(relayed(targetRtp, targetSide, callerRtp, 0, 0x44)).as("target → caller").isTrue();
+                int callerSide = gatewayPort(caller, t.callerRtp);
+                int targetSide = gatewayPort(target, t.targetRtp);
+                assertThat(relayed(t.callerRtp, callerSide, t.targetRtp, 0, 0x33)).as("caller → target (resumed)").isTrue();
+                assertThat(relayed(t.targetRtp, targetSide, t.callerRtp, 0, 0x44)).as("target → caller").isTrue();
                 // The join's re-INVITE (off hold) must be over, its ACK at the caller, before shutdown's BYE: the
                 // relay is switched before that re-INVITE completes, and the scenario takes the BYE only after it.
                 awaitReceivedAcks(caller, 2);
@@ -166,16 +127,12 @@ class CallEngineBridgeTransferTest {
     @Test
     void attendedTransfer_ofATrunkCallerToAnExtension_makesTheCallerTheOtherUsersCall() throws Exception {
         try (SippPeer unused = trunk("PCMU", 0)) {
-            CallEngine engine = start(unused);
-            User bob = fx.accounts.createUser(new NewUser("bob", "correct horse battery", "Bob", "1002", null));
-            RecordingDialer alice = new RecordingDialer(fx.alice.id());
-            RecordingDialer bobs = new RecordingDialer(bob.id());
-            engine.attach(alice);
-            engine.attach(bobs);
+            start(unused);
+            RecordingDialer bobs = t.bob();
             try (SippPeer caller = caller("uac_media_peer_held.xml")) {
-                CallView first = answeredCall(alice);
+                CallView first = t.answeredCall();
                 engine.hold(alice, first.id(), true);
-                String consultation = engine.place(fx.alice, new DialTarget.Extension("1002"));
+                String consultation = engine.place(t.fx.alice, new DialTarget.Extension("1002"));
                 CallView ringing = bobs.await(v -> v.state() == CallState.CONNECTING, WAIT);
                 engine.answer(bobs, ringing.id());
                 // The hold's re-INVITE must be over (its ACK reached the caller) before the join re-INVITEs the
