@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.core.accounts.NewUser;
 import org.opendialer.core.accounts.User;
 import org.opendialer.core.numbers.DialTarget;
-import org.opendialer.media.relay.WebRtcTestPeer;
+import org.opendialer.media.relay.TestBrowser;
+import org.opendialer.media.relay.TestBrowserTones;
 
 /**
  * Blind transfer of an extension call (decision 0028): bob's browser called alice, alice transfers bob. Bob's
@@ -46,7 +47,7 @@ class CallEngineExtensionCallerTransferTest {
     private RecordingDialer bobs;
     private RecordingDialer carols;
     private DatagramSocket targetRtp;
-    private final List<WebRtcTestPeer> browsers = new ArrayList<>();
+    private final List<TestBrowser> browsers = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -59,7 +60,7 @@ class CallEngineExtensionCallerTransferTest {
     @AfterEach
     void tearDown() {
         fx.close();
-        browsers.forEach(WebRtcTestPeer::close);
+        browsers.forEach(TestBrowser::close);
         targetRtp.close();
     }
 
@@ -78,30 +79,30 @@ class CallEngineExtensionCallerTransferTest {
         return d;
     }
 
-    private WebRtcTestPeer browser() throws Exception {
-        WebRtcTestPeer b = new WebRtcTestPeer();
+    private TestBrowser browser() throws Exception {
+        TestBrowser b = new TestBrowser();
         browsers.add(b);
         return b;
     }
 
     /** Bob's browser calls alice's extension, alice's browser answers; returns alice's call. */
-    private CallView bobCallsAlice(WebRtcTestPeer bobsBrowser, WebRtcTestPeer alicesBrowser) throws Exception {
-        CallEngine.Placed placed = fx.engine.place(bob, new DialTarget.Extension("1001"), bobs, bobsBrowser.offer());
+    private CallView bobCallsAlice(TestBrowser bobsBrowser, TestBrowser alicesBrowser) throws Exception {
+        CallEngine.Placed placed = fx.engine.place(bob, new DialTarget.Extension("1001"), bobs, bobsBrowser.offer(true, true, -1));
         bobsBrowser.connect(placed.answerSdp());
         CallView ringing = alices.await(v -> v.state() == CallState.CONNECTING && !v.recall()
                 && alices.received().stream().noneMatch(x -> x.id().equals(v.id()) && x.state() != CallState.CONNECTING),
                 WAIT);
-        alicesBrowser.connect(fx.engine.answer(alices, ringing.id(), alicesBrowser.offer()));
+        alicesBrowser.connect(fx.engine.answer(alices, ringing.id(), alicesBrowser.offer(true, true, -1)));
         bobs.await(v -> v.id().equals(placed.callId()) && v.state() == CallState.ANSWERED, WAIT);
-        assertThat(bobsBrowser.reaches(alicesBrowser, 0, 0x0B)).as("bob → alice").isTrue();
-        assertThat(alicesBrowser.reaches(bobsBrowser, 0, 0x0A)).as("alice → bob").isTrue();
+        assertThat(TestBrowserTones.reaches(bobsBrowser, alicesBrowser, 0x0B)).as("bob → alice").isTrue();
+        assertThat(TestBrowserTones.reaches(alicesBrowser, bobsBrowser, 0x0A)).as("alice → bob").isTrue();
         return ringing;
     }
 
     @Test
     void toAnExtension_endsAlicesCallAtTheRing_bobHearsRingback_thenTalksToCarol() throws Exception {
         start("sip:127.0.0.1:9");
-        WebRtcTestPeer bobsBrowser = browser();
+        TestBrowser bobsBrowser = browser();
         CallView call = bobCallsAlice(bobsBrowser, browser());
         fx.engine.transfer(alices, fx.alice, call.id(), CAROL).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         CallView end = alices.awaitEnd(WAIT);
@@ -109,12 +110,12 @@ class CallEngineExtensionCallerTransferTest {
         assertThat(end.result()).isEqualTo(CallResult.ANSWERED);
         CallView offered = carols.await(v -> v.state() == CallState.CONNECTING, WAIT);
         assertThat(offered.from()).isEqualTo("1002");
-        assertThat(bobsBrowser.hearsRingback()).as("ringback in bob's browser while carol's dialer rings").isTrue();
+        assertThat(TestBrowserTones.hearsRingback(bobsBrowser)).as("ringback in bob's browser while carol's dialer rings").isTrue();
 
-        WebRtcTestPeer carolsBrowser = browser();
-        carolsBrowser.connect(fx.engine.answer(carols, offered.id(), carolsBrowser.offer()));
-        assertThat(bobsBrowser.reaches(carolsBrowser, 0, 0x11)).as("bob → carol").isTrue();
-        assertThat(carolsBrowser.reaches(bobsBrowser, 0, 0x22)).as("carol → bob").isTrue();
+        TestBrowser carolsBrowser = browser();
+        carolsBrowser.connect(fx.engine.answer(carols, offered.id(), carolsBrowser.offer(true, true, -1)));
+        assertThat(TestBrowserTones.reaches(bobsBrowser, carolsBrowser, 0x11)).as("bob → carol").isTrue();
+        assertThat(TestBrowserTones.reaches(carolsBrowser, bobsBrowser, 0x22)).as("carol → bob").isTrue();
         fx.engine.hangUp(carols, offered.id());
         assertThat(bobs.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.REMOTE_HANGUP);
         assertThat(bobs.states()).containsExactly("connecting", "answered", "disconnected/remote_hangup");
@@ -125,12 +126,12 @@ class CallEngineExtensionCallerTransferTest {
         try (SippPeer target = SippPeer.uas("uas_ring_then_answer_wait_bye.xml", Map.of("rtp_port",
                 String.valueOf(targetRtp.getLocalPort()), "codec", "PCMU", "pt", "0", "ring_ms", "2500"))) {
             start(target.uri());
-            WebRtcTestPeer bobsBrowser = browser();
+            TestBrowser bobsBrowser = browser();
             CallView call = bobCallsAlice(bobsBrowser, browser());
             fx.engine.transfer(alices, fx.alice, call.id(), NUMBER).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(target.messages()).as("resolved while the target rings").doesNotContain("SIP/2.0 200 OK");
             assertThat(alices.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
-            assertThat(bobsBrowser.hearsRingback()).as("ringback in bob's browser while the target rings").isTrue();
+            assertThat(TestBrowserTones.hearsRingback(bobsBrowser)).as("ringback in bob's browser while the target rings").isTrue();
 
             int gateway = gatewayPort(target, targetRtp);
             assertThat(toBrowser(targetRtp, gateway, bobsBrowser, 0x33)).as("target → bob").isTrue();
@@ -146,15 +147,15 @@ class CallEngineExtensionCallerTransferTest {
     void aTargetThatFailsBeforeRinging_givesAliceTheSameCallBack_withAudioBothWays() throws Exception {
         try (SippPeer target = SippPeer.uas("uas_reject_at_once.xml", Map.of("status", "486", "reason", "Busy Here"))) {
             start(target.uri());
-            WebRtcTestPeer bobsBrowser = browser();
-            WebRtcTestPeer alicesBrowser = browser();
+            TestBrowser bobsBrowser = browser();
+            TestBrowser alicesBrowser = browser();
             CallView call = bobCallsAlice(bobsBrowser, alicesBrowser);
             var started = fx.engine.transfer(alices, fx.alice, call.id(), NUMBER);
             assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                     .hasCauseInstanceOf(CallException.class).hasMessageContaining("busy");
             assertThat(alices.states()).containsExactly("connecting", "answered");
-            assertThat(bobsBrowser.reaches(alicesBrowser, 0, 0x55)).as("bob → alice again").isTrue();
-            assertThat(alicesBrowser.reaches(bobsBrowser, 0, 0x66)).as("alice → bob again").isTrue();
+            assertThat(TestBrowserTones.reaches(bobsBrowser, alicesBrowser, 0x55)).as("bob → alice again").isTrue();
+            assertThat(TestBrowserTones.reaches(alicesBrowser, bobsBrowser, 0x66)).as("alice → bob again").isTrue();
             assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
         }
     }
@@ -162,19 +163,19 @@ class CallEngineExtensionCallerTransferTest {
     @Test
     void aTargetThatRangThenDeclined_recallsAlice_whoTalksToBobAgain() throws Exception {
         start("sip:127.0.0.1:9");
-        WebRtcTestPeer bobsBrowser = browser();
+        TestBrowser bobsBrowser = browser();
         CallView call = bobCallsAlice(bobsBrowser, browser());
         fx.engine.transfer(alices, fx.alice, call.id(), CAROL).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         CallView offered = carols.await(v -> v.state() == CallState.CONNECTING, WAIT);
         fx.engine.reject(carols, offered.id());
         CallView recall = alices.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
         assertThat(recall.from()).isEqualTo("1002");
-        assertThat(bobsBrowser.hearsRingback()).as("bob still hears ringback").isTrue();
+        assertThat(TestBrowserTones.hearsRingback(bobsBrowser)).as("bob still hears ringback").isTrue();
 
-        WebRtcTestPeer alicesNewBrowser = browser();
-        alicesNewBrowser.connect(fx.engine.answer(alices, recall.id(), alicesNewBrowser.offer()));
-        assertThat(bobsBrowser.reaches(alicesNewBrowser, 0, 0x77)).as("bob → alice").isTrue();
-        assertThat(alicesNewBrowser.reaches(bobsBrowser, 0, 0x88)).as("alice → bob").isTrue();
+        TestBrowser alicesNewBrowser = browser();
+        alicesNewBrowser.connect(fx.engine.answer(alices, recall.id(), alicesNewBrowser.offer(true, true, -1)));
+        assertThat(TestBrowserTones.reaches(bobsBrowser, alicesNewBrowser, 0x77)).as("bob → alice").isTrue();
+        assertThat(TestBrowserTones.reaches(alicesNewBrowser, bobsBrowser, 0x88)).as("alice → bob").isTrue();
         fx.engine.hangUp(bobs, null);
         CallView recallEnd = alices.await(v -> v.id().equals(recall.id()) && v.state() == CallState.DISCONNECTED,
                 WAIT);
@@ -222,20 +223,19 @@ class CallEngineExtensionCallerTransferTest {
     }
 
     /** Sends RTP from the SIP target's socket until bob's browser hears {@code mark}. */
-    private static boolean toBrowser(DatagramSocket from, int gatewayPort, WebRtcTestPeer to, int mark)
+    private static boolean toBrowser(DatagramSocket from, int gatewayPort, TestBrowser to, int mark)
             throws Exception {
         byte[] packet = new byte[12 + 160];
         packet[0] = (byte) 0x80;
         java.util.Arrays.fill(packet, 12, packet.length, (byte) mark);
         packet[11] = (byte) mark;
         long deadline = System.nanoTime() + WAIT.toNanos();
-        to.clear();
         for (int seq = 1; System.nanoTime() < deadline; seq++) {
             packet[2] = (byte) (seq >> 8);
             packet[3] = (byte) seq;
             packet[7] = (byte) (seq * 160);
             from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), gatewayPort));
-            if (to.hears(mark, 40)) {
+            if (TestBrowserTones.hears(to, mark, 40)) {
                 return true;
             }
         }
@@ -243,12 +243,14 @@ class CallEngineExtensionCallerTransferTest {
     }
 
     /** Sends frames from bob's browser until the SIP target's socket receives {@code mark}. */
-    private static boolean fromBrowser(WebRtcTestPeer from, DatagramSocket to, int mark) throws Exception {
+    private static boolean fromBrowser(TestBrowser from, DatagramSocket to, int mark) throws Exception {
+        byte[] payload = new byte[160];
+        java.util.Arrays.fill(payload, (byte) mark);
         to.setSoTimeout(40);
         byte[] buf = new byte[2048];
         long deadline = System.nanoTime() + WAIT.toNanos();
         for (int seq = 1; System.nanoTime() < deadline; seq++) {
-            from.send(0, seq, mark);
+            from.sendRtp(0, seq, 160L * seq, 0xB0B, seq == 1, payload);
             try {
                 DatagramPacket got = new DatagramPacket(buf, buf.length);
                 to.receive(got);

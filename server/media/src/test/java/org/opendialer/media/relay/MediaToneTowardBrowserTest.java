@@ -34,22 +34,22 @@ class MediaToneTowardBrowserTest {
         session.detach(Side.B);
         session.playTone(Side.A, Codec.PCMU, TonePattern.RINGBACK_US);
         caller.rtp.clear();
-        assertThat(WebRtcTestPeer.hearsRingback(caller.rtp)).as("ringback in the caller's browser").isTrue();
+        assertThat(TestBrowserTones.hearsRingback(caller)).as("ringback in the caller's browser").isTrue();
         byte[] tone = caller.nextRtp();
         assertThat(Rtp.pt(tone)).as("the law the browser negotiated, not the one asked").isEqualTo(8);
         assertThat(Rtp.ssrc(tone)).as("one stream for audio and tone").isEqualTo(Rtp.ssrc(before));
         agent.sendRtp(8, 101, 16_160, 0xA6, false, Rtp.payload(0x02));
-        assertThat(WebRtcTestPeer.payloadArrives(caller.rtp, 0x02, 500)).as("the detached agent is not heard")
+        assertThat(TestBrowserTones.hears(caller, 0x02, 500)).as("the detached agent is not heard")
                 .isFalse();
 
         session.stopTone();
         session.reattach(Side.B);
         caller.rtp.clear();
-        for (int i = 0; i < 50 && !WebRtcTestPeer.payloadArrives(caller.rtp, 0x03, 100); i++) {
+        for (int i = 0; i < 50 && !TestBrowserTones.hears(caller, 0x03, 100); i++) {
             agent.sendRtp(8, 102 + i, 16_320 + 160L * i, 0xA6, false, Rtp.payload(0x03));
         }
         assertThat(session.isPlayingTone()).isFalse();
         agent.sendRtp(8, 200, 40_000, 0xA6, false, Rtp.payload(0x04));
-        assertThat(WebRtcTestPeer.payloadArrives(caller.rtp, 0x04, 10_000)).as("reattached: heard again").isTrue();
+        assertThat(TestBrowserTones.hears(caller, 0x04, 10_000)).as("reattached: heard again").isTrue();
     }
 }
