@@ -4,7 +4,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.media.tone.TonePattern;
 import org.opendialer.sip.AudioSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * browser that takes the caller (the target's, or the user's on a recall) takes that side with a new offer. A
  * number target's new leg has a session of its own, spliced to the user's side (as {@link BlindTransfer}), and
  * becomes the caller's call's far end at the answer. The caller hanging up at any phase ends everything of the
- * transfer ({@link #ended}). Engine thread only.
+ * transfer ({@link #ended}). What concerns the waiting caller itself is {@link WaitingBrowser}'s. Engine thread only.
  */
 final class BrowserCallerTransfer {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserCallerTransfer.class);
@@ -33,8 +32,8 @@ final class BrowserCallerTransfer {
 
     private final BlindTransfer.Engine engine;
     private final Set<BrowserCallerTransfer> live;
+    private final WaitingBrowser waiting;
     private final Ongoing from;
-    /** The other user's call: the browser being transferred. */
     private final Ongoing caller;
     private final MediaSession media;
     private final MediaSession.Side userSide;
@@ -51,17 +50,16 @@ final class BrowserCallerTransfer {
     BrowserCallerTransfer(BlindTransfer.Engine engine, Set<BrowserCallerTransfer> live, Ongoing from) {
         this.engine = engine;
         this.live = live;
+        this.waiting = new WaitingBrowser(from);
         this.from = from;
-        this.caller = from.far.browserPeer();
-        this.media = from.media;
-        this.userSide = from.mediaSide;
+        this.caller = waiting.caller;
+        this.media = waiting.media;
+        this.userSide = waiting.userSide;
     }
 
     /** Whether {@code o}'s call can be transferred this way: an extension call with its relay session. */
     static boolean applies(Ongoing o) {
-        return o.far instanceof ExtensionFarEnd && o.far.browserPeer() != null && o.media != null
-                && o.media.splicedWith() == null && o.far.browserPeer().media == o.media
-                && o.far.browserPeer().call.state() == CallState.ANSWERED;
+        return WaitingBrowser.applies(o);
     }
 
     Phase phase() {
@@ -85,8 +83,7 @@ final class BrowserCallerTransfer {
         } else {
             media.detach(userSide);
         }
-        MediaSession.Codec law = media.browserCodec(caller.mediaSide);
-        media.playTone(caller.mediaSide, law != null ? law : MediaSession.Codec.PCMU, TonePattern.RINGBACK_US);
+        waiting.ringback();
         from.browserTransfer = this;
         caller.browserTransfer = this;
         live.add(this);
@@ -143,7 +140,7 @@ final class BrowserCallerTransfer {
         }
         phase = Phase.RINGING;
         media.releaseBrowser(userSide);
-        caller.far = new WaitingCaller();
+        caller.far = waiting.farEnd();
         from.browserTransfer = null;
         from.media = null; // the session goes on with the caller: ending the call must not close it
         engine.calls().end(from, EndReason.TRANSFERRED);
@@ -186,10 +183,7 @@ final class BrowserCallerTransfer {
     private void recall(EndReason why) {
         stopTimer();
         releaseTargetMedia();
-        if (!media.isPlayingTone()) { // the target's early media had replaced our ringback
-            MediaSession.Codec law = media.browserCodec(caller.mediaSide);
-            media.playTone(caller.mediaSide, law != null ? law : MediaSession.Codec.PCMU, TonePattern.RINGBACK_US);
-        }
+        waiting.ringback(); // again if the target's early media had replaced it
         long userId = from.call.userId;
         if (!engine.canRing().test(userId)) {
             LOG.info("transfer of call {} failed ({}) and its user cannot take the caller back", from.call.id,
@@ -198,13 +192,9 @@ final class BrowserCallerTransfer {
             return;
         }
         phase = Phase.RECALLING;
-        boolean inbound = from.call.direction == CallDirection.INBOUND;
-        Ongoing r = engine.calls().register(new Call(java.util.UUID.randomUUID().toString(), userId,
-                CallDirection.INBOUND, inbound ? from.call.from : from.call.to, inbound ? from.call.to : from.call.from,
-                inbound ? from.call.callerDisplayName : null, engine.calls().now(), true));
-        r.far = new RecallFarEnd();
+        Ongoing r = waiting.offerBack(engine.calls(), engine.thread(), new RecallFarEnd(), engine.ringTimedOut(),
+                engine.recallRing());
         recallCall = r;
-        r.ringTimer = engine.thread().schedule(() -> engine.ringTimedOut().accept(r), engine.recallRing());
         LOG.info("transfer of call {} failed after ringing ({}): offered back as call {}", from.call.id, why.wire(),
                 r.call.id);
     }
@@ -245,23 +235,12 @@ final class BrowserCallerTransfer {
         }
     }
 
-    /** A browser takes the user's side of the session (the target user's, or the user's on a recall). */
-    private String joinBrowser(Ongoing o, String offerSdp) {
-        stopTimer();
-        media.stopTone();
-        o.media = media;
-        o.mediaSide = userSide;
-        media.reattach(userSide);
-        return offerSdp == null ? null : o.acceptOffer(offerSdp, media.browserCodec(caller.mediaSide));
-    }
-
-    /** {@code o}'s browser took the caller: the two calls are an extension pair from now on. */
+    /** {@code o}'s browser took the caller (the target's call, or the recall): an extension pair from now on. */
     private void takenBy(Ongoing o) {
         phase = Phase.DONE;
         live.remove(this);
         caller.browserTransfer = null;
-        o.far = new ExtensionFarEnd(engine.calls(), caller);
-        caller.far = new ExtensionFarEnd(engine.calls(), o);
+        waiting.pairWith(engine.calls(), o);
     }
 
     /** A number target answered: the caller's call now talks to that SIP leg (its session spliced to ours). */
@@ -269,13 +248,7 @@ final class BrowserCallerTransfer {
         phase = Phase.DONE;
         stop();
         caller.browserTransfer = null;
-        targetLeg.owner = caller;
-        targetLeg.listener.target = targetLeg;
-        caller.far = targetLeg;
-        MediaSession.Codec browser = media.browserCodec(caller.mediaSide);
-        if (targetLeg.codec() != null && browser != null && browser != targetLeg.codec() && caller.mediaOwner != null) {
-            caller.mediaOwner.mediaUpdate(caller.call.id, targetLeg.codec().name()); // it re-offers: no transcoding
-        }
+        waiting.talkTo(targetLeg);
         LOG.info("call {} transferred to SIP leg {}", from.call.id, targetLeg.leg.callId());
     }
 
@@ -360,43 +333,12 @@ final class BrowserCallerTransfer {
         }
     }
 
-    /** The far end of the caller's call while it waits (RINGING, RECALLING): nobody yet. */
-    private final class WaitingCaller implements FarEnd {
-        @Override
-        public String answer(Ongoing o, String offerSdp) {
-            throw new IllegalStateException("the waiting caller's call is answered");
-        }
-
-        @Override
-        public void hangUp(Ongoing o, EndReason peerReason) {
-            // LiveCalls told us (ended) when the caller's call ended: the target or the recall has stopped.
-        }
-
-        @Override
-        public void reject(Ongoing o, int sipStatus, EndReason peerReason) {
-        }
-
-        @Override
-        public void hold(Ongoing o, boolean held) {
-            LOG.debug("call {} {} while its far end is being transferred", o.call.id, held ? "held" : "resumed");
-        }
-
-        @Override
-        public MediaSession.Codec browserCodec(Ongoing o) {
-            return media.browserCodec(caller.mediaSide);
-        }
-
-        @Override
-        public void handOver(Ongoing previous, Ongoing next) {
-            throw new IllegalStateException("a waiting caller is not transferred");
-        }
-    }
-
     /** The far end of the target user's ringing call, and of the recall: the waiting caller. */
     private class TargetCall implements FarEnd {
         @Override
         public String answer(Ongoing o, String offerSdp) {
-            return joinBrowser(o, offerSdp);
+            stopTimer();
+            return waiting.joinBrowser(o, offerSdp);
         }
 
         @Override
@@ -425,7 +367,7 @@ final class BrowserCallerTransfer {
 
         @Override
         public MediaSession.Codec browserCodec(Ongoing o) {
-            return media.browserCodec(caller.mediaSide);
+            return waiting.law();
         }
 
         @Override
