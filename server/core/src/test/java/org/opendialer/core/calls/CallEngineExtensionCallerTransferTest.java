@@ -222,6 +222,20 @@ class CallEngineExtensionCallerTransferTest {
         assertThat(fx.engine.liveCallCount()).isZero();
     }
 
+    @Test
+    void bobHangingUp_beforeTheTargetRings_failsTheTransfer_andEndsAlicesCall() throws Exception {
+        try (SippPeer target = SippPeer.uas("uas_silent.xml", Map.of())) {
+            start(target.uri());
+            CallView call = bobCallsAlice(browser(), browser());
+            var started = fx.engine.transfer(alices, fx.alice, call.id(), NUMBER);
+            fx.engine.hangUp(bobs, null);
+            assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CallException.class).hasMessageContaining("hung up before the transfer target rang");
+            assertThat(alices.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.REMOTE_HANGUP);
+            assertThat(fx.engine.liveCallCount()).isZero();
+        }
+    }
+
     /** Sends RTP from the SIP target's socket until bob's browser hears {@code mark}. */
     private static boolean toBrowser(DatagramSocket from, int gatewayPort, TestBrowser to, int mark)
             throws Exception {
