@@ -3,6 +3,8 @@ package org.opendialer.core.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opendialer.core.calls.RtpProbe.gatewayPort;
+import static org.opendialer.core.calls.TransferFixture.NUMBER;
+import static org.opendialer.core.calls.TransferFixture.WAIT;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -32,10 +34,8 @@ import org.opendialer.media.relay.TestBrowserTones;
  * her. Browsers are the media module's WebRTC stand-in (ICE, DTLS, SRTP); the number target is SIPp.
  */
 class CallEngineExtensionCallerTransferTest {
-    private static final Duration WAIT = Duration.ofSeconds(20);
     /** Short, so the no-answer and recall timeouts run in seconds. */
     private static final Duration RING = Duration.ofSeconds(3);
-    private static final DialTarget NUMBER = new DialTarget.PhoneNumber("+14155550199");
     private static final DialTarget CAROL = new DialTarget.Extension("1003");
 
     @TempDir
