@@ -317,6 +317,9 @@ export class DialerApp {
     if (id === undefined || this.calls.get(id)?.call.state !== 'answered') {
       throw new DialerError('TransferFailedError', strings.errors.noTransferableCall);
     }
+    // A held call is resumed first: the caller must hear the ringback and the target, and a failed transfer
+    // gives the call back answered with audio both ways (protocol.md part 7), so hold stays true to the gateway.
+    if (this.audio.isHeld(id)) await this.audio.hold(false, id);
     const outcome = this.transfers.wait(id);
     try {
       await this.viaGateway(() => this.gateway.request('transfer', { call_id: id, to: target }));

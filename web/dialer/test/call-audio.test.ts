@@ -305,6 +305,29 @@ describe('mute, hold and sendDtmf from the host', () => {
     expect(dialer.track.enabled).toBe(true);
   });
 
+  it('a blind transfer of a held call resumes it first; the target failing gives it back answered with audio both ways', async () => {
+    const failed = { ok: false, error: { code: 'transfer_failed', message: 'The transfer failed (busy).' } };
+    const dialer = await inCall({ transfer: () => failed });
+    await dialer.app.handleHostRequest('hold', { held: true });
+    const error = await dialer.app.handleHostRequest('transfer', { to: '+12025550177' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ errorName: 'TransferFailedError' });
+    expect(sent(dialer).filter((m) => m.method === 'hold' || m.method === 'transfer').map((m) => [m.method, m.params])).toEqual([
+      ['hold', { call_id: 'call-1', held: true }],
+      ['hold', { call_id: 'call-1', held: false }],
+      ['transfer', { call_id: 'call-1', to: '+12025550177' }],
+    ]);
+    expect(dialer.track.enabled).toBe(true);
+    expect(dialer.audio.element.muted).toBe(false);
+    expect(panel(dialer.root).dataset.mediaHeld).toBe('false');
+  });
+
+  it('a blind transfer of a call that is not held sends no hold', async () => {
+    const failed = { ok: false, error: { code: 'transfer_failed', message: 'The transfer failed (busy).' } };
+    const dialer = await inCall({ transfer: () => failed });
+    await expect(dialer.app.handleHostRequest('transfer', { to: '+12025550177' })).rejects.toMatchObject({ errorName: 'TransferFailedError' });
+    expect(sent(dialer, 'hold')).toEqual([]);
+  });
+
   it('a refused hold changes nothing here', async () => {
     const dialer = await inCall({ hold: () => ({ ok: false, error: { code: 'call_not_found', message: 'No such call.' } }) });
     await expect(dialer.app.handleHostRequest('hold', { held: true })).rejects.toMatchObject({ errorName: 'CallNotFoundError' });

@@ -258,6 +258,12 @@ export class CallAudio {
     this.active().media.setMuted(muted);
   }
 
+  /** Whether the call `id` has its audio here and is on hold. */
+  isHeld(id: string): boolean {
+    const media = this.byCall.get(id);
+    return media !== undefined && !media.isClosed && media.snapshot().held;
+  }
+
   /** Re-INVITEs the SIP side through the gateway, then silences (or restores) both directions here. */
   async hold(held: boolean, id?: string): Promise<void> {
     const named = id === undefined ? undefined : this.byCall.get(id);

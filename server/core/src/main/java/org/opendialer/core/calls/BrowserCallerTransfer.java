@@ -3,6 +3,7 @@ package org.opendialer.core.calls;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import org.opendialer.core.calls.BlindTransfer.Phase;
 import org.opendialer.media.relay.MediaSession;
 import org.opendialer.sip.AudioSdp;
 import org.slf4j.Logger;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A blind transfer of a user's extension call: the caller is another user's browser ({@link ExtensionFarEnd}),
- * whose own call goes on answered while it waits (decision 0028, 0022's semantics for a browser caller):
+ * whose own call goes on answered while it waits (decision 0028, 0022's semantics for a browser caller), in the
+ * phases of {@link BlindTransfer.Phase}:
  *
  * <pre>
  *   TRYING ──target rings (18x; an extension: at once)──▶ RINGING ──target answers──▶ DONE (caller talks to it)
@@ -27,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BrowserCallerTransfer {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserCallerTransfer.class);
-
-    enum Phase { TRYING, RINGING, RECALLING, DONE }
 
     private final BlindTransfer.Engine engine;
     private final Set<BrowserCallerTransfer> live;
@@ -64,6 +64,15 @@ final class BrowserCallerTransfer {
 
     Phase phase() {
         return phase;
+    }
+
+    /** The one place the phase changes (the same {@link Phase} as a SIP caller's transfer, and its rule). */
+    private void moveTo(Phase next) {
+        if (!phase.canMoveTo(next)) {
+            throw new IllegalStateException("transfer of call " + from.call.id + ": " + phase + " → " + next);
+        }
+        LOG.debug("transfer of call {}: {} → {}", from.call.id, phase, next);
+        phase = next;
     }
 
     /** The handler of a number target's new leg (set before its INVITE is sent). */
@@ -106,7 +115,7 @@ final class BrowserCallerTransfer {
             }
             // The user hung up (or lost the dialer) before the ring: the target stops; the caller's call ends
             // with the user's (its far end is still the user's call).
-            phase = Phase.DONE;
+            moveTo(Phase.DONE);
             stop();
             dropTarget();
             caller.browserTransfer = null;
@@ -122,7 +131,7 @@ final class BrowserCallerTransfer {
         if (phase == Phase.TRYING || phase == Phase.DONE) {
             return; // TRYING: the user's call still holds it all, and its end (ended) stops the target
         }
-        phase = Phase.DONE;
+        moveTo(Phase.DONE);
         stop();
         caller.browserTransfer = null;
         for (Ongoing o : new Ongoing[] {targetCall, recallCall}) {
@@ -138,7 +147,7 @@ final class BrowserCallerTransfer {
         if (phase != Phase.TRYING) {
             return;
         }
-        phase = Phase.RINGING;
+        moveTo(Phase.RINGING);
         media.releaseBrowser(userSide);
         caller.far = waiting.farEnd();
         from.browserTransfer = null;
@@ -167,7 +176,7 @@ final class BrowserCallerTransfer {
     }
 
     private void failedBeforeRing(EndReason reason) {
-        phase = Phase.DONE;
+        moveTo(Phase.DONE);
         stop();
         releaseTargetMedia();
         media.reattach(userSide);
@@ -191,7 +200,7 @@ final class BrowserCallerTransfer {
             giveUp();
             return;
         }
-        phase = Phase.RECALLING;
+        moveTo(Phase.RECALLING);
         Ongoing r = waiting.offerBack(engine.calls(), engine.thread(), new RecallFarEnd(), engine.ringTimedOut(),
                 engine.recallRing());
         recallCall = r;
@@ -201,7 +210,7 @@ final class BrowserCallerTransfer {
 
     /** Nobody takes the caller: their call ends as if the user had hung up (decision 0028). */
     private void giveUp() {
-        phase = Phase.DONE;
+        moveTo(Phase.DONE);
         stop();
         caller.browserTransfer = null;
         engine.calls().end(caller, EndReason.REMOTE_HANGUP);
@@ -213,7 +222,7 @@ final class BrowserCallerTransfer {
         if (was == Phase.DONE) {
             return;
         }
-        phase = Phase.DONE;
+        moveTo(Phase.DONE);
         stop();
         LOG.info("the caller of call {} left during its transfer ({})", from.call.id, was);
         switch (was) {
@@ -237,7 +246,7 @@ final class BrowserCallerTransfer {
 
     /** {@code o}'s browser took the caller (the target's call, or the recall): an extension pair from now on. */
     private void takenBy(Ongoing o) {
-        phase = Phase.DONE;
+        moveTo(Phase.DONE);
         live.remove(this);
         caller.browserTransfer = null;
         waiting.pairWith(engine.calls(), o);
@@ -245,7 +254,7 @@ final class BrowserCallerTransfer {
 
     /** A number target answered: the caller's call now talks to that SIP leg (its session spliced to ours). */
     private void bridged() {
-        phase = Phase.DONE;
+        moveTo(Phase.DONE);
         stop();
         caller.browserTransfer = null;
         waiting.talkTo(targetLeg);

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * one relay session, the user's side detached or released while a transfer decides where the caller goes. The
  * caller's call stays answered; this plays ringback toward its browser leg, gives it a far end while it waits,
  * offers it back to the user (a recall) and hands it to the call that takes it. The transfer that owns it keeps
- * the state ({@link BrowserCallerTransfer.Phase}); the SIP caller's counterpart is {@link BlindTransfer}'s.
+ * the state ({@link BlindTransfer.Phase}); the SIP caller's counterpart is {@link WaitingCaller}.
  * Engine thread only.
  */
 final class WaitingBrowser {

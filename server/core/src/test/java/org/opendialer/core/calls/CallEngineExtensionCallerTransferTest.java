@@ -6,11 +6,9 @@ import static org.opendialer.core.calls.RtpProbe.gatewayPort;
 import static org.opendialer.core.calls.TransferFixture.NUMBER;
 import static org.opendialer.core.calls.TransferFixture.WAIT;
 
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,8 +132,7 @@ class CallEngineExtensionCallerTransferTest {
             assertThat(TestBrowserTones.hearsRingback(bobsBrowser)).as("ringback in bob's browser while the target rings").isTrue();
 
             int gateway = gatewayPort(target, targetRtp);
-            assertThat(toBrowser(targetRtp, gateway, bobsBrowser, 0x33)).as("target → bob").isTrue();
-            assertThat(fromBrowser(bobsBrowser, targetRtp, 0x44)).as("bob → target").isTrue();
+            assertThat(RtpProbe.bothWays(targetRtp, gateway, bobsBrowser)).as("target ↔ bob").isTrue();
             assertThat(target.messages()).contains("SIP/2.0 200 OK");
             fx.engine.hangUp(bobs, null); // bob's call's far end is the SIP leg now: the BYE SIPp waits for
             assertThat(target.awaitExit(WAIT)).as(target.logs()).isZero();
@@ -234,47 +231,5 @@ class CallEngineExtensionCallerTransferTest {
             assertThat(alices.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.REMOTE_HANGUP);
             assertThat(fx.engine.liveCallCount()).isZero();
         }
-    }
-
-    /** Sends RTP from the SIP target's socket until bob's browser hears {@code mark}. */
-    private static boolean toBrowser(DatagramSocket from, int gatewayPort, TestBrowser to, int mark)
-            throws Exception {
-        byte[] packet = new byte[12 + 160];
-        packet[0] = (byte) 0x80;
-        java.util.Arrays.fill(packet, 12, packet.length, (byte) mark);
-        packet[11] = (byte) mark;
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int seq = 1; System.nanoTime() < deadline; seq++) {
-            packet[2] = (byte) (seq >> 8);
-            packet[3] = (byte) seq;
-            packet[7] = (byte) (seq * 160);
-            from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), gatewayPort));
-            if (TestBrowserTones.hears(to, mark, 40)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Sends frames from bob's browser until the SIP target's socket receives {@code mark}. */
-    private static boolean fromBrowser(TestBrowser from, DatagramSocket to, int mark) throws Exception {
-        byte[] payload = new byte[160];
-        java.util.Arrays.fill(payload, (byte) mark);
-        to.setSoTimeout(40);
-        byte[] buf = new byte[2048];
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        for (int seq = 1; System.nanoTime() < deadline; seq++) {
-            from.sendRtp(0, seq, 160L * seq, 0xB0B, seq == 1, payload);
-            try {
-                DatagramPacket got = new DatagramPacket(buf, buf.length);
-                to.receive(got);
-                if (got.getLength() == 172 && buf[12] == (byte) mark) {
-                    return true;
-                }
-            } catch (SocketTimeoutException e) {
-                // keep sending: the far side may not be spliced yet
-            }
-        }
-        return false;
     }
 }
