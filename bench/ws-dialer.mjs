@@ -78,6 +78,30 @@ export class WsDialer {
   }
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Places `count` calls to `to` one at a time: each is answered (the trunk's doing), hung up, and 50 ms pass
+ * before the next. Returns when each placeCall was sent (epoch ms), in order: the start of placeCall → INVITE.
+ */
+export async function placeOneAtATime(dialer, count, to) {
+  const placed = [];
+  for (let i = 0; i < count; i++) {
+    const answered = dialer.waitFor((c) => c.state === 'answered' || c.state === 'disconnected', `answered (call ${i})`);
+    answered.catch(() => {}); // awaited below unless placeCall fails first
+    const t = now();
+    const { call_id } = await dialer.request('placeCall', { to, sdp: OFFER });
+    const { call } = await answered;
+    if (call.state !== 'answered') throw new Error(`outbound call ${i} ended: ${call.end_reason}`);
+    const ended = dialer.waitFor((c) => c.state === 'disconnected', `disconnected (call ${i})`);
+    await dialer.request('hangUp', { call_id });
+    await ended;
+    placed.push(t);
+    await sleep(50);
+  }
+  return placed;
+}
+
 /** SIPp's message log → the first `direction` ("received" / "sent") INVITE per Call-ID, epoch ms, in order. */
 export function inviteTimes(file, direction) {
   const text = readFileSync(file, 'utf8');
