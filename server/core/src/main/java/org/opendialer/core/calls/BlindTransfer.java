@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.media.tone.TonePattern;
 import org.opendialer.sip.AudioSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +95,7 @@ final class BlindTransfer {
             media.detach(userSide);
         }
         MediaSession.Codec law = caller.codec() != null ? caller.codec() : MediaSession.Codec.PCMU;
-        media.playTone(opposite(userSide), law, TonePattern.RINGBACK_US);
+        media.playTone(opposite(userSide), law, media.ringback());
         from.blind = this;
         engine.live().add(this);
         ringTimer = engine.thread().schedule(this::ringTimedOut, engine.targetRing());
