@@ -61,12 +61,9 @@ class InboundTlsCarrierTest {
     static void startCarrier() throws Exception {
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tls-carrier");
         TestPki.Issued ca = TestPki.ca("opendialer test CA");
-        caFile = dir.resolve("ca.pem");
-        Files.writeString(caFile, TestPki.pem(ca.certificate()));
-        Path otherCa = dir.resolve("other-ca.pem");
-        Files.writeString(otherCa, TestPki.pem(TestPki.ca("somebody else's CA").certificate()));
+        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        otherCaFile = TestPki.ca("somebody else's CA").writeCertificate(dir.resolve("other-ca.pem"));
         gatewayIdentity = TestPki.server(ca, "127.0.0.1", "localhost").write(dir, "gateway");
-        otherCaFile = otherCa;
         carrierIdentity = TestPki.server(ca, "127.0.0.1").write(dir, "carrier");
         gatewayTls = FreePorts.next();
         kamailio = carrier("trusting", caFile);

@@ -41,8 +41,7 @@ class TlsTrunkTest {
     static void startTlsTrunk() throws Exception {
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tls-trunk");
         TestPki.Issued ca = TestPki.ca("opendialer test CA");
-        caFile = dir.resolve("ca.pem");
-        Files.writeString(caFile, TestPki.pem(ca.certificate()));
+        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         Path good = TestPki.server(ca, "127.0.0.1", "localhost").write(dir, "good");
         Path unknownCa = TestPki.server(TestPki.ca("somebody else's CA"), "127.0.0.1").write(dir, "unknown-ca");
         Path wrongName = TestPki.server(ca, "carrier.example.net").write(dir, "wrong-name");
