@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, HOST_ORIGIN } from '../support/constants.mjs';
+import { CHROMIUM_ARGS } from '../support/constants.mjs';
 import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
 import { startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';

@@ -17,7 +17,6 @@ import {
   AUDIO_TRUNK_MEDIA_PORT,
   AUDIO_TRUNK_PORT,
   CHROMIUM_ARGS,
-  HOST_ORIGIN,
 } from '../support/constants.mjs';
 import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
 import { startSipp } from '../support/sipp.mjs';
