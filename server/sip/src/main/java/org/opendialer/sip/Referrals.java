@@ -143,7 +143,6 @@ final class Referrals {
                 respond(tx, 400, "Bad Request (the body is not a sipfrag status line)");
                 return;
             }
-            respond(tx, 200, "OK");
             int status = Integer.parseInt(line.group(1));
             if (status >= 200) {
                 ended(status, line.group(2) == null ? "" : line.group(2), false);
@@ -156,6 +155,8 @@ final class Referrals {
                 ReferOutcome o = outgoing;
                 call.ctx.emit(() -> o.progress(status));
             }
+            // After the outcome was queued: what the far end sends once it has our 200 (a BYE) is heard after it.
+            respond(tx, 200, "OK");
         }
     }
 

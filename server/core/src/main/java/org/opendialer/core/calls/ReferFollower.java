@@ -53,7 +53,7 @@ final class ReferFollower {
     /** {@code far}, the SIP far end of {@code o}, got {@code refer}. On the engine thread. */
     void follow(Ongoing o, SipFarEnd far, IncomingRefer refer) {
         if (o.call.state() != CallState.ANSWERED || o.far != far || o.transferTo != null || o.referring != null
-                || o.following != null || far.leg == null || far.leg.localSdp() == null) {
+                || o.blind != null || o.following != null || far.leg == null || far.leg.localSdp() == null) {
             refer.refuse(403, "Forbidden (the call cannot be transferred now)");
             return;
         }

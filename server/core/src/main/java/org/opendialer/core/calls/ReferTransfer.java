@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A transfer by SIP REFER (DIALER_TRANSFER=refer): the trunk or PBX is asked to connect the far end of the
- * user's call to a number (RFC 3515), or, attended, to the far end of the user's consultation call (Replaces,
- * RFC 3891). The user's call stays as it is while the far end tries; the NOTIFYs tell the outcome. On success
+ * An attended transfer by SIP REFER (DIALER_TRANSFER=refer): the trunk or PBX is asked to connect the far end of
+ * the user's call to the far end of the user's consultation call (Replaces, RFC 3891), or, for a call whose
+ * relay session a transfer already joined, to a number (RFC 3515; other blind transfers by REFER are a
+ * {@link BlindTransfer}, decision 0027). The user's call stays as it is while the far end tries; the NOTIFYs tell the outcome. On success
  * the user's call (and the consultation call) ends {@code transferred} and we send BYE; on failure, or when the
  * REFER itself is refused, the call goes on and the user's dialers get {@link Dialer#transferFailed}.
  */

@@ -163,6 +163,9 @@ final class SipFarEnd implements FarEnd, SipLegListener.Handler {
             replacedBy.previousLegEnded(); // a leg that REFERred us: the call goes on with the new one
             return;
         }
+        if (owner.blind != null && owner.blind.farEndLeftAfterRefer()) {
+            return; // it accepted our REFER and went on to the target (decision 0027)
+        }
         if (owner.referring != null && owner.referring.isAccepted() && owner.call.state() == CallState.ANSWERED) {
             owner.referring.legHungUp(); // it accepted our REFER and went on to the target
             return;

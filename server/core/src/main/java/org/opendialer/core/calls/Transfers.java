@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The transfers of users' calls, which {@link CallEngine} delegates to: blind transfer to an extension or a
  * number (a SIP caller: {@link BlindTransfer}, decision 0022; a browser caller: the target's browser or a
- * bridged leg takes over at the answer, decisions 0012 and 0018), REFER mode (0019), and attended transfer
+ * bridged leg takes over at the answer, decisions 0012 and 0018), REFER mode (0019; blind: {@link BlindTransfer}
+ * with the far end's NOTIFYs as the target's progress, 0027), and attended transfer
  * (joining two of the user's calls). Engine thread only.
  */
 final class Transfers {
@@ -61,7 +62,10 @@ final class Transfers {
             }
             if (p.mode().get() == TransferMode.REFER && o.far.sipLeg() != null) {
                 p.destinations().get().admit(user.id(), target); // toll fraud: the trunk places this call for the user
-                ReferTransfer.start(p.calls(), p.thread(), o, target.dialString(), null);
+                if (BlindTransfer.applies(o)) {
+                    return BlindTransfer.byRefer(engineFor(), o, target.dialString()).started; // decision 0027
+                }
+                ReferTransfer.start(p.calls(), p.thread(), o, target.dialString(), null); // a call a transfer joined
                 return CompletableFuture.completedFuture(null);
             }
             return toNumber(o, user, target);

@@ -3,19 +3,29 @@ package org.opendialer.core.calls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.opendialer.core.calls.RtpProbe.bothWays;
+import static org.opendialer.core.calls.RtpProbe.gatewayPort;
+import static org.opendialer.core.calls.RtpProbe.hearsRingback;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opendialer.core.config.TransferMode;
 import org.opendialer.core.numbers.DialTarget;
+import org.opendialer.media.relay.TestBrowser;
 
 /**
  * SIP REFER with SIPp as the caller on the trunk: alice transfers the caller by REFER (DIALER_TRANSFER=refer) and
- * the caller's NOTIFYs decide the outcome; the caller REFERs alice elsewhere and the gateway follows it with a new
+ * the caller's NOTIFYs decide the outcome as a target leg's responses would in bridge mode (decision 0027: resolved
+ * at the ringing NOTIFY, the caller back before it, a recall after it); the caller REFERs alice elsewhere and the gateway follows it with a new
  * leg to the trunk (a second SIPp), or refuses it when the destination policy says no.
  */
 class CallEngineReferTest {
@@ -29,18 +39,41 @@ class CallEngineReferTest {
     private CallEngine engine;
     private RecordingDialer agent;
 
+    private DatagramSocket callerRtp;
+
     @BeforeEach
-    void setUp() {
+    void setUp() throws Exception {
         fx = new SipEngineFixture(dir);
+        callerRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     @AfterEach
     void tearDown() {
         fx.close();
+        callerRtp.close();
+    }
+
+    /** The SIPp caller (audio: {@link #callerRtp}) that accepts the REFER and reports 100, {@code progress}, {@code last}. */
+    private SippPeer referCaller(String progress, String last) throws Exception {
+        return SippPeer.uac("uac_refer_accept.xml", fx.sipPort, ALICE_NUMBER, keys("TARGET", "+14155550177",
+                "PROGRESS", progress, "FINAL", last, "rtp_port", String.valueOf(callerRtp.getLocalPort())));
+    }
+
+    /** The transfer's relay session is closed once the caller's leg is gone (nothing left behind). */
+    private void awaitNoMediaSession() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (fx.relay.stats().activeSessions() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(fx.relay.stats().activeSessions()).as("relay sessions left").isZero();
     }
 
     private void start(String trunk) throws Exception {
-        engine = fx.start(trunk, 19600, 19679, e -> e.setTransferMode(TransferMode.REFER));
+        start(trunk, Duration.ofSeconds(30));
+    }
+
+    private void start(String trunk, Duration ring) throws Exception {
+        engine = fx.start(trunk, 19600, 19679, ring, e -> e.setTransferMode(TransferMode.REFER));
         agent = new RecordingDialer(fx.alice.id());
         engine.attach(agent);
     }
@@ -62,29 +95,71 @@ class CallEngineReferTest {
     }
 
     @Test
-    void referTransfer_theFarEndReports200_theCallEndsTransferred_andWeSendBye() throws Exception {
+    void referTransfer_ringingThen200_resolvesAtTheRing_thenWeSendBye_andCloseTheMedia() throws Exception {
         start("sip:127.0.0.1:9");
-        try (SippPeer caller = SippPeer.uac("uac_refer_accept.xml", fx.sipPort, ALICE_NUMBER,
-                keys("TARGET", "+14155550177", "FINAL", "200 OK"))) {
+        try (SippPeer caller = referCaller("180 Ringing", "200 OK")) {
             String id = answered();
-            engine.transfer(agent, fx.alice, id, TARGET);
+            engine.transfer(agent, fx.alice, id, TARGET).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             CallView end = agent.awaitEnd(WAIT);
             assertThat(end.endReason()).isEqualTo(EndReason.TRANSFERRED);
             assertThat(end.result()).isEqualTo(CallResult.ANSWERED);
-            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero(); // it got our BYE
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero(); // NOTIFY 200, then our BYE (RFC 5589)
             assertThat(caller.messages()).contains("Refer-To: <sip:+14155550177@127.0.0.1:9>");
+            awaitNoMediaSession();
         }
     }
 
     @Test
-    void referTransfer_theTargetIsBusy_theCallerStaysWithTheUser_andTheDialerIsToldBusy() throws Exception {
+    void referTransfer_ringingThenBusy_resolvesAtTheRing_recallsTheUser_whoTakesTheCallerBackWithAudio()
+            throws Exception {
         start("sip:127.0.0.1:9");
-        try (SippPeer caller = SippPeer.uac("uac_refer_accept.xml", fx.sipPort, ALICE_NUMBER,
-                keys("TARGET", "+14155550177", "FINAL", "486 Busy Here"))) {
+        try (SippPeer caller = referCaller("180 Ringing", "486 Busy Here"); TestBrowser browser = new TestBrowser()) {
             String id = answered();
-            engine.transfer(agent, fx.alice, id, TARGET);
-            assertThat(agent.awaitTransferFailures(WAIT)).containsExactly(id + "/busy");
+            // Resolved, not failed: the 180 NOTIFY started the transfer, so the 486 after it is a recall.
+            engine.transfer(agent, fx.alice, id, TARGET).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(agent.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
+            CallView recall = agent.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
+            assertThat(recall.from()).isEqualTo("+14155550100");
+            assertThat(hearsRingback(callerRtp)).as("the caller hears our ringback meanwhile").isTrue();
+            browser.connect(engine.answer(agent, recall.id(), browser.offer(true, true, -1)));
+            agent.await(v -> v.id().equals(recall.id()) && v.state() == CallState.ANSWERED, WAIT);
+            assertThat(bothWays(callerRtp, gatewayPort(caller, callerRtp), browser)).as("audio both ways").isTrue();
+            engine.hangUp(agent, recall.id()); // the same SIP leg: the BYE the caller's scenario ends with
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/transferred",
+                    "connecting", "answered", "disconnected/local_hangup");
+        }
+    }
+
+    @Test
+    void referTransfer_ringingThenBusy_andTheRecallIsNotTaken_hangsUpTheCaller() throws Exception {
+        start("sip:127.0.0.1:9", Duration.ofSeconds(3));
+        try (SippPeer caller = referCaller("180 Ringing", "486 Busy Here")) {
+            String id = answered();
+            engine.transfer(agent, fx.alice, id, TARGET).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            CallView recall = agent.await(v -> v.recall() && v.state() == CallState.CONNECTING, WAIT);
+            assertThat(agent.await(v -> v.id().equals(recall.id()) && v.state() == CallState.DISCONNECTED, WAIT)
+                    .endReason()).isEqualTo(EndReason.NO_ANSWER);
+            assertThat(caller.awaitExit(WAIT)).as("the caller got a BYE: " + caller.logs()).isZero();
+            awaitNoMediaSession();
+        }
+    }
+
+    @Test
+    void referTransfer_busyBeforeAnyRing_failsWithTransferFailed_andTheSameCallGoesOnWithAudio() throws Exception {
+        start("sip:127.0.0.1:9");
+        try (SippPeer caller = referCaller("100 Trying", "486 Busy Here"); TestBrowser browser = new TestBrowser()) {
+            CallView ringing = agent.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            browser.connect(engine.answer(agent, ringing.id(), browser.offer(true, true, -1)));
+            String id = ringing.id();
+            var started = engine.transfer(agent, fx.alice, id, TARGET);
+            assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .cause().isInstanceOfSatisfying(CallException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(CallException.Reason.TRANSFER_FAILED);
+                        assertThat(e.getMessage()).contains("busy").contains("486 Busy Here");
+                    });
             assertThat(agent.states()).containsExactly("connecting", "answered");
+            assertThat(bothWays(callerRtp, gatewayPort(caller, callerRtp), browser)).as("audio both ways").isTrue();
             engine.hangUp(agent, id); // still alice's call
             assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
             assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
@@ -92,17 +167,71 @@ class CallEngineReferTest {
     }
 
     @Test
-    void referTransfer_refusedByTheTrunk_keepsTheCall_andASecondTransferIsRefusedMeanwhile() throws Exception {
+    void referTransfer_ofAHeldCall_busyBeforeAnyRing_resumesTheSameCall_withAudioBothWays() throws Exception {
+        start("sip:127.0.0.1:9");
+        try (SippPeer caller = SippPeer.uac("uac_held_refer_fail.xml", fx.sipPort, ALICE_NUMBER,
+                keys("TARGET", "+14155550177", "rtp_port", String.valueOf(callerRtp.getLocalPort())));
+             TestBrowser browser = new TestBrowser()) {
+            CallView ringing = agent.await(v -> v.state() == CallState.CONNECTING, WAIT);
+            browser.connect(engine.answer(agent, ringing.id(), browser.offer(true, true, -1)));
+            String id = ringing.id();
+            engine.hold(agent, id, true);
+            awaitSeen(caller, "^ACK sip:", 2); // the hold is done before the REFER (the scenario's order)
+            var started = engine.transfer(agent, fx.alice, id, TARGET);
+            assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .cause().hasMessageContaining("busy");
+            awaitSeen(caller, "^ACK sip:", 3); // our resume (a=sendrecv, checked by the scenario) is complete
+            assertThat(bothWays(callerRtp, gatewayPort(caller, callerRtp), browser)).as("audio both ways").isTrue();
+            engine.hangUp(agent, id);
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            assertThat(agent.states()).containsExactly("connecting", "answered", "disconnected/local_hangup");
+        }
+    }
+
+    @Test
+    void referTransfer_theFarEndHangsUpAfterAccepting_endsTheCallTransferred() throws Exception {
+        start("sip:127.0.0.1:9");
+        try (SippPeer caller = SippPeer.uac("uac_refer_accept_then_bye.xml", fx.sipPort, ALICE_NUMBER,
+                keys("TARGET", "+14155550177", "rtp_port", String.valueOf(callerRtp.getLocalPort())))) {
+            String id = answered();
+            engine.transfer(agent, fx.alice, id, TARGET).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            CallView end = agent.awaitEnd(WAIT);
+            assertThat(end.endReason()).isEqualTo(EndReason.TRANSFERRED);
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+            awaitNoMediaSession();
+        }
+    }
+
+    @Test
+    void referTransfer_acceptedButNoRingingWithinTheTargetRingTime_resolvesAnyway_beforeTheSdksLimit() throws Exception {
+        start("sip:127.0.0.1:9", Duration.ofSeconds(3)); // the target ring time: 3 s
+        try (SippPeer caller = SippPeer.uac("uac_refer_accept_silent.xml", fx.sipPort, ALICE_NUMBER,
+                keys("TARGET", "+14155550177", "rtp_port", String.valueOf(callerRtp.getLocalPort())))) {
+            String id = answered();
+            engine.transfer(agent, fx.alice, id, TARGET).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(agent.awaitEnd(WAIT).endReason()).isEqualTo(EndReason.TRANSFERRED);
+            engine.close(); // the caller still waits for the final NOTIFY: shutdown hangs it up
+            assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
+        }
+    }
+
+    @Test
+    void referTransfer_refusedByTheTrunk_failsWithTheStatus_keepsTheCall_andASecondTransferIsRefusedMeanwhile()
+            throws Exception {
         start("sip:127.0.0.1:9");
         try (SippPeer caller = SippPeer.uac("uac_refer_refused.xml", fx.sipPort, ALICE_NUMBER,
                 keys("TARGET", "+14155550177"))) {
             String id = answered();
-            engine.transfer(agent, fx.alice, id, TARGET);
+            var started = engine.transfer(agent, fx.alice, id, TARGET);
             // The REFER is under way until the 405 arrives (the scenario answers it 300 ms late).
             assertThatThrownBy(() -> engine.transfer(agent, fx.alice, id, TARGET))
                     .isInstanceOfSatisfying(CallException.class, e ->
                             assertThat(e.reason()).isEqualTo(CallException.Reason.TRANSFER_REFUSED));
-            assertThat(agent.awaitTransferFailures(WAIT)).first().isEqualTo(id + "/failed");
+            assertThatThrownBy(() -> started.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .cause().isInstanceOfSatisfying(CallException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(CallException.Reason.TRANSFER_FAILED);
+                        assertThat(e.getMessage()).contains("405");
+                    });
             assertThat(agent.states()).containsExactly("connecting", "answered");
             engine.hangUp(agent, id);
             assertThat(caller.awaitExit(WAIT)).as(caller.logs()).isZero();
@@ -214,6 +343,16 @@ class CallEngineReferTest {
                 assertThat(trunk.messages()).doesNotContain("INVITE sip:");
             }
         }
+    }
+
+    /** Waits until SIPp's message log has {@code count} lines matching {@code regex} (sent or received). */
+    private static void awaitSeen(SippPeer peer, String regex, int count) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.MULTILINE);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (p.matcher(peer.messages()).results().count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(p.matcher(peer.messages()).results().count()).as(peer.messages()).isGreaterThanOrEqualTo(count);
     }
 
     /** Waits until SIPp's message log shows {@code text}, so what the test does next comes after it. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.opendialer.media.g711.G711;
+import org.opendialer.media.relay.TestBrowser;
 import org.opendialer.testkit.Goertzel;
 
 /** The transfer tests' view of RTP: the test's sockets stand in for SIPp's audio, checked both ways and for tones. */
@@ -61,6 +62,67 @@ final class RtpProbe {
             }
         }
         return false;
+    }
+
+    /**
+     * Audio both ways between a SIP peer's RTP socket {@code sip} (the gateway's side of it: {@code gatewayPort})
+     * and a connected browser stand-in: each receives the other's marked PCMU packets.
+     */
+    static boolean bothWays(DatagramSocket sip, int gatewayPort, TestBrowser browser) throws Exception {
+        return toBrowser(sip, gatewayPort, browser, 0x33) && fromBrowser(browser, sip, 0x44);
+    }
+
+    private static boolean toBrowser(DatagramSocket from, int gatewayPort, TestBrowser to, int mark) throws Exception {
+        byte[] packet = marked(mark);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int seq = 1; System.nanoTime() < deadline; seq++) {
+            packet[2] = (byte) (seq >> 8);
+            packet[3] = (byte) seq;
+            from.send(new DatagramPacket(packet, packet.length, InetAddress.getLoopbackAddress(), gatewayPort));
+            byte[] got = to.nextRtp(100);
+            while (got != null) {
+                if (isMarked(got, got.length, mark)) {
+                    return true;
+                }
+                got = to.nextRtp(0); // ringback queued before the join
+            }
+        }
+        return false;
+    }
+
+    private static boolean fromBrowser(TestBrowser from, DatagramSocket to, int mark) throws Exception {
+        byte[] payload = new byte[160];
+        java.util.Arrays.fill(payload, (byte) mark);
+        to.setSoTimeout(100);
+        byte[] buf = new byte[2048];
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int seq = 1; System.nanoTime() < deadline; seq++) {
+            from.sendRtp(0, seq, seq * 160L, 0x4444, false, payload);
+            try {
+                while (true) {
+                    DatagramPacket got = new DatagramPacket(buf, buf.length);
+                    to.receive(got);
+                    if (isMarked(buf, got.getLength(), mark)) {
+                        return true;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                // keep sending: the browser's leg may not be joined yet
+            }
+        }
+        return false;
+    }
+
+    private static byte[] marked(int mark) {
+        byte[] packet = new byte[12 + 160];
+        packet[0] = (byte) 0x80;
+        java.util.Arrays.fill(packet, 12, packet.length, (byte) mark);
+        packet[11] = (byte) mark;
+        return packet;
+    }
+
+    private static boolean isMarked(byte[] p, int length, int mark) {
+        return length == 12 + 160 && p[12] == (byte) mark && p[length - 1] == (byte) mark;
     }
 
     /**

@@ -33,7 +33,7 @@ import org.opendialer.media.stun.StunMessageType;
  * A browser stand-in over loopback UDP: writes an offer like Chromium's, then ICE-lite check
  * (with USE-CANDIDATE), BouncyCastle DTLS client, SRTP/SRTCP both ways, as Chromium does.
  */
-final class TestBrowser implements AutoCloseable {
+public final class TestBrowser implements AutoCloseable {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -50,12 +50,12 @@ final class TestBrowser implements AutoCloseable {
     private Thread reader;
     private volatile boolean closed;
 
-    TestBrowser() throws SocketException {
+    public TestBrowser() throws SocketException {
         socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
     }
 
     /** Chromium's shape: BUNDLE, actpass, PCMU 0 / PCMA 8 / telephone-event 126 when asked. */
-    String offer(boolean pcmu, boolean pcma, int eventPt) {
+    public String offer(boolean pcmu, boolean pcma, int eventPt) {
         StringBuilder formats = new StringBuilder();
         StringBuilder rtpmaps = new StringBuilder();
         if (pcmu) {
@@ -103,7 +103,7 @@ final class TestBrowser implements AutoCloseable {
     }
 
     /** ICE check, then DTLS with the gateway as server; returns once SRTP keys are known. */
-    void connect(String answer) throws Exception {
+    public void connect(String answer) throws Exception {
         if (!check(answer)) {
             throw new IOException("no ICE answer from the relay");
         }
@@ -199,7 +199,7 @@ final class TestBrowser implements AutoCloseable {
         }
     }
 
-    void sendRtp(int pt, int seq, long ts, int ssrc, boolean marker, byte[] payload) throws Exception {
+    public void sendRtp(int pt, int seq, long ts, int ssrc, boolean marker, byte[] payload) throws Exception {
         byte[] packet = Rtp.packet(pt, seq, ts, ssrc, marker, payload);
         byte[] srtp;
         synchronized (this) {
@@ -225,7 +225,7 @@ final class TestBrowser implements AutoCloseable {
     }
 
     /** The next RTP packet relayed to this browser, or null after {@code millis}. */
-    byte[] nextRtp(int millis) throws InterruptedException {
+    public byte[] nextRtp(int millis) throws InterruptedException {
         return rtp.poll(millis, TimeUnit.MILLISECONDS);
     }
 
