@@ -7,11 +7,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, HOST_ORIGIN } from '../support/constants.mjs';
+import { CHROMIUM_ARGS } from '../support/constants.mjs';
 import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
 import { startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
-import { expectSignedIn, hear, signIn } from './helpers';
+import { hear, signedInDialer } from './helpers';
 
 // Every port in the block base+2100..2199 (E2E_PORT_BASE, default 18080), WebRTC included.
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
@@ -46,20 +46,8 @@ const { cleanup } = trunkedGatewayForFile(test, {
   users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: `Fork ${u}`, ...x }])),
 });
 
-async function agent(browser: Browser, user: UserName) {
-  const context = await browser.newContext({ permissions: ['microphone'] });
-  cleanup(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${HOST_ORIGIN}/harness.html`);
-  await page.evaluate((serverUrl) => {
-    window.harness.create({ serverUrl });
-    (window as any).calls = window.harness.record();
-  }, GATEWAY_URL);
-  let frame: ReturnType<Page['frames']>[number] | undefined;
-  await expect.poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${GATEWAY_URL}/dialer/`)))).toBeTruthy();
-  await signIn(frame!, user, PASSWORD);
-  await expectSignedIn(frame!, `Fork ${user}`);
-  return { page, frame: frame! };
+function agent(browser: Browser, user: UserName) {
+  return signedInDialer(browser, user, { gatewayUrl: GATEWAY_URL, password: PASSWORD, displayName: `Fork ${user}`, cleanup });
 }
 
 const lastState = (page: Page) => page.evaluate(() => (window as any).calls.list.at(-1)?.call.state ?? null);
