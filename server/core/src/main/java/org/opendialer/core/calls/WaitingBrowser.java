@@ -3,7 +3,6 @@ package org.opendialer.core.calls;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.media.tone.TonePattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +44,10 @@ final class WaitingBrowser {
         return media.browserCodec(caller.mediaSide);
     }
 
-    /** US ringback toward the caller's browser leg, SRTP like relayed audio (unless a tone already plays). */
+    /** Ringback (DIALER_RINGBACK) toward the caller's browser leg, SRTP like relayed audio (unless a tone already plays). */
     void ringback() {
         if (!media.isPlayingTone()) {
-            media.playTone(caller.mediaSide, law() != null ? law() : MediaSession.Codec.PCMU, TonePattern.RINGBACK_US);
+            media.playTone(caller.mediaSide, law() != null ? law() : MediaSession.Codec.PCMU, media.ringback());
         }
     }
 
