@@ -20,8 +20,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createUser, JAR, mintToken, REPO_ROOT, startGateway, stopPid } from '../e2e/support/gateway.mjs';
 import { checkSipp } from '../e2e/support/sipp.mjs';
-import { isoNow, loadAverage, machine, startSippTrunk, summary, writeSection } from './lib.mjs';
-import { inviteTimes, now, OFFER, WsDialer } from './ws-dialer.mjs';
+import { isoNow, loadAverage, machine, numberArg, startSippTrunk, summary, writeSection } from './lib.mjs';
+import { inviteTimes, now, OFFER, placeOneAtATime, WsDialer } from './ws-dialer.mjs';
 
 const BASE = Number(process.env.E2E_PORT_BASE || 18080) + 2500;
 // cluster.sh --port-base BASE+10: HAProxy +10, stats +11, PostgreSQL +12, Kamailio +13, node i +10+10i..+12+10i,
@@ -41,15 +41,11 @@ const WARMUP = 3;
 const START = '<!-- bench/cluster:start -->';
 const END = '<!-- bench/cluster:end -->';
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const LATENCY_CALLS = arg('--latency-calls', 30);
-const LOOP_DIALERS = arg('--loop-dialers', 20);
-const LOOP_S = arg('--loop-s', 20);
-const CONCURRENT = arg('--concurrent', 25);
-const HOLD_S = arg('--hold-s', 8);
+const LATENCY_CALLS = numberArg('--latency-calls', 30);
+const LOOP_DIALERS = numberArg('--loop-dialers', 20);
+const LOOP_S = numberArg('--loop-s', 20);
+const CONCURRENT = numberArg('--concurrent', 25);
+const HOLD_S = numberArg('--hold-s', 8);
 if (!(LATENCY_CALLS >= 10 && LOOP_DIALERS >= 1 && LOOP_S >= 5 && CONCURRENT >= 1 && CONCURRENT <= RTP_PER_NODE / 2 && HOLD_S >= 1)) {
   throw new Error(`--latency-calls ≥ 10, --loop-dialers ≥ 1, --loop-s ≥ 5, --concurrent 1..${RTP_PER_NODE / 2}, --hold-s ≥ 1`);
 }
@@ -142,20 +138,7 @@ async function latency(target) {
   const dialer = await WsDialer.open(target.url, await mintToken(target, LAT_USER.username));
   let caller;
   try {
-    const placed = [];
-    for (let i = 0; i < total; i++) {
-      const answered = dialer.waitFor((c) => c.state === 'answered' || c.state === 'disconnected', `answered (call ${i})`);
-      answered.catch(() => {}); // awaited below unless placeCall fails first
-      const t = now();
-      const { call_id } = await dialer.request('placeCall', { to: FAR_END, sdp: OFFER });
-      const { call } = await answered;
-      if (call.state !== 'answered') throw new Error(`outbound call ${i} ended: ${call.end_reason}`);
-      const ended = dialer.waitFor((c) => c.state === 'disconnected', `disconnected (call ${i})`);
-      await dialer.request('hangUp', { call_id });
-      await ended;
-      placed.push(t);
-      await sleep(50);
-    }
+    const placed = await placeOneAtATime(dialer, total, FAR_END);
     const out = await trunk.finished(30_000);
     if (out.code !== 0) throw new Error(`trunk SIPp: ${JSON.stringify(out)}`);
     const invites = inviteTimes(trunk.file, 'received');

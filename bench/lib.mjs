@@ -9,6 +9,18 @@ import { REPO_ROOT } from '../e2e/support/gateway.mjs';
 
 export const DOC = path.join(REPO_ROOT, 'docs/benchmarks.md');
 
+/** The word after `name` on the command line (`--calls 50` → '50'), or `fallback` when `name` is absent. */
+export function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+
+/** As `arg`, as a number (NaN when the word is not one: the callers' range checks then refuse it). */
+export function numberArg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
 /** The load averages (1, 5, 15 min), as `uptime` prints them. */
 export const loadAverage = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkBuildOutputs, createUser, REPO_ROOT, startGateway, stopPid } from '../e2e/support/gateway.mjs';
 import { checkSipp } from '../e2e/support/sipp.mjs';
-import { isoNow, loadAverage, startSippTrunk, summary, writeSection } from './lib.mjs';
+import { isoNow, loadAverage, numberArg, startSippTrunk, summary, writeSection } from './lib.mjs';
 
 const HTTP_PORT = 50000;
 const SIP_PORT = 50001;
@@ -43,14 +43,10 @@ const FAR_END = '+12025550143';
 export const START = '<!-- bench/load:start -->';
 export const END = '<!-- bench/load:end -->';
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const DIALERS = arg('--dialers', 1000);
-const USERS = arg('--users', 200);
-const CALLS = arg('--calls', 200);
-const HOLD_MS = arg('--hold-ms', 15000);
+const DIALERS = numberArg('--dialers', 1000);
+const USERS = numberArg('--users', 200);
+const CALLS = numberArg('--calls', 200);
+const HOLD_MS = numberArg('--hold-ms', 15000);
 const WRITE_DOC = !process.argv.includes('--no-doc');
 const ALL_PASSWORD = process.argv.includes('--all-password');
 if (!(CALLS >= 1 && USERS >= CALLS && DIALERS >= USERS)) throw new Error('need 1 <= --calls <= --users <= --dialers');

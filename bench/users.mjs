@@ -11,14 +11,14 @@
 // --baseline-jar adds, in each round, the largest size on another build (e.g. one from before the indexed
 // lookups), labelled in the table.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { admin, createUser, JAR, REPO_ROOT, startGateway, stopPid } from '../e2e/support/gateway.mjs';
 import { checkSipp } from '../e2e/support/sipp.mjs';
-import { isoNow, loadAverage, machine, startSippTrunk, summary, writeSection } from './lib.mjs';
+import { arg, isoNow, loadAverage, machine, startSippTrunk, summary, writeSection } from './lib.mjs';
+import { inviteTimes, placeOneAtATime, WsDialer } from './ws-dialer.mjs';
 
 // Ports: offsets 1650-1699 of E2E_PORT_BASE (default 18080), the users block.
 const BASE = Number(process.env.E2E_PORT_BASE || 18080) + 1650;
@@ -30,7 +30,6 @@ const CALLER_PORT = BASE + 8;
 const CALLER_MEDIA_PORT = BASE + 10; // +10 to +13
 const WEBRTC_PORT = BASE + 14;
 const RTP_PORTS = `${BASE + 20}-${BASE + 49}`;
-const WebSocket = createRequire(path.join(REPO_ROOT, 'e2e/package.json'))('ws');
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const WORK_DIR = path.join(REPO_ROOT, 'bench/.tmp/users');
 const USER = { username: 'bench', display_name: 'Bench Agent', extension: '401', number: '+12025550190' };
@@ -38,18 +37,6 @@ const FAR_END = '+12025550143';
 const WARMUP = 3;
 const START = '<!-- bench/users:start -->';
 const END = '<!-- bench/users:end -->';
-const OFFER = [
-  'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 0 8 101', 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:usr1', 'a=ice-pwd:usersusersusersusersusers',
-  'a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
-  'a=setup:actpass', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000', '',
-].join('\r\n');
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : fallback;
-}
 const CALLS = Number(arg('--calls', 50));
 const SIZES = arg('--users', '100,100000').split(',').map(Number);
 const REPS = Number(arg('--reps', 2));
@@ -57,77 +44,6 @@ const BASELINE_JAR = arg('--baseline-jar', null);
 const BASELINE_LABEL = arg('--baseline-label', 'baseline build');
 if (!(CALLS >= 10) || SIZES.some((n) => !(n >= 1 && n <= 1_000_000)) || !(REPS >= 1)) {
   throw new Error('--calls ≥ 10, --users a list of 1..1000000, --reps ≥ 1');
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.timeOrigin + performance.now();
-
-/** A dialer over the WebSocket protocol; `onCall(call, t)` sees every callStateChanged with its arrival time. */
-class WsDialer {
-  next = 0;
-  pending = new Map();
-  onCall = () => {};
-  constructor(ws) {
-    this.ws = ws;
-    ws.on('message', (data) => {
-      const t = now();
-      const frame = JSON.parse(String(data));
-      if (frame.type === 'response') this.pending.get(frame.id)?.(frame);
-      if (frame.type === 'event' && frame.event.type === 'callStateChanged') this.onCall(frame.event.call, t);
-    });
-  }
-  static async open(url, token) {
-    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { origin: url });
-    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-    const d = new WsDialer(ws);
-    await d.request('hello', { protocol: 1, device: `bench-${randomBytes(4).toString('hex')}` });
-    await d.request('signInWithToken', { token });
-    return d;
-  }
-  request(method, params) {
-    const id = `r${this.next++}`;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${method}: no response in 15 s`)), 15_000);
-      this.pending.set(id, (frame) => {
-        clearTimeout(timer);
-        frame.ok ? resolve(frame.result) : reject(new Error(`${method}: ${JSON.stringify(frame.error)}`));
-      });
-      this.ws.send(JSON.stringify({ v: 1, type: 'request', id, method, params }));
-    });
-  }
-  /** Resolves with the first call event `pred` accepts (and its time). */
-  waitFor(pred, what) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 15_000);
-      this.onCall = (call, t) => {
-        if (pred(call)) {
-          clearTimeout(timer);
-          resolve({ call, t });
-        }
-      };
-    });
-  }
-  close() {
-    this.ws.close();
-  }
-}
-
-/** SIPp's message log → the first `wanted` message ("INVITE received" / "INVITE sent") per Call-ID, epoch ms, in order. */
-function inviteTimes(file, direction) {
-  const text = readFileSync(file, 'utf8');
-  const seen = new Map();
-  for (const block of text.split(/^-{20,} (?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\s*$)/m).slice(1)) {
-    const m = block.match(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d{6})\s*\n(\w+) message (received|sent)/);
-    if (!m || m[5] !== direction) continue;
-    const lines = block.split('\n').map((l) => l.trim());
-    if (!(lines.find((l) => /^(SIP\/2\.0 \d{3}|[A-Z]+ sip:)/.test(l)) || '').startsWith('INVITE ')) continue;
-    const callId = (lines.find((l) => /^(Call-ID|i):/i.test(l)) || '').replace(/^[^:]+:\s*/, '');
-    // A sent INVITE carries SIPp's clock from before the write (X-Bench-Written); the log's stamp may come later.
-    const stamp = (lines.find((l) => /^X-Bench-Written:/i.test(l)) || '').match(/(\d{9,})\.(\d{6})\s*$/);
-    const t = stamp ? Number(stamp[1]) * 1000 + Number(stamp[2]) / 1000 : Date.parse(`${m[1]}T${m[2]}Z`) + Number(m[3]) / 1000;
-    if (callId && !seen.has(callId)) seen.set(callId, t);
-  }
-  return [...seen.values()];
 }
 
 function sippArgs(scenario, port, mediaPort, calls, log, extra = []) {
@@ -176,19 +92,7 @@ async function runOnce(users, jar = JAR, label = 'this build') {
     const token = (await admin(gateway, 'POST', `/api/v1/users/${USER.username}/tokens`)).body.token;
     dialer = await WsDialer.open(gateway.url, token);
 
-    const placed = [];
-    for (let i = 0; i < total; i++) {
-      const answered = dialer.waitFor((c) => c.state === 'answered' || c.state === 'disconnected', `answered (call ${i})`);
-      const t = now();
-      const { call_id } = await dialer.request('placeCall', { to: FAR_END, sdp: OFFER });
-      const { call } = await answered;
-      if (call.state !== 'answered') throw new Error(`outbound call ${i} ended: ${call.end_reason}`);
-      const ended = dialer.waitFor((c) => c.state === 'disconnected', `disconnected (call ${i})`);
-      await dialer.request('hangUp', { call_id });
-      await ended;
-      placed.push(t);
-      await sleep(50);
-    }
+    const placed = await placeOneAtATime(dialer, total, FAR_END);
     const sippOut = await trunk.finished(30_000);
     if (sippOut.code !== 0) throw new Error(`trunk SIPp: ${JSON.stringify(sippOut)}`);
     const invites = inviteTimes(trunkLog, 'received');

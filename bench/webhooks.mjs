@@ -14,20 +14,16 @@ import path from 'node:path';
 import { CHROMIUM_ARGS } from '../e2e/support/constants.mjs';
 import { checkBuildOutputs, REPO_ROOT } from '../e2e/support/gateway.mjs';
 import { runCallsBench } from './calls.mjs';
-import { isoNow, loadAverage, machine, machineLine, writeSection } from './lib.mjs';
+import { isoNow, loadAverage, machine, machineLine, numberArg, writeSection } from './lib.mjs';
 
 const BASE = Number(process.env.BENCH_PORT_BASE ?? 19700); // the same base bench/calls.mjs reads
 const RECEIVER_PORT = BASE + 71;
 const START = '<!-- bench/webhooks:start -->';
 const END = '<!-- bench/webhooks:end -->';
 
-function arg(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const CALLS = arg('--calls', 50);
-const ROUNDS = arg('--rounds', 2);
-const DELAY_MS = arg('--delay-ms', 2000);
+const CALLS = numberArg('--calls', 50);
+const ROUNDS = numberArg('--rounds', 2);
+const DELAY_MS = numberArg('--delay-ms', 2000);
 if (!(CALLS >= 10 && ROUNDS >= 1 && DELAY_MS >= 0)) throw new Error('--calls >= 10, --rounds >= 1, --delay-ms >= 0');
 
 /** A webhook receiver that answers 200 after `delayMs`; counts what it received and answered. */

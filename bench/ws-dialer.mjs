@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../e2e/support/gateway.mjs';
+import { OFFER } from '../e2e/support/sip-gateway.mjs';
 
 const WebSocket = createRequire(path.join(REPO_ROOT, 'e2e/package.json'))('ws');
 
@@ -12,13 +13,7 @@ const WebSocket = createRequire(path.join(REPO_ROOT, 'e2e/package.json'))('ws');
 export const now = () => performance.timeOrigin + performance.now();
 
 /** A WebRTC offer whose audio never connects: the gateway answers it and places the call as a browser's. */
-export const OFFER = [
-  'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 0 8 101', 'c=IN IP4 0.0.0.0', 'a=ice-ufrag:usr1', 'a=ice-pwd:usersusersusersusersusers',
-  'a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99',
-  'a=setup:actpass', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux', 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:101 telephone-event/8000', '',
-].join('\r\n');
+export { OFFER };
 
 /** `onCall(call, t)` sees every callStateChanged with its arrival time; `waitFor` takes it over until it resolves. */
 export class WsDialer {
@@ -76,6 +71,30 @@ export class WsDialer {
   close() {
     this.ws.terminate();
   }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Places `count` calls to `to` one at a time: each is answered (the trunk's doing), hung up, and 50 ms pass
+ * before the next. Returns when each placeCall was sent (epoch ms), in order: the start of placeCall → INVITE.
+ */
+export async function placeOneAtATime(dialer, count, to) {
+  const placed = [];
+  for (let i = 0; i < count; i++) {
+    const answered = dialer.waitFor((c) => c.state === 'answered' || c.state === 'disconnected', `answered (call ${i})`);
+    answered.catch(() => {}); // awaited below unless placeCall fails first
+    const t = now();
+    const { call_id } = await dialer.request('placeCall', { to, sdp: OFFER });
+    const { call } = await answered;
+    if (call.state !== 'answered') throw new Error(`outbound call ${i} ended: ${call.end_reason}`);
+    const ended = dialer.waitFor((c) => c.state === 'disconnected', `disconnected (call ${i})`);
+    await dialer.request('hangUp', { call_id });
+    await ended;
+    placed.push(t);
+    await sleep(50);
+  }
+  return placed;
 }
 
 /** SIPp's message log → the first `direction` ("received" / "sent") INVITE per Call-ID, epoch ms, in order. */

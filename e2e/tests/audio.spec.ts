@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, expect, test, type Browser, type Frame, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import {
   AUDIO_GATEWAY_URL,
   AUDIO_HTTP_PORT,
@@ -17,12 +17,11 @@ import {
   AUDIO_TRUNK_MEDIA_PORT,
   AUDIO_TRUNK_PORT,
   CHROMIUM_ARGS,
-  HOST_ORIGIN,
 } from '../support/constants.mjs';
 import { trunkedGatewayForFile } from '../support/sip-gateway.mjs';
 import { startSipp } from '../support/sipp.mjs';
 import { startRtpPeer, toneRatio, writeToneWav } from '../support/tone.mjs';
-import { expectSignedIn, hear, signIn } from './helpers';
+import { hear, signedInDialer } from './helpers';
 
 const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.tmp/audio');
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
@@ -59,27 +58,11 @@ const { cleanup } = trunkedGatewayForFile(test, {
   users: Object.fromEntries(Object.entries(USERS).map(([u, x]) => [u, { password: PASSWORD, display_name: displayName(u), ...x }])),
 });
 
-async function frameOf(page: Page): Promise<Frame> {
-  let frame: Frame | undefined;
-  await expect.poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${AUDIO_GATEWAY_URL}/dialer/`)))).toBeTruthy();
-  return frame as Frame;
-}
-
 /** A signed-in dialer of `user` in a new context; the microphone is granted unless `microphone: false`. */
-async function agent(browser: Browser, user: UserName, { microphone = true } = {}) {
-  // Contexts get the config's microphone grant unless told otherwise (permissions: []).
-  const context = await browser.newContext({ permissions: microphone ? ['microphone'] : [] });
-  cleanup(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${HOST_ORIGIN}/harness.html`);
-  await page.evaluate((serverUrl) => {
-    window.harness.create({ serverUrl });
-    (window as any).calls = window.harness.record();
-  }, AUDIO_GATEWAY_URL);
-  const frame = await frameOf(page);
-  await signIn(frame, user, PASSWORD);
-  await expectSignedIn(frame, displayName(user));
-  return { context, page, frame };
+function agent(browser: Browser, user: UserName, { microphone = true } = {}) {
+  return signedInDialer(browser, user, {
+    gatewayUrl: AUDIO_GATEWAY_URL, password: PASSWORD, displayName: displayName(user), cleanup, microphone,
+  });
 }
 
 function hostCall(page: Page, method: string, arg?: unknown) {

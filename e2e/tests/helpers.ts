@@ -1,4 +1,4 @@
-import { expect, type Frame, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Frame, type Page } from '@playwright/test';
 import { GATEWAY_URL, HOST_ORIGIN } from '../support/constants.mjs';
 import { listenForTone } from '../support/hear.mjs';
 
@@ -41,13 +41,37 @@ export async function openDialer(page: Page, options: Record<string, unknown> = 
   await page.evaluate((o) => window.harness.create(o), options);
 }
 
-/** The dialer iframe, once it has been created. */
-export async function dialerFrame(page: Page): Promise<Frame> {
+/** The dialer iframe (of the gateway at `gatewayUrl`), once it has been created. */
+export async function dialerFrame(page: Page, gatewayUrl = GATEWAY_URL): Promise<Frame> {
   let frame: Frame | undefined;
   await expect
-    .poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${GATEWAY_URL}/dialer/`))), { timeout: 10_000 })
+    .poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${gatewayUrl}/dialer/`))), { timeout: 10_000 })
     .toBeTruthy();
   return frame as Frame;
+}
+
+/**
+ * A dialer of `user` signed in on a harness page of its own browser context (a separate browser profile), against
+ * the gateway at `gatewayUrl`; `cleanup` is handed the context's close. The page records every call event in
+ * `window.calls`. The microphone is granted unless `microphone` is false.
+ */
+export async function signedInDialer(
+  browser: Browser,
+  user: string,
+  o: { gatewayUrl: string; password: string; displayName: string; cleanup: (fn: () => Promise<unknown>) => unknown; microphone?: boolean },
+): Promise<{ context: BrowserContext; page: Page; frame: Frame }> {
+  const context = await browser.newContext({ permissions: o.microphone === false ? [] : ['microphone'] });
+  o.cleanup(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${HOST_ORIGIN}/harness.html`);
+  await page.evaluate((serverUrl) => {
+    window.harness.create({ serverUrl });
+    (window as any).calls = window.harness.record();
+  }, o.gatewayUrl);
+  const frame = await dialerFrame(page, o.gatewayUrl);
+  await signIn(frame, user, o.password);
+  await expectSignedIn(frame, o.displayName);
+  return { context, page, frame };
 }
 
 export function call(page: Page, to: unknown) {

@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, expect, test, type Browser, type Frame, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, HOST_ORIGIN } from '../support/constants.mjs';
 import { coturnUnavailable, startCoturn } from '../support/coturn.mjs';
 import { createUser, startGateway, stopPid } from '../support/gateway.mjs';
 import { block, dropTcpTo, dropUdpTo, dropped } from '../support/netblock.mjs';
 import { udpBlockUnavailable } from '../support/netfault.mjs';
 import { writeToneWav } from '../support/tone.mjs';
-import { expectSignedIn, hear, signIn } from './helpers';
+import { hear, signedInDialer } from './helpers';
 
 const BASE = Number(process.env.E2E_PORT_BASE || 18080);
 const HTTP_PORT = BASE + 440;
@@ -96,20 +96,9 @@ test.afterAll(async () => {
   if (coturn) await coturn.stop();
 });
 
-async function agent(browser: Browser, user: UserName): Promise<{ page: Page; frame: Frame }> {
-  const context = await browser.newContext({ permissions: ['microphone'] });
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${HOST_ORIGIN}/harness.html`);
-  await page.evaluate((serverUrl) => {
-    window.harness.create({ serverUrl });
-    (window as any).calls = window.harness.record();
-  }, GATEWAY_URL);
-  let frame: Frame | undefined;
-  await expect.poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${GATEWAY_URL}/dialer/`)))).toBeTruthy();
-  await signIn(frame!, user, PASSWORD);
-  await expectSignedIn(frame!, `Net ${user}`);
-  return { page, frame: frame! };
+function agent(browser: Browser, user: UserName) {
+  const cleanup = (fn: () => Promise<unknown>) => cleanups.push(fn);
+  return signedInDialer(browser, user, { gatewayUrl: GATEWAY_URL, password: PASSWORD, displayName: `Net ${user}`, cleanup });
 }
 
 const events = (page: Page) =>

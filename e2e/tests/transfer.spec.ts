@@ -25,8 +25,10 @@ const WORK_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const PASSWORD = `pw-${randomBytes(12).toString('hex')}`;
 const AGENT_TONE_HZ = 1000;
 const TARGET_TONE_HZ = 600;
+const BROWSER_CALLER_TONE_HZ = 800;
 const TONE_AGENT = writeToneWav(path.join(WORK_DIR, `tone-${AGENT_TONE_HZ}.wav`), AGENT_TONE_HZ);
 const TONE_TARGET = writeToneWav(path.join(WORK_DIR, `tone-${TARGET_TONE_HZ}.wav`), TARGET_TONE_HZ);
+const TONE_BROWSER_CALLER = writeToneWav(path.join(WORK_DIR, `tone-${BROWSER_CALLER_TONE_HZ}.wav`), BROWSER_CALLER_TONE_HZ);
 const browserArgs = (toneFile: string) => [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${toneFile}`, '--autoplay-policy=no-user-gesture-required'];
 
 test.use({ launchOptions: { executablePath: '/usr/bin/chromium', args: browserArgs(TONE_AGENT) } });
@@ -41,6 +43,9 @@ const USERS = {
   second: { extension: '706', number: '+12025550706' },
   agent3: { extension: '707', number: '+12025550707' },
   offline: { extension: '708', number: '+12025550708' }, // never signs in: an unreachable transfer target
+  xcaller: { extension: '709', number: '+12025550709' }, // a browser caller (extension call) being transferred
+  xagent: { extension: '710', number: '+12025550710' },
+  xtarget: { extension: '711', number: '+12025550711' },
 } as const;
 type UserName = keyof typeof USERS;
 const displayName = (u: string) => `Desk ${u[0]!.toUpperCase()}${u.slice(1)}`;
@@ -95,9 +100,9 @@ async function agent(browser: Browser, user: UserName) {
   return { page, frame: frame as Frame };
 }
 
-/** A second Chromium whose microphone plays the target's tone. */
-async function targetBrowser(): Promise<Browser> {
-  const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: browserArgs(TONE_TARGET) });
+/** A second Chromium whose microphone plays the target's tone (or `tone`). */
+async function targetBrowser(tone = TONE_TARGET): Promise<Browser> {
+  const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: browserArgs(tone) });
   cleanups.push(() => b.close());
   return b;
 }
@@ -206,6 +211,31 @@ test('a target that cannot ring (an extension with no dialer signed in) rejects 
   await expect.poll(heard(agentSide.frame, AGENT_TONE_HZ), { timeout: 15_000, message: 'the caller is still heard' }).toBeGreaterThan(0.6);
   expect(await hostCall(agentSide.page, 'hangUp')).toEqual({ ok: true, result: null });
   expect(await caller.finished(), caller.log()).toBe(0);
+});
+
+test('blind transfer of a browser caller (an extension call, decisions/0028): the caller hears the gateway’s ringback over WebRTC while the target rings, the agent is free at the ring, then caller and target hear each other', async ({ browser }) => {
+  const caller = await agent(await targetBrowser(TONE_BROWSER_CALLER), 'xcaller');
+  const agentSide = await agent(browser, 'xagent');
+  const target = await agent(await targetBrowser(), 'xtarget');
+  expect(await hostCall(caller.page, 'placeCall', { to: USERS.xagent.extension })).toEqual({ ok: true, result: null });
+  await expect.poll(async () => (await lastCall(agentSide.page))?.state).toBe('connecting');
+  expect(await hostCall(agentSide.page, 'answer')).toEqual({ ok: true, result: null });
+  await expect.poll(heard(agentSide.frame, BROWSER_CALLER_TONE_HZ), { timeout: 15_000, message: 'the agent hears the caller' }).toBeGreaterThan(0.6);
+  await expect.poll(heard(caller.frame, AGENT_TONE_HZ), { timeout: 15_000, message: 'the caller hears the agent' }).toBeGreaterThan(0.6);
+
+  expect(await hostCall(agentSide.page, 'transfer', { to: USERS.xtarget.extension })).toEqual({ ok: true, result: null });
+  expect(await events(agentSide.page)).toEqual([['connecting', 'answered', 'disconnected/transferred']]);
+  await expect.poll(async () => (await lastCall(target.page))?.state, { timeout: 10_000 }).toBe('connecting');
+  // US ringback is 440 + 480 Hz at half amplitude each (2 s on, 4 s off): about half the energy at 440 Hz.
+  await expect.poll(heard(caller.frame, 440), { timeout: 20_000, message: 'the caller hears the gateway’s ringback' }).toBeGreaterThan(0.3);
+  expect(await events(caller.page), 'the caller’s own call goes on').toEqual([['connecting', 'answered']]);
+
+  expect(await hostCall(target.page, 'answer')).toEqual({ ok: true, result: null });
+  await expect.poll(heard(target.frame, BROWSER_CALLER_TONE_HZ), { timeout: 15_000, message: 'the target hears the caller' }).toBeGreaterThan(0.6);
+  await expect.poll(heard(caller.frame, TARGET_TONE_HZ), { timeout: 15_000, message: 'the caller hears the target' }).toBeGreaterThan(0.6);
+  expect(await hostCall(caller.page, 'hangUp')).toEqual({ ok: true, result: null });
+  await expect.poll(async () => (await lastCall(target.page))?.end_reason).toBe('remote_hangup');
+  expect(await events(caller.page)).toEqual([['connecting', 'answered', 'disconnected/local_hangup']]);
 });
 
 test('call waiting: a second caller rings while the agent talks; answer({ callId }) holds the first, hold(false, { callId }) swaps back', async ({ browser }) => {

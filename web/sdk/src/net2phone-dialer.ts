@@ -211,8 +211,8 @@ export class Net2PhoneDialer {
    * why when the target is busy, declines or cannot be reached before it rings (the caller is back on
    * the same call), or when there is no answered call, the target is this user, or a transfer is
    * already under way; `InvalidPhoneNumberError` for a malformed target. A target that rang but did
-   * not answer gives the caller back as a new incoming call with `recall: true`. (A caller that is
-   * another user's extension stays with this user until the target answers, as before.)
+   * not answer gives the caller back as a new incoming call with `recall: true`. The same holds when
+   * the caller is another user's extension; that user's call stays answered throughout.
    *
    * Attended transfer: `hold(true)` the first call, `placeCall` the consultation call, then
    * `transfer({ callId: first, toCallId: consultation })` joins the caller and the consulted party;

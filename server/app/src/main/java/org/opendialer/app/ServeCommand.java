@@ -101,6 +101,7 @@ final class ServeCommand {
                     Clock.systemUTC()));
             calls.setCallWaiting(config.calls().callWaiting());
             calls.setTransferMode(config.calls().transfer());
+            relay.setRingback(config.calls().ringback().pattern());
             calls.carrier(config.carrier());
             if (ops.webhook().isPresent()) {
                 webhooks = Webhooks.create(db, ops.webhook().get(), Clock.systemUTC(),

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.opendialer.testkit.Goertzel;
 
 /** "Call me": the sandbox calls a gateway user; SIPp answers in the gateway's place. */
 @Timeout(60)

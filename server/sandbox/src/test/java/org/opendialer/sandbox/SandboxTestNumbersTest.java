@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.opendialer.media.g711.G711;
+import org.opendialer.testkit.Goertzel;
 
 /** The test numbers, called by SIPp standing in for the gateway, over real SIP and RTP on loopback. */
 @Timeout(60)

@@ -13,19 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opendialer.testkit.KamailioProcess;
 
 /**
@@ -42,49 +38,32 @@ class InboundTlsCarrierTest {
     private static Path dir;
     private static Path caFile;
     private static Path gatewayIdentity;
+    @AutoClose
     private static KamailioProcess kamailio;
     private static int kamailioUdp;
     private static int kamailioTls;
     private static int gatewayTls;
     private static Path otherCaFile;
     private static Path carrierIdentity;
-    private static final List<String> warnings = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                warnings.add(r.getMessage());
-            }
-        }
+    @RegisterExtension
+    static final WarningCapture WARNINGS = new WarningCapture(InboundTlsSocket.class);
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    /** Held: JUL keeps loggers weakly. */
-    private static final Logger TLS_LOG = Logger.getLogger(InboundTlsSocket.class.getName());
-
+    @AutoClose
     private SipUserAgent agent;
     private final BlockingQueue<InboundCall> invites = new LinkedBlockingQueue<>();
     private final RecordingListener listener = new RecordingListener();
+    @AutoClose
     private DatagramSocket carrierRtp;
+    @AutoClose
     private DatagramSocket gatewayRtp;
 
     @BeforeAll
     static void startCarrier() throws Exception {
-        TLS_LOG.addHandler(CAPTURE);
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tls-carrier");
         TestPki.Issued ca = TestPki.ca("opendialer test CA");
-        caFile = dir.resolve("ca.pem");
-        Files.writeString(caFile, TestPki.pem(ca.certificate()));
-        Path otherCa = dir.resolve("other-ca.pem");
-        Files.writeString(otherCa, TestPki.pem(TestPki.ca("somebody else's CA").certificate()));
+        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        otherCaFile = TestPki.ca("somebody else's CA").writeCertificate(dir.resolve("other-ca.pem"));
         gatewayIdentity = TestPki.server(ca, "127.0.0.1", "localhost").write(dir, "gateway");
-        otherCaFile = otherCa;
         carrierIdentity = TestPki.server(ca, "127.0.0.1").write(dir, "carrier");
         gatewayTls = FreePorts.next();
         kamailio = carrier("trusting", caFile);
@@ -116,25 +95,6 @@ class InboundTlsCarrierTest {
                 + "ca_list = " + ca + "\n\n";
     }
 
-    @AfterAll
-    static void stopCarrier() {
-        TLS_LOG.removeHandler(CAPTURE);
-        if (kamailio != null) {
-            kamailio.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgent() {
-        if (agent != null) {
-            agent.stop();
-        }
-        if (carrierRtp != null) {
-            carrierRtp.close();
-            gatewayRtp.close();
-        }
-    }
-
     /** The gateway with its own certificate on {@code tlsPort}, the carrier (Kamailio over TLS) as its trunk. */
     private void startGateway(int tlsPort) throws Exception {
         carrierRtp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -152,7 +112,7 @@ class InboundTlsCarrierTest {
             return listener;
         });
         agent.start();
-        warnings.clear();
+        WARNINGS.clear();
     }
 
     private Sipp caller(String scenario, String number) throws Exception {
@@ -204,11 +164,8 @@ class InboundTlsCarrierTest {
         startGateway(gatewayTls);
         try (KamailioProcess distrustful = carrier("distrustful", otherCaFile);
                 Sipp sipp = caller("uac_tls_carrier_bye.xml", "+14155550199", distrustful.port())) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (warnings.stream().noneMatch(w -> w.contains("handshake failed")) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(warnings).as(distrustful.log()).anySatisfy(w -> assertThat(w).contains("handshake failed"));
+            WARNINGS.await("handshake failed", WAIT);
+            assertThat(WARNINGS.messages()).as(distrustful.log()).anySatisfy(w -> assertThat(w).contains("handshake failed"));
             // Kamailio answers its caller with an error once its transaction gives up (fr_timer 5 s).
             assertThat(sipp.awaitExit(Duration.ofSeconds(30))).as("the caller got a failure, not an answer").isNotZero();
             assertThat(invites).as("nothing rang").isEmpty();

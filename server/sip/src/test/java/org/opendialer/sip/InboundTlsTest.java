@@ -13,19 +13,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The SIP TLS port taking connections a carrier opens itself (DIALER_SIP_TLS_CERT): a client verifying our
@@ -38,48 +34,18 @@ class InboundTlsTest {
     private static Path dir;
     private static TestPki.Issued ca;
     private static Path identity;
-    private static final List<String> warnings = new CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                warnings.add(r.getMessage());
-            }
-        }
+    @RegisterExtension
+    static final WarningCapture WARNINGS = new WarningCapture(InboundTlsServerSocket.class, InboundTlsSocket.class);
 
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    /** Held: JUL keeps loggers weakly. */
-    private static final List<Logger> LOGS = List.of(Logger.getLogger(InboundTlsServerSocket.class.getName()),
-            Logger.getLogger(InboundTlsSocket.class.getName()));
-
+    @AutoClose
     private SipUserAgent agent;
     private int tlsPort;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
-        LOGS.forEach(l -> l.addHandler(CAPTURE));
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "inbound-tls");
         ca = TestPki.ca("opendialer gateway test CA");
         identity = TestPki.server(ca, "127.0.0.1", "localhost").write(dir, "gateway");
-    }
-
-    @AfterAll
-    static void removeCapture() {
-        LOGS.forEach(l -> l.removeHandler(CAPTURE));
-    }
-
-    @AfterEach
-    void stopAgent() {
-        if (agent != null) {
-            agent.stop();
-        }
     }
 
     private void startAgent(int maxConnections) {
@@ -90,7 +56,7 @@ class InboundTlsTest {
                 identity.resolve("cert.pem").toString(), identity.resolve("key.pem").toString(), maxConnections));
         agent = new SipUserAgent(settings, InboundCallHandler.REJECT_ALL);
         agent.start();
-        warnings.clear();
+        WARNINGS.clear();
     }
 
     /** A TLS client that verifies the gateway's certificate (chain to the test CA, name 127.0.0.1) as a carrier does. */
@@ -172,8 +138,8 @@ class InboundTlsTest {
                 assertThat(closedByGateway(s, WAIT)).as("connection " + i + " closed").isTrue();
             }
         }
-        awaitWarning("handshake failed");
-        assertThat(warnings).filteredOn(w -> w.contains("handshake failed")).hasSize(1);
+        WARNINGS.await("handshake failed", WAIT);
+        assertThat(WARNINGS.messages()).filteredOn(w -> w.contains("handshake failed")).hasSize(1);
         assertNothingLeft(baseline);
         try (SSLSocket s = carrier()) {
             assertThat(options(s)).isEqualTo("SIP/2.0 200 OK");
@@ -188,8 +154,8 @@ class InboundTlsTest {
             s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // the start of a record, then nothing
             assertThat(closedByGateway(s, Duration.ofSeconds(30))).isTrue();
         }
-        awaitWarning("no handshake within 10 s");
-        assertThat(warnings).filteredOn(w -> w.contains("no handshake within 10 s")).hasSize(1);
+        WARNINGS.await("no handshake within 10 s", WAIT);
+        assertThat(WARNINGS.messages()).filteredOn(w -> w.contains("no handshake within 10 s")).hasSize(1);
         assertNothingLeft(baseline);
     }
 
@@ -208,8 +174,8 @@ class InboundTlsTest {
                 // Closed well before the handshake bound (10 s): refused, not timed out.
                 assertThat(closedByGateway(third, Duration.ofSeconds(5))).isTrue();
             }
-            awaitWarning("2 are open");
-            assertThat(warnings).filteredOn(w -> w.contains("refused") && w.contains("2 are open")).hasSize(1);
+            WARNINGS.await("2 are open", WAIT);
+            assertThat(WARNINGS.messages()).filteredOn(w -> w.contains("refused") && w.contains("2 are open")).hasSize(1);
         } finally {
             for (Socket s : idle) {
                 s.close();
@@ -231,14 +197,6 @@ class InboundTlsTest {
         assertThatThrownBy(ua::start).isInstanceOf(SipAgentException.class)
                 .hasMessageContaining("/nonexistent/sip-cert.pem");
         assertThat(ua.isStarted()).isFalse();
-    }
-
-    /** The connection may be closed (by the RI's watchdog) a moment before the line is logged. */
-    private static void awaitWarning(String text) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (warnings.stream().noneMatch(w -> w.contains(text)) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
     }
 
     /** Threads of the RI's TLS channels (one per open connection). */

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opendialer.testkit.DnsmasqProcess;
@@ -24,18 +24,10 @@ class NaptrTcpRetryTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Pattern VIA = Pattern.compile("\\nVia: SIP/2.0/(\\w+) ");
 
+    @AutoClose
     private SipUserAgent agent;
+    @AutoClose
     private DnsmasqProcess dns;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (agent != null) {
-            agent.stop();
-        }
-        if (dns != null) {
-            dns.close();
-        }
-    }
 
     private void start(int trunkPort, java.util.function.UnaryOperator<SipSettings> configure) throws Exception {
         dns = DnsmasqProcess.start(Path.of("target", "dnsmasq", "naptr-tcp-" + trunkPort).toAbsolutePath(),

@@ -13,7 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,6 +39,7 @@ class PbxModeTest {
     private static KamailioProcess kamailio;
     private static BaresipProcess phone;
 
+    @AutoClose
     private SipUserAgent agent;
     private final BlockingQueue<InboundCall> invites = new LinkedBlockingQueue<>();
     private final RecordingListener inboundListener = new RecordingListener();
@@ -70,13 +71,6 @@ class PbxModeTest {
         }
         if (kamailio != null) {
             kamailio.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgent() {
-        if (agent != null) {
-            agent.stop();
         }
     }
 

@@ -38,6 +38,11 @@ final class TestPki {
                     + "\n-----END PRIVATE KEY-----\n"); // PKCS#8, which OpenSSL 3 reads
             return d;
         }
+
+        /** Writes the certificate alone to {@code file} (a CA file a peer trusts); returns the file. */
+        Path writeCertificate(Path file) throws IOException {
+            return Files.writeString(file, pem(certificate));
+        }
     }
 
     private TestPki() {

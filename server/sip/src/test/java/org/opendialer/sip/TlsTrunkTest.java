@@ -7,14 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opendialer.testkit.KamailioProcess;
 
 /**
@@ -28,41 +25,23 @@ class TlsTrunkTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static Path dir;
     private static Path caFile;
+    @AutoClose
     private static KamailioProcess kamailio;
     private static int sippPort;
     private static int goodPort;
     private static int unknownCaPort;
     private static int wrongNamePort;
     private static int expiredPort;
-    private static final java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                warnings.add(r.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    /** Held: JUL keeps loggers weakly, and a collected one would lose the handler. */
-    private static final Logger TLS_LOG = Logger.getLogger(TrunkTlsNetworkLayer.class.getName());
+    @RegisterExtension
+    static final WarningCapture WARNINGS = new WarningCapture(TrunkTlsNetworkLayer.class);
+    @AutoClose
     private SipUserAgent agent;
 
     @BeforeAll
     static void startTlsTrunk() throws Exception {
-        TLS_LOG.addHandler(CAPTURE);
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "tls-trunk");
         TestPki.Issued ca = TestPki.ca("opendialer test CA");
-        caFile = dir.resolve("ca.pem");
-        Files.writeString(caFile, TestPki.pem(ca.certificate()));
+        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         Path good = TestPki.server(ca, "127.0.0.1", "localhost").write(dir, "good");
         Path unknownCa = TestPki.server(TestPki.ca("somebody else's CA"), "127.0.0.1").write(dir, "unknown-ca");
         Path wrongName = TestPki.server(ca, "carrier.example.net").write(dir, "wrong-name");
@@ -96,21 +75,6 @@ class TlsTrunkTest {
     private static String server(String name, Path certDir) {
         return "[server:" + name + "]\nmethod = TLSv1.2+\nverify_certificate = no\nrequire_certificate = no\n"
                 + "private_key = " + certDir.resolve("key.pem") + "\ncertificate = " + certDir.resolve("cert.pem") + "\n\n";
-    }
-
-    @AfterAll
-    static void stopTlsTrunk() {
-        TLS_LOG.removeHandler(CAPTURE);
-        if (kamailio != null) {
-            kamailio.close();
-        }
-    }
-
-    @AfterEach
-    void stopAgent() {
-        if (agent != null) {
-            agent.stop();
-        }
     }
 
     private void startAgent(String trunkUri, String caPath) {
@@ -192,13 +156,13 @@ class TlsTrunkTest {
     }
 
     private void assertRefused(int port, String ca, String reason) throws InterruptedException {
-        warnings.clear();
+        WARNINGS.clear();
         startAgent("sip:127.0.0.1:" + port + ";transport=tls", ca);
         RecordingListener listener = new RecordingListener();
         agent.placeCall("+14155550100", null, "+14155550199", agent.localOffer(40000), listener);
         String event = listener.next(WAIT);
         assertThat(event).as(kamailio.log()).startsWith("failed UNREACHABLE");
         assertThat(listener.failurePhrase).contains("TLS").contains(reason);
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("127.0.0.1:" + port).contains(reason));
+        assertThat(WARNINGS.messages()).anySatisfy(w -> assertThat(w).contains("127.0.0.1:" + port).contains(reason));
     }
 }

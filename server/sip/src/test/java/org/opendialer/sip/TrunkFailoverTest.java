@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opendialer.testkit.DnsmasqProcess;
@@ -22,18 +22,10 @@ class TrunkFailoverTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final String NUMBER = "+14155550199";
 
+    @AutoClose
     private SipUserAgent agent;
+    @AutoClose
     private DnsmasqProcess dns;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (agent != null) {
-            agent.stop();
-        }
-        if (dns != null) {
-            dns.close();
-        }
-    }
 
     private void startDns(int firstPort, int secondPort) throws Exception {
         dns = DnsmasqProcess.start(Path.of("target", "dnsmasq", "failover-" + firstPort).toAbsolutePath(),

@@ -26,7 +26,7 @@ final class SippTrunk implements AutoCloseable {
         }
         cmd.addAll(List.of("-sf", file.toString(), "-i", "127.0.0.1", "-p", String.valueOf(port), "-mi",
                 "127.0.0.1", "-mp", String.valueOf(freeEvenUdpPort()), "-m", "1", "-nostdin", "-timeout", "30s",
-                "-timeout_error", "-trace_err"));
+                "-timeout_error", "-trace_err", "-trace_msg"));
         if (service != null) {
             cmd.addAll(List.of("-s", service));
         }

@@ -68,6 +68,11 @@ final class LiveCalls {
             o.blind = null;
             blind.callEnded();
         }
+        if (o.browserTransfer != null) {
+            BrowserCallerTransfer transfer = o.browserTransfer;
+            o.browserTransfer = null;
+            transfer.ended(o);
+        }
         Ongoing target = o.transferTo;
         if (target != null) {
             o.transferTo = null;

@@ -34,6 +34,8 @@ final class Ongoing {
     NumberTransfer numberTransfer;
     /** A blind transfer of this call until its target rings (decision 0022), else null. */
     BlindTransfer blind;
+    /** A blind transfer of an extension call this call is either side of (decision 0028), until it settles. */
+    BrowserCallerTransfer browserTransfer;
     /** The user put this answered call on hold (the relay is paused, the far end was told). */
     boolean held;
     /**

@@ -98,6 +98,11 @@ public final class PbxRegistrations implements PbxStatus, AutoCloseable {
         }
     }
 
+    /** Whether the user's un-REGISTER is scheduled: their last dialer went and none has come back yet. */
+    synchronized boolean removalPending(long userId) {
+        return pendingRemovals.containsKey(userId);
+    }
+
     /**
      * The account a call of {@code caller} to {@code target} goes through: the caller's PBX account, unless
      * the target is a gateway user's extension (those calls stay inside the gateway); else null.

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transfers of users' calls, which {@link CallEngine} delegates to: blind transfer to an extension or a
- * number (a SIP caller: {@link BlindTransfer}, decision 0022; a browser caller: the target's browser or a
- * bridged leg takes over at the answer, decisions 0012 and 0018), REFER mode (0019; blind: {@link BlindTransfer}
- * with the far end's NOTIFYs as the target's progress, 0027), and attended transfer
+ * number (a SIP caller: {@link BlindTransfer}, decision 0022; another user's browser: {@link BrowserCallerTransfer},
+ * decision 0028; a leg a transfer already joined: the target takes over at the answer, 0012 and 0018), REFER mode
+ * (0019; blind: {@link BlindTransfer} with the far end's NOTIFYs as the target's progress, 0027), and attended transfer
  * (joining two of the user's calls). Engine thread only.
  */
 final class Transfers {
@@ -42,6 +42,8 @@ final class Transfers {
     private final Parts p;
     /** Blind transfers whose caller waits without a call of the user (target ringing, recall). */
     private final Set<BlindTransfer> live = new LinkedHashSet<>();
+    /** Blind transfers of extension calls whose caller (a browser) waits without the user (decision 0028). */
+    private final Set<BrowserCallerTransfer> browserCallers = new LinkedHashSet<>();
 
     Transfers(Parts parts) {
         this.p = parts;
@@ -85,7 +87,8 @@ final class Transfers {
             throw new CallException(CallException.Reason.TRANSFER_FAILED, "Extension " + ext.digits() + " is busy.");
         }
         boolean sipCaller = BlindTransfer.applies(o);
-        if (sipCaller && !p.calls().events().hasDialers(callee.id())) {
+        boolean browserCaller = BrowserCallerTransfer.applies(o);
+        if ((sipCaller || browserCaller) && !p.calls().events().hasDialers(callee.id())) {
             throw new CallException(CallException.Reason.TRANSFER_FAILED,
                     "Extension " + ext.digits() + " is unreachable (no dialer signed in).");
         }
@@ -96,6 +99,11 @@ final class Transfers {
                 inbound ? o.call.callerDisplayName : null, p.calls().now()));
         if (sipCaller) {
             BlindTransfer transfer = new BlindTransfer(engineFor(), o);
+            transfer.ringExtension(t);
+            return transfer.started;
+        }
+        if (browserCaller) {
+            BrowserCallerTransfer transfer = new BrowserCallerTransfer(engineFor(), browserCallers, o);
             transfer.ringExtension(t);
             return transfer.started;
         }
@@ -147,11 +155,14 @@ final class Transfers {
         for (BlindTransfer t : List.copyOf(live)) {
             t.shutdown();
         }
+        for (BrowserCallerTransfer t : List.copyOf(browserCallers)) {
+            t.shutdown();
+        }
     }
 
     private static void refuseIfTransferring(Ongoing o) {
         if (o.transferTo != null || o.numberTransfer != null || o.referring != null || o.following != null
-                || o.blind != null) {
+                || o.blind != null || o.browserTransfer != null) {
             throw new CallException(CallException.Reason.TRANSFER_REFUSED,
                     "A transfer of this call is already under way.");
         }
@@ -159,8 +170,8 @@ final class Transfers {
 
     /**
      * Bridge mode: a new leg to {@code target} through the trunk (or the user's PBX account) in a relay session
-     * of its own. A SIP caller hears ringback and the target (BlindTransfer); a browser caller stays with the
-     * user until the target answers (NumberTransfer).
+     * of its own. A SIP caller (BlindTransfer) or another user's browser (BrowserCallerTransfer) hears ringback and
+     * the target; a leg a transfer already joined stays with the user until the target answers (NumberTransfer).
      */
     private CompletableFuture<Void> toNumber(Ongoing o, User user, DialTarget target) {
         SipUserAgent sip = p.sip();
@@ -179,8 +190,12 @@ final class Transfers {
         SipFarEnd leg = new SipFarEnd(p.calls(), sip, p.newMedia());
         leg.media = media;
         BlindTransfer blind = BlindTransfer.applies(o) ? new BlindTransfer(engineFor(), o) : null;
-        NumberTransfer transfer = blind != null ? null : new NumberTransfer(p.calls(), o, leg, this::numberAnswered);
-        leg.listener = new SipLegListener(p.thread(), blind != null ? blind.targetHandler(leg) : transfer);
+        BrowserCallerTransfer browser = blind == null && BrowserCallerTransfer.applies(o)
+                ? new BrowserCallerTransfer(engineFor(), browserCallers, o) : null;
+        NumberTransfer transfer = blind != null || browser != null ? null
+                : new NumberTransfer(p.calls(), o, leg, this::numberAnswered);
+        leg.listener = new SipLegListener(p.thread(), blind != null ? blind.targetHandler(leg)
+                : browser != null ? browser.targetHandler(leg) : transfer);
         try {
             AudioSdp offer = sip.localOffer(MediaOffers.openRtp(media));
             String from = account == null ? p.carrier().get().presentedNumber(user.number()) : user.number();
@@ -194,6 +209,10 @@ final class Transfers {
         if (blind != null) {
             blind.begin();
             return blind.started;
+        }
+        if (browser != null) {
+            browser.begin();
+            return browser.started;
         }
         o.numberTransfer = transfer;
         transfer.ringTimer = p.thread().schedule(transfer::ringTimedOut, targetRing());

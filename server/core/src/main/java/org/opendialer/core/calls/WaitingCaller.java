@@ -3,7 +3,6 @@ package org.opendialer.core.calls;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.media.tone.TonePattern;
 import org.opendialer.sip.AudioSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +37,10 @@ final class WaitingCaller {
                 && o.media.splicedWith() == null;
     }
 
-    /** US ringback toward the caller, in the law its leg negotiated (until {@link #stopTone} or a browser joins). */
+    /** Ringback (DIALER_RINGBACK) toward the caller, in its leg's law (until {@link #stopTone} or a browser joins). */
     void ringback() {
         MediaSession.Codec law = caller.codec() != null ? caller.codec() : MediaSession.Codec.PCMU;
-        media.playTone(opposite(userSide), law, TonePattern.RINGBACK_US);
+        media.playTone(opposite(userSide), law, media.ringback());
     }
 
     void stopTone() {

@@ -131,6 +131,8 @@ public enum ConfigKey {
             "on: a call to a user on an answered call rings as a second call; off: the caller gets busy."),
     TRANSFER("DIALER_TRANSFER", "bridge",
             "bridge: a transfer of a trunk call to a number bridges the caller to a new leg in the gateway; refer: SIP REFER."),
+    RINGBACK("DIALER_RINGBACK", "us",
+            "The ringback a caller hears while a blind transfer's target rings: us, uk, eu (ETSI 425 Hz), fr, jp or au."),
     METRICS_PORT("DIALER_METRICS_PORT", "9464",
             "Port of the Prometheus GET /metrics endpoint, on DIALER_BIND_ADDRESS; 0 turns it off."),
     WEBHOOK_URL("DIALER_WEBHOOK_URL", "(unset: no webhooks)",

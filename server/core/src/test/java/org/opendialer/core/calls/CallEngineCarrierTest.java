@@ -82,7 +82,10 @@ class CallEngineCarrierTest {
             }
             assertThat(late).as("the INVITE never arrived").isNotNull();
             late.await(v -> v.state() == CallState.CONNECTING, WAIT);
-            Thread.sleep(3500); // past the grace: the call still rings
+            // Past the grace: the call still rings. A fixed wait, for want of an event: the grace timer, finding a
+            // dialer, does nothing at all (no message, no state, no log line), and a test cannot queue a check
+            // behind it on the engine's timer thread. A wrong 480 would show as disconnected/no_answer below.
+            Thread.sleep(3500);
             assertThat(late.states()).containsExactly("connecting");
             engine.answer(late, null, null);
             late.await(v -> v.state() == CallState.ANSWERED, WAIT);

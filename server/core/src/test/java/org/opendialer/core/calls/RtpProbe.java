@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.opendialer.media.g711.G711;
 import org.opendialer.media.relay.TestBrowser;
+import org.opendialer.testkit.Goertzel;
 
 /** The transfer tests' view of RTP: the test's sockets stand in for SIPp's audio, checked both ways and for tones. */
 final class RtpProbe {
@@ -152,29 +153,11 @@ final class RtpProbe {
             filled += 160;
             if (filled == block.length) {
                 filled = 0;
-                if (energyRatio(block, 440) + energyRatio(block, 480) > 0.8) {
+                if (Goertzel.energyRatio(block, 440, 8000) + Goertzel.energyRatio(block, 480, 8000) > 0.8) {
                     return true;
                 }
             }
         }
         return false;
-    }
-
-    /** Goertzel: the share of the block's energy at {@code hz} (1 for a pure tone on a bin). */
-    private static double energyRatio(short[] samples, double hz) {
-        int n = samples.length;
-        double k = Math.round(n * hz / 8000);
-        double coefficient = 2 * Math.cos(2 * Math.PI * k / n);
-        double s1 = 0;
-        double s2 = 0;
-        double total = 0;
-        for (short x : samples) {
-            double s0 = x + coefficient * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-            total += (double) x * x;
-        }
-        double power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-        return total == 0 ? 0 : power / (total * n / 2);
     }
 }

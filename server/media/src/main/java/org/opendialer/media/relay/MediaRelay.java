@@ -2,6 +2,7 @@ package org.opendialer.media.relay;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import org.opendialer.media.MediaMetrics;
 import org.opendialer.media.dtls.DtlsCertificate;
 import org.opendialer.media.dtls.DtlsSrtpServer;
 import org.opendialer.media.dtls.DtlsWarmUp;
+import org.opendialer.media.tone.TonePattern;
 import org.opendialer.media.webrtc.WebRtcEndpoint;
 
 /**
@@ -38,6 +40,7 @@ public final class MediaRelay implements AutoCloseable {
     private final long reportIntervalNanos;
     private volatile boolean closed;
     private volatile MediaMetrics metrics = MediaMetrics.NONE;
+    private volatile List<TonePattern.Segment> ringback = TonePattern.RINGBACK_US;
 
     private MediaRelay(RelaySettings settings, WebRtcEndpoint endpoint, RtpIoLoop io, long reportIntervalNanos) {
         this.reportIntervalNanos = reportIntervalNanos;
@@ -100,6 +103,15 @@ public final class MediaRelay implements AutoCloseable {
 
     public RelaySettings settings() {
         return settings;
+    }
+
+    /** What a caller waiting in a transfer hears from this relay's sessions (DIALER_RINGBACK); US by default. */
+    public void setRingback(List<TonePattern.Segment> pattern) {
+        this.ringback = List.copyOf(pattern);
+    }
+
+    List<TonePattern.Segment> ringback() {
+        return ringback;
     }
 
     public MediaSession newSession(MediaSession.Listener listener) {

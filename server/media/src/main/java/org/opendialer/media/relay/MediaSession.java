@@ -453,6 +453,11 @@ public final class MediaSession implements AutoCloseable {
         player.start(relay);
     }
 
+    /** The ringback its relay was set to (DIALER_RINGBACK): what a caller waiting in a transfer hears. */
+    public java.util.List<org.opendialer.media.tone.TonePattern.Segment> ringback() {
+        return relay.ringback();
+    }
+
     /** Stops the tone {@link #playTone} sends, if any. */
     public void stopTone() {
         TonePlayer player = tone;

@@ -36,6 +36,30 @@ public final class TonePattern {
      */
     public static final List<Segment> RINGBACK_US = List.of(new Segment(440, 480, 2000), new Segment(0, 4000));
 
+    /** UK ringback (BT, BS 6305): 400 + 450 Hz, 0.4 s on, 0.2 s off, 0.4 s on, 2 s off. */
+    public static final List<Segment> RINGBACK_UK = List.of(new Segment(400, 450, 400), new Segment(0, 200),
+            new Segment(400, 450, 400), new Segment(0, 2000));
+
+    /** The European ringback (ETSI TR 101 041, CEPT): 425 Hz, 1 s on, 4 s off. */
+    public static final List<Segment> RINGBACK_EU = List.of(new Segment(425, 1000), new Segment(0, 4000));
+
+    /** French ringback: 440 Hz, 1.5 s on, 3.5 s off. */
+    public static final List<Segment> RINGBACK_FR = List.of(new Segment(440, 1500), new Segment(0, 3500));
+
+    /**
+     * Japanese ringback: 400 Hz modulated at 16 Hz, 1 s on, 2 s off. Made of the two tones 8 Hz either side of
+     * 400 Hz, whose sum is a 400 Hz tone whose loudness swells and fades 16 times a second (suppressed-carrier
+     * modulation: two summed sines are what a {@link Segment} holds; the swell is the same).
+     */
+    public static final List<Segment> RINGBACK_JP = List.of(new Segment(392, 408, 1000), new Segment(0, 2000));
+
+    /**
+     * Australian ringback: 425 Hz modulated by 25 Hz, made as 413 + 438 Hz (two sines 25 Hz apart beat at 25 Hz;
+     * the figures of Asterisk's indications table for au), 0.4 s on, 0.2 s off, 0.4 s on, 2 s off.
+     */
+    public static final List<Segment> RINGBACK_AU = List.of(new Segment(413, 438, 400), new Segment(0, 200),
+            new Segment(413, 438, 400), new Segment(0, 2000));
+
     private final List<Segment> segments;
     private int segment;
     private int sampleInSegment;

@@ -85,6 +85,17 @@ class CallQualityTest {
         assertThat(summary.browser().mosMin()).isNaN();
     }
 
+    /**
+     * Waits for the relay's own figure of one report interval, then for a later interval's: the relay samples and
+     * decides whether to tell the engine in one step on one timer thread, so once a second figure exists the first
+     * interval's decision has been made. A check of {@code told} after it cannot run before that decision (no sleep).
+     */
+    static void awaitTwoReportIntervals(MediaSession session) throws InterruptedException {
+        MediaRelayTest.waitFor("the relay's own figure", () -> session.sipLegQuality() != null);
+        LegQuality first = session.sipLegQuality();
+        MediaRelayTest.waitFor("a later interval's figure", () -> session.sipLegQuality() != first);
+    }
+
     static boolean aboutTenPercent(LegQuality q) {
         return q.packetLossPct() >= 7 && q.packetLossPct() <= 14;
     }
@@ -93,8 +104,7 @@ class CallQualityTest {
     void beforeTheAnswer_nothingIsToldOrKept() throws Exception {
         MediaSession session = session();
         sendWithTenPercentLoss(300);
-        MediaRelayTest.waitFor("the relay's own figure", () -> session.sipLegQuality() != null);
-        Thread.sleep(300); // at least one more report interval: still nothing told
+        awaitTwoReportIntervals(session);
         assertThat(told).isEmpty();
         assertThat(session.qualitySummary(Side.A)).isNull();
     }
@@ -105,8 +115,7 @@ class CallQualityTest {
         session.answered();
         session.hold(true);
         sendWithTenPercentLoss(300);
-        MediaRelayTest.waitFor("the relay's own figure", () -> session.sipLegQuality() != null);
-        Thread.sleep(300);
+        awaitTwoReportIntervals(session);
         assertThat(told).isEmpty();
         assertThat(session.qualitySummary(Side.A).samples()).isZero();
         assertThat(session.qualitySummary(Side.A).mosMin()).isNaN();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.opendialer.media.g711.G711;
 import org.opendialer.media.relay.MediaSession.Codec;
 import org.opendialer.media.relay.MediaSession.Side;
+import org.opendialer.testkit.Goertzel;
 import org.opendialer.testkit.RtpengineProcess;
 
 /**
@@ -112,21 +113,12 @@ class SdesSrtpRelayTest {
         return out;
     }
 
-    /** Goertzel: the share of the payload's energy at {@code hz} (≈ 1 for a pure tone). */
+    /** The share of the µ-law payload's energy at {@code hz} (≈ 1 for a pure tone). */
     static double toneRatio(byte[] rtp, double hz) {
-        int n = rtp.length - 12;
-        double coeff = 2 * Math.cos(2 * Math.PI * hz / 8000);
-        double s1 = 0;
-        double s2 = 0;
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            double x = G711.ulawToLinear(rtp[12 + i]);
-            total += x * x;
-            double s0 = x + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s0;
+        short[] samples = new short[rtp.length - 12];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = G711.ulawToLinear(rtp[12 + i]);
         }
-        double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-        return total == 0 ? 0 : 2 * power / (n * total);
+        return Goertzel.energyRatio(samples, hz, 8000);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.opendialer.media.g711.G711;
+import org.opendialer.testkit.Goertzel;
 
 class TonePatternTest {
     private static short[][] frames(int count) {
