@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.sip.AudioSdp;
 import org.opendialer.sip.SipAgentException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * decides what its caller hears until a recall. A recall is a new inbound call of the same user
  * ({@code recall: true}) with the caller's leg as its far end; not taken, the caller gets a BYE. Engine thread only.
  */
-final class BlindTransfer {
+final class BlindTransfer implements TransferTargetLeg.Transfer {
     private static final Logger LOG = LoggerFactory.getLogger(BlindTransfer.class);
 
     enum Phase {
@@ -58,7 +57,7 @@ final class BlindTransfer {
     final CompletableFuture<Void> started = new CompletableFuture<>();
     private Phase phase = Phase.TRYING;
     /** A number target: its new leg (its {@code media} the target's own relay session). */
-    private SipFarEnd targetLeg;
+    private TransferTargetLeg target;
     /** An extension target: the target user's ringing call. */
     private Ongoing targetCall;
     /** REFER mode: the far end calls the target; its answer and NOTIFYs are the target's progress. */
@@ -99,7 +98,8 @@ final class BlindTransfer {
         return t;
     }
 
-    Phase phase() {
+    @Override
+    public Phase phase() {
         return phase;
     }
 
@@ -114,8 +114,8 @@ final class BlindTransfer {
 
     /** The handler of a number target's new leg (set before its INVITE is sent). */
     SipLegListener.Handler targetHandler(SipFarEnd leg) {
-        this.targetLeg = leg;
-        return new TargetLeg();
+        this.target = new TransferTargetLeg(leg, media, this);
+        return target;
     }
 
     /**
@@ -126,8 +126,8 @@ final class BlindTransfer {
         if (refer == null && from.held) {
             waiting.resume(); // held by the user before the transfer: the caller must hear the ringback and the target
         }
-        if (targetLeg != null) {
-            media.spliceDetached(waiting.userSide, targetLeg.media, MediaSession.Side.A);
+        if (target != null) {
+            media.spliceDetached(waiting.userSide, target.leg.media, MediaSession.Side.A);
         } else {
             media.detach(waiting.userSide);
         }
@@ -148,7 +148,8 @@ final class BlindTransfer {
     }
 
     /** The target rings: the user's call ends transferred and the user is free; the caller waits alone. */
-    void rang() {
+    @Override
+    public void rang() {
         if (phase != Phase.TRYING) {
             return;
         }
@@ -344,72 +345,36 @@ final class BlindTransfer {
     }
 
     private void dropTarget() {
-        if (targetLeg == null) {
-            return;
+        if (target != null) {
+            target.drop();
         }
-        try {
-            targetLeg.leg.hangUp(); // CANCEL while it rings, BYE after a late 200
-        } catch (RuntimeException e) {
-            LOG.warn("transfer leg of call {} not ended: {}", from.call.id, e.toString());
-        }
-        releaseTargetMedia();
     }
 
-    /** Closes the number target's relay session, unspliced first (closing a spliced session closes both). */
     private void releaseTargetMedia() {
-        if (targetLeg == null) {
-            return;
+        if (target != null) {
+            target.release();
         }
-        if (media.splicedWith() == targetLeg.media) {
-            media.unsplice();
-        }
-        targetLeg.media.close();
     }
 
-    /** The number target's new leg. */
-    private final class TargetLeg implements SipLegListener.Handler {
-        @Override
-        public void legProgress(int status, AudioSdp earlyMedia) {
-            if (earlyMedia != null && phase != Phase.DONE) {
-                targetLeg.pointed(earlyMedia); // its RTP reaches the caller and ends our ringback
-            }
-            rang();
-        }
+    /** The number target answered: its leg and the caller's are bridged. */
+    @Override
+    public void targetAnswered() {
+        stopTimer();
+        waiting.stopTone();
+        moveTo(Phase.DONE);
+        engine.live().remove(this);
+        FarEndJoin.bridgeSpliced(caller, media, target.leg, engine.bridges());
+        LOG.info("call {} transferred to {}", from.call.id, target.leg.leg.callId());
+    }
 
-        @Override
-        public void legAnswered(AudioSdp remote) {
-            rang(); // a 200 without a 18x before it
-            if (phase != Phase.RINGING) {
-                dropTarget(); // too late: the transfer was given up
-                return;
-            }
-            if (!targetLeg.pointed(remote)) {
-                dropTarget();
-                recall(EndReason.FAILED);
-                return;
-            }
-            stopTimer();
-            waiting.stopTone();
-            moveTo(Phase.DONE);
-            engine.live().remove(BlindTransfer.this);
-            FarEndJoin.bridgeSpliced(caller, media, targetLeg, engine.bridges());
-            LOG.info("call {} transferred to {}", from.call.id, targetLeg.leg.callId());
-        }
+    @Override
+    public void targetFailed(EndReason reason) {
+        targetFailed(reason, "");
+    }
 
-        @Override
-        public void legReInvited(AudioSdp remote) {
-            targetLeg.pointed(remote);
-        }
-
-        @Override
-        public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
-            targetFailed(reasonIfUnanswered, "");
-        }
-
-        @Override
-        public String callId() {
-            return from.call.id;
-        }
+    @Override
+    public String callId() {
+        return from.call.id;
     }
 
     /** The far end of the target user's ringing call: the waiting caller. */

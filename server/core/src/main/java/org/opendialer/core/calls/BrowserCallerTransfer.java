@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import org.opendialer.core.calls.BlindTransfer.Phase;
 import org.opendialer.media.relay.MediaSession;
-import org.opendialer.sip.AudioSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * becomes the caller's call's far end at the answer. The caller hanging up at any phase ends everything of the
  * transfer ({@link #ended}). What concerns the waiting caller itself is {@link WaitingBrowser}'s. Engine thread only.
  */
-final class BrowserCallerTransfer {
+final class BrowserCallerTransfer implements TransferTargetLeg.Transfer {
     private static final Logger LOG = LoggerFactory.getLogger(BrowserCallerTransfer.class);
 
     private final BlindTransfer.Engine engine;
@@ -41,7 +40,7 @@ final class BrowserCallerTransfer {
     final CompletableFuture<Void> started = new CompletableFuture<>();
     private Phase phase = Phase.TRYING;
     /** A number target: its new leg (its {@code media} the target's own relay session). */
-    private SipFarEnd targetLeg;
+    private TransferTargetLeg target;
     /** An extension target: the target user's ringing call. */
     private Ongoing targetCall;
     private Ongoing recallCall;
@@ -62,7 +61,8 @@ final class BrowserCallerTransfer {
         return WaitingBrowser.applies(o);
     }
 
-    Phase phase() {
+    @Override
+    public Phase phase() {
         return phase;
     }
 
@@ -77,8 +77,8 @@ final class BrowserCallerTransfer {
 
     /** The handler of a number target's new leg (set before its INVITE is sent). */
     SipLegListener.Handler targetHandler(SipFarEnd leg) {
-        this.targetLeg = leg;
-        return new TargetLeg();
+        this.target = new TransferTargetLeg(leg, media, this);
+        return target;
     }
 
     /** The target's INVITE was sent (a number) or its call registered (an extension): the caller hears ringback. */
@@ -87,8 +87,8 @@ final class BrowserCallerTransfer {
             media.hold(false); // held before the transfer: the caller must hear the ringback and the target
             from.held = false;
         }
-        if (targetLeg != null) {
-            media.spliceDetached(userSide, targetLeg.media, MediaSession.Side.A);
+        if (target != null) {
+            media.spliceDetached(userSide, target.leg.media, MediaSession.Side.A);
         } else {
             media.detach(userSide);
         }
@@ -143,7 +143,8 @@ final class BrowserCallerTransfer {
     }
 
     /** The target rings: the user's call ends transferred and the user is free; the caller waits alone. */
-    private void rang() {
+    @Override
+    public void rang() {
         if (phase != Phase.TRYING) {
             return;
         }
@@ -252,15 +253,6 @@ final class BrowserCallerTransfer {
         waiting.pairWith(engine.calls(), o);
     }
 
-    /** A number target answered: the caller's call now talks to that SIP leg (its session spliced to ours). */
-    private void bridged() {
-        moveTo(Phase.DONE);
-        stop();
-        caller.browserTransfer = null;
-        waiting.talkTo(targetLeg);
-        LOG.info("call {} transferred to SIP leg {}", from.call.id, targetLeg.leg.callId());
-    }
-
     private void stop() {
         stopTimer();
         media.stopTone();
@@ -275,71 +267,39 @@ final class BrowserCallerTransfer {
     }
 
     private void dropTarget() {
-        if (targetLeg == null) {
-            return;
+        if (target != null) {
+            target.drop();
         }
-        try {
-            targetLeg.leg.hangUp(); // CANCEL while it rings, BYE after a late 200
-        } catch (RuntimeException e) {
-            LOG.warn("transfer leg of call {} not ended: {}", from.call.id, e.toString());
-        }
-        releaseTargetMedia();
     }
 
-    /** Closes the number target's relay session, unspliced first (closing a spliced session closes both). */
     private void releaseTargetMedia() {
-        if (targetLeg == null) {
-            return;
+        if (target != null) {
+            target.release();
         }
-        if (media.splicedWith() == targetLeg.media) {
-            media.unsplice();
-        }
-        targetLeg.media.close();
     }
 
-    /** The number target's new leg. */
-    private final class TargetLeg implements SipLegListener.Handler {
-        @Override
-        public void legProgress(int status, AudioSdp earlyMedia) {
-            if (earlyMedia != null && phase != Phase.DONE) {
-                targetLeg.pointed(earlyMedia); // its RTP reaches the caller and ends our ringback
-            }
-            rang();
-        }
+    /** The number target answered: the caller's call now talks to that SIP leg (its session spliced to ours). */
+    @Override
+    public void targetAnswered() {
+        moveTo(Phase.DONE);
+        stop();
+        caller.browserTransfer = null;
+        waiting.talkTo(target.leg);
+        LOG.info("call {} transferred to SIP leg {}", from.call.id, target.leg.leg.callId());
+    }
 
-        @Override
-        public void legAnswered(AudioSdp remote) {
-            rang(); // a 200 without a 18x before it
-            if (phase != Phase.RINGING) {
-                dropTarget(); // too late: the transfer was given up
-                return;
-            }
-            if (!targetLeg.pointed(remote)) {
-                dropTarget();
-                recall(EndReason.FAILED);
-                return;
-            }
-            bridged();
+    @Override
+    public void targetFailed(EndReason reason) {
+        switch (phase) {
+            case TRYING -> failedBeforeRing(reason);
+            case RINGING -> recall(reason);
+            default -> { }
         }
+    }
 
-        @Override
-        public void legReInvited(AudioSdp remote) {
-            targetLeg.pointed(remote);
-        }
-
-        @Override
-        public void legEnded(EndReason reasonIfUnanswered, boolean remoteHangup) {
-            switch (phase) {
-                case TRYING -> failedBeforeRing(reasonIfUnanswered);
-                case RINGING -> recall(reasonIfUnanswered);
-                default -> { }
-            }
-        }
-
-        @Override
-        public String callId() {
-            return from.call.id;
-        }
+    @Override
+    public String callId() {
+        return from.call.id;
     }
 
     /** The far end of the target user's ringing call, and of the recall: the waiting caller. */
