@@ -58,22 +58,12 @@ final class WaitingBrowser {
 
     /** A new inbound call of the user offering the caller back ({@code recall: true}) with {@code far} as its far end. */
     Ongoing offerBack(LiveCalls calls, EngineThread thread, FarEnd far, Consumer<Ongoing> ringTimedOut, Duration ring) {
-        boolean inbound = from.call.direction == CallDirection.INBOUND;
-        Ongoing r = calls.register(new Call(java.util.UUID.randomUUID().toString(), from.call.userId,
-                CallDirection.INBOUND, inbound ? from.call.from : from.call.to, inbound ? from.call.to : from.call.from,
-                inbound ? from.call.callerDisplayName : null, calls.now(), true));
-        r.far = far;
-        r.ringTimer = thread.schedule(() -> ringTimedOut.accept(r), ring);
-        return r;
+        return WaitingCaller.offerBack(from, calls, thread, far, ringTimedOut, ring);
     }
 
     /** A browser takes the user's side of the session (the target user's, or the user's on a recall). */
     String joinBrowser(Ongoing o, String offerSdp) {
-        media.stopTone();
-        o.media = media;
-        o.mediaSide = userSide;
-        media.reattach(userSide);
-        return offerSdp == null ? null : o.acceptOffer(offerSdp, law());
+        return WaitingCaller.joinBrowser(media, userSide, o, offerSdp, law());
     }
 
     /** {@code o}'s browser took the caller: the two calls are an extension pair from now on. */

@@ -75,6 +75,12 @@ final class WaitingCaller {
      */
     Ongoing offerBack(LiveCalls calls, EngineThread thread, FarEnd far, Consumer<Ongoing> ringTimedOut,
                       Duration ring) {
+        return offerBack(from, calls, thread, far, ringTimedOut, ring);
+    }
+
+    /** The recall call offering {@code from}'s caller back to its user (shared with {@link WaitingBrowser}). */
+    static Ongoing offerBack(Ongoing from, LiveCalls calls, EngineThread thread, FarEnd far,
+                             Consumer<Ongoing> ringTimedOut, Duration ring) {
         boolean inbound = from.call.direction == CallDirection.INBOUND;
         Ongoing r = calls.register(new Call(java.util.UUID.randomUUID().toString(), from.call.userId,
                 CallDirection.INBOUND, inbound ? from.call.from : from.call.to, inbound ? from.call.to : from.call.from,
@@ -86,11 +92,17 @@ final class WaitingCaller {
 
     /** A browser takes the user's side of the caller's session (the target user's, or the user's on a recall). */
     String joinBrowser(Ongoing o, String offerSdp) {
+        return joinBrowser(media, userSide, o, offerSdp, caller.codec());
+    }
+
+    /** {@code o}'s browser takes {@code userSide} of {@code media}, the tone stopped (shared with {@link WaitingBrowser}). */
+    static String joinBrowser(MediaSession media, MediaSession.Side userSide, Ongoing o, String offerSdp,
+                              MediaSession.Codec law) {
         media.stopTone();
         o.media = media;
         o.mediaSide = userSide;
         media.reattach(userSide);
-        return offerSdp == null ? null : o.acceptOffer(offerSdp, caller.codec());
+        return offerSdp == null ? null : o.acceptOffer(offerSdp, law);
     }
 
     /** {@code o} answered: the caller's leg is its far end from now on. */
